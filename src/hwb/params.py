@@ -1,0 +1,209 @@
+"""District parameters: the schema, loading and validation of ``parameters/*.yml``.
+
+Every value that reaches a notebook passes through :func:`load_district` first, so a
+typo in a file or on the command line stops the build before anything is written.
+``parameters/defaults.yml`` holds what all districts share; ``parameters/<slug>.yml``
+holds one district and may override a default.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from hwb import paths
+from hwb.errors import BadParameter
+
+DEFAULTS_FILE = "defaults.yml"
+
+LadCode = Annotated[str, Field(pattern=r"^E0[6-9]\d{6}$", description="ONS lower-tier LA code")]
+CountyCode = Annotated[str, Field(pattern=r"^E1[01]\d{6}$", description="ONS county code")]
+EnglandCode = Annotated[str, Field(pattern=r"^E92000001$")]
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+Year = Annotated[int, Field(ge=2025, le=2060)]
+
+
+class PriorityWeights(BaseModel):
+    """How much each kind of evidence counts when ranking candidate priorities."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    significance: float = Field(3.0, ge=0, description="significantly worse than England")
+    trend: float = Field(2.0, ge=0, description="getting worse on the recent trend")
+    gap: float = Field(2.0, ge=0, description="relative size of the gap to England")
+    people: float = Field(1.0, ge=0, description="number of people affected")
+    strategy_link: float = Field(1.0, ge=0, description="evidences a strategy outcome")
+
+
+class SharedDefaults(BaseModel):
+    """``parameters/defaults.yml``: what every district shares."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    county_code: CountyCode = "E10000017"
+    county_name: str = "Lancashire"
+    england_code: EnglandCode = "E92000001"
+    horizons: list[Year] = [2030, 2035]
+    priority_weights: PriorityWeights = PriorityWeights()
+    recommended_priorities: int = Field(3, ge=1, le=10)
+
+
+class DistrictFile(BaseModel):
+    """``parameters/<slug>.yml``: one district."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    slug: Slug
+    name: str = Field(min_length=2)
+    ons_code: LadCode
+    parent_code: CountyCode
+    partnership: str = Field(min_length=3)
+    horizons: list[Year] | None = None
+    priority_wards: list[str] = []
+    priority_weights: PriorityWeights | None = None
+
+    @field_validator("horizons")
+    @classmethod
+    def _horizons_sorted(cls, value: list[int] | None) -> list[int] | None:
+        if value is not None and (not value or value != sorted(set(value))):
+            raise ValueError("give one or more distinct years in increasing order, e.g. [2030, 2035]")
+        return value
+
+
+class DistrictParams(BaseModel):
+    """A district's validated, merged parameters: exactly what the notebook receives."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    slug: Slug
+    name: str
+    ons_code: LadCode
+    parent_code: CountyCode
+    county_name: str
+    england_code: EnglandCode
+    partnership: str
+    horizons: list[Year]
+    priority_wards: list[str]
+    priority_weights: PriorityWeights
+    recommended_priorities: int
+
+    @model_validator(mode="after")
+    def _parent_is_county(self) -> "DistrictParams":
+        return self
+
+    def to_notebook(self) -> dict[str, Any]:
+        """Plain JSON-able values for Papermill's parameter injection."""
+        return self.model_dump(mode="json")
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        key = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        if item["type"] == "extra_forbidden":
+            parts.append(f"unknown key '{key}'")
+        elif item["type"] == "missing":
+            parts.append(f"missing key '{key}'")
+        else:
+            got = item.get("input")
+            parts.append(f"key '{key}': {item['msg']} (got {got!r})")
+    return "; ".join(parts)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise BadParameter(f"{path}: not valid YAML: {exc}") from None
+    if content is None:
+        content = {}
+    if not isinstance(content, dict):
+        raise BadParameter(f"{path}: expected a mapping of keys to values, got {type(content).__name__}")
+    return content
+
+
+def parameters_dir(root: Path | None = None) -> Path:
+    return Path(root) / "parameters" if root is not None else paths.PARAMETERS
+
+
+def known_districts(directory: Path | None = None) -> list[str]:
+    """Slugs of every district that has a parameter file, sorted."""
+    directory = directory or paths.PARAMETERS
+    return sorted(p.stem for p in directory.glob("*.yml") if p.name != DEFAULTS_FILE)
+
+
+def load_defaults(directory: Path | None = None) -> SharedDefaults:
+    directory = directory or paths.PARAMETERS
+    path = directory / DEFAULTS_FILE
+    if not path.is_file():
+        return SharedDefaults()
+    try:
+        return SharedDefaults.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise BadParameter(f"{path}: {_describe(exc)}") from None
+
+
+def unknown_district_message(slug: str, valid: list[str]) -> str:
+    """``unknown district 'burnly'; did you mean 'burnley'?`` plus the valid names."""
+    close = difflib.get_close_matches(slug.lower(), valid, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown district '{slug}'{hint}\nvalid districts: {', '.join(valid)}"
+
+
+def load_district(slug: str, directory: Path | None = None) -> DistrictParams:
+    """Load, validate and merge one district's parameters with the shared defaults.
+
+    Raises :class:`BadParameter` naming the file and key for anything wrong, and a
+    did-you-mean suggestion for an unknown district.
+    """
+    directory = directory or paths.PARAMETERS
+    valid = known_districts(directory)
+    if slug not in valid:
+        raise BadParameter(unknown_district_message(slug, valid))
+    path = directory / f"{slug}.yml"
+    defaults = load_defaults(directory)
+    try:
+        district = DistrictFile.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise BadParameter(f"{path}: {_describe(exc)}") from None
+    if district.slug != slug:
+        raise BadParameter(
+            f"{path}: key 'slug' is '{district.slug}' but the file is named '{slug}.yml'; "
+            "make them match"
+        )
+    if district.parent_code != defaults.county_code:
+        raise BadParameter(
+            f"{path}: key 'parent_code' is {district.parent_code} but the book covers "
+            f"{defaults.county_name} ({defaults.county_code}); fix the code or parameters/defaults.yml"
+        )
+    return DistrictParams(
+        slug=district.slug,
+        name=district.name,
+        ons_code=district.ons_code,
+        parent_code=district.parent_code,
+        county_name=defaults.county_name,
+        england_code=defaults.england_code,
+        partnership=district.partnership,
+        horizons=district.horizons or defaults.horizons,
+        priority_wards=district.priority_wards,
+        priority_weights=district.priority_weights or defaults.priority_weights,
+        recommended_priorities=defaults.recommended_priorities,
+    )
+
+
+def load_all(directory: Path | None = None) -> list[DistrictParams]:
+    """Every district, validated; also rejects two files claiming the same ONS code."""
+    directory = directory or paths.PARAMETERS
+    districts = [load_district(slug, directory) for slug in known_districts(directory)]
+    seen: dict[str, str] = {}
+    for d in districts:
+        if d.ons_code in seen:
+            raise BadParameter(
+                f"{directory / (d.slug + '.yml')}: key 'ons_code' {d.ons_code} is also used by "
+                f"{seen[d.ons_code]}.yml; each district needs its own code"
+            )
+        seen[d.ons_code] = d.slug
+    return districts
