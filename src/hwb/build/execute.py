@@ -1,0 +1,108 @@
+"""Execute one template with Papermill for one set of validated parameters.
+
+The standard Papermill/nbclient engine runs the notebook into a scratch file; the
+result is normalised (see :mod:`hwb.build.normalise`) and renamed into place, so a
+failed or interrupted run never leaves a half-written page. A failed notebook, with
+Papermill's error banner at the failing cell, is kept under ``build/failed/``.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from hwb import paths
+from hwb.build import atomic
+from hwb.build.normalise import dumps, fill_markdown, normalise
+from hwb.errors import PackFailed
+
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to render: which template, with what parameters, to where."""
+
+    slug: str
+    template: Path
+    output: Path
+    parameters: Mapping[str, Any]
+    markdown: Mapping[str, Any]
+
+
+def display_path(path: Path | str) -> str:
+    """A path as notebooks and pages should show it: relative to the repo root when possible."""
+    path = Path(path).resolve()
+    try:
+        return os.path.relpath(path, paths.ROOT)
+    except ValueError:
+        return str(path)
+
+
+def district_job(params, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
+    """The job for one district's evidence pack (``params`` is a validated DistrictParams)."""
+    snapshot = Path(snapshot) if snapshot else paths.SNAPSHOT
+    output_dir = Path(output_dir) if output_dir else paths.DISTRICT_PAGES
+    values = params.to_notebook()
+    return Job(
+        slug=params.slug,
+        template=paths.DISTRICT_TEMPLATE,
+        output=output_dir / f"{params.slug}.ipynb",
+        parameters={"district": params.slug, "params": values, "snapshot": display_path(snapshot)},
+        markdown={**values, "district_name": params.name},
+    )
+
+
+def failed_path(slug: str) -> Path:
+    return paths.FAILED / f"{slug}.ipynb"
+
+
+def _failing_cell(nb) -> str:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"cell {index} ({output.get('ename')}: {output.get('evalue')})"
+    return "an unknown cell"
+
+
+def execute(job: Job) -> Path:
+    """Run ``job`` with Papermill; write the normalised notebook atomically; return its path.
+
+    Raises :class:`PackFailed` naming the district, the failing cell and the kept notebook.
+    """
+    import nbformat
+    import papermill
+
+    paths.BUILD.mkdir(parents=True, exist_ok=True)
+    fd, scratch = tempfile.mkstemp(prefix=f"{job.slug}.", suffix=".ipynb", dir=paths.BUILD)
+    os.close(fd)
+    scratch_path = Path(scratch)
+    try:
+        try:
+            nb = papermill.execute_notebook(
+                str(job.template),
+                str(scratch_path),
+                parameters=dict(job.parameters),
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(paths.ROOT),
+            )
+        except papermill.PapermillExecutionError:
+            failed = nbformat.read(scratch_path, as_version=4)
+            normalise(failed, job.slug)
+            keep = failed_path(job.slug)
+            atomic.write_text(keep, dumps(failed))
+            raise PackFailed(
+                f"{job.slug}: the notebook failed at {_failing_cell(failed)}; "
+                f"the failed notebook is kept at {display_path(keep)}"
+            ) from None
+        fill_markdown(nb, job.markdown)
+        normalise(nb, job.slug)
+        atomic.write_text(job.output, dumps(nb))
+        failed_path(job.slug).unlink(missing_ok=True)
+        return job.output
+    finally:
+        scratch_path.unlink(missing_ok=True)

@@ -1,0 +1,63 @@
+"""Make an executed notebook's bytes depend only on its inputs.
+
+Two Papermill runs of the same inputs differ in per-cell and per-notebook timings,
+nbclient's execution timestamps, the injected cell's random id and the input/output
+paths. We drop those, give cells stable book-unique ids (``<slug>-<n>``), hide the
+parameter cells from readers, and substitute the district's validated names into the
+template's markdown (a Jupyter Book page title must be a real markdown H1).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+import nbformat
+
+HIDDEN_TAGS = ("parameters", "injected-parameters")
+REMOVE_TAG = "remove-cell"
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+_PAPERMILL_KEEP = ("parameters", "version")
+
+
+def fill_markdown(nb: nbformat.NotebookNode, values: Mapping[str, Any]) -> None:
+    """Replace ``{{ key }}`` in markdown cells with ``values[key]`` (an unknown key is an error)."""
+
+    def substitute(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise KeyError(
+                f"template markdown uses '{{{{ {key} }}}}' but no parameter '{key}' exists; "
+                f"known: {', '.join(sorted(values))}"
+            )
+        return str(values[key])
+
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _PLACEHOLDER.sub(substitute, cell.source)
+
+
+def normalise(nb: nbformat.NotebookNode, slug: str) -> nbformat.NotebookNode:
+    """Strip run-dependent metadata in place and return the notebook."""
+    papermill = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {k: papermill[k] for k in _PAPERMILL_KEEP if k in papermill}
+    nb.metadata.pop("widgets", None)
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"{slug}-{index}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+        tags = list(cell.metadata.get("tags", []))
+        if any(t in tags for t in HIDDEN_TAGS) and REMOVE_TAG not in tags:
+            tags.append(REMOVE_TAG)
+        if tags:
+            cell.metadata["tags"] = tags
+        if cell.cell_type == "code":
+            for output in cell.get("outputs", []):
+                output.get("metadata", {}).pop("execution", None)
+    nb.nbformat_minor = max(nb.get("nbformat_minor", 5), 5)
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    """Serialise with a fixed layout (sorted keys, one-space indent, trailing newline)."""
+    return nbformat.writes(nb, version=4) + "\n"
