@@ -1,0 +1,57 @@
+"""The statistics layer: Fingertips / OHID public-health methods behind one small API.
+
+Notebooks call only these names. Each function takes a tidy pandas frame and
+column names (PHStatsMethods style), works over many areas and periods at once,
+validates its input with :class:`hwb.errors.StatsInputError` and returns a tidy
+frame. Submodules are imported on first use, so ``import hwb.stats`` is cheap.
+
+Intervals (wrapping PHStatsMethods): :func:`proportion` (Wilson),
+:func:`crude_rate` (Byar's / exact Poisson), :func:`dsr` (Dobson, ESP 2013),
+:func:`isr`, :func:`isratio`, :func:`funnel_limits`, :func:`funnel_significance`.
+Written here from the published methods: :func:`life_expectancy` (Chiang II),
+:func:`sii` (slope / relative index of inequality), :func:`compare_to_benchmark`,
+:func:`quintile_labels`, :func:`benchmark_against_england`, :func:`recent_trend`,
+:func:`red_red`, :func:`spc` (Making Data Count XmR), :func:`project`
+(statsmodels trend projections).
+"""
+from __future__ import annotations
+
+import importlib
+
+_WHERE = {
+    "proportion": "intervals",
+    "crude_rate": "intervals",
+    "dsr": "intervals",
+    "isr": "intervals",
+    "isratio": "intervals",
+    "funnel_limits": "intervals",
+    "funnel_significance": "intervals",
+    "poisson_limits": "intervals",
+    "esp2013": "intervals",
+    "life_expectancy": "life",
+    "sii": "inequality",
+    "compare_to_benchmark": "benchmark",
+    "quintile_labels": "benchmark",
+    "benchmark_against_england": "benchmark",
+    "recent_trend": "trend",
+    "trend_label": "trend",
+    "red_red": "trend",
+    "spc": "spc",
+    "spc_summary": "spc",
+    "project": "projection",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        module = importlib.import_module(f"{__name__}.{_WHERE[name]}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

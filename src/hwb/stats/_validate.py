@@ -1,0 +1,120 @@
+"""Input checks shared by every :mod:`hwb.stats` function.
+
+Each check raises :class:`hwb.errors.StatsInputError` naming the function, the
+column and the first offending rows, and saying what to fix.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from hwb.errors import StatsInputError
+
+Confidence = float | Sequence[float]
+_MAX_ROWS_SHOWN = 5
+
+
+def confidences(confidence: Confidence, func: str) -> tuple[float, ...]:
+    """Normalise ``confidence`` (0.95, 0.998 or both) to a tuple of floats in [0.9, 1)."""
+    levels = (confidence,) if isinstance(confidence, (int, float)) else tuple(confidence)
+    if not levels:
+        raise StatsInputError(f"{func}: confidence is empty; pass 0.95, 0.998 or (0.95, 0.998).")
+    out = []
+    for level in levels:
+        if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)):
+            raise StatsInputError(f"{func}: confidence {level!r} is not a number; pass e.g. 0.95 or 0.998.")
+        if not 0.9 <= float(level) < 1:
+            raise StatsInputError(
+                f"{func}: confidence {level!r} is outside 0.9-1; pass a fraction such as 0.95 or 0.998 "
+                "(not a percentage such as 95)."
+            )
+        out.append(round(float(level), 4))
+    if len(set(out)) != len(out):
+        raise StatsInputError(f"{func}: confidence {levels!r} repeats a level.")
+    return tuple(out)
+
+
+def ci_label(level: float) -> str:
+    """Column suffix for a confidence level, as in the tidy frame: 0.95 -> '95', 0.998 -> '998'."""
+    return f"{level * 100:g}".replace(".", "")
+
+
+def lower_col(level: float) -> str:
+    return f"lower_{ci_label(level)}"
+
+
+def upper_col(level: float) -> str:
+    return f"upper_{ci_label(level)}"
+
+
+def as_list(cols: str | Iterable[str] | None) -> list[str]:
+    if cols is None:
+        return []
+    if isinstance(cols, str):
+        return [cols]
+    return list(cols)
+
+
+def _rows(mask: pd.Series) -> str:
+    idx = list(mask[mask].index[:_MAX_ROWS_SHOWN])
+    more = int(mask.sum()) - len(idx)
+    return f"rows {idx}" + (f" and {more} more" if more > 0 else "")
+
+
+def require_frame(df: object, func: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise StatsInputError(f"{func}: expected a pandas DataFrame, got {type(df).__name__}.")
+    return df
+
+
+def require_columns(df: pd.DataFrame, cols: Iterable[str], func: str) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise StatsInputError(
+            f"{func}: column(s) {missing} not found; the frame has {list(df.columns)}. "
+            "Pass the right column names as arguments."
+        )
+
+
+def require_numeric(df: pd.DataFrame, cols: Iterable[str], func: str) -> None:
+    for col in cols:
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            raise StatsInputError(
+                f"{func}: column {col!r} must be numeric but has dtype {df[col].dtype}; convert it first."
+            )
+
+
+def require_non_negative(df: pd.DataFrame, cols: Iterable[str], func: str) -> None:
+    for col in cols:
+        bad = df[col] < 0
+        if bad.any():
+            raise StatsInputError(
+                f"{func}: column {col!r} has negative values at {_rows(bad)}; counts and populations "
+                "cannot be negative — fix or drop those rows."
+            )
+
+
+def require_positive(df: pd.DataFrame, cols: Iterable[str], func: str) -> None:
+    for col in cols:
+        bad = df[col] <= 0
+        if bad.any():
+            raise StatsInputError(
+                f"{func}: column {col!r} must be greater than zero but is zero or negative at {_rows(bad)}."
+            )
+
+
+def require_count_le_denominator(df: pd.DataFrame, count: str, denominator: str, func: str) -> None:
+    bad = df[count] > df[denominator]
+    if bad.any():
+        raise StatsInputError(
+            f"{func}: numerator {count!r} is larger than denominator {denominator!r} at {_rows(bad)}; "
+            "a proportion cannot exceed 1 — check the columns were not swapped."
+        )
+
+
+def require_choice(value: object, name: str, choices: Iterable[object], func: str) -> None:
+    choices = list(choices)
+    if value not in choices:
+        raise StatsInputError(f"{func}: {name}={value!r} is not one of {choices}.")
