@@ -1,0 +1,189 @@
+"""Comparing areas with a benchmark (usually England), in the Fingertips wording.
+
+Interval method (Fingertips "compared with benchmark", benchmark type
+"confidence intervals overlapping reference value"): an area is *higher* when
+the lower limit of its 95% (or 99.8%) interval is above the benchmark value,
+*lower* when the upper limit is below it, and *similar* otherwise. With a
+polarity the words become better / similar / worse. Missing limits or a missing
+benchmark give "Not compared".
+
+Quintile method (Fingertips "quintiles", used where no judgement is made about
+what is good): areas of the same type are ranked and split into fifths with the
+OHID deprivation-category algorithm (``PHStatsMethods.ph_quantile``); labels are
+Lowest / Low / Middle / High / Highest, or Best / Better / Middle / Worse /
+Worst when a polarity is given.
+"""
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from hwb.stats import _validate as v
+
+__all__ = ["compare_to_benchmark", "quintile_labels", "benchmark_against_england", "POLARITIES"]
+
+POLARITIES = ("high_is_good", "low_is_good", "no_judgement")
+NOT_COMPARED = "Not compared"
+_WORDS = {
+    "no_judgement": ("Higher", "Similar", "Lower"),
+    "high_is_good": ("Better", "Similar", "Worse"),
+    "low_is_good": ("Worse", "Similar", "Better"),
+}
+_QUINTILE_WORDS = {
+    "no_judgement": ("Lowest", "Low", "Middle", "High", "Highest"),
+    "high_is_good": ("Worst", "Worse", "Middle", "Better", "Best"),
+    "low_is_good": ("Best", "Better", "Middle", "Worse", "Worst"),
+}
+
+
+def _polarity_series(df: pd.DataFrame, polarity: str | pd.Series, func: str) -> pd.Series:
+    if isinstance(polarity, pd.Series):
+        pol = polarity.reindex(df.index)
+    elif isinstance(polarity, str) and polarity in df.columns:
+        pol = df[polarity]
+    elif isinstance(polarity, str):
+        pol = pd.Series(polarity, index=df.index)
+    else:
+        raise v.StatsInputError(f"{func}: polarity must be one of {POLARITIES}, a column name or a Series.")
+    pol = pol.fillna("no_judgement")
+    bad = ~pol.isin(POLARITIES)
+    if bad.any():
+        raise v.StatsInputError(
+            f"{func}: polarity {sorted(set(pol[bad]))} at rows {list(pol[bad].index[:5])} is not one of {POLARITIES}."
+        )
+    return pol
+
+
+def compare_to_benchmark(
+    df: pd.DataFrame,
+    benchmark_col: str = "benchmark",
+    confidence: float = 0.95,
+    polarity: str | pd.Series = "no_judgement",
+    lower_col: str | None = None,
+    upper_col: str | None = None,
+    out_col: str = "comparison",
+) -> pd.DataFrame:
+    """Label each row Better/Similar/Worse (or Higher/Similar/Lower) against its benchmark.
+
+    ``lower_col``/``upper_col`` default to ``lower_95``/``upper_95`` (or
+    ``lower_998``/``upper_998`` with ``confidence=0.998``). ``polarity`` is one of
+    "high_is_good", "low_is_good", "no_judgement", or a column holding one per
+    row. Returns a copy of ``df`` with ``out_col`` added.
+    """
+    func = "compare_to_benchmark"
+    level = v.confidences(confidence, func)
+    if len(level) != 1:
+        raise v.StatsInputError(f"{func}: compare at one confidence level at a time (0.95 or 0.998).")
+    lower_col = lower_col or v.lower_col(level[0])
+    upper_col = upper_col or v.upper_col(level[0])
+    v.require_frame(df, func)
+    v.require_columns(df, [benchmark_col, lower_col, upper_col], func)
+    v.require_numeric(df, [benchmark_col, lower_col, upper_col], func)
+    bad = df[lower_col] > df[upper_col]
+    if bad.any():
+        raise v.StatsInputError(f"{func}: {lower_col!r} is above {upper_col!r} at rows {list(bad[bad].index[:5])}.")
+    pol = _polarity_series(df, polarity, func)
+    lo, up, bench = df[lower_col], df[upper_col], df[benchmark_col]
+    missing = lo.isna() | up.isna() | bench.isna()
+    higher = (lo > bench) & ~missing
+    lower = (up < bench) & ~missing
+    words = pd.DataFrame([_WORDS[p] for p in pol], index=df.index, columns=["hi", "sim", "lo"])
+    label = np.where(missing, NOT_COMPARED, np.where(higher, words["hi"], np.where(lower, words["lo"], words["sim"])))
+    out = df.copy()
+    out[out_col] = label
+    return out
+
+
+def quintile_labels(
+    df: pd.DataFrame,
+    value_col: str = "value",
+    group_cols: str | Iterable[str] | None = None,
+    polarity: str | pd.Series = "no_judgement",
+    out_col: str = "quintile",
+) -> pd.DataFrame:
+    """Rank areas into fifths within each group and label them in the Fingertips wording.
+
+    Use it within one indicator, period and area type (pass those as
+    ``group_cols``). Quintile 1 holds the lowest values. Groups with fewer than 5
+    values, and rows without a value, get "Not compared". Adds ``out_col`` and
+    ``quintile_number`` (1-5).
+    """
+    import PHStatsMethods as phs
+
+    func = "quintile_labels"
+    groups = v.as_list(group_cols)
+    v.require_frame(df, func)
+    v.require_columns(df, [value_col, *groups], func)
+    v.require_numeric(df, [value_col], func)
+    pol = _polarity_series(df, polarity, func)
+    work = df[[*groups, value_col]].copy()
+    work[value_col] = work[value_col].astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        q = phs.ph_quantile(work, value_col, group_cols=groups or None, nquantiles=5, invert=False, type="standard")
+    number = q["quantile"].where(work[value_col].notna())
+    out = df.copy()
+    out["quintile_number"] = number.astype("Int64")
+    out[out_col] = [
+        NOT_COMPARED if pd.isna(n) else _QUINTILE_WORDS[p][int(n) - 1] for n, p in zip(number, pol)
+    ]
+    return out
+
+
+_KEY = ["indicator_id", "sex", "age", "category_type", "category", "period"]
+
+
+def _polarity_lookup(polarity, indicator_ids: pd.Series) -> pd.Series:
+    if isinstance(polarity, str):
+        return pd.Series(polarity, index=indicator_ids.index)
+    if isinstance(polarity, pd.DataFrame):
+        polarity = polarity["polarity"]
+    if isinstance(polarity, (pd.Series, Mapping)):
+        return indicator_ids.map(polarity).fillna("no_judgement")
+    raise v.StatsInputError("benchmark_against_england: polarity must be a string, a mapping "
+                            "indicator_id -> polarity, or the catalogue DataFrame.")
+
+
+def benchmark_against_england(
+    tidy: pd.DataFrame,
+    polarity: str | Mapping | pd.Series | pd.DataFrame = "no_judgement",
+    confidence: float = 0.95,
+    england_code: str = "E92000001",
+    key_cols: Iterable[str] = tuple(_KEY),
+    out_col: str = "comparison",
+) -> pd.DataFrame:
+    """Compare every non-England row of a tidy frame with the matching England row.
+
+    Matching is on ``key_cols`` (indicator, sex, age, category, period). Polarity
+    can be one string, a mapping from indicator_id, or the catalogue frame from
+    :func:`hwb.data.catalogue.load_catalogue` (its ``polarity`` column; rows whose
+    catalogue ``benchmark`` is "none" are "Not compared", and "quintiles" rows are
+    ranked among areas of the same type with :func:`quintile_labels`). Returns
+    the area rows with ``england_value`` and ``out_col``.
+    """
+    func = "benchmark_against_england"
+    keys = list(key_cols)
+    v.require_frame(tidy, func)
+    v.require_columns(tidy, [*keys, "area_code", "value"], func)
+    eng = tidy.loc[tidy["area_code"] == england_code, [*keys, "value"]]
+    dup = eng.duplicated(keys)
+    if dup.any():
+        raise v.StatsInputError(f"{func}: England ({england_code}) has repeated rows for {keys}: "
+                                f"{eng[dup].head(3).to_dict('records')}.")
+    areas = tidy.loc[tidy["area_code"] != england_code].copy()
+    merged = areas.merge(eng.rename(columns={"value": "england_value"}), on=keys, how="left", validate="many_to_one")
+    merged.index = areas.index
+    pol = _polarity_lookup(polarity, merged["indicator_id"])
+    out = compare_to_benchmark(merged, "england_value", confidence, pol, out_col=out_col)
+    if isinstance(polarity, pd.DataFrame) and "benchmark" in polarity.columns:
+        method = merged["indicator_id"].map(polarity["benchmark"]).fillna("ci_overlap")
+        out.loc[method == "none", out_col] = NOT_COMPARED
+        quint = method == "quintiles"
+        if quint.any():
+            grp = [*keys, "area_type"] if "area_type" in out.columns else keys
+            q = quintile_labels(out.loc[quint], "value", grp, pol[quint], out_col="_q")
+            out.loc[quint, out_col] = q["_q"]
+    return out
