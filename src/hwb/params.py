@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from hwb import paths
 from hwb.errors import BadParameter
@@ -90,9 +90,6 @@ class DistrictParams(BaseModel):
     priority_weights: PriorityWeights
     recommended_priorities: int
 
-    @model_validator(mode="after")
-    def _parent_is_county(self) -> "DistrictParams":
-        return self
 
     def to_notebook(self) -> dict[str, Any]:
         """Plain JSON-able values for Papermill's parameter injection."""
@@ -124,9 +121,6 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise BadParameter(f"{path}: expected a mapping of keys to values, got {type(content).__name__}")
     return content
 
-
-def parameters_dir(root: Path | None = None) -> Path:
-    return Path(root) / "parameters" if root is not None else paths.PARAMETERS
 
 
 def known_districts(directory: Path | None = None) -> list[str]:

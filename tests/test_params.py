@@ -1,0 +1,172 @@
+"""District parameters: every bad case is rejected naming the file and key."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hwb import params, paths
+from hwb.errors import BadParameter
+
+EXPECTED = {
+    "burnley": "E07000117", "chorley": "E07000118", "fylde": "E07000119",
+    "hyndburn": "E07000120", "lancaster": "E07000121", "pendle": "E07000122",
+    "preston": "E07000123", "ribble-valley": "E07000124", "rossendale": "E07000125",
+    "south-ribble": "E07000126", "west-lancashire": "E07000127", "wyre": "E07000128",
+}
+
+
+def _edit(directory: Path, file_stem: str, **changes) -> Path:
+    path = directory / f"{file_stem}.yml"
+    data = yaml.safe_load(path.read_text())
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_all_twelve_districts_validate_with_their_ons_codes():
+    districts = params.load_all()
+    assert {d.slug: d.ons_code for d in districts} == EXPECTED
+    assert all(d.parent_code == "E10000017" and d.england_code == "E92000001" for d in districts)
+    assert all(d.horizons == [2030, 2035] for d in districts)
+
+
+def test_every_district_has_a_page_in_the_table_of_contents():
+    toc = (paths.ROOT / "_toc.yml").read_text()
+    for slug in params.known_districts():
+        assert f"book/districts/{slug}\n" in toc
+
+
+def test_unknown_district_suggests_the_closest_and_lists_the_valid_names():
+    with pytest.raises(BadParameter) as err:
+        params.load_district("burnly")
+    message = str(err.value)
+    assert message.startswith("unknown district 'burnly'; did you mean 'burnley'?")
+    assert "ribble-valley" in message and "wyre" in message
+
+
+def test_unknown_district_with_nothing_close_still_lists_the_valid_names():
+    with pytest.raises(BadParameter, match=r"unknown district 'xyz'\nvalid districts: burnley"):
+        params.load_district("xyz")
+
+
+def test_unknown_key_is_rejected_naming_file_and_key(params_dir):
+    path = _edit(params_dir, "pendle", colour="red")
+    with pytest.raises(BadParameter, match=rf"{path}: unknown key 'colour'"):
+        params.load_district("pendle", params_dir)
+
+
+def test_wrong_type_is_rejected_naming_the_key(params_dir):
+    _edit(params_dir, "wyre", horizons="soon")
+    with pytest.raises(BadParameter, match=r"wyre\.yml: key 'horizons'"):
+        params.load_district("wyre", params_dir)
+
+
+@pytest.mark.parametrize("code", ["E0700011", "W07000117", "e07000117", "E07000117 "])
+def test_malformed_ons_code_is_rejected(params_dir, code):
+    _edit(params_dir, "fylde", ons_code=code)
+    with pytest.raises(BadParameter, match=r"fylde\.yml: key 'ons_code'"):
+        params.load_district("fylde", params_dir)
+
+
+def test_missing_required_key_is_named(params_dir):
+    _edit(params_dir, "chorley", partnership=None)
+    with pytest.raises(BadParameter, match=r"chorley\.yml: missing key 'partnership'"):
+        params.load_district("chorley", params_dir)
+
+
+def test_horizons_must_increase(params_dir):
+    _edit(params_dir, "preston", horizons=[2035, 2030])
+    with pytest.raises(BadParameter, match=r"key 'horizons'.*increasing order"):
+        params.load_district("preston", params_dir)
+
+
+def test_slug_must_match_file_name(params_dir):
+    _edit(params_dir, "hyndburn", slug="hynd")
+    with pytest.raises(BadParameter, match=r"key 'slug' is 'hynd' but the file is named 'hyndburn\.yml'"):
+        params.load_district("hyndburn", params_dir)
+
+
+def test_parent_must_be_the_county(params_dir):
+    _edit(params_dir, "lancaster", parent_code="E10000023")
+    with pytest.raises(BadParameter, match=r"key 'parent_code' is E10000023"):
+        params.load_district("lancaster", params_dir)
+
+
+def test_two_districts_cannot_share_a_code(params_dir):
+    _edit(params_dir, "rossendale", ons_code="E07000117")
+    with pytest.raises(BadParameter, match=r"rossendale\.yml: key 'ons_code' E07000117 is also used by burnley"):
+        params.load_all(params_dir)
+
+
+def test_invalid_yaml_names_the_file(params_dir):
+    (params_dir / "wyre.yml").write_text("slug: [unclosed\n")
+    with pytest.raises(BadParameter, match=r"wyre\.yml: not valid YAML"):
+        params.load_district("wyre", params_dir)
+
+
+def test_defaults_reject_unknown_keys(params_dir):
+    with (params_dir / "defaults.yml").open("a") as handle:
+        handle.write("colour_scheme: rainbow\n")
+    with pytest.raises(BadParameter, match=r"defaults\.yml: unknown key 'colour_scheme'"):
+        params.load_defaults(params_dir)
+
+
+def test_priority_weights_must_be_non_negative(params_dir):
+    _edit(params_dir, "burnley", priority_weights={"significance": -1})
+    with pytest.raises(BadParameter, match=r"key 'priority_weights\.significance'"):
+        params.load_district("burnley", params_dir)
+
+
+def test_district_may_override_horizons_and_weights(params_dir):
+    _edit(params_dir, "burnley", horizons=[2028, 2033], priority_weights={"gap": 5})
+    district = params.load_district("burnley", params_dir)
+    assert district.horizons == [2028, 2033]
+    assert district.priority_weights.gap == 5 and district.priority_weights.significance == 3
+
+
+def test_notebook_values_are_plain_json():
+    values = params.load_district("burnley").to_notebook()
+    assert values["name"] == "Burnley" and values["priority_weights"]["significance"] == 3.0
+    assert values["priority_wards"][0] == "Bank Hall"
+
+
+def _tree_state() -> dict[str, int]:
+    """Every file a build could write (pages, scratch, snapshot, HTML) with its mtime."""
+    state = {}
+    for folder in (paths.BOOK, paths.BUILD, paths.DATA):
+        if folder.exists():
+            for path in folder.rglob("*"):
+                if path.is_file():
+                    state[str(path)] = path.stat().st_mtime_ns
+    return state
+
+
+def test_cli_unknown_district_fails_and_writes_nothing():
+    before = _tree_state()
+    result = subprocess.run(
+        [sys.executable, "-m", "hwb.cli", "district", "burnly"],
+        cwd=paths.ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 2
+    assert "unknown district 'burnly'; did you mean 'burnley'?" in result.stderr
+    assert "valid districts: burnley, chorley" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tree_state() == before
+
+
+def test_make_with_a_misspelt_district_fails_and_writes_nothing():
+    before = _tree_state()
+    result = subprocess.run(
+        ["make", "-s", "district=burnly"], cwd=paths.ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert "did you mean 'burnley'?" in result.stderr
+    assert _tree_state() == before
