@@ -1,0 +1,446 @@
+"""The one loader: a snapshot (or one Fingertips-layout CSV) in, one validated tidy frame out.
+
+Every number in the book passes through :func:`load_snapshot`. It
+
+1. checks the manifest hashes (a snapshot folder) so a moved byte is refused;
+2. reads each file with the ``csv`` module, so a UTF-8 BOM, gzip, both layout vintages
+   (26 columns, and 27 with ``Time period range``) and quoted newlines inside indicator
+   names are handled, and every record keeps the line number a person sees in an editor;
+3. validates: required columns, numbers that parse, lower <= value <= upper, counts not
+   negative, sexes, well-formed area codes for the area type, duplicates;
+4. returns the tidy frame declared in :mod:`hwb.data.schema`.
+
+Value notes ("Value suppressed for disclosure control…", "not available") are kept, and a
+missing value stays NaN: it is never read as zero. Every error names file, line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import logging
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hwb import paths
+from hwb.data import schema, snapshot
+from hwb.errors import DataInvalid
+
+log = logging.getLogger("hwb.data")
+
+_HEADER_OF = {tidy: header for header, tidy in schema.FINGERTIPS_COLUMNS.items()}
+_YEAR = re.compile(r"(19|20)\d{2}")
+_WHITESPACE = re.compile(r"\s+")
+# Relative slack for "lower <= value <= upper": published limits are rounded.
+_CI_TOLERANCE = 1e-6
+
+
+# --------------------------------------------------------------------------- public API
+def load_snapshot(
+    source: Path | str | None = None,
+    *,
+    indicators: Iterable[int] | None = None,
+    areas: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Load and validate a snapshot into the tidy frame.
+
+    ``source`` is a snapshot folder with ``manifest.yml`` (default: the committed
+    ``data/snapshot``) or a single Fingertips-layout ``.csv``/``.csv.gz`` (no manifest
+    check, all other validation). ``indicators`` and ``areas`` keep only those indicator
+    ids and area codes. The frame's ``attrs`` carry ``dropped_rows`` (what validation
+    dropped and why) so pages can say so.
+    """
+    path = _resolve(source)
+    if path.is_dir():
+        manifest = snapshot.verify_snapshot(path)
+        files = [(path / entry["name"], entry["sha256"]) for entry in manifest["files"]]
+    else:
+        files = [(path, snapshot.sha256_of(path))]
+    frames, dropped = [], []
+    for file_path, digest in files:
+        frame, notes = _load_file_cached(str(file_path), digest)
+        frames.append(frame)
+        dropped.extend(notes)
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) > 1:
+        _check_duplicates_across_files(frame)
+    frame = frame.copy()
+    _fill_missing_names(frame)
+    if indicators is not None:
+        wanted = [int(i) for i in indicators]
+        frame = frame[frame["indicator_id"].isin(wanted)]
+    if areas is not None:
+        frame = frame[frame["area_code"].isin(list(areas))]
+    frame = frame.reset_index(drop=True)
+    frame.attrs["dropped_rows"] = list(dropped)
+    frame.attrs["source"] = str(path)
+    return frame
+
+
+def load_manifest(source: Path | str | None = None) -> dict[str, Any]:
+    """The provenance of ``source``: its verified manifest, or a minimal one for a bare CSV."""
+    path = _resolve(source)
+    if path.is_dir():
+        return snapshot.verify_snapshot(path)
+    return snapshot.describe_bare_csv(path)
+
+
+def read_fingertips_csv(path: Path | str) -> pd.DataFrame:
+    """Read and validate one Fingertips-layout file (no manifest), returning the tidy frame."""
+    path = Path(path)
+    frame, _ = _load_file(path)
+    return frame
+
+
+# --------------------------------------------------------------------------- internals
+def _resolve(source: Path | str | None) -> Path:
+    path = Path(source) if source is not None else paths.SNAPSHOT
+    if not path.exists():
+        raise DataInvalid(
+            f"{path}: no such snapshot folder or CSV file. Give a folder with manifest.yml or a "
+            "Fingertips-layout .csv/.csv.gz file; `hwb data demo` rebuilds the demonstration snapshot."
+        )
+    if path.is_file() and not path.name.lower().endswith(snapshot.DATA_SUFFIXES):
+        raise DataInvalid(
+            f"{path}: expected a .csv or .csv.gz file in the Fingertips download layout."
+        )
+    return path
+
+
+@lru_cache(maxsize=16)
+def _load_file_cached(path: str, digest: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    # Keyed by content hash: a changed file is re-read, an unchanged one is not.
+    frame, notes = _load_file(Path(path))
+    return frame, tuple(notes)
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def _read_records(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, records and the 1-based line each record starts on (quoted newlines allowed)."""
+    records: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        with _open_text(path) as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, None)
+            if header is None:
+                raise DataInvalid(
+                    f"{path.name}, line 1: the file is empty; expected a Fingertips header row."
+                )
+            header = [h.strip() for h in header]
+            width, end = len(header), reader.line_num
+            needed = 1 + max(
+                (header.index(h) for h in schema.REQUIRED_HEADERS if h in header), default=0
+            )
+            for row in reader:
+                start, end = end + 1, reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                if len(row) != width:
+                    if len(row) > width or len(row) < needed:
+                        raise DataInvalid(
+                            f"{path.name}, line {start}: {len(row)} fields but the header has {width}; "
+                            "check for an unquoted comma or a cut-off line."
+                        )
+                    # Older Fingertips downloads leave trailing optional columns off.
+                    row = row + [""] * (width - len(row))
+                records.append(row)
+                lines.append(start)
+    except UnicodeDecodeError as exc:
+        raise DataInvalid(
+            f"{path.name}: not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV, as Fingertips does."
+        ) from exc
+    except (OSError, EOFError) as exc:
+        raise DataInvalid(f"{path.name}: cannot be read ({exc}); is it a truncated .gz?") from exc
+    except csv.Error as exc:
+        raise DataInvalid(f"{path.name}, line {reader.line_num}: malformed CSV ({exc}).") from exc
+    return header, records, lines
+
+
+def _load_file(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    header, records, lines = _read_records(path)
+    missing = [h for h in schema.REQUIRED_HEADERS if h not in header]
+    if missing:
+        raise DataInvalid(
+            f"{path.name}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}. "
+            "Expected a Fingertips data download (26 columns, or 27 with 'Time period range')."
+        )
+    position = {name: header.index(name) for name in schema.REQUIRED_HEADERS}
+    raw = {
+        tidy: [row[position[header_name]] for row in records]
+        for header_name, tidy in schema.FINGERTIPS_COLUMNS.items()
+    }
+    return _to_tidy(raw, np.asarray(lines, dtype=np.int64), path.name)
+
+
+def _fail(
+    file: str, lines: np.ndarray, mask: np.ndarray, column: str, problem: str, values=None
+) -> None:
+    """Raise DataInvalid naming the file, the first offending lines and the column."""
+    where = np.flatnonzero(mask)
+    shown = ", ".join(str(int(lines[i])) for i in where[:5]) + (" …" if len(where) > 5 else "")
+    example = ""
+    if values is not None:
+        found = values[where[0]]
+        example = (
+            f" (found {float(found):g})"
+            if isinstance(found, (float, np.floating))
+            else f" (found {found!r})"
+        )
+    plural = "s" if len(where) > 1 else ""
+    raise DataInvalid(
+        f"{file}, line{plural} {shown}, column '{_HEADER_OF.get(column, column)}': {problem}{example}."
+        f" {len(where)} row{plural} affected."
+    )
+
+
+def _to_tidy(
+    raw: dict[str, list[str]], lines: np.ndarray, file: str
+) -> tuple[pd.DataFrame, list[str]]:
+    n = len(lines)
+    text = {
+        name: np.array([v.strip() for v in raw[name]], dtype=object)
+        if n
+        else np.array([], dtype=object)
+        for name in raw
+    }
+    # Indicator names can carry line breaks inside quotes; one line of text is wanted.
+    text["indicator_name"] = np.array(
+        [_WHITESPACE.sub(" ", v) for v in text["indicator_name"]], dtype=object
+    )
+
+    ids_text = text["indicator_id"]
+    bad = ~np.array([v.isdigit() for v in ids_text], dtype=bool)
+    if bad.any():
+        _fail(
+            file,
+            lines,
+            bad,
+            "indicator_id",
+            "expected a whole-number Fingertips indicator id",
+            ids_text,
+        )
+    indicator_id = ids_text.astype(np.int64) if n else np.array([], dtype=np.int64)
+
+    numbers: dict[str, np.ndarray] = {}
+    for name in schema.NUMERIC_COLUMNS:
+        values = text[name]
+        parsed = pd.to_numeric(pd.Series(values, dtype=object).replace("", np.nan), errors="coerce")
+        parsed = parsed.to_numpy(dtype=np.float64)
+        bad = (values != "") & ~np.isfinite(parsed)
+        if bad.any():
+            _fail(file, lines, bad, name, "expected a number or an empty cell", values)
+        numbers[name] = parsed
+
+    for name in ("count", "denominator"):
+        bad = numbers[name] < 0
+        if bad.any():
+            _fail(file, lines, bad, name, "a count or denominator cannot be negative", text[name])
+
+    sex = text["sex"]
+    bad = ~np.isin(sex, sorted(schema.SEXES))
+    if bad.any():
+        _fail(file, lines, bad, "sex", "expected Persons, Male, Female or Not applicable", sex)
+
+    for name in ("area_code", "period"):
+        bad = text[name] == ""
+        if bad.any():
+            _fail(file, lines, bad, name, "must not be empty")
+
+    _check_area_codes(text["area_code"], text["area_type"], lines, file)
+    parent = text["parent_code"]
+    bad = (parent != "") & ~np.array(
+        [bool(schema.GENERIC_AREA_CODE.match(p)) for p in parent], dtype=bool
+    )
+    if bad.any():
+        _fail(
+            file,
+            lines,
+            bad,
+            "parent_code",
+            f"expected {schema.GENERIC_AREA_CODE_HINT} or an empty cell",
+            parent,
+        )
+
+    sortable, year = _periods(text["period_sortable"], text["period"], lines, file)
+
+    frame = pd.DataFrame(
+        {
+            "indicator_id": pd.array(indicator_id, dtype="int64"),
+            "indicator_name": text["indicator_name"],
+            "area_code": text["area_code"],
+            "area_name": text["area_name"],
+            "area_type": text["area_type"],
+            "parent_code": pd.array(np.where(parent == "", None, parent), dtype="str"),
+            "sex": sex,
+            "age": text["age"],
+            "category_type": text["category_type"],
+            "category": text["category"],
+            "period": text["period"],
+            "period_sortable": pd.array(sortable, dtype="int64"),
+            "year": pd.array(year, dtype="int64"),
+            **{name: numbers[name] for name in schema.NUMERIC_COLUMNS},
+            "value_note": text["value_note"],
+            "recent_trend": text["recent_trend"],
+            "source_file": np.full(n, file, dtype=object),
+        }
+    )
+    for name in schema.TEXT_COLUMNS + ("source_file",):
+        frame[name] = frame[name].astype("str")
+    frame, lines, notes = _drop_duplicates(frame, lines, file)
+    _check_intervals(frame, lines, file)
+    return frame, notes
+
+
+def _check_intervals(frame: pd.DataFrame, lines: np.ndarray, file: str) -> None:
+    """lower <= value <= upper (95% and 99.8%) wherever both numbers are present."""
+    v = frame["value"].to_numpy()
+    slack = _CI_TOLERANCE * np.fmax(1.0, np.abs(np.nan_to_num(v)))
+    for low, high, label in (("lower_95", "upper_95", "95%"), ("lower_998", "upper_998", "99.8%")):
+        lo, hi = frame[low].to_numpy(), frame[high].to_numpy()
+        with np.errstate(invalid="ignore"):
+            for bad, column, problem, shown in (
+                (lo > hi + slack, low, f"the lower {label} limit is above the upper limit", lo),
+                (lo > v + slack, low, f"the lower {label} limit is above the value", lo),
+                (hi < v - slack, high, f"the upper {label} limit is below the value", hi),
+            ):
+                if bad.any():
+                    _fail(file, lines, bad, column, problem, shown)
+
+
+def _check_area_codes(
+    codes: np.ndarray, area_types: np.ndarray, lines: np.ndarray, file: str
+) -> None:
+    for area_type in pd.unique(area_types):
+        pattern, hint = schema.area_code_rule(area_type)
+        rows = area_types == area_type
+        bad = rows & ~np.array([bool(pattern.match(c)) for c in codes], dtype=bool)
+        if bad.any():
+            _fail(
+                file,
+                lines,
+                bad,
+                "area_code",
+                f"unknown area code for area type {area_type!r}; expected {hint}",
+                codes,
+            )
+
+
+def _periods(sortable_text: np.ndarray, period: np.ndarray, lines: np.ndarray, file: str):
+    """``Time period Sortable`` as int64 (derived from the label's first year when blank) and the year."""
+    n = len(period)
+    sortable = np.zeros(n, dtype=np.int64)
+    year = np.zeros(n, dtype=np.int64)
+    bad = np.zeros(n, dtype=bool)
+    for i in range(n):
+        s = sortable_text[i]
+        match = _YEAR.search(period[i])
+        if s.isdigit() and len(s) >= 4:
+            sortable[i] = int(s)
+            year[i] = int(s[:4]) if len(s) == 8 else (int(match.group()) if match else int(s[:4]))
+        elif s == "" and match:
+            year[i] = int(match.group())
+            sortable[i] = year[i] * 10000
+        else:
+            bad[i] = True
+    if bad.any():
+        _fail(
+            file,
+            lines,
+            bad,
+            "period_sortable",
+            "expected an 8-digit sortable period such as 20210000 (or an empty cell and a period label with a year)",
+            sortable_text,
+        )
+    return sortable, year
+
+
+def _drop_duplicates(
+    frame: pd.DataFrame, lines: np.ndarray, file: str
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Drop exact duplicates (logged); conflicting headline duplicates are an error.
+
+    Conflicting duplicates among breakdown (category) rows cannot be attributed to a
+    category, so every row of such a group is dropped with a warning; the headline rows
+    are unaffected. The notes returned say what was dropped.
+    """
+    notes: list[str] = []
+    compare = [c for c in frame.columns if c != "source_file"]
+    exact = frame.duplicated(subset=compare, keep="first").to_numpy()
+    if exact.any():
+        message = (
+            f"{file}: dropped {int(exact.sum())} exact duplicate row(s) "
+            f"(first at line {int(lines[np.flatnonzero(exact)[0]])})"
+        )
+        log.info(message)
+        notes.append(message)
+        frame, lines = frame[~exact].reset_index(drop=True), lines[~exact]
+    key = list(schema.ROW_KEY)
+    clash = frame.duplicated(subset=key, keep=False).to_numpy()
+    if not clash.any():
+        return frame, lines, notes
+    headline = (
+        clash & (frame["category_type"].to_numpy() == "") & (frame["category"].to_numpy() == "")
+    )
+    if headline.any():
+        first = frame[headline].iloc[0]
+        same = headline & (frame[key] == first[key]).all(axis=1).to_numpy()
+        group = frame[same]
+        differing = [
+            _HEADER_OF.get(c, c)
+            for c in compare
+            if c not in key and group[c].astype("str").nunique(dropna=False) > 1
+        ]
+        shown = ", ".join(str(int(x)) for x in lines[same][:5])
+        raise DataInvalid(
+            f"{file}, lines {shown}: conflicting duplicate rows for indicator {first['indicator_id']}, "
+            f"area {first['area_code']}, {first['sex']}, {first['age']}, period {first['period']} — "
+            f"they differ in column(s) {', '.join(repr(d) for d in differing)}. "
+            f"Keep one row per indicator, area, sex, age, category and period. "
+            f"{int(headline.sum())} headline row(s) affected."
+        )
+    message = (
+        f"{file}: dropped {int(clash.sum())} breakdown (category) row(s) that share indicator, area, sex, age, "
+        f"category and period with a different row, so their category cannot be told apart "
+        f"(first at line {int(lines[np.flatnonzero(clash)[0]])})"
+    )
+    log.warning(message)
+    notes.append(message)
+    return frame[~clash].reset_index(drop=True), lines[~clash], notes
+
+
+def _check_duplicates_across_files(frame: pd.DataFrame) -> None:
+    clash = frame.duplicated(subset=list(schema.ROW_KEY), keep=False)
+    if clash.any():
+        first = frame[clash].iloc[0]
+        files = sorted(set(frame.loc[clash, "source_file"]))
+        raise DataInvalid(
+            f"{', '.join(files)}: the same row (indicator {first['indicator_id']}, area {first['area_code']}, "
+            f"{first['sex']}, {first['age']}, period {first['period']}) appears in more than one snapshot file; "
+            "each row belongs in exactly one file. Rebuild the snapshot."
+        )
+
+
+def _fill_missing_names(frame: pd.DataFrame) -> None:
+    """Give rows with an empty indicator name the catalogue's name (some extracts omit it)."""
+    empty = frame["indicator_name"] == ""
+    if not empty.any():
+        return
+    from hwb.data.catalogue import load_catalogue
+
+    names = load_catalogue()["name"]
+    fill = frame.loc[empty, "indicator_id"].map(names)
+    fill = fill.fillna(frame.loc[empty, "indicator_id"].map(lambda i: f"Indicator {i}"))
+    frame.loc[empty, "indicator_name"] = fill.astype("str")

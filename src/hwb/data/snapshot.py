@@ -1,0 +1,166 @@
+"""Snapshot provenance: the manifest beside the data, its hashes, and the banner.
+
+A snapshot is a folder of Fingertips-layout CSV files (``.csv`` or ``.csv.gz``) plus a
+``manifest.yml`` saying where they came from (source, date fetched, licence and
+attribution) and, per file, sha256, size, rows, indicators, areas and periods, and
+whether the data are synthetic. The loader refuses a file whose bytes moved, naming the
+file and the command that fixes it (the habit of Our World in Data's snapshots).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hwb.errors import SnapshotMismatch
+
+MANIFEST_NAME = "manifest.yml"
+DATA_SUFFIXES = (".csv", ".csv.gz")
+BANNER = (
+    "Demonstration data — not official statistics. "
+    "Run `make data` for the published Fingertips data."
+)
+OGL_LICENCE = "Open Government Licence v3.0"
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+FINGERTIPS_ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "Source: Office for Health Improvement and Disparities, Public health profiles "
+    "(Fingertips), https://fingertips.phe.org.uk © Crown copyright."
+)
+FINGERTIPS_API = "https://fingertips.phe.org.uk/api"
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_data_file(path: Path) -> bool:
+    """True for a snapshot data file (``.csv`` or ``.csv.gz``)."""
+    return path.is_file() and path.name.lower().endswith(DATA_SUFFIXES)
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The parsed ``manifest.yml`` of a snapshot folder (not yet checked against the files)."""
+    path = Path(folder) / MANIFEST_NAME
+    if not path.is_file():
+        raise SnapshotMismatch(
+            f"{path}: no manifest. A snapshot folder needs manifest.yml beside its CSV files; "
+            "rebuild it with `hwb data demo` (demonstration data) or `make data` (Fingertips)."
+        )
+    try:
+        manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SnapshotMismatch(f"{path}: not valid YAML ({exc}). Rebuild the snapshot.") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        raise SnapshotMismatch(
+            f"{path}: expected a mapping with a 'files' list (name, sha256, size, rows, ...). "
+            "Rebuild the snapshot with `hwb data demo` or `make data`."
+        )
+    return manifest
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> Path:
+    """Write ``manifest.yml`` deterministically (key order kept, no timestamps added)."""
+    path = Path(folder) / MANIFEST_NAME
+    text = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def fix_command(manifest: dict[str, Any], file_name: str) -> str:
+    """What a person runs to get a good copy of ``file_name`` back."""
+    rebuild = "`hwb data demo`" if is_synthetic(manifest) else "`make data`"
+    return (
+        f"restore it with `git checkout -- data/snapshot/{file_name}` if it is the committed "
+        f"snapshot, or rebuild the snapshot with {rebuild}"
+    )
+
+
+def verify_snapshot(folder: Path) -> dict[str, Any]:
+    """Check every file in the manifest exists with the recorded size and sha256.
+
+    Returns the manifest. Raises :class:`SnapshotMismatch` naming the first file that is
+    missing, changed or not listed, and the command that fixes it.
+    """
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    listed = set()
+    for entry in manifest["files"]:
+        name = entry.get("name")
+        if not name:
+            raise SnapshotMismatch(f"{folder / MANIFEST_NAME}: a 'files' entry has no name.")
+        listed.add(name)
+        path = folder / name
+        if not path.is_file():
+            raise SnapshotMismatch(
+                f"{path}: listed in {MANIFEST_NAME} but missing; {fix_command(manifest, name)}."
+            )
+        size = path.stat().st_size
+        if entry.get("size") is not None and int(entry["size"]) != size:
+            raise SnapshotMismatch(
+                f"{path}: size {size:,} bytes, but {MANIFEST_NAME} records {int(entry['size']):,}; "
+                f"the file changed since the snapshot was made — {fix_command(manifest, name)}."
+            )
+        actual = sha256_of(path)
+        if actual != entry.get("sha256"):
+            raise SnapshotMismatch(
+                f"{path}: sha256 {actual[:16]}… does not match {MANIFEST_NAME} "
+                f"({str(entry.get('sha256'))[:16]}…); the file changed since the snapshot was made — "
+                f"{fix_command(manifest, name)}."
+            )
+    extra = sorted(p.name for p in folder.iterdir() if is_data_file(p) and p.name not in listed)
+    if extra:
+        raise SnapshotMismatch(
+            f"{folder}: data file(s) {', '.join(extra)} are not listed in {MANIFEST_NAME}, so their "
+            "provenance is unknown; remove them, or rebuild the snapshot with `hwb data demo` or `make data`."
+        )
+    return manifest
+
+
+def describe_bare_csv(path: Path) -> dict[str, Any]:
+    """A minimal manifest for a single CSV given on its own (no provenance beyond its hash)."""
+    path = Path(path)
+    return {
+        "schema_version": 1,
+        "synthetic": False,
+        "title": f"Fingertips-layout file {path.name}",
+        "source": {"name": "user-supplied file", "path": str(path)},
+        "date_fetched": None,
+        "licence": None,
+        "attribution": None,
+        "files": [{"name": path.name, "sha256": sha256_of(path), "size": path.stat().st_size}],
+    }
+
+
+def is_synthetic(manifest: dict[str, Any]) -> bool:
+    """True when the snapshot is demonstration data, not official statistics."""
+    return bool(manifest.get("synthetic", False))
+
+
+def banner_text(manifest: dict[str, Any]) -> str | None:
+    """The banner every page fed by a synthetic snapshot must show; None for real data."""
+    if not is_synthetic(manifest):
+        return None
+    return str(manifest.get("banner") or BANNER)
+
+
+def provenance_text(manifest: dict[str, Any]) -> str:
+    """One plain-English sentence on where the data came from, for page footers."""
+    source = manifest.get("source") or {}
+    parts = [str(manifest.get("title") or source.get("name") or "Data snapshot")]
+    if manifest.get("date_fetched"):
+        parts.append(f"fetched {manifest['date_fetched']}")
+    if manifest.get("licence"):
+        parts.append(f"licence: {manifest['licence']}")
+    text = "; ".join(parts) + "."
+    if manifest.get("attribution"):
+        text += f" {manifest['attribution']}"
+    return text
