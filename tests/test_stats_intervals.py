@@ -1,0 +1,207 @@
+"""hwb.stats intervals: published worked examples, properties, PHStatsMethods agreement, real Fingertips limits."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hwb.errors import StatsInputError
+from hwb.stats import crude_rate, dsr, esp2013, isr, isratio, poisson_limits, proportion
+
+
+def one(count, denominator, **kw):
+    return pd.DataFrame({"count": [count], "denominator": [denominator]}), kw
+
+
+# --- published worked examples ------------------------------------------------------------
+
+def test_wilson_worked_example_newcombe_altman():
+    # Newcombe RG & Altman DG, "Proportions and their differences", in Altman et al. (eds)
+    # Statistics with Confidence, 2nd edn (BMJ Books 2000), p.46-47: 81 of 263 -> 0.308 (0.2553 to 0.3662).
+    out = proportion(pd.DataFrame({"count": [81], "denominator": [263]}), multiplier=1)
+    assert out.loc[0, "value"] == pytest.approx(0.308, abs=5e-4)
+    assert out.loc[0, "lower_95"] == pytest.approx(0.2553, abs=5e-5)
+    assert out.loc[0, "upper_95"] == pytest.approx(0.3662, abs=5e-5)
+    assert out.loc[0, "method"] == "Wilson"
+
+
+@pytest.mark.parametrize(
+    ("count", "lower", "upper"),
+    # Exact Poisson 95% limits as tabulated in Armitage & Berry, Statistical Methods in Medical
+    # Research (Table A7 / standard Poisson tables): 0 -> (0, 3.689), 1 -> (0.0253, 5.572), 5 -> (1.624, 11.668)
+    [(0, 0.0, 3.689), (1, 0.0253, 5.572), (5, 1.624, 11.668)],
+)
+def test_exact_poisson_below_ten_matches_published_table(count, lower, upper):
+    out = crude_rate(pd.DataFrame({"count": [count], "denominator": [1]}), multiplier=1)
+    assert out.loc[0, "lower_95"] == pytest.approx(lower, abs=1e-3)
+    assert out.loc[0, "upper_95"] == pytest.approx(upper, abs=1e-3)
+    assert out.loc[0, "method"] == "Exact Poisson"
+
+
+def test_byars_worked_by_hand_for_ten_events():
+    # Byar's approximation (Breslow & Day 1987): L = O(1 - 1/(9O) - z/(3 sqrt O))^3,
+    # U = (O+1)(1 - 1/(9(O+1)) + z/(3 sqrt(O+1)))^3; O = 10, z = 1.95996
+    z = 1.959963984540054
+    lo = 10 * (1 - 1 / 90 - z / (3 * np.sqrt(10))) ** 3
+    up = 11 * (1 - 1 / 99 + z / (3 * np.sqrt(11))) ** 3
+    out = crude_rate(pd.DataFrame({"count": [10], "denominator": [1000]}), multiplier=1000)
+    assert out.loc[0, "lower_95"] == pytest.approx(lo, rel=1e-9)
+    assert out.loc[0, "upper_95"] == pytest.approx(up, rel=1e-9)
+    assert out.loc[0, "method"] == "Byar's"
+    assert round(lo, 2) == 4.79 and round(up, 2) == 18.39
+
+
+def test_zero_count_rate_does_not_crash_and_gives_exact_upper():
+    out = crude_rate(pd.DataFrame({"count": [0, 12], "denominator": [2000, 2000]}), confidence=(0.95, 0.998))
+    assert out.loc[0, "lower_95"] == 0
+    assert out.loc[0, "upper_95"] == pytest.approx(3.689 / 2000 * 100_000, rel=1e-3)
+    assert out.loc[0, "upper_998"] > out.loc[0, "upper_95"]
+
+
+def test_dsr_matches_dobson_formula_and_blanks_below_ten_events():
+    esp = esp2013()
+    rng = np.random.default_rng(3)
+    counts = rng.integers(5, 60, 19).astype(float)
+    pops = rng.integers(2000, 9000, 19).astype(float)
+    df = pd.DataFrame({"area": "A", "age": esp["band"], "count": counts, "denominator": pops})
+    out = dsr(df, group_cols="area", confidence=(0.95, 0.998))
+    w = esp["esp2013"].to_numpy(float)
+    value = (counts / pops * w).sum() / w.sum() * 100_000
+    var = (counts * (w / pops) ** 2).sum() / w.sum() ** 2
+    o = counts.sum()
+    z = 1.959963984540054
+    o_lo = o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3
+    lower = value + np.sqrt(var / o) * (o_lo - o) * 100_000
+    assert out.loc[0, "value"] == pytest.approx(value, rel=1e-12)
+    assert out.loc[0, "lower_95"] == pytest.approx(lower, rel=1e-9)
+    assert out.loc[0, "lower_998"] < out.loc[0, "lower_95"] < value < out.loc[0, "upper_95"] < out.loc[0, "upper_998"]
+    small = df.assign(count=0.0)
+    small.loc[0, "count"] = 3
+    blank = dsr(small)
+    assert np.isnan(blank.loc[0, "value"]) and np.isnan(blank.loc[0, "lower_95"])
+
+
+def test_dsr_refuses_mismatched_age_bands():
+    esp = esp2013()
+    df = pd.DataFrame({"age": esp["band"], "count": 10.0, "denominator": 1000.0}).iloc[:-1]
+    with pytest.raises(StatsInputError, match=r"missing starts \[90\]"):
+        dsr(df)
+    extra = pd.concat([pd.DataFrame({"age": esp["band"], "count": 10.0, "denominator": 1000.0}),
+                       pd.DataFrame({"age": ["1-4"], "count": [1.0], "denominator": [10.0]})])
+    with pytest.raises(StatsInputError, match="unexpected"):
+        dsr(extra)
+
+
+def test_indirect_standardisation_zero_observed_and_ratio():
+    df = pd.DataFrame({
+        "area": ["A"] * 3 + ["B"] * 3,
+        "count": [5.0, 10, 20, 0, 0, 0],
+        "denominator": [1000.0, 800, 500] * 2,
+        "ref_count": [50.0, 100, 300] * 2,
+        "ref_denominator": [10000.0, 8000, 5000] * 2,
+    })
+    ratio = isratio(df, group_cols="area")
+    expected_a = 5 + 10 + 30
+    assert ratio.loc[0, "expected"] == pytest.approx(expected_a)
+    assert ratio.loc[0, "value"] == pytest.approx(35 / expected_a * 100)
+    assert ratio.loc[1, "observed"] == 0 and ratio.loc[1, "value"] == 0
+    assert ratio.loc[1, "upper_95"] == pytest.approx(3.689 / expected_a * 100, rel=1e-3)
+    rate = isr(df, group_cols="area")
+    ref_rate = 450 / 23000 * 100_000
+    assert rate.loc[0, "value"] == pytest.approx(35 / expected_a * ref_rate)
+    assert rate.loc[1, "upper_95"] == pytest.approx(3.689 / expected_a * ref_rate, rel=1e-3)
+
+
+# --- validation ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("frame", "kwargs", "match"),
+    [
+        (pd.DataFrame({"count": [-1], "denominator": [10]}), {}, "negative"),
+        (pd.DataFrame({"count": [11], "denominator": [10]}), {}, "larger than denominator"),
+        (pd.DataFrame({"count": [1], "denominator": [10]}), {"confidence": 95}, "outside 0.9-1"),
+        (pd.DataFrame({"count": [1], "denominator": [10]}), {"confidence": 0.8}, "outside 0.9-1"),
+        (pd.DataFrame({"count": [1], "denominator": [0]}), {}, "greater than zero"),
+        (pd.DataFrame({"n": [1], "denominator": [10]}), {}, r"column\(s\) \['count'\] not found"),
+    ],
+)
+def test_proportion_refuses_bad_input_with_named_column(frame, kwargs, match):
+    with pytest.raises(StatsInputError, match=match):
+        proportion(frame, **kwargs)
+
+
+# --- properties ---------------------------------------------------------------------------
+
+counts_and_denoms = st.integers(min_value=1, max_value=100_000).flatmap(
+    lambda d: st.tuples(st.integers(min_value=0, max_value=d), st.just(d)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts_and_denoms)
+def test_proportion_limits_order_and_width(cd):
+    count, denom = cd
+    out = proportion(pd.DataFrame({"count": [count], "denominator": [denom]}), confidence=(0.95, 0.998))
+    r = out.iloc[0]
+    assert r.lower_998 <= r.lower_95 <= r.value + 1e-7
+    assert r.value - 1e-7 <= r.upper_95 <= r.upper_998 + 1e-7
+    assert -1e-7 <= r.lower_998 and r.upper_998 <= 100 + 1e-7
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=50_000), st.integers(min_value=1, max_value=10_000_000))
+def test_rate_limits_order_width_and_monotone_in_count(count, denom):
+    out = crude_rate(pd.DataFrame({"count": [count, count + 1], "denominator": [denom, denom]}),
+                     confidence=(0.95, 0.998))
+    r = out.iloc[0]
+    assert r.lower_998 <= r.lower_95 <= r.value <= r.upper_95 <= r.upper_998
+    nxt = out.iloc[1]
+    assert nxt.lower_95 >= r.lower_95 and nxt.upper_95 >= r.upper_95
+
+
+def test_grouped_proportion_agrees_with_phstatsmethods():
+    import PHStatsMethods as phs
+
+    df = pd.DataFrame({"area": ["a", "a", "b", "b"], "count": [3, 40, 7, 9], "denominator": [50, 90, 60, 70]})
+    ours = proportion(df, group_cols="area", confidence=(0.95, 0.998))
+    theirs = phs.ph_proportion(df, "count", "denominator", "area", confidence=[0.95, 0.998], multiplier=100)
+    np.testing.assert_allclose(ours["lower_95"], theirs["lower_95_ci"], rtol=1e-12)
+    np.testing.assert_allclose(ours["upper_998"], theirs["upper_99_8_ci"], rtol=1e-12)
+    lo, up = poisson_limits([0, 4, 25])
+    assert lo[0] == 0 and up[1] == pytest.approx(phs.exact_upper(4), rel=1e-12)
+    assert up[2] == pytest.approx(phs.byars_upper(25), rel=1e-12)
+
+
+# --- real data: recompute the published 95% limits ------------------------------------------
+
+CRUDE_RATES = (20401, 41203, 92266)
+PROPORTIONS = (241, 30302, 91040, 91894, 93085, 93474)
+
+
+def _multiplier(rows: pd.DataFrame) -> int:
+    ratio = (rows["Value"] / (rows["Count"] / rows["Denominator"])).median()
+    return int(10 ** round(np.log10(ratio)))
+
+
+@pytest.mark.parametrize("indicator", CRUDE_RATES + PROPORTIONS)
+def test_real_extract_published_limits_reproduced(real_extract, indicator):
+    raw = pd.read_csv(real_extract)
+    rows = raw[raw["Indicator ID"] == indicator].dropna(
+        subset=["Count", "Denominator", "Lower CI 95.0 limit", "Upper CI 95.0 limit"])
+    assert len(rows) > 0, f"no rows with count, denominator and limits for {indicator}"
+    frame = rows.rename(columns={"Count": "count", "Denominator": "denominator"})
+    mult = _multiplier(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        func = crude_rate if indicator in CRUDE_RATES else proportion
+        out = func(frame, multiplier=mult)
+    for ours, theirs in (("lower_95", "Lower CI 95.0 limit"), ("upper_95", "Upper CI 95.0 limit")):
+        published = rows[theirs].to_numpy()
+        mine = out[ours].to_numpy()
+        zero = published == 0
+        rel = np.abs(mine - published) / np.where(zero, 1.0, np.abs(published))  # a published 0 must be ~0
+        worst = int(np.argmax(rel))
+        assert rel.max() < 1e-3, (indicator, ours, rows.iloc[worst][["Area Code", "Time period", "Count"]].to_dict())
