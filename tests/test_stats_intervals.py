@@ -1,4 +1,5 @@
 """hwb.stats intervals: published worked examples, properties, PHStatsMethods agreement, real Fingertips limits."""
+
 from __future__ import annotations
 
 import warnings
@@ -18,6 +19,7 @@ def one(count, denominator, **kw):
 
 
 # --- published worked examples ------------------------------------------------------------
+
 
 def test_wilson_worked_example_newcombe_altman():
     # Newcombe RG & Altman DG, "Proportions and their differences", in Altman et al. (eds)
@@ -56,7 +58,9 @@ def test_byars_worked_by_hand_for_ten_events():
 
 
 def test_zero_count_rate_does_not_crash_and_gives_exact_upper():
-    out = crude_rate(pd.DataFrame({"count": [0, 12], "denominator": [2000, 2000]}), confidence=(0.95, 0.998))
+    out = crude_rate(
+        pd.DataFrame({"count": [0, 12], "denominator": [2000, 2000]}), confidence=(0.95, 0.998)
+    )
     assert out.loc[0, "lower_95"] == 0
     assert out.loc[0, "upper_95"] == pytest.approx(3.689 / 2000 * 100_000, rel=1e-3)
     assert out.loc[0, "upper_998"] > out.loc[0, "upper_95"]
@@ -78,7 +82,13 @@ def test_dsr_matches_dobson_formula_and_blanks_below_ten_events():
     lower = value + np.sqrt(var / o) * (o_lo - o) * 100_000
     assert out.loc[0, "value"] == pytest.approx(value, rel=1e-12)
     assert out.loc[0, "lower_95"] == pytest.approx(lower, rel=1e-9)
-    assert out.loc[0, "lower_998"] < out.loc[0, "lower_95"] < value < out.loc[0, "upper_95"] < out.loc[0, "upper_998"]
+    assert (
+        out.loc[0, "lower_998"]
+        < out.loc[0, "lower_95"]
+        < value
+        < out.loc[0, "upper_95"]
+        < out.loc[0, "upper_998"]
+    )
     small = df.assign(count=0.0)
     small.loc[0, "count"] = 3
     blank = dsr(small)
@@ -90,20 +100,26 @@ def test_dsr_refuses_mismatched_age_bands():
     df = pd.DataFrame({"age": esp["band"], "count": 10.0, "denominator": 1000.0}).iloc[:-1]
     with pytest.raises(StatsInputError, match=r"missing starts \[90\]"):
         dsr(df)
-    extra = pd.concat([pd.DataFrame({"age": esp["band"], "count": 10.0, "denominator": 1000.0}),
-                       pd.DataFrame({"age": ["1-4"], "count": [1.0], "denominator": [10.0]})])
+    extra = pd.concat(
+        [
+            pd.DataFrame({"age": esp["band"], "count": 10.0, "denominator": 1000.0}),
+            pd.DataFrame({"age": ["1-4"], "count": [1.0], "denominator": [10.0]}),
+        ]
+    )
     with pytest.raises(StatsInputError, match="unexpected"):
         dsr(extra)
 
 
 def test_indirect_standardisation_zero_observed_and_ratio():
-    df = pd.DataFrame({
-        "area": ["A"] * 3 + ["B"] * 3,
-        "count": [5.0, 10, 20, 0, 0, 0],
-        "denominator": [1000.0, 800, 500] * 2,
-        "ref_count": [50.0, 100, 300] * 2,
-        "ref_denominator": [10000.0, 8000, 5000] * 2,
-    })
+    df = pd.DataFrame(
+        {
+            "area": ["A"] * 3 + ["B"] * 3,
+            "count": [5.0, 10, 20, 0, 0, 0],
+            "denominator": [1000.0, 800, 500] * 2,
+            "ref_count": [50.0, 100, 300] * 2,
+            "ref_denominator": [10000.0, 8000, 5000] * 2,
+        }
+    )
     ratio = isratio(df, group_cols="area")
     expected_a = 5 + 10 + 30
     assert ratio.loc[0, "expected"] == pytest.approx(expected_a)
@@ -117,6 +133,7 @@ def test_indirect_standardisation_zero_observed_and_ratio():
 
 
 # --- validation ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("frame", "kwargs", "match"),
@@ -137,14 +154,17 @@ def test_proportion_refuses_bad_input_with_named_column(frame, kwargs, match):
 # --- properties ---------------------------------------------------------------------------
 
 counts_and_denoms = st.integers(min_value=1, max_value=100_000).flatmap(
-    lambda d: st.tuples(st.integers(min_value=0, max_value=d), st.just(d)))
+    lambda d: st.tuples(st.integers(min_value=0, max_value=d), st.just(d))
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(counts_and_denoms)
 def test_proportion_limits_order_and_width(cd):
     count, denom = cd
-    out = proportion(pd.DataFrame({"count": [count], "denominator": [denom]}), confidence=(0.95, 0.998))
+    out = proportion(
+        pd.DataFrame({"count": [count], "denominator": [denom]}), confidence=(0.95, 0.998)
+    )
     r = out.iloc[0]
     assert r.lower_998 <= r.lower_95 <= r.value + 1e-7
     assert r.value - 1e-7 <= r.upper_95 <= r.upper_998 + 1e-7
@@ -154,8 +174,10 @@ def test_proportion_limits_order_and_width(cd):
 @settings(max_examples=60, deadline=None)
 @given(st.integers(min_value=0, max_value=50_000), st.integers(min_value=1, max_value=10_000_000))
 def test_rate_limits_order_width_and_monotone_in_count(count, denom):
-    out = crude_rate(pd.DataFrame({"count": [count, count + 1], "denominator": [denom, denom]}),
-                     confidence=(0.95, 0.998))
+    out = crude_rate(
+        pd.DataFrame({"count": [count, count + 1], "denominator": [denom, denom]}),
+        confidence=(0.95, 0.998),
+    )
     r = out.iloc[0]
     assert r.lower_998 <= r.lower_95 <= r.value <= r.upper_95 <= r.upper_998
     nxt = out.iloc[1]
@@ -165,9 +187,13 @@ def test_rate_limits_order_width_and_monotone_in_count(count, denom):
 def test_grouped_proportion_agrees_with_phstatsmethods():
     import PHStatsMethods as phs
 
-    df = pd.DataFrame({"area": ["a", "a", "b", "b"], "count": [3, 40, 7, 9], "denominator": [50, 90, 60, 70]})
+    df = pd.DataFrame(
+        {"area": ["a", "a", "b", "b"], "count": [3, 40, 7, 9], "denominator": [50, 90, 60, 70]}
+    )
     ours = proportion(df, group_cols="area", confidence=(0.95, 0.998))
-    theirs = phs.ph_proportion(df, "count", "denominator", "area", confidence=[0.95, 0.998], multiplier=100)
+    theirs = phs.ph_proportion(
+        df, "count", "denominator", "area", confidence=[0.95, 0.998], multiplier=100
+    )
     np.testing.assert_allclose(ours["lower_95"], theirs["lower_95_ci"], rtol=1e-12)
     np.testing.assert_allclose(ours["upper_998"], theirs["upper_99_8_ci"], rtol=1e-12)
     lo, up = poisson_limits([0, 4, 25])
@@ -190,7 +216,8 @@ def _multiplier(rows: pd.DataFrame) -> int:
 def test_real_extract_published_limits_reproduced(real_extract, indicator):
     raw = pd.read_csv(real_extract)
     rows = raw[raw["Indicator ID"] == indicator].dropna(
-        subset=["Count", "Denominator", "Lower CI 95.0 limit", "Upper CI 95.0 limit"])
+        subset=["Count", "Denominator", "Lower CI 95.0 limit", "Upper CI 95.0 limit"]
+    )
     assert len(rows) > 0, f"no rows with count, denominator and limits for {indicator}"
     frame = rows.rename(columns={"Count": "count", "Denominator": "denominator"})
     mult = _multiplier(rows)
@@ -202,6 +229,27 @@ def test_real_extract_published_limits_reproduced(real_extract, indicator):
         published = rows[theirs].to_numpy()
         mine = out[ours].to_numpy()
         zero = published == 0
-        rel = np.abs(mine - published) / np.where(zero, 1.0, np.abs(published))  # a published 0 must be ~0
+        rel = np.abs(mine - published) / np.where(
+            zero, 1.0, np.abs(published)
+        )  # a published 0 must be ~0
         worst = int(np.argmax(rel))
-        assert rel.max() < 1e-3, (indicator, ours, rows.iloc[worst][["Area Code", "Time period", "Count"]].to_dict())
+        assert rel.max() < 1e-3, (
+            indicator,
+            ours,
+            rows.iloc[worst][["Area Code", "Time period", "Count"]].to_dict(),
+        )
+
+
+def test_funnel_wrappers_flag_outliers_against_the_pooled_average():
+    from hwb.stats import funnel_limits, funnel_significance
+
+    df = pd.DataFrame({"count": [10, 50, 30, 5, 80], "denominator": [100, 400, 200, 80, 300]})
+    limits = funnel_limits(df)
+    pooled = df["count"].sum() / df["denominator"].sum() * 100
+    assert len(limits) == 100 and limits["baseline"].iloc[0] == pytest.approx(pooled)
+    assert (limits["lower_3s_limit"] <= limits["lower_2s_limit"]).all()
+    assert (limits["upper_2s_limit"] <= limits["upper_3s_limit"]).all()
+    flags = funnel_significance(df)["significance"].tolist()
+    assert flags[4] == "High (0.001)" and flags[0] == "Not significant"
+    with pytest.raises(StatsInputError, match="present on every row"):
+        funnel_significance(df.assign(count=[1, None, 3, 4, 5]))

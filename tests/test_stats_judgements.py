@@ -1,4 +1,5 @@
 """hwb.stats compare_to_benchmark, quintiles, recent_trend, red_red, spc and project."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,27 +8,38 @@ import pytest
 
 from hwb.errors import StatsInputError
 from hwb.stats import (
-    benchmark_against_england, compare_to_benchmark, project, quintile_labels, recent_trend, red_red, spc,
+    benchmark_against_england,
+    compare_to_benchmark,
+    project,
+    quintile_labels,
+    recent_trend,
+    red_red,
+    spc,
     spc_summary,
 )
 
 # --- benchmarking -------------------------------------------------------------------------
 
-CASES = pd.DataFrame({
-    "value": [10.0, 20, 15, 15, 15],
-    "lower_95": [8.0, 18, 13, np.nan, 14],
-    "upper_95": [12.0, 22, 17, 17, 16],
-    "lower_998": [7.0, 17, 12, np.nan, 13.5],
-    "upper_998": [13.0, 23, 18, 18, 16.5],
-    "benchmark": [15.0, 15, 15, 15, 16.2],
-})
+CASES = pd.DataFrame(
+    {
+        "value": [10.0, 20, 15, 15, 15],
+        "lower_95": [8.0, 18, 13, np.nan, 14],
+        "upper_95": [12.0, 22, 17, 17, 16],
+        "lower_998": [7.0, 17, 12, np.nan, 13.5],
+        "upper_998": [13.0, 23, 18, 18, 16.5],
+        "benchmark": [15.0, 15, 15, 15, 16.2],
+    }
+)
 
 
-@pytest.mark.parametrize(("polarity", "expected"), [
-    ("no_judgement", ["Lower", "Higher", "Similar", "Not compared", "Lower"]),
-    ("high_is_good", ["Worse", "Better", "Similar", "Not compared", "Worse"]),
-    ("low_is_good", ["Better", "Worse", "Similar", "Not compared", "Better"]),
-])
+@pytest.mark.parametrize(
+    ("polarity", "expected"),
+    [
+        ("no_judgement", ["Lower", "Higher", "Similar", "Not compared", "Lower"]),
+        ("high_is_good", ["Worse", "Better", "Similar", "Not compared", "Worse"]),
+        ("low_is_good", ["Better", "Worse", "Similar", "Not compared", "Better"]),
+    ],
+)
 def test_compare_to_benchmark_labels(polarity, expected):
     assert compare_to_benchmark(CASES, polarity=polarity)["comparison"].tolist() == expected
 
@@ -56,13 +68,24 @@ def test_quintiles_wording_with_and_without_polarity():
 
 
 def test_benchmark_against_england_uses_catalogue_polarity():
-    tidy = pd.DataFrame({
-        "indicator_id": [1, 1, 2, 2], "sex": "Persons", "age": "All ages", "category_type": "", "category": "",
-        "period": "2022", "area_code": ["E07000117", "E92000001", "E07000117", "E92000001"],
-        "value": [30.0, 20, 30, 20], "lower_95": [28.0, 19.5, 28, 19.5], "upper_95": [32.0, 20.5, 32, 20.5],
-    })
-    catalogue = pd.DataFrame({"polarity": ["low_is_good", "high_is_good"], "benchmark": ["ci_overlap", "none"]},
-                             index=pd.Index([1, 2], name="indicator_id"))
+    tidy = pd.DataFrame(
+        {
+            "indicator_id": [1, 1, 2, 2],
+            "sex": "Persons",
+            "age": "All ages",
+            "category_type": "",
+            "category": "",
+            "period": "2022",
+            "area_code": ["E07000117", "E92000001", "E07000117", "E92000001"],
+            "value": [30.0, 20, 30, 20],
+            "lower_95": [28.0, 19.5, 28, 19.5],
+            "upper_95": [32.0, 20.5, 32, 20.5],
+        }
+    )
+    catalogue = pd.DataFrame(
+        {"polarity": ["low_is_good", "high_is_good"], "benchmark": ["ci_overlap", "none"]},
+        index=pd.Index([1, 2], name="indicator_id"),
+    )
     out = benchmark_against_england(tidy, catalogue)
     assert out["comparison"].tolist() == ["Worse", "Not compared"]
     assert out["england_value"].tolist() == [20.0, 20.0]
@@ -70,9 +93,16 @@ def test_benchmark_against_england_uses_catalogue_polarity():
 
 # --- recent trend -------------------------------------------------------------------------
 
+
 def series(counts, denoms, **extra):
-    return pd.DataFrame({"period_sortable": range(2015, 2015 + len(counts)), "count": counts,
-                         "denominator": denoms, **extra})
+    return pd.DataFrame(
+        {
+            "period_sortable": range(2015, 2015 + len(counts)),
+            "count": counts,
+            "denominator": denoms,
+            **extra,
+        }
+    )
 
 
 def test_chi_squared_trend_by_hand():
@@ -89,11 +119,14 @@ def test_chi_squared_trend_by_hand():
     assert expected > 9.55 and out.recent_trend == "Increasing and getting worse"
 
 
-@pytest.mark.parametrize(("polarity", "label"), [
-    ("high_is_good", "Decreasing and getting worse"),
-    ("low_is_good", "Decreasing and getting better"),
-    ("no_judgement", "Decreasing"),
-])
+@pytest.mark.parametrize(
+    ("polarity", "label"),
+    [
+        ("high_is_good", "Decreasing and getting worse"),
+        ("low_is_good", "Decreasing and getting better"),
+        ("no_judgement", "Decreasing"),
+    ],
+)
 def test_trend_labels_follow_polarity(polarity, label):
     out = recent_trend(series([200, 180, 150, 120, 100], [1000] * 5), polarity=polarity)
     assert out.loc[0, "recent_trend"] == label
@@ -107,13 +140,21 @@ def test_trend_uses_last_five_points_and_needs_five():
 
 
 def test_trend_without_counts_uses_weighted_regression_or_declines():
-    df = pd.DataFrame({"period_sortable": range(5), "value": [70.0, 71, 72, 73, 74],
-                       "lower_95": [69.8, 70.8, 71.8, 72.8, 73.8], "upper_95": [70.2, 71.2, 72.2, 73.2, 74.2]})
+    df = pd.DataFrame(
+        {
+            "period_sortable": range(5),
+            "value": [70.0, 71, 72, 73, 74],
+            "lower_95": [69.8, 70.8, 71.8, 72.8, 73.8],
+            "upper_95": [70.2, 71.2, 72.2, 73.2, 74.2],
+        }
+    )
     out = recent_trend(df, value_type="life_expectancy", polarity="high_is_good")
     assert out.loc[0, "recent_trend"] == "Increasing and getting better"
     assert out.loc[0, "method"] == "weighted regression"
-    assert recent_trend(df, value_type="life_expectancy", fallback="none").loc[0, "recent_trend"] == \
-        "Cannot be calculated"
+    assert (
+        recent_trend(df, value_type="life_expectancy", fallback="none").loc[0, "recent_trend"]
+        == "Cannot be calculated"
+    )
 
 
 def test_recent_trend_agrees_with_published_fingertips_trends(real_extract):
@@ -126,30 +167,49 @@ def test_recent_trend_agrees_with_published_fingertips_trends(real_extract):
     for indicator in (241, 247, 91894, 93085, 93474):  # proportions with counts
         s = frame[frame["Indicator ID"] == indicator]
         ours = recent_trend(s, "Time period Sortable", keys, value_type="proportion")
-        latest = s.sort_values("Time period Sortable").groupby(keys).tail(1)[[*keys, "Recent Trend"]]
+        latest = (
+            s.sort_values("Time period Sortable").groupby(keys).tail(1)[[*keys, "Recent Trend"]]
+        )
         m = ours.merge(latest, on=keys)
-        m = m[m["Recent Trend"].notna() & (m["n_points"] == 5) & (m["Recent Trend"] != "Cannot be calculated")]
+        m = m[
+            m["Recent Trend"].notna()
+            & (m["n_points"] == 5)
+            & (m["Recent Trend"] != "Cannot be calculated")
+        ]
         word = m["Recent Trend"].str.split(" and").str[0]
         total += len(m)
         agree += int((m["recent_trend"].str.split(" and").str[0] == word).sum())
-        opposite += int(((m["direction"] == 1) & (word == "Decreasing")).sum()
-                        + ((m["direction"] == -1) & (word == "Increasing")).sum())
+        opposite += int(
+            ((m["direction"] == 1) & (word == "Decreasing")).sum()
+            + ((m["direction"] == -1) & (word == "Increasing")).sum()
+        )
     assert total >= 100
     assert opposite == 0
     assert agree / total >= 0.9, f"{agree}/{total}"
 
 
 def test_red_red():
-    df = pd.DataFrame({"comparison": ["Worse", "Worse", "Similar", "Worse"],
-                       "recent_trend": ["Increasing and getting worse", "Increasing and getting better",
-                                        "Increasing and getting worse", None]})
+    df = pd.DataFrame(
+        {
+            "comparison": ["Worse", "Worse", "Similar", "Worse"],
+            "recent_trend": [
+                "Increasing and getting worse",
+                "Increasing and getting better",
+                "Increasing and getting worse",
+                None,
+            ],
+        }
+    )
     assert red_red(df)["red_red"].tolist() == [True, False, False, False]
 
 
 # --- SPC ----------------------------------------------------------------------------------
 
+
 def spc_frame(values):
-    return pd.DataFrame({"period_sortable": range(len(values)), "value": [float(v) for v in values]})
+    return pd.DataFrame(
+        {"period_sortable": range(len(values)), "value": [float(v) for v in values]}
+    )
 
 
 def test_spc_limits_agree_with_abspc_and_rules_fire():
@@ -178,11 +238,18 @@ def test_spc_seven_point_shift_and_trend_rules():
 
 def test_spc_assurance_and_refusal():
     values = [50, 51, 49, 50, 52, 48, 50, 51, 49, 50]
-    assert spc(spc_frame(values), polarity="high_is_good", target=40)["assurance"].iloc[0] == \
-        "Consistently passes target"
-    assert spc(spc_frame(values), polarity="high_is_good", target=60)["assurance"].iloc[0] == \
-        "Consistently fails target"
-    assert spc(spc_frame(values), polarity="low_is_good", target=50)["assurance"].iloc[0] == "Hit and miss target"
+    assert (
+        spc(spc_frame(values), polarity="high_is_good", target=40)["assurance"].iloc[0]
+        == "Consistently passes target"
+    )
+    assert (
+        spc(spc_frame(values), polarity="high_is_good", target=60)["assurance"].iloc[0]
+        == "Consistently fails target"
+    )
+    assert (
+        spc(spc_frame(values), polarity="low_is_good", target=50)["assurance"].iloc[0]
+        == "Hit and miss target"
+    )
     summary = spc_summary(spc(spc_frame(values)))
     assert summary.loc[0, "n_points"] == 10 and summary.loc[0, "assurance"] == "No target"
     with pytest.raises(StatsInputError, match="at least 10"):
@@ -191,17 +258,22 @@ def test_spc_assurance_and_refusal():
 
 # --- projections --------------------------------------------------------------------------
 
+
 def test_project_line_interval_gap_and_change_needed():
     years = np.arange(2013, 2023)
     rng = np.random.default_rng(0)
-    area = pd.DataFrame({"year": years, "value": 70 + 0.5 * (years - 2013) + rng.normal(0, 0.2, 10)})
+    area = pd.DataFrame(
+        {"year": years, "value": 70 + 0.5 * (years - 2013) + rng.normal(0, 0.2, 10)}
+    )
     england = pd.DataFrame({"year": years, "value": 76 + 0.1 * (years - 2013)})
     out = project(area, horizons=(2030, 2035), benchmark=england, polarity="high_is_good")
     r = out.iloc[0]
     assert r.status == "ok" and r.n_points == 10
     assert r.slope == pytest.approx(0.5, abs=0.05)
     assert r.lower_95 < r.projected < r.upper_95
-    assert (out.upper_95 - out.lower_95).iloc[1] > (out.upper_95 - out.lower_95).iloc[0]  # wider further out
+    assert (out.upper_95 - out.lower_95).iloc[1] > (out.upper_95 - out.lower_95).iloc[
+        0
+    ]  # wider further out
     assert r.benchmark_projected == pytest.approx(76 + 0.1 * 17)
     assert 2026 <= r.gap_closes_year <= 2029 and r.gap_closes == str(r.gap_closes_year)
     assert r.change_needed_per_year == pytest.approx((r.benchmark_projected - r.latest_value) / 8)
@@ -212,8 +284,14 @@ def test_project_not_on_current_trends_and_too_few_points():
     area = pd.DataFrame({"year": years, "value": 70 - 0.2 * (years - 2015)})
     england = pd.DataFrame({"year": years, "value": 76 + 0.1 * (years - 2015)})
     out = project(area, benchmark=england, polarity="high_is_good")
-    assert out["gap_closes"].iloc[0] == "not on current trends" and pd.isna(out["gap_closes_year"].iloc[0])
-    better = project(england.assign(value=england.value + 5), benchmark=england, polarity="high_is_good")
+    assert out["gap_closes"].iloc[0] == "not on current trends" and pd.isna(
+        out["gap_closes_year"].iloc[0]
+    )
+    better = project(
+        england.assign(value=england.value + 5), benchmark=england, polarity="high_is_good"
+    )
     assert better["gap_closes"].iloc[0].startswith("no gap")
     short = project(area.head(3), horizons=[2030])
-    assert short.loc[0, "status"].startswith("too few points") and np.isnan(short.loc[0, "projected"])
+    assert short.loc[0, "status"].startswith("too few points") and np.isnan(
+        short.loc[0, "projected"]
+    )

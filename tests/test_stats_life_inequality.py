@@ -1,4 +1,5 @@
 """hwb.stats life_expectancy (Chiang II) and sii: published worked example, checks, properties."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,28 @@ STARTS = [0, 1, *range(5, 95, 5)]
 # The worked example of PHEindicatormethods phe_life_expectancy (its documentation example and
 # tests/testthat/testLifeExpectancy.R, checked there to 4 decimal places), whose expected values come from the PHE Life Expectancy
 # Calculator spreadsheet on the Fingertips technical-guidance page.
-POPS = [7060, 35059, 46974, 48489, 43219, 38561, 46009, 57208, 61435, 55601, 50209, 56416, 46411,
-        39820, 37978, 37039, 33288, 23306, 11936, 11936]
+POPS = [
+    7060,
+    35059,
+    46974,
+    48489,
+    43219,
+    38561,
+    46009,
+    57208,
+    61435,
+    55601,
+    50209,
+    56416,
+    46411,
+    39820,
+    37978,
+    37039,
+    33288,
+    23306,
+    11936,
+    11936,
+]
 DEATHS = [17, 9, 4, 8, 20, 15, 24, 33, 50, 71, 100, 163, 263, 304, 536, 872, 1390, 1605, 1936, 1937]
 PUBLISHED = {  # start age: (value, lower 95%, upper 95%)
     0: (80.16960813, 79.88268548, 80.45653078),
@@ -40,7 +61,9 @@ def test_life_expectancy_matches_phe_calculator_worked_example():
 def test_life_expectancy_labels_grouping_order_and_998():
     labels = ["0", "1-4"] + [f"{s}-{s + 4}" for s in range(5, 90, 5)] + ["90+"]
     one = example(age=labels).iloc[::-1]  # unordered labels
-    two = pd.concat([one.assign(area="A"), example().assign(area="B", deaths=np.array(DEATHS) * 1.1)])
+    two = pd.concat(
+        [one.assign(area="A"), example().assign(area="B", deaths=np.array(DEATHS) * 1.1)]
+    )
     out = life_expectancy(two, group_cols="area", confidence=(0.95, 0.998))
     a = out[out.area == "A"].iloc[0]
     assert a.value == pytest.approx(PUBLISHED[0][0], abs=1e-6)
@@ -63,11 +86,19 @@ def test_life_expectancy_refuses_wrong_bands_and_notes_unpublishable_data():
 
 # --- SII ----------------------------------------------------------------------------------
 
+
 def deciles(values, pops=None, half_width=1.0) -> pd.DataFrame:
     pops = pops if pops is not None else [1000 + 100 * i for i in range(len(values))]
     v = np.asarray(values, float)
-    return pd.DataFrame({"quantile": range(1, len(v) + 1), "population": pops, "value": v,
-                         "lower_95": v - half_width, "upper_95": v + half_width})
+    return pd.DataFrame(
+        {
+            "quantile": range(1, len(v) + 1),
+            "population": pops,
+            "value": v,
+            "lower_95": v - half_width,
+            "upper_95": v + half_width,
+        }
+    )
 
 
 def test_sii_exact_line_and_rii():
@@ -93,7 +124,13 @@ def test_sii_agrees_with_statsmodels_wls_and_is_seeded():
     slope = sm.WLS(values, sm.add_constant(x), weights=a).fit().params[1]
     one = sii(frame, value_type="rate", confidence=(0.95, 0.998))
     assert one.loc[0, "sii"] == pytest.approx(slope, rel=1e-10)
-    assert one.loc[0, "lower_998"] < one.loc[0, "lower_95"] < slope < one.loc[0, "upper_95"] < one.loc[0, "upper_998"]
+    assert (
+        one.loc[0, "lower_998"]
+        < one.loc[0, "lower_95"]
+        < slope
+        < one.loc[0, "upper_95"]
+        < one.loc[0, "upper_998"]
+    )
     again = sii(frame, value_type="rate", confidence=(0.95, 0.998))
     pd.testing.assert_frame_equal(one, again)
     other = sii(frame, value_type="rate", seed=7)

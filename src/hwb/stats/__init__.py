@@ -14,6 +14,7 @@ Written here from the published methods: :func:`life_expectancy` (Chiang II),
 :func:`red_red`, :func:`spc` (Making Data Count XmR), :func:`project`
 (statsmodels trend projections).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -41,7 +42,28 @@ _WHERE = {
     "project": "projection",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "benchmark_against_england",
+    "compare_to_benchmark",
+    "crude_rate",
+    "dsr",
+    "esp2013",
+    "funnel_limits",
+    "funnel_significance",
+    "isr",
+    "isratio",
+    "life_expectancy",
+    "poisson_limits",
+    "project",
+    "proportion",
+    "quintile_labels",
+    "recent_trend",
+    "red_red",
+    "sii",
+    "spc",
+    "spc_summary",
+    "trend_label",
+]
 
 
 def __getattr__(name: str):

@@ -3,6 +3,7 @@
 Each check raises :class:`hwb.errors.StatsInputError` naming the function, the
 column and the first offending rows, and saying what to fix.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -24,7 +25,9 @@ def confidences(confidence: Confidence, func: str) -> tuple[float, ...]:
     out = []
     for level in levels:
         if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)):
-            raise StatsInputError(f"{func}: confidence {level!r} is not a number; pass e.g. 0.95 or 0.998.")
+            raise StatsInputError(
+                f"{func}: confidence {level!r} is not a number; pass e.g. 0.95 or 0.998."
+            )
         if not 0.9 <= float(level) < 1:
             raise StatsInputError(
                 f"{func}: confidence {level!r} is outside 0.9-1; pass a fraction such as 0.95 or 0.998 "

@@ -13,6 +13,7 @@ OHID deprivation-category algorithm (``PHStatsMethods.ph_quantile``); labels are
 Lowest / Low / Middle / High / Highest, or Best / Better / Middle / Worse /
 Worst when a polarity is given.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -23,7 +24,7 @@ import pandas as pd
 
 from hwb.stats import _validate as v
 
-__all__ = ["compare_to_benchmark", "quintile_labels", "benchmark_against_england", "POLARITIES"]
+__all__ = ["POLARITIES", "benchmark_against_england", "compare_to_benchmark", "quintile_labels"]
 
 POLARITIES = ("high_is_good", "low_is_good", "no_judgement")
 NOT_COMPARED = "Not compared"
@@ -47,7 +48,9 @@ def _polarity_series(df: pd.DataFrame, polarity: str | pd.Series, func: str) -> 
     elif isinstance(polarity, str):
         pol = pd.Series(polarity, index=df.index)
     else:
-        raise v.StatsInputError(f"{func}: polarity must be one of {POLARITIES}, a column name or a Series.")
+        raise v.StatsInputError(
+            f"{func}: polarity must be one of {POLARITIES}, a column name or a Series."
+        )
     pol = pol.fillna("no_judgement")
     bad = ~pol.isin(POLARITIES)
     if bad.any():
@@ -76,7 +79,9 @@ def compare_to_benchmark(
     func = "compare_to_benchmark"
     level = v.confidences(confidence, func)
     if len(level) != 1:
-        raise v.StatsInputError(f"{func}: compare at one confidence level at a time (0.95 or 0.998).")
+        raise v.StatsInputError(
+            f"{func}: compare at one confidence level at a time (0.95 or 0.998)."
+        )
     lower_col = lower_col or v.lower_col(level[0])
     upper_col = upper_col or v.upper_col(level[0])
     v.require_frame(df, func)
@@ -84,14 +89,20 @@ def compare_to_benchmark(
     v.require_numeric(df, [benchmark_col, lower_col, upper_col], func)
     bad = df[lower_col] > df[upper_col]
     if bad.any():
-        raise v.StatsInputError(f"{func}: {lower_col!r} is above {upper_col!r} at rows {list(bad[bad].index[:5])}.")
+        raise v.StatsInputError(
+            f"{func}: {lower_col!r} is above {upper_col!r} at rows {list(bad[bad].index[:5])}."
+        )
     pol = _polarity_series(df, polarity, func)
     lo, up, bench = df[lower_col], df[upper_col], df[benchmark_col]
     missing = lo.isna() | up.isna() | bench.isna()
     higher = (lo > bench) & ~missing
     lower = (up < bench) & ~missing
     words = pd.DataFrame([_WORDS[p] for p in pol], index=df.index, columns=["hi", "sim", "lo"])
-    label = np.where(missing, NOT_COMPARED, np.where(higher, words["hi"], np.where(lower, words["lo"], words["sim"])))
+    label = np.where(
+        missing,
+        NOT_COMPARED,
+        np.where(higher, words["hi"], np.where(lower, words["lo"], words["sim"])),
+    )
     out = df.copy()
     out[out_col] = label
     return out
@@ -123,7 +134,9 @@ def quintile_labels(
     work[value_col] = work[value_col].astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        q = phs.ph_quantile(work, value_col, group_cols=groups or None, nquantiles=5, invert=False, type="standard")
+        q = phs.ph_quantile(
+            work, value_col, group_cols=groups or None, nquantiles=5, invert=False, type="standard"
+        )
     number = q["quantile"].where(work[value_col].notna())
     out = df.copy()
     out["quintile_number"] = number.astype("Int64")
@@ -143,8 +156,10 @@ def _polarity_lookup(polarity, indicator_ids: pd.Series) -> pd.Series:
         polarity = polarity["polarity"]
     if isinstance(polarity, (pd.Series, Mapping)):
         return indicator_ids.map(polarity).fillna("no_judgement")
-    raise v.StatsInputError("benchmark_against_england: polarity must be a string, a mapping "
-                            "indicator_id -> polarity, or the catalogue DataFrame.")
+    raise v.StatsInputError(
+        "benchmark_against_england: polarity must be a string, a mapping "
+        "indicator_id -> polarity, or the catalogue DataFrame."
+    )
 
 
 def benchmark_against_england(
@@ -171,10 +186,14 @@ def benchmark_against_england(
     eng = tidy.loc[tidy["area_code"] == england_code, [*keys, "value"]]
     dup = eng.duplicated(keys)
     if dup.any():
-        raise v.StatsInputError(f"{func}: England ({england_code}) has repeated rows for {keys}: "
-                                f"{eng[dup].head(3).to_dict('records')}.")
+        raise v.StatsInputError(
+            f"{func}: England ({england_code}) has repeated rows for {keys}: "
+            f"{eng[dup].head(3).to_dict('records')}."
+        )
     areas = tidy.loc[tidy["area_code"] != england_code].copy()
-    merged = areas.merge(eng.rename(columns={"value": "england_value"}), on=keys, how="left", validate="many_to_one")
+    merged = areas.merge(
+        eng.rename(columns={"value": "england_value"}), on=keys, how="left", validate="many_to_one"
+    )
     merged.index = areas.index
     pol = _polarity_lookup(polarity, merged["indicator_id"])
     out = compare_to_benchmark(merged, "england_value", confidence, pol, out_col=out_col)

@@ -17,6 +17,7 @@ technical guidance and PHEindicatormethods ``phe_sii``:
   the limits are the percentiles of the simulated SIIs. The random generator
   is seeded (``seed``), so results are reproducible.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -71,7 +72,9 @@ def sii(
     levels = v.confidences(confidence, func)
     v.require_choice(value_type, "value_type", _VALUE_TYPES, func)
     if repetitions < 1000:
-        raise v.StatsInputError(f"{func}: repetitions={repetitions}; use at least 1,000 (default 10,000).")
+        raise v.StatsInputError(
+            f"{func}: repetitions={repetitions}; use at least 1,000 (default 10,000)."
+        )
     ci_cols = [se_col] if se_col else [lower_col, upper_col]
     if None in ci_cols:
         raise v.StatsInputError(f"{func}: give se_col, or both lower_col and upper_col.")
@@ -82,8 +85,10 @@ def sii(
     for col in [value_col, population_col, *ci_cols]:
         bad = df[col].isna()
         if bad.any():
-            raise v.StatsInputError(f"{func}: column {col!r} is missing at rows {list(bad[bad].index[:5])}; "
-                                    "the SII needs every quantile.")
+            raise v.StatsInputError(
+                f"{func}: column {col!r} is missing at rows {list(bad[bad].index[:5])}; "
+                "the SII needs every quantile."
+            )
     z95 = float(norm.ppf(0.975))
     rows = []
     grouped = df.groupby(groups, sort=True, dropna=False) if groups else [((), df)]
@@ -92,26 +97,38 @@ def sii(
         where = f" in group {dict(zip(groups, key))}" if groups else ""
         g = g.sort_values(quantile_col)
         if g[quantile_col].duplicated().any():
-            raise v.StatsInputError(f"{func}: repeated quantiles{where}; one row per quantile please.")
+            raise v.StatsInputError(
+                f"{func}: repeated quantiles{where}; one row per quantile please."
+            )
         k = len(g)
         if k < 5:
-            raise v.StatsInputError(f"{func}: only {k} quantiles{where}; the SII needs at least 5 (quintiles).")
+            raise v.StatsInputError(
+                f"{func}: only {k} quantiles{where}; the SII needs at least 5 (quintiles)."
+            )
         pop = g[population_col].to_numpy(dtype=float)
         a = pop / pop.sum()
         x = np.cumsum(a) - a / 2
         y = g[value_col].to_numpy(dtype=float)
         if value_type == "rate":
             if (y <= 0).any() or (not se_col and (g[lower_col] <= 0).any()):
-                raise v.StatsInputError(f"{func}: rates must be above 0 (with a lower limit above 0){where} "
-                                        "for the log-scale simulation.")
+                raise v.StatsInputError(
+                    f"{func}: rates must be above 0 (with a lower limit above 0){where} "
+                    "for the log-scale simulation."
+                )
             centre = np.log(y)
-            se = g[se_col].to_numpy(float) / y if se_col else \
-                (np.log(g[upper_col].to_numpy(float)) - np.log(g[lower_col].to_numpy(float))) / (2 * z95)
+            se = (
+                g[se_col].to_numpy(float) / y
+                if se_col
+                else (np.log(g[upper_col].to_numpy(float)) - np.log(g[lower_col].to_numpy(float)))
+                / (2 * z95)
+            )
             back = np.exp
         elif value_type == "proportion":
             p = y / multiplier
             if ((p <= 0) | (p >= 1)).any():
-                raise v.StatsInputError(f"{func}: proportions must lie strictly between 0 and {multiplier}{where}.")
+                raise v.StatsInputError(
+                    f"{func}: proportions must lie strictly between 0 and {multiplier}{where}."
+                )
             centre = np.log(p / (1 - p))
             if se_col:
                 se = g[se_col].to_numpy(float) / multiplier / (p * (1 - p))
@@ -119,33 +136,45 @@ def sii(
                 lo = g[lower_col].to_numpy(float) / multiplier
                 up = g[upper_col].to_numpy(float) / multiplier
                 if ((lo <= 0) | (up >= 1)).any():
-                    raise v.StatsInputError(f"{func}: proportion limits must lie strictly inside 0-{multiplier}{where}.")
+                    raise v.StatsInputError(
+                        f"{func}: proportion limits must lie strictly inside 0-{multiplier}{where}."
+                    )
                 se = (np.log(up / (1 - up)) - np.log(lo / (1 - lo))) / (2 * z95)
 
             def back(t):
                 return multiplier / (1 + np.exp(-t))
         else:
             centre = y
-            se = g[se_col].to_numpy(float) if se_col else \
-                (g[upper_col].to_numpy(float) - g[lower_col].to_numpy(float)) / (2 * z95)
+            se = (
+                g[se_col].to_numpy(float)
+                if se_col
+                else (g[upper_col].to_numpy(float) - g[lower_col].to_numpy(float)) / (2 * z95)
+            )
 
             def back(t):
                 return t
+
         if (se < 0).any():
-            raise v.StatsInputError(f"{func}: negative standard error or upper limit below lower limit{where}.")
+            raise v.StatsInputError(
+                f"{func}: negative standard error or upper limit below lower limit{where}."
+            )
         slope, intercept = _fit(y, a, x)
         rng = np.random.default_rng(seed)
         sims = back(centre + se * rng.standard_normal((repetitions, k)))
         s_slope, s_intercept = _fit(sims, a, x)
         row = dict(zip(groups, key), sii=float(slope))
         for c in levels:
-            row[v.lower_col(c)], row[v.upper_col(c)] = np.quantile(s_slope, [(1 - c) / 2, (1 + c) / 2])
+            row[v.lower_col(c)], row[v.upper_col(c)] = np.quantile(
+                s_slope, [(1 - c) / 2, (1 + c) / 2]
+            )
         if rii:
             row["rii"] = float((intercept + slope) / intercept)
             with np.errstate(divide="ignore", invalid="ignore"):
                 s_rii = (s_intercept + s_slope) / s_intercept
             for c in levels:
-                row[f"rii_{v.lower_col(c)}"], row[f"rii_{v.upper_col(c)}"] = np.quantile(s_rii, [(1 - c) / 2, (1 + c) / 2])
+                row[f"rii_{v.lower_col(c)}"], row[f"rii_{v.upper_col(c)}"] = np.quantile(
+                    s_rii, [(1 - c) / 2, (1 + c) / 2]
+                )
         row["n_quantiles"] = k
         rows.append(row)
     return pd.DataFrame(rows)

@@ -14,6 +14,7 @@ works around two narrow problems found in version 0.1.16:
   bands by sort order; we attach ESP 2013 weights ourselves by band start age
   (refusing mismatched bands) and call it with ``euro_standard_pops=False``.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,16 +27,16 @@ import PHStatsMethods as phs
 from hwb.stats import _validate as v
 
 __all__ = [
-    "proportion",
+    "ESP2013_BAND_STARTS",
     "crude_rate",
     "dsr",
-    "isr",
-    "isratio",
+    "esp2013",
     "funnel_limits",
     "funnel_significance",
+    "isr",
+    "isratio",
     "poisson_limits",
-    "ESP2013_BAND_STARTS",
-    "esp2013",
+    "proportion",
 ]
 
 ESP2013_BAND_STARTS = tuple(range(0, 95, 5))  # 0-4, 5-9, ..., 85-89, 90+
@@ -43,14 +44,18 @@ ESP2013_BAND_STARTS = tuple(range(0, 95, 5))  # 0-4, 5-9, ..., 85-89, 90+
 
 def esp2013() -> pd.DataFrame:
     """The 2013 European Standard Population (19 bands, 90+ open), from PHStatsMethods."""
-    esp = phs.euro_standard_pop().rename(columns={"esp_age_bands": "band", "euro_standard_pops": "esp2013"})
+    esp = phs.euro_standard_pop().rename(
+        columns={"esp_age_bands": "band", "euro_standard_pops": "esp2013"}
+    )
     esp["age_start"] = list(ESP2013_BAND_STARTS)
     return esp[["age_start", "band", "esp2013"]]
 
 
 def _int_multiplier(multiplier: float, func: str) -> int:
     if not float(multiplier).is_integer() or multiplier <= 0:
-        raise v.StatsInputError(f"{func}: multiplier {multiplier!r} must be a positive whole number (e.g. 100, 100000).")
+        raise v.StatsInputError(
+            f"{func}: multiplier {multiplier!r} must be a positive whole number (e.g. 100, 100000)."
+        )
     return int(multiplier)
 
 
@@ -109,11 +114,19 @@ def proportion(
     base = _aggregate(df, [count_col, denominator_col], groups)
     work = base[[count_col, denominator_col]].astype(float)
     if len(work):
-        res = phs.ph_proportion(work, count_col, denominator_col, metadata=False,
-                                confidence=list(levels), multiplier=mult)
+        res = phs.ph_proportion(
+            work,
+            count_col,
+            denominator_col,
+            metadata=False,
+            confidence=list(levels),
+            multiplier=mult,
+        )
         res = _rename_ph(res, levels)
     else:
-        res = pd.DataFrame(columns=["value", *[f(c) for c in levels for f in (v.lower_col, v.upper_col)]])
+        res = pd.DataFrame(
+            columns=["value", *[f(c) for c in levels for f in (v.lower_col, v.upper_col)]]
+        )
     out = base.copy()
     for col in ["value", *[f(c) for c in levels for f in (v.lower_col, v.upper_col)]]:
         out[col] = res[col].to_numpy(dtype=float)
@@ -121,7 +134,9 @@ def proportion(
     return out
 
 
-def poisson_limits(counts: Iterable[float] | pd.Series, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def poisson_limits(
+    counts: Iterable[float] | pd.Series, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper limits for Poisson counts: Byar's method, exact below 10 events.
 
     Uses ``PHStatsMethods.byars_lower``/``byars_upper`` (which switch to the exact
@@ -169,8 +184,17 @@ def crude_rate(
     if len(work):
         safe = work.copy()
         safe.loc[zero, count_col] = np.nan  # PHStatsMethods cannot take 0; filled below
-        res = _rename_ph(phs.ph_rate(safe, count_col, denominator_col, metadata=False,
-                                     confidence=list(levels), multiplier=mult), levels)
+        res = _rename_ph(
+            phs.ph_rate(
+                safe,
+                count_col,
+                denominator_col,
+                metadata=False,
+                confidence=list(levels),
+                multiplier=mult,
+            ),
+            levels,
+        )
     for c in levels:
         lo = res[v.lower_col(c)].to_numpy(dtype=float) if len(work) else np.array([])
         up = res[v.upper_col(c)].to_numpy(dtype=float) if len(work) else np.array([])
@@ -181,7 +205,9 @@ def crude_rate(
             up[zero] = float(phs.exact_upper(0, c)) / work[denominator_col].to_numpy()[zero] * mult
         out[v.lower_col(c)] = lo
         out[v.upper_col(c)] = up
-    out["method"] = np.where(work[count_col].isna(), "", np.where(work[count_col] < 10, "Exact Poisson", "Byar's"))
+    out["method"] = np.where(
+        work[count_col].isna(), "", np.where(work[count_col] < 10, "Exact Poisson", "Byar's")
+    )
     return out
 
 
@@ -223,13 +249,17 @@ def dsr(
     work = df[[*groups, age_col, count_col, population_col]].copy()
     work["_age_start"] = [_age_start(a) for a in work[age_col]]
     expected = sorted(ESP2013_BAND_STARTS)
-    for key, g in (work.groupby(groups, sort=True, dropna=False) if groups else [((), work)]):
+    for key, g in work.groupby(groups, sort=True, dropna=False) if groups else [((), work)]:
         starts = sorted(s for s in g["_age_start"] if s is not None)
         if starts != expected or g["_age_start"].isna().any():
             missing = sorted(set(expected) - set(starts))
             extra = sorted(set(starts) - set(expected))
             repeated = sorted({s for s in starts if starts.count(s) > 1})
-            where = f" for group {dict(zip(groups, key if isinstance(key, tuple) else (key,)))}" if groups else ""
+            where = (
+                f" for group {dict(zip(groups, key if isinstance(key, tuple) else (key,)))}"
+                if groups
+                else ""
+            )
             raise v.StatsInputError(
                 f"{func}: age bands in {age_col!r}{where} do not match the 19 ESP 2013 bands "
                 f"(0-4, 5-9, ..., 85-89, 90+): missing starts {missing}, unexpected {extra}, repeated {repeated}. "
@@ -239,19 +269,47 @@ def dsr(
     work["_esp"] = work["_age_start"].map(esp).astype(float)
     work[count_col] = work[count_col].astype(float)
     work[population_col] = work[population_col].astype(float)
-    res = phs.ph_dsr(work[[*groups, count_col, population_col, "_esp"]], count_col, population_col, "_esp",
-                     group_cols=groups or None, metadata=False, confidence=list(levels),
-                     multiplier=mult, euro_standard_pops=False)
-    res = _rename_ph(res, levels).rename(columns={"Total Count": "count", "Total Pop": "denominator"})
+    res = phs.ph_dsr(
+        work[[*groups, count_col, population_col, "_esp"]],
+        count_col,
+        population_col,
+        "_esp",
+        group_cols=groups or None,
+        metadata=False,
+        confidence=list(levels),
+        multiplier=mult,
+        euro_standard_pops=False,
+    )
+    res = _rename_ph(res, levels).rename(
+        columns={"Total Count": "count", "Total Pop": "denominator"}
+    )
     for c in levels:  # Fingertips blanks the limits with the value below 10 events
         res.loc[res["count"] < 10, [v.lower_col(c), v.upper_col(c)]] = np.nan
     res["method"] = "Dobson"
-    cols = [*groups, "count", "denominator", "value", *[f(c) for c in levels for f in (v.lower_col, v.upper_col)], "method"]
+    cols = [
+        *groups,
+        "count",
+        "denominator",
+        "value",
+        *[f(c) for c in levels for f in (v.lower_col, v.upper_col)],
+        "method",
+    ]
     return res[cols].reset_index(drop=True)
 
 
-def _indirect(df, count_col, population_col, ref_count_col, ref_population_col, group_cols, confidence,
-              func, ph_func, ph_kw, scale):
+def _indirect(
+    df,
+    count_col,
+    population_col,
+    ref_count_col,
+    ref_population_col,
+    group_cols,
+    confidence,
+    func,
+    ph_func,
+    ph_kw,
+    scale,
+):
     """Run an indirect-standardisation PHStatsMethods function; patch groups with 0 observed events.
 
     ``scale(g)`` gives the factor applied to observed/expected for a group's rows
@@ -260,7 +318,9 @@ def _indirect(df, count_col, population_col, ref_count_col, ref_population_col, 
     groups = v.as_list(group_cols)
     levels = v.confidences(confidence, func)
     v.require_frame(df, func)
-    v.require_columns(df, [count_col, population_col, ref_count_col, ref_population_col, *groups], func)
+    v.require_columns(
+        df, [count_col, population_col, ref_count_col, ref_population_col, *groups], func
+    )
     v.require_numeric(df, [count_col, population_col, ref_count_col, ref_population_col], func)
     v.require_non_negative(df, [count_col, ref_count_col], func)
     v.require_positive(df, [population_col, ref_population_col], func)
@@ -275,24 +335,49 @@ def _indirect(df, count_col, population_col, ref_count_col, ref_population_col, 
     zero = (observed == 0).to_numpy()
     parts = []
     if (~zero).any():
-        res = ph_func(work[~zero], count_col, population_col, ref_count_col, ref_population_col,
-                      group_cols=gcols, metadata=False, confidence=list(levels), **ph_kw)
-        parts.append(_rename_ph(res, levels).rename(columns={"Observed": "observed", "Expected": "expected"}))
-    if zero.any():  # PHStatsMethods raises on 0 observed: exact limits (0, exact_upper(0)) / expected
+        res = ph_func(
+            work[~zero],
+            count_col,
+            population_col,
+            ref_count_col,
+            ref_population_col,
+            group_cols=gcols,
+            metadata=False,
+            confidence=list(levels),
+            **ph_kw,
+        )
+        parts.append(
+            _rename_ph(res, levels).rename(columns={"Observed": "observed", "Expected": "expected"})
+        )
+    if (
+        zero.any()
+    ):  # PHStatsMethods raises on 0 observed: exact limits (0, exact_upper(0)) / expected
         rows = []
         for key, g in work[zero].groupby(gcols, sort=True, dropna=False):
             k = key if isinstance(key, tuple) else (key,)
-            e = float((g[ref_count_col].fillna(0) / g[ref_population_col] * g[population_col].fillna(0)).sum())
+            e = float(
+                (
+                    g[ref_count_col].fillna(0) / g[ref_population_col] * g[population_col].fillna(0)
+                ).sum()
+            )
             row = dict(zip(gcols, k), observed=0.0, expected=e, value=0.0)
             for c in levels:
                 row[v.lower_col(c)] = 0.0
                 row[v.upper_col(c)] = float(phs.exact_upper(0, c)) / e * scale(g)
             rows.append(row)
         parts.append(pd.DataFrame(rows))
-    out = pd.concat(parts, ignore_index=True).sort_values(gcols, kind="stable").reset_index(drop=True)
+    out = (
+        pd.concat(parts, ignore_index=True).sort_values(gcols, kind="stable").reset_index(drop=True)
+    )
     out["method"] = np.where(out["observed"] < 10, "Exact Poisson", "Byar's")
-    keep = [*groups, "observed", "expected", "value", *[f(c) for c in levels for f in (v.lower_col, v.upper_col)],
-            "method"]
+    keep = [
+        *groups,
+        "observed",
+        "expected",
+        "value",
+        *[f(c) for c in levels for f in (v.lower_col, v.upper_col)],
+        "method",
+    ]
     return out[keep]
 
 
@@ -315,9 +400,19 @@ def isr(
     limits. Reference: Breslow & Day (1987).
     """
     mult = _int_multiplier(multiplier, "isr")
-    return _indirect(df, count_col, population_col, ref_count_col, ref_population_col, group_cols, confidence,
-                     "isr", phs.ph_ISRate, {"multiplier": mult},
-                     lambda g: g[ref_count_col].sum() / g[ref_population_col].sum() * mult)
+    return _indirect(
+        df,
+        count_col,
+        population_col,
+        ref_count_col,
+        ref_population_col,
+        group_cols,
+        confidence,
+        "isr",
+        phs.ph_ISRate,
+        {"multiplier": mult},
+        lambda g: g[ref_count_col].sum() / g[ref_population_col].sum() * mult,
+    )
 
 
 def isratio(
@@ -335,8 +430,19 @@ def isratio(
     Same input as :func:`isr`; ``value`` is observed / expected x ``refvalue``
     (100 gives the Fingertips convention where England = 100).
     """
-    return _indirect(df, count_col, population_col, ref_count_col, ref_population_col, group_cols, confidence,
-                     "isratio", phs.ph_ISRatio, {"refvalue": refvalue}, lambda g: float(refvalue))
+    return _indirect(
+        df,
+        count_col,
+        population_col,
+        ref_count_col,
+        ref_population_col,
+        group_cols,
+        confidence,
+        "isratio",
+        phs.ph_ISRatio,
+        {"refvalue": refvalue},
+        lambda g: float(refvalue),
+    )
 
 
 def funnel_limits(
@@ -365,13 +471,26 @@ def funnel_limits(
     if statistic == "proportion":
         v.require_count_le_denominator(df, count_col, denominator_col, func)
     if df[[count_col, denominator_col]].isna().any().any():
-        raise v.StatsInputError(f"{func}: {count_col!r} and {denominator_col!r} must be present on every row "
-                                "(use 0 for no events); drop suppressed rows first.")
+        raise v.StatsInputError(
+            f"{func}: {count_col!r} and {denominator_col!r} must be present on every row "
+            "(use 0 for no events); drop suppressed rows first."
+        )
     if statistic == "rate" and (rate_col is None or rate_type is None or years_of_data is None):
-        raise v.StatsInputError(f"{func}: statistic='rate' needs rate_col, rate_type ('dsr'/'crude') and years_of_data.")
-    return phs.calculate_funnel_limits(df, count_col, statistic, _int_multiplier(multiplier, func),
-                                       denom_col=denominator_col, metadata=False, rate=rate_col,
-                                       rate_type=rate_type, ratio_type=ratio_type, years_of_data=years_of_data)
+        raise v.StatsInputError(
+            f"{func}: statistic='rate' needs rate_col, rate_type ('dsr'/'crude') and years_of_data."
+        )
+    return phs.calculate_funnel_limits(
+        df,
+        count_col,
+        statistic,
+        _int_multiplier(multiplier, func),
+        denom_col=denominator_col,
+        metadata=False,
+        rate=rate_col,
+        rate_type=rate_type,
+        ratio_type=ratio_type,
+        years_of_data=years_of_data,
+    )
 
 
 def funnel_significance(
@@ -394,7 +513,16 @@ def funnel_significance(
     v.require_columns(df, [count_col, denominator_col], func)
     v.require_non_negative(df, [count_col], func)
     if df[[count_col, denominator_col]].isna().any().any():
-        raise v.StatsInputError(f"{func}: {count_col!r} and {denominator_col!r} must be present on every row.")
+        raise v.StatsInputError(
+            f"{func}: {count_col!r} and {denominator_col!r} must be present on every row."
+        )
     mult = None if multiplier is None else _int_multiplier(multiplier, func)
-    return phs.assign_funnel_significance(df, count_col, statistic, denom_col=denominator_col, rate=rate_col,
-                                          rate_type=rate_type, multiplier=mult)
+    return phs.assign_funnel_significance(
+        df,
+        count_col,
+        statistic,
+        denom_col=denominator_col,
+        rate=rate_col,
+        rate_type=rate_type,
+        multiplier=mult,
+    )

@@ -19,6 +19,7 @@ PHEindicatormethods ``phe_life_expectancy``:
   population is 5,000 or less; a value whose 95% interval is wider than 20
   years is blanked (its limits are kept), as PHE does.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -29,7 +30,7 @@ from scipy.stats import norm
 
 from hwb.stats import _validate as v
 
-__all__ = ["life_expectancy", "LE_BAND_STARTS"]
+__all__ = ["LE_BAND_STARTS", "life_expectancy"]
 
 LE_BAND_STARTS = (0, 1, *range(5, 95, 5))  # 0, 1-4, 5-9, ..., 85-89, 90+
 _MIN_TOTAL_POPULATION = 5000
@@ -43,7 +44,9 @@ def _band_start(label: object) -> float:
     return float(digits[0]) if digits else np.nan
 
 
-def _one_table(deaths: np.ndarray, pops: np.ndarray, z: dict[float, float]) -> tuple[np.ndarray, np.ndarray, str]:
+def _one_table(
+    deaths: np.ndarray, pops: np.ndarray, z: dict[float, float]
+) -> tuple[np.ndarray, np.ndarray, str]:
     """Life expectancy and its SE at every band start for one group (arrays ordered by band)."""
     k = len(deaths)
     nan = np.full(k, np.nan)
@@ -114,13 +117,17 @@ def life_expectancy(
     v.require_non_negative(df, [deaths_col], func)
     if isinstance(le_age, str):
         if le_age != "all":
-            raise v.StatsInputError(f"{func}: le_age={le_age!r}; pass 'all', a band start age or a list of them.")
+            raise v.StatsInputError(
+                f"{func}: le_age={le_age!r}; pass 'all', a band start age or a list of them."
+            )
         ages = list(LE_BAND_STARTS)
     else:
         ages = [le_age] if isinstance(le_age, (int, np.integer)) else list(le_age)
         bad = [x for x in ages if x not in LE_BAND_STARTS]
         if bad:
-            raise v.StatsInputError(f"{func}: le_age {bad} is not a band start; choose from {list(LE_BAND_STARTS)}.")
+            raise v.StatsInputError(
+                f"{func}: le_age {bad} is not a band start; choose from {list(LE_BAND_STARTS)}."
+            )
     z = {c: float(norm.ppf(0.5 + c / 2)) for c in levels}
     work = df[[*groups, age_col, deaths_col, population_col]].copy()
     work["_start"] = [_band_start(x) for x in work[age_col]]
@@ -130,11 +137,11 @@ def life_expectancy(
         key = key if isinstance(key, tuple) else (key,)
         starts = sorted(g["_start"].tolist())
         if starts != [float(s) for s in LE_BAND_STARTS]:
-            missing = sorted(set(LE_BAND_STARTS) - set(int(s) for s in starts if s == s))
+            missing = sorted(set(LE_BAND_STARTS) - {int(s) for s in starts if not np.isnan(s)})
             where = f" for group {dict(zip(groups, key))}" if groups else ""
             raise v.StatsInputError(
                 f"{func}: age bands in {age_col!r}{where} are not the 20 life-table bands "
-                f"0, 1-4, 5-9, ..., 85-89, 90+ (got starts {[int(s) if s == s else s for s in starts]}; "
+                f"0, 1-4, 5-9, ..., 85-89, 90+ (got starts {[s if np.isnan(s) else int(s) for s in starts]}; "
                 f"missing {missing}). Split 0-4 into 0 and 1-4 and pool 90+ into one band."
             )
         g = g.sort_values("_start")
@@ -157,6 +164,14 @@ def life_expectancy(
                 row_note = "95% interval wider than 20 years"
             row.update(deaths_used=d_used[i], population_used=p_used[i], note=row_note)
             rows.append(row)
-    cols = [*groups, "age_start", "value", "se", *[f(c) for c in levels for f in (v.lower_col, v.upper_col)],
-            "deaths_used", "population_used", "note"]
+    cols = [
+        *groups,
+        "age_start",
+        "value",
+        "se",
+        *[f(c) for c in levels for f in (v.lower_col, v.upper_col)],
+        "deaths_used",
+        "population_used",
+        "note",
+    ]
     return pd.DataFrame(rows, columns=cols)

@@ -22,6 +22,7 @@ phrase saying why there is none; and the steady yearly change from the latest
 value that would reach the benchmark's projected value by the horizon.
 Too few points give a row with ``status`` saying so rather than an exception.
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,7 @@ import pandas as pd
 from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
 
-__all__ = ["project", "MIN_POINTS"]
+__all__ = ["MIN_POINTS", "project"]
 
 MIN_POINTS = 5
 
@@ -51,7 +52,9 @@ def _predict(fit, years: Iterable[float], alpha: float) -> pd.DataFrame:
     return fit.get_prediction(x).summary_frame(alpha=alpha)
 
 
-def _series(g: pd.DataFrame, year_col: str, value_col: str, last_n: int) -> tuple[np.ndarray, np.ndarray]:
+def _series(
+    g: pd.DataFrame, year_col: str, value_col: str, last_n: int
+) -> tuple[np.ndarray, np.ndarray]:
     g = g[g[value_col].notna() & g[year_col].notna()].sort_values(year_col).tail(last_n)
     return g[year_col].to_numpy(dtype=float), g[value_col].to_numpy(dtype=float)
 
@@ -111,12 +114,21 @@ def project(
     for key, g in grouped:
         key = key if isinstance(key, tuple) else (key,)
         years, values = _series(g, year_col, value_col, last_n)
-        base = dict(zip(groups, key), n_points=len(years),
-                    latest_year=int(years[-1]) if len(years) else pd.NA,
-                    latest_value=float(values[-1]) if len(values) else np.nan)
+        base = dict(
+            zip(groups, key),
+            n_points=len(years),
+            latest_year=int(years[-1]) if len(years) else pd.NA,
+            latest_value=float(values[-1]) if len(values) else np.nan,
+        )
         if len(years) < min_points or len(np.unique(years)) < 2:
             for h in horizons:
-                rows.append({**base, "status": f"too few points ({len(years)}; need {min_points})", "horizon": h})
+                rows.append(
+                    {
+                        **base,
+                        "status": f"too few points ({len(years)}; need {min_points})",
+                        "horizon": h,
+                    }
+                )
             continue
         fit = _fit(years, values)
         pred = _predict(fit, horizons, alpha)
@@ -126,12 +138,14 @@ def project(
             bslope = float(bench_fit.params[1])
             last = years[-1]
             gap_now = (fit.params[0] + slope * last) - (bench_fit.params[0] + bslope * last)
-            better_now = (polarity == "high_is_good" and gap_now >= 0) or (polarity == "low_is_good" and gap_now <= 0)
+            better_now = (polarity == "high_is_good" and gap_now >= 0) or (
+                polarity == "low_is_good" and gap_now <= 0
+            )
             meet = None
             if not better_now and slope != bslope and gap_now != 0:
                 t = (bench_fit.params[0] - fit.params[0]) / (slope - bslope)
                 if t > last:
-                    meet = int(math.ceil(t))
+                    meet = math.ceil(t)
             if better_now:
                 closes = "no gap: already better than the benchmark"
             elif meet is not None:
@@ -139,15 +153,37 @@ def project(
             else:
                 closes = "not on current trends"
         for i, h in enumerate(horizons):
-            row = {**base, "status": "ok", "slope": slope, "horizon": h,
-                   "projected": float(pred["mean"].iloc[i]),
-                   lo_c: float(pred["obs_ci_lower"].iloc[i]), up_c: float(pred["obs_ci_upper"].iloc[i])}
+            row = {
+                **base,
+                "status": "ok",
+                "slope": slope,
+                "horizon": h,
+                "projected": float(pred["mean"].iloc[i]),
+                lo_c: float(pred["obs_ci_lower"].iloc[i]),
+                up_c: float(pred["obs_ci_upper"].iloc[i]),
+            }
             if bench_fit is not None:
-                row.update(benchmark_projected=float(bpred[i]), gap_closes_year=meet, gap_closes=closes,
-                           change_needed_per_year=(float(bpred[i]) - values[-1]) / (h - years[-1])
-                           if h > years[-1] else np.nan)
+                row.update(
+                    benchmark_projected=float(bpred[i]),
+                    gap_closes_year=meet,
+                    gap_closes=closes,
+                    change_needed_per_year=(float(bpred[i]) - values[-1]) / (h - years[-1])
+                    if h > years[-1]
+                    else np.nan,
+                )
             rows.append(row)
-    cols = [*groups, "status", "n_points", "latest_year", "latest_value", "slope", "horizon", "projected", lo_c, up_c]
+    cols = [
+        *groups,
+        "status",
+        "n_points",
+        "latest_year",
+        "latest_value",
+        "slope",
+        "horizon",
+        "projected",
+        lo_c,
+        up_c,
+    ]
     if benchmark is not None:
         cols += ["benchmark_projected", "gap_closes_year", "gap_closes", "change_needed_per_year"]
     out = pd.DataFrame(rows).reindex(columns=cols)

@@ -26,6 +26,7 @@ Method (NHS England, *Making Data Count*, 2019; Wheeler's XmR chart):
   "Consistently fails target", "Hit and miss target", or "No target".
 * Fewer than 10 points is refused: limits from so few points mislead.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -36,7 +37,7 @@ import pandas as pd
 from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
 
-__all__ = ["spc", "spc_summary", "MIN_POINTS", "RUN_LENGTH", "TREND_LENGTH"]
+__all__ = ["MIN_POINTS", "RUN_LENGTH", "TREND_LENGTH", "spc", "spc_summary"]
 
 MIN_POINTS = 10
 RUN_LENGTH = 7
@@ -72,9 +73,9 @@ def _trend_runs(x: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
 def _two_of_three(near: np.ndarray) -> np.ndarray:
     out = np.zeros(len(near), dtype=bool)
     for i in range(len(near) - 2):
-        w = near[i:i + 3]
+        w = near[i : i + 3]
         if w.sum() >= 2:
-            out[i:i + 3] |= w
+            out[i : i + 3] |= w
     return out
 
 
@@ -105,7 +106,9 @@ def spc(
     v.require_numeric(df, [value_col], func)
     v.require_choice(polarity, "polarity", POLARITIES, func)
     if min_points < MIN_POINTS:
-        raise v.StatsInputError(f"{func}: min_points={min_points}; SPC needs at least {MIN_POINTS} points.")
+        raise v.StatsInputError(
+            f"{func}: min_points={min_points}; SPC needs at least {MIN_POINTS} points."
+        )
     parts = []
     grouped = df.groupby(groups, sort=True, dropna=False) if groups else [((), df)]
     for key, g in grouped:
@@ -145,9 +148,13 @@ def spc(
             cls = np.where(high | low, "Neither", "Common cause")
         else:
             improving = np.where(good_high, high, low)
-            cls = np.where(improving, "Improvement", np.where(high | low, "Concern", "Common cause"))
+            cls = np.where(
+                improving, "Improvement", np.where(high | low, "Concern", "Common cause")
+            )
         g["point_class"] = cls
-        last_dir = "high" if high[-1] and not low[-1] else "low" if low[-1] and not high[-1] else None
+        last_dir = (
+            "high" if high[-1] and not low[-1] else "low" if low[-1] and not high[-1] else None
+        )
         if last_dir is None:
             variation = "Common cause"
         elif polarity == "no_judgement":
@@ -168,7 +175,9 @@ def spc(
     return pd.concat(parts) if parts else df.iloc[0:0]
 
 
-def spc_summary(points: pd.DataFrame, group_cols: str | Iterable[str] | None = None) -> pd.DataFrame:
+def spc_summary(
+    points: pd.DataFrame, group_cols: str | Iterable[str] | None = None
+) -> pd.DataFrame:
     """One row per group from :func:`spc` output: points, mean, limits, variation, assurance."""
     groups = v.as_list(group_cols)
     cols = ["mean", "lower_process_limit", "upper_process_limit", "variation", "assurance"]

@@ -17,6 +17,7 @@ polarity; with fewer than five points the trend "Cannot be calculated".
   |slope / SE(slope)| > 3.09 (two-sided p < 0.002). This is our substitute, not
   a Fingertips method; the output's ``method`` column says which test was used.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -28,7 +29,7 @@ from scipy.stats import chi2, norm
 from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
 
-__all__ = ["recent_trend", "trend_label", "red_red", "TREND_POINTS", "TREND_CONFIDENCE"]
+__all__ = ["TREND_CONFIDENCE", "TREND_POINTS", "recent_trend", "red_red", "trend_label"]
 
 TREND_POINTS = 5
 TREND_CONFIDENCE = 0.998
@@ -103,7 +104,9 @@ def recent_trend(
     v.require_columns(df, [period_col, *groups], func)
     pol_is_col = polarity in df.columns
     if not pol_is_col and polarity not in POLARITIES:
-        raise v.StatsInputError(f"{func}: polarity {polarity!r} is neither one of {POLARITIES} nor a column.")
+        raise v.StatsInputError(
+            f"{func}: polarity {polarity!r} is neither one of {POLARITIES} nor a column."
+        )
     crit_chi2 = float(chi2.ppf(TREND_CONFIDENCE, 1))
     crit_z = float(norm.ppf(0.5 + TREND_CONFIDENCE / 2))
     z95 = float(norm.ppf(0.975))
@@ -123,23 +126,46 @@ def recent_trend(
                 f"{sorted(g.loc[dup, period_col].unique())[:5]}; add the column that separates them to group_cols."
             )
         last = g.sort_values(period_col).tail(TREND_POINTS)
-        row = dict(zip(groups, key), recent_trend=CANNOT, direction=np.nan, statistic=np.nan, p_value=np.nan,
-                   n_points=len(last), latest_period=last[period_col].iloc[-1] if len(last) else None, method="")
+        row = dict(
+            zip(groups, key),
+            recent_trend=CANNOT,
+            direction=np.nan,
+            statistic=np.nan,
+            p_value=np.nan,
+            n_points=len(last),
+            latest_period=last[period_col].iloc[-1] if len(last) else None,
+            method="",
+        )
         if len(last) == TREND_POINTS:
             x = last[count_col].to_numpy(dtype=float) if has_counts else None
             n = last[denominator_col].to_numpy(dtype=float) if has_counts else None
-            if has_counts and value_type in ("proportion", "rate") and np.isfinite(x).all() and np.isfinite(n).all() \
-                    and (n > 0).all():
+            if (
+                has_counts
+                and value_type in ("proportion", "rate")
+                and np.isfinite(x).all()
+                and np.isfinite(n).all()
+                and (n > 0).all()
+            ):
                 stat, sign = _chi2_trend(x, n, binomial=value_type == "proportion")
                 sig = stat > crit_chi2
-                row.update(statistic=stat, p_value=float(chi2.sf(stat, 1)), method="chi-squared test for trend")
+                row.update(
+                    statistic=stat,
+                    p_value=float(chi2.sf(stat, 1)),
+                    method="chi-squared test for trend",
+                )
             elif has_ci and fallback == "regression":
                 y = last[value_col].to_numpy(dtype=float)
-                se = (last[upper_col].to_numpy(dtype=float) - last[lower_col].to_numpy(dtype=float)) / (2 * z95)
+                se = (
+                    last[upper_col].to_numpy(dtype=float) - last[lower_col].to_numpy(dtype=float)
+                ) / (2 * z95)
                 if np.isfinite(y).all() and np.isfinite(se).all() and (se > 0).all():
                     stat, sign = _wls_trend(y, se)
                     sig = abs(stat) > crit_z
-                    row.update(statistic=stat, p_value=float(2 * norm.sf(abs(stat))), method="weighted regression")
+                    row.update(
+                        statistic=stat,
+                        p_value=float(2 * norm.sf(abs(stat))),
+                        method="weighted regression",
+                    )
                 else:
                     sign = None
             else:
@@ -148,7 +174,16 @@ def recent_trend(
                 direction = int(sign) if sig else 0
                 row.update(direction=direction, recent_trend=trend_label(direction, pol))
         rows.append(row)
-    cols = [*groups, "recent_trend", "direction", "statistic", "p_value", "n_points", "latest_period", "method"]
+    cols = [
+        *groups,
+        "recent_trend",
+        "direction",
+        "statistic",
+        "p_value",
+        "n_points",
+        "latest_period",
+        "method",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -167,5 +202,7 @@ def red_red(
     v.require_frame(df, func)
     v.require_columns(df, [comparison_col, trend_col], func)
     out = df.copy()
-    out[out_col] = (df[comparison_col] == "Worse") & df[trend_col].fillna("").str.endswith("and getting worse")
+    out[out_col] = (df[comparison_col] == "Worse") & df[trend_col].fillna("").str.endswith(
+        "and getting worse"
+    )
     return out
