@@ -1,0 +1,140 @@
+"""The house style: palette, fonts, sizes and deterministic rendering, in one place.
+
+Colours are the UK Government Analysis Function palette (``afcharts``), which is
+colour-blind safe. Significance is never shown by colour alone: every category
+also has its own marker shape and its word ("Worse", "Similar", ...) appears as
+text on the chart or beside it.
+
+Rendering is deterministic: a fixed font bundled with matplotlib (DejaVu Sans, so
+every machine draws the same glyphs), a fixed ``svg.hashsalt``, PNG at screen
+resolution (100 dpi) and no metadata (no software version or date in the file).
+"""
+from __future__ import annotations
+
+import base64
+import io
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+# --- palette (Analysis Function; afcharts/config/af_colours.yaml) ---------------------
+DARK_BLUE = "#12436D"
+TURQUOISE = "#28A197"
+DARK_PINK = "#801650"
+ORANGE = "#F46A25"
+DARK_GREY = "#3D3D3D"
+LIGHT_PURPLE = "#A285D1"
+MID_BLUE = "#2073BC"
+LIGHT_BLUE = "#6BACE6"
+PALE_BLUE = "#ADD1F1"
+LIGHT_GREY = "#BFBFBF"
+PALE_GREY = "#F2F2F2"
+CATEGORICAL = (DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE)
+
+#: Colours for the three areas every chart compares.
+DISTRICT_COLOUR = DARK_BLUE
+COUNTY_COLOUR = TURQUOISE
+ENGLAND_COLOUR = DARK_GREY
+
+
+@dataclass(frozen=True)
+class SignificanceStyle:
+    """How one benchmark label is drawn: fill colour, text colour on that fill, marker, word."""
+
+    colour: str
+    text_colour: str
+    marker: str
+    symbol: str  # a text shape used in tables, so the category survives without colour
+
+
+SIGNIFICANCE: dict[str, SignificanceStyle] = {
+    "Worse": SignificanceStyle(ORANGE, "#000000", "s", "■"),
+    "Similar": SignificanceStyle(LIGHT_GREY, "#000000", "D", "◆"),
+    "Better": SignificanceStyle(DARK_BLUE, "#FFFFFF", "o", "●"),
+    "Higher": SignificanceStyle(MID_BLUE, "#FFFFFF", "^", "▲"),
+    "Lower": SignificanceStyle(PALE_BLUE, "#000000", "v", "▼"),
+    "Not compared": SignificanceStyle("#FFFFFF", "#000000", "o", "○"),
+}
+for _quintile, _style in (
+    ("Best", "Better"), ("Worst", "Worse"), ("Middle", "Similar"),
+    ("Highest", "Higher"), ("High", "Higher"), ("Low", "Lower"), ("Lowest", "Lower"),
+):
+    SIGNIFICANCE.setdefault(_quintile, SIGNIFICANCE[_style])
+
+
+def significance_style(label: str) -> SignificanceStyle:
+    """The style for a benchmark label; anything unknown is drawn as "Not compared"."""
+    return SIGNIFICANCE.get(label, SIGNIFICANCE["Not compared"])
+
+
+# --- sizes (inches at 100 dpi: 8 in = 800 px, the width of the book's text column) ---
+DPI = 100
+WIDTH = 8.0
+SIZES = {"wide": (WIDTH, 4.0), "tall": (WIDTH, 5.5), "short": (WIDTH, 2.8)}
+
+RC = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "svg.hashsalt": "hwb",
+    "svg.fonttype": "none",
+    "path.simplify": True,
+    "figure.constrained_layout.use": True,
+    "axes.prop_cycle": matplotlib.cycler(color=list(CATEGORICAL)),
+}
+
+
+def rc_params() -> dict:
+    """The afcharts style sheet overlaid with the house fonts, sizes and determinism settings."""
+    import afcharts
+
+    sheet = Path(afcharts.__file__).parent / "afcharts.mplstyle"
+    params = dict(matplotlib.rc_params_from_file(str(sheet), use_default_template=False))
+    params.update(RC)
+    return params
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Draw inside this block to get the house style without touching global state."""
+    with plt.rc_context(rc_params()):
+        yield
+
+
+def new_figure(size: str = "wide", nrows: int = 1, ncols: int = 1, **kwargs):
+    """A figure and axes in the house style, of a named size ("wide", "tall", "short")."""
+    with house_style():
+        fig, axes = plt.subplots(nrows, ncols, figsize=SIZES.get(size, size), **kwargs)
+    return fig, axes
+
+
+def png_bytes(fig: Figure, close: bool = True) -> bytes:
+    """The figure as a PNG at screen resolution, with no metadata (byte-identical reruns)."""
+    buffer = io.BytesIO()
+    with house_style():
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    if close:
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def png_data_uri(fig: Figure, close: bool = True) -> str:
+    """The figure as a ``data:image/png;base64,...`` URI for a self-contained <img>."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes(fig, close)).decode("ascii")

@@ -1,0 +1,250 @@
+"""The numbers one district's pack is built from: loaded once, shared by every section.
+
+:func:`load_pack` reads the snapshot with the one loader, the catalogue and the
+manifest, and derives the *headline table*: for each catalogue indicator (and each
+sex, for sex-specific measures such as life expectancy) the district's latest value
+with its published 95% interval, the Lancashire and England values for the same
+period, the benchmark against England at 95% and 99.8% (:mod:`hwb.stats`), the
+recent trend (Fingertips' published trend when the snapshot has it, otherwise
+:func:`hwb.stats.recent_trend`), the red-red flag, and where the district sits among
+the districts in the snapshot. Indicators without district data keep a row with a
+plain ``status`` saying why, so every section can explain its gaps.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from hwb import paths
+
+#: status values of a headline row
+OK = "ok"
+NOT_DISTRICT_LEVEL = "not published for districts"
+NOT_IN_SNAPSHOT = "not in this snapshot"
+NO_DISTRICT_ROWS = "no value for this district in the snapshot"
+SUPPRESSED = "suppressed"
+
+SEX_LABEL = {"Male": "men", "Female": "women", "Persons": "persons"}
+
+#: at least this many districts in the snapshot before we call the range "English districts"
+ENGLAND_WIDE = 100
+
+HEADLINE_COLUMNS = [
+    "indicator_id", "short_name", "label", "programme", "outcome", "polarity", "value_type", "unit", "multiplier",
+    "benchmark", "sex", "age", "period", "period_sortable", "value", "lower_95", "upper_95", "lower_998",
+    "upper_998", "count", "denominator", "value_note", "county_value", "england_value", "compared_95",
+    "compared_998", "recent_trend", "trend_source", "red_red", "n_points", "districts_n", "districts_min",
+    "districts_q25", "districts_q75", "districts_max", "rank", "status",
+]
+
+
+@dataclass
+class Pack:
+    """One district's evidence: parameters, the tidy frame, catalogue, provenance and headline table."""
+
+    params: dict[str, Any]
+    frame: pd.DataFrame
+    catalogue: pd.DataFrame
+    manifest: dict[str, Any]
+    headline: pd.DataFrame
+    snapshot: str
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def slug(self) -> str:
+        return self.params["slug"]
+
+    @property
+    def name(self) -> str:
+        return self.params["name"]
+
+    @property
+    def code(self) -> str:
+        return self.params["ons_code"]
+
+    @property
+    def county_code(self) -> str:
+        return self.params["parent_code"]
+
+    @property
+    def county_name(self) -> str:
+        return self.params.get("county_name", "Lancashire")
+
+    @property
+    def england_code(self) -> str:
+        return self.params.get("england_code", "E92000001")
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.manifest.get("synthetic", False))
+
+    def series(self, indicator_id: int, sex: str | None = None, age: str | None = None) -> pd.DataFrame:
+        """Every period of one indicator (headline breakdown) for the district, county and England."""
+        entry = self.catalogue.loc[int(indicator_id)]
+        return indicator_series(
+            self.frame, int(indicator_id), sex or entry["sex"], age or entry["age"],
+            [self.code, self.county_code, self.england_code],
+        )
+
+    def __repr__(self) -> str:  # deterministic: notebooks must not print memory addresses
+        return f"Pack({self.slug!r}, {len(self.headline)} headline rows)"
+
+
+def indicator_series(frame: pd.DataFrame, indicator_id: int, sex: str, age: str, areas: list[str]) -> pd.DataFrame:
+    """Headline (no category) rows of one indicator, sex and age for ``areas``, oldest period first."""
+    rows = frame[
+        (frame["indicator_id"] == indicator_id)
+        & (frame["sex"] == sex)
+        & (frame["age"] == age)
+        & (frame["category_type"] == "")
+        & (frame["area_code"].isin(areas))
+    ]
+    return rows.sort_values(["area_code", "period_sortable"]).reset_index(drop=True)
+
+
+def load_pack(params: Mapping[str, Any], snapshot: str | Path | None = None) -> Pack:
+    """Load everything one district's pack shows (``snapshot`` relative to the repo root or absolute)."""
+    from hwb.data.catalogue import load_catalogue
+    from hwb.data.load import load_manifest, load_snapshot
+
+    _quiet_logs()
+    source = _resolve_snapshot(snapshot)
+    frame = load_snapshot(source)
+    catalogue = load_catalogue()
+    manifest = load_manifest(source)
+    params = dict(params)
+    params.setdefault("county_name", "Lancashire")
+    params.setdefault("england_code", "E92000001")
+    headline = headline_table(frame, catalogue, params["ons_code"], params["parent_code"], params["england_code"])
+    shown = str(snapshot) if snapshot is not None else "data/snapshot"
+    return Pack(params=params, frame=frame, catalogue=catalogue, manifest=manifest, headline=headline, snapshot=shown)
+
+
+def _quiet_logs() -> None:
+    """Keep loader warnings out of rendered notebooks (the pack reports dropped rows in words)."""
+    logger = logging.getLogger("hwb")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
+def _resolve_snapshot(snapshot: str | Path | None) -> Path:
+    if snapshot is None:
+        return paths.SNAPSHOT
+    path = Path(snapshot)
+    return path if path.is_absolute() else paths.ROOT / path
+
+
+def _breakdowns(entry: pd.Series) -> list[str]:
+    """Which sexes get a headline row: each sex for sex-specific measures, else the headline sex."""
+    sexes = list(entry["sexes"])
+    if entry["sex"] in ("Male", "Female") and set(sexes) <= {"Male", "Female"} and len(sexes) > 1:
+        return ["Male", "Female"]
+    return [entry["sex"]]
+
+
+def headline_table(
+    frame: pd.DataFrame, catalogue: pd.DataFrame, district: str, county: str, england: str
+) -> pd.DataFrame:
+    """One row per catalogue indicator (per sex for sex-specific ones); see the module docstring."""
+    headline_rows = frame[frame["category_type"] == ""]
+    district_rows = headline_rows[headline_rows["area_code"] == district]
+    area_type = district_rows["area_type"].mode().iloc[0] if len(district_rows) else None
+    rows = []
+    for indicator_id, entry in catalogue.iterrows():
+        sexes = _breakdowns(entry)
+        for sex in sexes:
+            row = _headline_row(headline_rows, int(indicator_id), entry, sex, district, county, england, area_type)
+            row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+    return _add_benchmarks(table, catalogue)
+
+
+def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:
+    row: dict[str, Any] = {c: np.nan for c in HEADLINE_COLUMNS}
+    row.update(
+        indicator_id=indicator_id, short_name=entry["short_name"], programme=entry["programme"],
+        outcome=entry["outcome"], polarity=entry["polarity"], value_type=entry["value_type"], unit=entry["unit"],
+        multiplier=entry["multiplier"], benchmark=entry["benchmark"], sex=sex, age=entry["age"], period="",
+        period_sortable=0, value_note="", recent_trend="", trend_source="", red_red=False, n_points=0,
+        districts_n=0, compared_95="Not compared", compared_998="Not compared",
+    )
+    return row
+
+
+def _headline_row(frame, indicator_id, entry, sex, district, county, england, area_type) -> dict[str, Any]:
+    row = _base_row(indicator_id, entry, sex)
+    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["sex"] == sex) & (frame["age"] == entry["age"])]
+    mine = rows[rows["area_code"] == district].sort_values("period_sortable")
+    if mine.empty:
+        if not entry["district_level"]:
+            row["status"] = NOT_DISTRICT_LEVEL
+        elif (frame["indicator_id"] == indicator_id).any():
+            row["status"] = NO_DISTRICT_ROWS
+        else:
+            row["status"] = NOT_IN_SNAPSHOT
+        return row
+    with_value = mine[mine["value"].notna()]
+    latest = (with_value if len(with_value) else mine).iloc[-1]
+    for column in ("period", "period_sortable", "value", "lower_95", "upper_95", "lower_998", "upper_998",
+                   "count", "denominator", "value_note"):
+        row[column] = latest[column]
+    row["n_points"] = int(with_value["period_sortable"].nunique())
+    row["status"] = OK if len(with_value) else SUPPRESSED
+    same_period = rows[rows["period_sortable"] == latest["period_sortable"]]
+    for code, column in ((county, "county_value"), (england, "england_value")):
+        match = same_period.loc[same_period["area_code"] == code, "value"]
+        row[column] = float(match.iloc[0]) if len(match) else np.nan
+    peers = same_period[(same_period["area_type"] == area_type) & same_period["value"].notna()]["value"]
+    if len(peers) and row["status"] == OK:
+        row.update(
+            districts_n=len(peers), districts_min=peers.min(), districts_q25=peers.quantile(0.25),
+            districts_q75=peers.quantile(0.75), districts_max=peers.max(),
+            rank=_rank(peers, latest["value"], entry["polarity"]),
+        )
+    row["recent_trend"], row["trend_source"] = _trend(mine, latest, entry)
+    return row
+
+
+def _rank(peers: pd.Series, value: float, polarity: str) -> float:
+    """1 = best of the peers (highest when high is good, lowest when low is good); NaN without polarity."""
+    if polarity == "high_is_good":
+        return float((peers > value).sum() + 1)
+    if polarity == "low_is_good":
+        return float((peers < value).sum() + 1)
+    return np.nan
+
+
+def _trend(series: pd.DataFrame, latest: pd.Series, entry: pd.Series) -> tuple[str, str]:
+    """Fingertips' published recent trend when present, else :func:`hwb.stats.recent_trend`."""
+    published = str(latest.get("recent_trend", "") or "")
+    if published:
+        return published, "published"
+    from hwb import stats
+
+    kind = {"proportion": "proportion", "crude_rate": "rate"}.get(entry["value_type"], "other")
+    points = series[series["value"].notna()]
+    result = stats.recent_trend(points, value_type=kind, polarity=entry["polarity"])
+    return str(result["recent_trend"].iloc[0]), "calculated"
+
+
+def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """95% and 99.8% comparisons with England and the red-red flag, all from :mod:`hwb.stats`."""
+    from hwb import stats
+
+    judged = table["status"].eq(OK) & table["benchmark"].eq("ci_overlap")
+    if judged.any():
+        work = table.loc[judged].copy()
+        for level, column in ((0.95, "compared_95"), (0.998, "compared_998")):
+            labelled = stats.compare_to_benchmark(
+                work, "england_value", confidence=level, polarity=work["polarity"], out_col="_label"
+            )
+            table.loc[judged, column] = labelled["_label"].to_numpy()
+    flagged = stats.red_red(table, comparison_col="compared_95", trend_col="recent_trend")
+    table["red_red"] = flagged["red_red"].astype(bool)
+    return table

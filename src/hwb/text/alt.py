@@ -1,0 +1,73 @@
+"""Chart titles that state the finding, and alt text generated from each chart's own numbers.
+
+Every function here reads the same rows the chart draws, so the words and the picture
+cannot disagree. Alt text always contains the key numbers (a screen-reader user gets
+the values, not just "a chart").
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from hwb.text import format as fmt
+
+JUDGED = ("Better", "Similar", "Worse")
+
+
+def value_phrase(row: pd.Series, column: str = "value") -> str:
+    return fmt.with_unit(row[column], row["unit"])
+
+
+def spine_title(rows: pd.DataFrame, district: str, topic: str = "") -> str:
+    """E.g. "Burnley is significantly worse than England on 5 of 8 Living Well indicators"."""
+    judged = rows[rows["compared_95"].isin(JUDGED)]
+    topic_words = f" {topic}" if topic else ""
+    if judged.empty:
+        return f"{district}{topic_words}: no indicator here can be judged against England"
+    worse = int((judged["compared_95"] == "Worse").sum())
+    better = int((judged["compared_95"] == "Better").sum())
+    n = len(judged)
+    if worse:
+        return f"{district} is significantly worse than England on {worse} of {n}{topic_words} indicators"
+    if better:
+        return f"{district} is significantly better than England on {better} of {n}{topic_words} indicators"
+    return f"{district} is similar to England on all {n}{topic_words} indicators that can be compared"
+
+
+def spine_alt(rows: pd.DataFrame, district: str, range_label: str) -> str:
+    """Alt text for a spine chart: every indicator with its value, England's and the judgement."""
+    parts = [f"Spine chart of {len(rows)} indicators for {district} against England and the range of {range_label}."]
+    groups: dict[str, list[str]] = {}
+    for _, row in rows.iterrows():
+        label = row["compared_95"] if row["compared_95"] in JUDGED + ("Higher", "Lower") else "Not compared"
+        england = f" (England {value_phrase(row, 'england_value')})" if not fmt.is_missing(row["england_value"]) else ""
+        groups.setdefault(label, []).append(f"{row['label']} {value_phrase(row)}{england}")
+    wording = {
+        "Worse": "Significantly worse than England",
+        "Better": "Significantly better than England",
+        "Similar": "Similar to England",
+        "Higher": "Significantly higher than England",
+        "Lower": "Significantly lower than England",
+        "Not compared": "Not compared",
+    }
+    for key in ("Worse", "Higher", "Similar", "Lower", "Better", "Not compared"):
+        if key in groups:
+            parts.append(f"{wording[key]}: {'; '.join(groups[key])}.")
+    return " ".join(parts)
+
+
+def trend_alt(series: pd.DataFrame, label: str, unit: str, names: dict[str, str]) -> str:
+    """Alt text for a trend chart: first and latest value of each area line."""
+    parts = [f"Line chart of {label} over time."]
+    for code, name in names.items():
+        rows = series[(series["area_code"] == code) & series["value"].notna()].sort_values("period_sortable")
+        if rows.empty:
+            continue
+        first, last = rows.iloc[0], rows.iloc[-1]
+        if len(rows) == 1:
+            parts.append(f"{name}: {fmt.with_unit(last['value'], unit)} in {last['period']}.")
+        else:
+            parts.append(
+                f"{name}: {fmt.with_unit(first['value'], unit)} in {first['period']}, "
+                f"{fmt.with_unit(last['value'], unit)} in {last['period']}."
+            )
+    return " ".join(parts)

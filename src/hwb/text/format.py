@@ -1,0 +1,81 @@
+"""Numbers and words as a reader sees them: one way to print a value, a unit, an interval.
+
+Every sentence, table cell and alt text in the book formats numbers through here, so
+"12.3%" in a key message is the same "12.3%" in the table under the chart.
+"""
+from __future__ import annotations
+
+import math
+
+def is_missing(value) -> bool:
+    try:
+        return value is None or math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def decimals_for(value: float, unit: str = "") -> int:
+    """One decimal place for most public-health values; none for large counts and rates."""
+    if unit in ("people",) or abs(value) >= 1000:
+        return 0
+    return 1
+
+
+def number(value, unit: str = "", decimals: int | None = None) -> str:
+    """``12.3``, ``1,234`` or ``n/a``; thousands separated, fixed decimals."""
+    if is_missing(value):
+        return "n/a"
+    value = float(value)
+    places = decimals_for(value, unit) if decimals is None else decimals
+    text = f"{value:,.{places}f}"
+    return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
+
+
+def with_unit(value, unit: str = "", decimals: int | None = None) -> str:
+    """``12.3%``, ``78.4 years``, ``345.6 per 100,000``; ``n/a`` when missing."""
+    text = number(value, unit, decimals)
+    if text == "n/a" or not unit:
+        return text
+    if unit == "%":
+        return f"{text}%"
+    return f"{text} {unit}"
+
+
+def interval(lower, upper, unit: str = "", decimals: int | None = None) -> str:
+    """``(11.2 to 13.4)``; empty when either limit is missing."""
+    if is_missing(lower) or is_missing(upper):
+        return ""
+    return f"({number(lower, unit, decimals)} to {number(upper, unit, decimals)})"
+
+
+def difference(value, reference, unit: str = "", decimals: int | None = None) -> str:
+    """The absolute gap in the indicator's own units, e.g. ``3.2 years`` or ``4.1 percentage points``."""
+    if is_missing(value) or is_missing(reference):
+        return "n/a"
+    gap = abs(float(value) - float(reference))
+    if unit == "%":
+        return f"{number(gap, unit, decimals)} percentage points"
+    return with_unit(gap, unit, decimals)
+
+
+def join_words(items: list[str], conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter unless the first word is an acronym (e.g. "CVD", "NHS")."""
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+def sex_words(sex: str) -> str:
+    """``for men``/``for women``/``""`` to qualify a sentence by sex."""
+    return {"Male": "for men", "Female": "for women"}.get(sex, "")
