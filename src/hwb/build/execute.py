@@ -67,13 +67,24 @@ def _failing_cell(nb) -> str:
     return "an unknown cell"
 
 
-def execute(job: Job) -> Path:
+def execute(job: Job, fast: bool = False) -> Path:
     """Run ``job`` with Papermill; write the normalised notebook atomically; return its path.
 
+    ``fast`` launches the kernel from a pre-warmed fork server
+    (:mod:`hwb.build.forkserver`) instead of a new Python; the notebook is executed by the
+    same Papermill/nbclient engine either way and the bytes written are the same.
     Raises :class:`PackFailed` naming the district, the failing cell and the kept notebook.
     """
     import nbformat
     import papermill
+
+    engine_options = {}
+    if fast:
+        from hwb.build import forkserver
+
+        address = forkserver.ensure_server([job.template], paths.ROOT)
+        if address is not None:
+            engine_options["kernel_manager_class"] = forkserver.kernel_manager_class(address)
 
     paths.BUILD.mkdir(parents=True, exist_ok=True)
     fd, scratch = tempfile.mkstemp(prefix=f"{job.slug}.", suffix=".ipynb", dir=paths.BUILD)
@@ -89,6 +100,7 @@ def execute(job: Job) -> Path:
                 progress_bar=False,
                 log_output=False,
                 cwd=str(paths.ROOT),
+                **engine_options,
             )
         except papermill.PapermillExecutionError:
             failed = nbformat.read(scratch_path, as_version=4)

@@ -17,6 +17,10 @@ HIDDEN_TAGS = ("parameters", "injected-parameters")
 REMOVE_TAG = "remove-cell"
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 _PAPERMILL_KEEP = ("parameters", "version")
+# IPython names a cell's code file /tmp/ipykernel_<pid>/<hash>.py: the pid changes every run.
+_KERNEL_PID = re.compile(r"ipykernel_\d+/")
+# Python's default repr names a memory address ("<Line2D at 0x7f…>"): different every run.
+_ADDRESS = re.compile(r" at 0x[0-9a-f]{6,16}>")
 
 
 def fill_markdown(nb: nbformat.NotebookNode, values: Mapping[str, Any]) -> None:
@@ -54,8 +58,26 @@ def normalise(nb: nbformat.NotebookNode, slug: str) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 output.get("metadata", {}).pop("execution", None)
+                _strip_kernel_pid(output)
     nb.nbformat_minor = max(nb.get("nbformat_minor", 5), 5)
     return nb
+
+
+def _stable_text(text: str) -> str:
+    return _ADDRESS.sub(">", _KERNEL_PID.sub("ipykernel/", text))
+
+
+def _strip_kernel_pid(output: nbformat.NotebookNode) -> None:
+    """Drop process ids and memory addresses from text outputs (they change every run)."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        output["text"] = _stable_text(output["text"])
+    elif kind == "error":
+        output["traceback"] = [_stable_text(line) for line in output["traceback"]]
+    elif kind in ("execute_result", "display_data"):
+        plain = output.get("data", {}).get("text/plain")
+        if isinstance(plain, str):
+            output["data"]["text/plain"] = _stable_text(plain)
 
 
 def dumps(nb: nbformat.NotebookNode) -> str:
