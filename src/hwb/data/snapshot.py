@@ -164,3 +164,52 @@ def provenance_text(manifest: dict[str, Any]) -> str:
     if manifest.get("attribution"):
         text += f" {manifest['attribution']}"
     return text
+
+
+def describe_file(path: Path, frame) -> dict[str, Any]:
+    """A manifest ``files`` entry: name, sha256, size, rows, indicators, areas and periods.
+
+    ``frame`` is the file's content, either in the Fingertips layout or as a tidy frame.
+    """
+    path = Path(path)
+    names = {"indicator_id": "Indicator ID", "area_code": "Area Code", "period": "Time period"}
+    if "indicator_id" in frame.columns:
+        names = {k: k for k in names}
+    periods = sorted({str(p) for p in frame[names["period"]]})
+    return {
+        "name": path.name,
+        "sha256": sha256_of(path),
+        "size": path.stat().st_size,
+        "rows": len(frame),
+        "indicators": sorted(int(i) for i in set(frame[names["indicator_id"]])),
+        "areas": int(frame[names["area_code"]].nunique()),
+        "periods": {
+            "count": len(periods),
+            "earliest": periods[0] if periods else None,
+            "latest": periods[-1] if periods else None,
+        },
+    }
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Swap folder ``new`` into place as ``target``; on failure ``target`` is left as it was.
+
+    Two renames on the same filesystem: the old folder is moved aside, the new one moved
+    in, and only then is the old one deleted (restored if the second rename fails).
+    """
+    import shutil
+    import tempfile
+
+    new, target = Path(new), Path(target)
+    if not target.exists():
+        new.rename(target)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=".snapshot-old-", dir=target.parent))
+    aside.rmdir()
+    target.rename(aside)
+    try:
+        new.rename(target)
+    except OSError:
+        aside.rename(target)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)

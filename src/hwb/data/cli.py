@@ -1,0 +1,97 @@
+"""``hwb data …``: build the demonstration snapshot, fetch from Fingertips, verify a snapshot.
+
+:func:`add_commands` registers the ``data`` command on the main ``hwb`` parser; each
+sub-command returns an exit code and raises :class:`~hwb.errors.HwbError` for people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from hwb.data import demo
+
+    started = time.perf_counter()
+    target = demo.write_demo_snapshot(args.out, seed=args.seed, n_comparators=args.areas)
+    _summary(target, time.perf_counter() - started)
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from hwb.data import fingertips
+
+    started = time.perf_counter()
+    target = fingertips.fetch_snapshot(args.out, progress=not args.quiet)
+    _summary(target, time.perf_counter() - started)
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    _summary(args.snapshot, None)
+    return 0
+
+
+def _summary(source: Path | str | None, seconds: float | None) -> None:
+    """Verify hashes, validate, and print what the snapshot holds."""
+    from hwb import paths
+    from hwb.data.load import load_manifest, load_snapshot
+    from hwb.data.snapshot import banner_text
+
+    source = Path(source) if source is not None else paths.SNAPSHOT
+    manifest = load_manifest(source)
+    frame = load_snapshot(source)
+    areas = frame["area_code"].nunique()
+    took = f" in {seconds:.1f}s" if seconds is not None else ""
+    print(
+        f"{source}: valid{took} — {len(frame):,} rows, {frame['indicator_id'].nunique()} indicators, "
+        f"{areas} areas, periods {frame['period'].min()} … {frame['period'].max()}"
+    )
+    for entry in manifest.get("files", []):
+        print(f"  {entry['name']}  {entry.get('size', 0):,} bytes  sha256 {entry['sha256'][:16]}…")
+    for note in frame.attrs.get("dropped_rows", []):
+        print(f"  note: {note}")
+    banner = banner_text(manifest)
+    if banner:
+        print(f"  {banner}")
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``data demo | fetch | verify`` on the main parser's sub-commands."""
+    from hwb.data import demo
+
+    data = subparsers.add_parser("data", help="build, fetch or verify the data snapshot")
+    sub = data.add_subparsers(dest="data_command", required=True)
+
+    p = sub.add_parser("demo", help="generate the seeded demonstration snapshot (synthetic data)")
+    p.add_argument(
+        "--seed", type=int, default=demo.DEFAULT_SEED, help="random seed (default %(default)s)"
+    )
+    p.add_argument(
+        "--areas",
+        type=int,
+        default=demo.DEFAULT_COMPARATORS,
+        help="number of synthetic comparator districts (default %(default)s)",
+    )
+    p.add_argument("--out", type=Path, default=None, help="output folder (default data/snapshot)")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser(
+        "fetch", help="build a new snapshot from the OHID Fingertips API (needs network)"
+    )
+    p.add_argument("--out", type=Path, default=None, help="output folder (default data/snapshot)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("verify", help="check a snapshot's hashes and validate it; print a summary")
+    p.add_argument(
+        "snapshot",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="snapshot folder or CSV (default data/snapshot)",
+    )
+    p.set_defaults(func=_cmd_verify)
+    return data
