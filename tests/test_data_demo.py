@@ -1,0 +1,142 @@
+"""The demonstration snapshot: reproducible, complete, internally consistent, and labelled."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from hwb import paths
+from hwb.data import demo, snapshot
+from hwb.data.catalogue import load_catalogue
+from hwb.data.load import load_manifest, load_snapshot
+from hwb.errors import SnapshotMismatch
+from hwb.stats import intervals
+
+LANCASHIRE_12 = [f"E07000{n}" for n in range(117, 129)]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_snapshot()
+
+
+def test_committed_snapshot_regenerates_byte_identically(tmp_path):
+    out = demo.write_demo_snapshot(tmp_path / "snap")
+    for name in ("manifest.yml", demo.DATA_FILE):
+        assert (out / name).read_bytes() == (paths.SNAPSHOT / name).read_bytes(), name
+
+
+def test_small_sets_are_reproducible_and_seed_dependent(tmp_path):
+    a = demo.write_demo_snapshot(tmp_path / "a", n_comparators=5, seed=7)
+    b = demo.write_demo_snapshot(tmp_path / "b", n_comparators=5, seed=7)
+    c = demo.write_demo_snapshot(tmp_path / "c", n_comparators=5, seed=8)
+    data = demo.DATA_FILE
+    assert (a / data).read_bytes() == (b / data).read_bytes()
+    assert (a / data).read_bytes() != (c / data).read_bytes()
+    assert load_manifest(a)["source"]["command"] == "hwb data demo --seed 7 --areas 5"
+
+
+def test_manifest_is_synthetic_with_banner_and_file_facts(shipped):
+    manifest = load_manifest()
+    assert snapshot.is_synthetic(manifest)
+    assert snapshot.banner_text(manifest) == (
+        "Demonstration data — not official statistics. Run `make data` for the published Fingertips data."
+    )
+    entry = manifest["files"][0]
+    assert entry["rows"] == len(shipped)
+    assert entry["size"] < 5_000_000
+    assert entry["indicators"] == sorted(load_catalogue().index)
+
+
+def test_every_indicator_has_twelve_periods_for_the_fourteen_areas(shipped):
+    catalogue = load_catalogue()
+    headline = shipped[shipped.category_type == ""]
+    for iid, entry in catalogue.iterrows():
+        rows = headline[
+            (headline.indicator_id == iid)
+            & (headline.sex == entry["sex"])
+            & (headline.age == entry["age"])
+        ]
+        areas = ["E92000001", "E10000017"] + (LANCASHIRE_12 if entry["district_level"] else [])
+        for area in areas:
+            periods = rows.loc[rows.area_code == area, "period"].nunique()
+            minimum = 1 if entry["period_type"] == "single" else 12
+            assert periods >= minimum, (iid, area, periods)
+        if not entry["district_level"]:
+            assert not rows.area_code.isin(LANCASHIRE_12).any(), iid
+
+
+def test_comparators_cover_the_latest_period(shipped):
+    comparators = shipped[shipped.area_code.str.startswith("E079")]
+    assert comparators.area_code.nunique() >= 250
+    assert comparators.area_name.str.startswith("Demo District ").all()
+    latest = shipped[shipped.indicator_id == 93085].period_sortable.max()
+    assert set(comparators.loc[comparators.indicator_id == 93085, "period_sortable"]) == {latest}
+
+
+def test_east_lancashire_is_more_deprived(shipped):
+    imd = shipped[shipped.indicator_id == 93553].set_index("area_name")["value"]
+    east = imd[["Burnley", "Pendle", "Hyndburn"]].min()
+    west = imd[["Ribble Valley", "Fylde", "South Ribble"]].max()
+    assert east > west + 8
+    le = shipped[
+        (shipped.indicator_id == 90366) & (shipped.category_type == "") & (shipped.sex == "Male")
+    ]
+    latest = le[le.period_sortable == le.period_sortable.max()].set_index("area_name")["value"]
+    assert latest["Burnley"] < latest["Ribble Valley"] - 2
+
+
+def test_proportion_limits_are_wilson_from_count_and_denominator(shipped):
+    rows = shipped[(shipped.indicator_id == 93085) & shipped["count"].notna()].head(200)
+    expected = intervals.proportion(rows, confidence=(0.95, 0.998), multiplier=100)
+    for column in ("value", "lower_95", "upper_95", "lower_998", "upper_998"):
+        np.testing.assert_allclose(rows[column], expected[column], rtol=1e-5, atol=1e-5)
+
+
+def test_crude_rate_limits_are_byar_or_exact(shipped):
+    rows = shipped[(shipped.indicator_id == 20401) & shipped["count"].notna()].head(200)
+    expected = intervals.crude_rate(rows, confidence=(0.95, 0.998), multiplier=1000)
+    for column in ("value", "lower_95", "upper_95", "lower_998", "upper_998"):
+        np.testing.assert_allclose(rows[column], expected[column], rtol=1e-5, atol=1e-5)
+
+
+def test_small_counts_are_suppressed_with_a_note_not_zero(shipped):
+    suppressed = shipped[shipped.value_note == demo.SUPPRESSED]
+    assert len(suppressed) > 0
+    assert suppressed["value"].isna().all() and suppressed["count"].isna().all()
+
+
+def test_deciles_and_population_pyramid(shipped):
+    le = shipped[(shipped.indicator_id == 90366) & (shipped.category_type != "")]
+    for area in ["E92000001", *LANCASHIRE_12]:
+        latest = le[(le.area_code == area) & (le.sex == "Female")]
+        latest = latest[latest.period_sortable == latest.period_sortable.max()]
+        assert list(latest.category) == list(demo.DECILE_LABELS), area
+        assert latest["denominator"].gt(0).all()
+    bands = shipped[(shipped.indicator_id == 92708) & (shipped.age != "All ages")]
+    for area in ["E92000001", "E10000017", *LANCASHIRE_12]:
+        rows = bands[bands.area_code == area]
+        assert set(rows.sex) == {"Male", "Female"} and rows.age.nunique() == 19, area
+
+
+def test_a_changed_byte_fails_the_hash_check_naming_file_and_fix(tmp_path):
+    copy = tmp_path / "snapshot"
+    shutil.copytree(paths.SNAPSHOT, copy)
+    data = copy / demo.DATA_FILE
+    raw = bytearray(data.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    data.write_bytes(bytes(raw))
+    with pytest.raises(SnapshotMismatch) as caught:
+        load_snapshot(copy)
+    message = str(caught.value)
+    assert demo.DATA_FILE in message and "sha256" in message and "hwb data demo" in message
+
+
+def test_an_unlisted_file_is_refused(tmp_path):
+    copy = tmp_path / "snapshot"
+    shutil.copytree(paths.SNAPSHOT, copy)
+    (copy / "extra.csv").write_text("x\n", encoding="utf-8")
+    with pytest.raises(SnapshotMismatch, match="extra.csv are not listed"):
+        load_snapshot(copy)
