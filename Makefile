@@ -18,6 +18,7 @@ HWB_FLAGS := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)") $(if $(FORCE),--force) $
 
 .DEFAULT_GOAL := default
 .PHONY: default help pack all book test data clean lock venv
+.PHONY: pdf pdfs check-rendered diff serve test-prerequisites
 
 default: ## with district=<slug>: render that district's pack, build the book, print its page (else: this help)
 ifneq ($(strip $(district)),)
@@ -56,8 +57,49 @@ book: $(STAMP) ## build the Jupyter Book from the already-rendered pages
 data: $(STAMP) ## refresh data/snapshot/ from the OHID Fingertips API (needs network)
 	@$(HWB) data fetch
 
-test: $(STAMP) ## run the test suite (unit tests and an end-to-end build of one district)
+test: $(STAMP) test-prerequisites ## run every test: unit, end-to-end, browser and accessibility, then check-rendered
 	@$(PY) -m pytest
+	@$(MAKE) --no-print-directory check-rendered
+
+# ---- publishing and review (src/hwb/publish) ---------------------------------------------
+PUBLISH    := $(PY) -m hwb.publish.cli
+CHROMIUM   ?= /usr/bin/chromium
+NODE_STAMP := node_modules/.installed-from-lock
+PORT       ?= 8000
+SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
+
+pdf: $(STAMP) $(CHROMIUM) ## with district=<slug>: render and build its page, print book/_build/pdf/<slug>.pdf (A4)
+	@test -n "$(district)" || { echo "usage: make pdf district=<slug>" >&2; exit 2; }
+	@$(MAKE) --no-print-directory pack district="$(district)"
+	@$(PUBLISH) pdf "$(district)" $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)")
+
+pdfs: $(STAMP) $(CHROMIUM) ## render and build every page, print every district's A4 PDF to book/_build/pdf/
+	@$(MAKE) --no-print-directory all
+	@$(PUBLISH) pdf $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)")
+
+check-rendered: $(STAMP) ## re-render the committed packs in a scratch folder; fail naming any that differ
+	@$(PUBLISH) check-rendered
+
+diff: $(STAMP) ## with district=<slug>: nbdime diff of a fresh render against the committed pack
+	@test -n "$(district)" || { echo "usage: make diff district=<slug>" >&2; exit 2; }
+	@$(PUBLISH) diff-rendered "$(district)"
+
+serve: $(STAMP) ## preview the built book at http://127.0.0.1:8000/ (PORT=<n> for another port)
+	@$(PUBLISH) serve --port "$(PORT)"
+
+test-prerequisites: $(CHROMIUM) $(NODE_STAMP) ## install what browser tests need: Debian's chromium, axe-core (npm ci)
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests and PDFs (apt-get)…"
+	@$(SUDO) apt-get update -qq
+	@DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+	@test -x "$(CHROMIUM)" || { echo "chromium did not install at $(CHROMIUM)" >&2; exit 1; }
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm >/dev/null; }
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the package registry)
 	@rm -rf build/lock-venv && $(PYTHON) -m venv build/lock-venv
