@@ -15,7 +15,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from hwb.data import demo
 
     started = time.perf_counter()
-    target = demo.write_demo_snapshot(args.out, seed=args.seed, n_comparators=args.areas)
+    seed = demo.DEFAULT_SEED if args.seed is None else args.seed
+    areas = demo.DEFAULT_COMPARATORS if args.areas is None else args.areas
+    if areas < 0:
+        from hwb.errors import BadParameter
+
+        raise BadParameter(
+            f"--areas {areas}: the number of comparator districts cannot be negative."
+        )
+    target = demo.write_demo_snapshot(args.out, seed=seed, n_comparators=areas)
     _summary(target, time.perf_counter() - started)
     return 0
 
@@ -60,20 +68,18 @@ def _summary(source: Path | str | None, seconds: float | None) -> None:
 
 def add_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``data demo | fetch | verify`` on the main parser's sub-commands."""
-    from hwb.data import demo
-
     data = subparsers.add_parser("data", help="build, fetch or verify the data snapshot")
     sub = data.add_subparsers(dest="data_command", required=True)
 
     p = sub.add_parser("demo", help="generate the seeded demonstration snapshot (synthetic data)")
     p.add_argument(
-        "--seed", type=int, default=demo.DEFAULT_SEED, help="random seed (default %(default)s)"
+        "--seed", type=int, default=None, help="random seed (default: the shipped snapshot's)"
     )
     p.add_argument(
         "--areas",
         type=int,
-        default=demo.DEFAULT_COMPARATORS,
-        help="number of synthetic comparator districts (default %(default)s)",
+        default=None,
+        help="number of synthetic comparator districts (default: the shipped snapshot's, 260)",
     )
     p.add_argument("--out", type=Path, default=None, help="output folder (default data/snapshot)")
     p.set_defaults(func=_cmd_demo)
