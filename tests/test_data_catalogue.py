@@ -67,8 +67,14 @@ def test_catalogue_names_match_the_real_extract_where_it_has_them():
     shared = sorted(set(frame["indicator_id"]) & set(catalogue.index))
     assert len(shared) >= 8
     for iid in shared:
-        rows = frame[(frame.indicator_id == iid) & (frame.category_type == "")]
-        assert catalogue.loc[iid, "sex"] in set(rows["sex"]), iid
+        entry = catalogue.loc[iid]
+        rows = frame[
+            (frame.indicator_id == iid)
+            & (frame.category_type == "")
+            & (frame.sex == entry["sex"])
+            & (frame.age == entry["age"])
+        ]
+        assert rows.area_code.nunique() == 14, iid  # headline breakdown exists for every area
 
 
 def test_a_typo_names_the_indicator_and_field(tmp_path):

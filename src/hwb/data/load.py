@@ -416,7 +416,8 @@ def _drop_duplicates(
         f"category and period with a different row, so their category cannot be told apart "
         f"(first at line {int(lines[np.flatnonzero(clash)[0]])})"
     )
-    log.warning(message)
+    # INFO, not WARNING: the note travels in frame.attrs["dropped_rows"] for pages to show.
+    log.info(message)
     notes.append(message)
     return frame[~clash].reset_index(drop=True), lines[~clash], notes
 
