@@ -27,12 +27,42 @@ def _cmd_params_check(args: argparse.Namespace) -> int:
 
 
 def _summarise(results) -> int:
+    from hwb.build.pipeline import summary_table
+
     failed = [r for r in results if r.status == "failed"]
-    for r in results:
-        print(f"  {r.slug:<16} {r.status:<9} {r.seconds:6.1f}s")
+    print(summary_table(results))
     for r in failed:
         print(f"error: {r.message}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _run_options(args: argparse.Namespace) -> dict:
+    from hwb.build.executors import default_jobs
+
+    if args.jobs is not None and args.jobs < 1:
+        from hwb.errors import BadParameter
+
+        raise BadParameter(f"-j/--jobs must be 1 or more (got {args.jobs}); e.g. -j 2")
+    return {
+        "force": args.force,
+        "workers": args.jobs or default_jobs(),
+        "executor": getattr(args, "executor", "pool"),
+        "scheduler": getattr(args, "scheduler", None),
+        "fast": not getattr(args, "standard_kernels", False),
+    }
+
+
+def _book(force: bool = False) -> Path:
+    import time
+
+    from hwb.build import book, pipeline
+
+    start = time.perf_counter()
+    html, built = book.build_book_if_changed(force=force)
+    pipeline.update_run_manifest(book={"built": built, "seconds": round(time.perf_counter() - start, 3)})
+    if not built:
+        print("book: unchanged since the last build (not rebuilt)")
+    return html
 
 
 def _cmd_district(args: argparse.Namespace) -> int:
@@ -41,10 +71,10 @@ def _cmd_district(args: argparse.Namespace) -> int:
 
     district = params.load_district(args.slug)  # validates before anything runs
     jobs = pipeline.plan([district.slug], args.snapshot, overview=False)
-    status = _summarise(pipeline.run(jobs))
+    status = _summarise(pipeline.run(jobs, **_run_options(args)))
     if status:
         return status
-    html = book.build_book()
+    html = _book()
     page = book.page_path(f"book/districts/{district.slug}", html)
     print(f"{district.name} evidence pack: {page.relative_to(paths.ROOT)}")
     return 0
@@ -52,13 +82,13 @@ def _cmd_district(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from hwb import params
-    from hwb.build import book, pipeline
+    from hwb.build import pipeline
 
     slugs = args.districts or params.known_districts()
     jobs = pipeline.plan(slugs, args.snapshot, overview=not args.districts)
-    status = _summarise(pipeline.run(jobs))
+    status = _summarise(pipeline.run(jobs, **_run_options(args)))
     if status == 0 and not args.no_book:
-        html = book.build_book()
+        html = _book()
         print(f"book: {html / 'index.html'}")
     return status
 
@@ -66,9 +96,28 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_book(args: argparse.Namespace) -> int:
     from hwb.build import book
 
-    html = book.build_book()
+    if args.force:
+        html = book.build_book()
+    else:
+        html, built = book.build_book_if_changed()
+        if not built:
+            print("book: unchanged since the last build (not rebuilt; --force rebuilds)")
     print(f"book: {html / 'index.html'}")
     return 0
+
+
+def _add_run_options(p: argparse.ArgumentParser, executors: bool) -> None:
+    p.add_argument("--snapshot", type=Path, default=None, help="snapshot folder or Fingertips CSV")
+    p.add_argument("--force", action="store_true", help="re-execute even if nothing changed")
+    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="pages to execute at once (default: all cores)")
+    p.add_argument("--standard-kernels", action="store_true",
+                   help="start each kernel as a new Python (slower; no fork server)")
+    if executors:
+        p.add_argument("--executor", choices=("pool", "dask"), default="pool",
+                       help="local process pool (default) or Dask distributed")
+        p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                       help="with --executor dask: an existing scheduler (default: a LocalCluster)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,18 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("district", help="render one district's pack, build the book, print its page")
     d.add_argument("slug")
-    d.add_argument("--snapshot", type=Path, default=None, help="snapshot folder or Fingertips CSV")
-    d.add_argument("--force", action="store_true", help="re-execute even if nothing changed")
+    _add_run_options(d, executors=False)
     d.set_defaults(func=_cmd_district)
 
     b = sub.add_parser("build", help="render districts (default: all, plus the overview) and the book")
     b.add_argument("districts", nargs="*")
-    b.add_argument("--snapshot", type=Path, default=None)
-    b.add_argument("--force", action="store_true")
+    _add_run_options(b, executors=True)
     b.add_argument("--no-book", action="store_true", help="render notebooks only")
     b.set_defaults(func=_cmd_build)
 
     bk = sub.add_parser("book", help="build the Jupyter Book from the rendered pages")
+    bk.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     bk.set_defaults(func=_cmd_book)
 
     try:

@@ -51,25 +51,104 @@ def _toc_for_build(root: Path) -> tuple[Path, list[str]]:
     return partial, missing
 
 
-def build_book(root: Path | None = None, output: Path | None = None, quiet: bool = True) -> Path:
-    """Build the HTML book; return the folder holding ``index.html``."""
+# Run jupyter-book's own CLI, with Sphinx's parallel workers (-j) when asked: the
+# jupyter-book 1 command line has no -j, but its build_sphinx function takes ``jobs``.
+_RUN_JUPYTER_BOOK = (
+    "import functools, sys\n"
+    "import jupyter_book.sphinx as s\n"
+    "jobs = int(sys.argv.pop(1))\n"
+    "if jobs > 1:\n"
+    "    s.build_sphinx = functools.partial(s.build_sphinx, jobs=jobs)\n"
+    "from jupyter_book.cli.main import main\n"
+    "sys.argv[0] = 'jupyter-book'\n"
+    "main()\n"
+)
+PARALLEL_FROM_PAGES = 60  # below this Sphinx's parallel start-up costs more than it saves
+
+
+def sphinx_jobs(pages: int, workers: int | None = None) -> int:
+    """How many Sphinx workers to use for a book of ``pages`` pages."""
+    import os
+
+    if pages < PARALLEL_FROM_PAGES:
+        return 1
+    return max(1, workers or len(os.sched_getaffinity(0)))
+
+
+def build_book(root: Path | None = None, output: Path | None = None, quiet: bool = True,
+               jobs: int | None = None) -> Path:
+    """Build the HTML book; return the folder holding ``index.html``.
+
+    ``jobs``: Sphinx parallel workers (default: all cores when the book has hundreds of
+    pages, else 1).
+    """
     root = Path(root or paths.ROOT)
     output = Path(output) if output else root / "book"
     toc, missing = _toc_for_build(root)
     if missing:
         print(f"note: not yet rendered, left out of this build: {', '.join(missing)} (run `make all`)")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    if jobs is None:
+        pages = len(_toc_files(yaml.safe_load(Path(toc).read_text(encoding="utf-8"))))
+        jobs = sphinx_jobs(pages)
     command = [
-        str(jupyter_book), "build", str(root), "--path-output", str(output), "--toc", str(toc),
+        sys.executable, "-c", _RUN_JUPYTER_BOOK, str(jobs), "build", str(root),
+        "--path-output", str(output), "--toc", str(toc),
         "--builder", "html", "--warningiserror", "--keep-going",
     ]
     if quiet:
         command.append("--quiet")
-    result = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    result = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
         raise HwbError(f"the book build failed (Sphinx warnings are errors):\n{tail}")
     return output / "_build" / "html"
+
+
+def book_key(root: Path | None = None) -> str:
+    """sha256 over everything the HTML is built from: pages, configuration, table of
+    contents, static files and the lock file (so a tool upgrade rebuilds)."""
+    import hashlib
+
+    root = Path(root or paths.ROOT)
+    h = hashlib.sha256()
+    sources = [root / "_config.yml", root / "_toc.yml", root / "requirements.lock"]
+    book = root / "book"
+    if book.is_dir():
+        sources += sorted(
+            p for p in book.rglob("*")
+            if p.is_file() and "_build" not in p.relative_to(book).parts and not p.name.endswith(".tmp")
+        )
+    for path in sources:
+        if path.is_file():
+            h.update(path.relative_to(root).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def build_book_if_changed(root: Path | None = None, force: bool = False,
+                          jobs: int | None = None) -> tuple[Path, bool]:
+    """Build the book unless nothing it is built from changed since the last build.
+
+    Returns (HTML folder, whether it was built). The key is kept in ``build/cache/book.json``.
+    """
+    import json
+
+    from hwb.build import atomic
+
+    root = Path(root or paths.ROOT)
+    html = root / "book" / "_build" / "html"
+    stamp = root / "build" / "cache" / "book.json"
+    key = book_key(root)
+    try:
+        recorded = json.loads(stamp.read_text("utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    if not force and recorded.get("key") == key and (html / "index.html").is_file():
+        return html, False
+    stamp.unlink(missing_ok=True)  # an interrupted build must not look finished
+    built = build_book(root=root, jobs=jobs)
+    atomic.write_text(stamp, json.dumps({"key": key}) + "\n")
+    return built, True
 
 
 def page_path(entry: str, html: Path | None = None) -> Path:

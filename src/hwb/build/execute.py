@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from hwb import paths
 from hwb.build import atomic
@@ -30,6 +31,7 @@ class Job:
     output: Path
     parameters: Mapping[str, Any]
     markdown: Mapping[str, Any]
+    snapshot: Path | None = None  # the data it reads (default: the committed snapshot)
 
 
 def display_path(path: Path | str) -> str:
@@ -52,6 +54,7 @@ def district_job(params, snapshot: Path | None = None, output_dir: Path | None =
         output=output_dir / f"{params.slug}.ipynb",
         parameters={"district": params.slug, "params": values, "snapshot": display_path(snapshot)},
         markdown={**values, "district_name": params.name},
+        snapshot=snapshot,
     )
 
 

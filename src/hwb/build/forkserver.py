@@ -35,8 +35,8 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 log = logging.getLogger("hwb.build")
 
@@ -92,7 +92,7 @@ def _preload(modules: list[str]) -> tuple[list[str], dict[str, str]]:
         with warnings.catch_warnings(record=True) as caught:
             try:
                 importlib.import_module(name)
-            except Exception as exc:  # the notebook will meet the same error itself
+            except Exception as exc:  # noqa: BLE001 (the notebook will meet the same error)
                 skipped[name] = f"import failed: {type(exc).__name__}: {exc}"
                 continue
         if caught:
@@ -274,7 +274,7 @@ class ForkServer:
             try:
                 self.process.stdin.close()
                 self.process.wait(timeout=10)
-            except Exception:
+            except Exception:  # noqa: BLE001 (stopping must not fail)
                 self.process.kill()
         Path(self.address).unlink(missing_ok=True)
         try:

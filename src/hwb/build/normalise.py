@@ -9,7 +9,8 @@ template's markdown (a Jupyter Book page title must be a real markdown H1).
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import nbformat
 

@@ -1,29 +1,52 @@
-"""Render a set of pages: validate every parameter first, then execute each job.
+"""Render a set of pages: validate every parameter first, decide what is stale, run it.
 
-This is the simple serial path; :mod:`hwb.build` grows caching and parallel
-executors on top of the same :class:`~hwb.build.execute.Job`.
+:func:`plan` validates and returns the jobs; :func:`run` consults the cache
+(:mod:`hwb.build.cache`), re-renders markdown-only edits, executes the rest on the chosen
+executor (:mod:`hwb.build.executors`), records each finished page in the cache index,
+shows progress, and writes a run manifest (``build/run-manifest.json``) saying what ran,
+why, how long it took and the versions and hashes involved.
+
+Only one build runs at a time in a checkout (a lock under ``build/``); leftovers of an
+interrupted build (scratch notebooks, temporary files) are removed at the start.
 """
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hwb import params as parameters
 from hwb import paths
-from hwb.build.execute import Job, district_job, display_path, execute
-from hwb.errors import HwbError, PackFailed
+from hwb.build import atomic
+from hwb.build.execute import Job, display_path, district_job
+from hwb.errors import HwbError
 
 OVERVIEW_TEMPLATE_NAME = "overview.ipynb"
+RUN_MANIFEST = "run-manifest.json"
 
 
 @dataclass
 class Result:
+    """How one page went: ``status`` is rendered/cached/failed; ``action`` what was done."""
+
     slug: str
-    status: str  # "rendered" | "failed"
+    status: str  # "rendered" | "cached" | "failed"
     seconds: float
     output: Path | None
     message: str = ""
+    action: str = "execute"  # "execute" | "rerender" | "cached"
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def cached(self) -> bool:
+        return self.action != "execute"
 
 
 def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
@@ -41,6 +64,7 @@ def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -
             "snapshot": display_path(snapshot),
         },
         markdown={"county_name": defaults.county_name},
+        snapshot=snapshot,
     )
 
 
@@ -51,17 +75,237 @@ def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) 
     jobs = [district_job(parameters.load_district(slug), snapshot) for slug in slugs]
     if overview:
         jobs.append(overview_job(snapshot))
+    missing = sorted({str(j.template) for j in jobs if not Path(j.template).is_file()})
+    if missing:
+        raise HwbError(f"template(s) missing: {', '.join(missing)}; restore them from git")
     return jobs
 
 
-def run(jobs: list[Job]) -> list[Result]:
-    """Execute each job in turn; one failure does not stop the others."""
-    results = []
-    for job in jobs:
-        start = time.perf_counter()
+# --------------------------------------------------------------------------- housekeeping
+@contextmanager
+def build_lock() -> Iterator[None]:
+    """Hold ``build/.lock`` for the whole run; a second concurrent build is refused."""
+    paths.BUILD.mkdir(parents=True, exist_ok=True)
+    handle = open(paths.BUILD / ".lock", "w")  # noqa: SIM115 (held for the run)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise HwbError("another `hwb build` is running in this checkout; wait for it to finish") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def sweep_leftovers(jobs: list[Job]) -> list[Path]:
+    """Remove scratch notebooks and temporary files an interrupted build left behind."""
+    removed = []
+    candidates = list(paths.BUILD.glob("*.ipynb")) if paths.BUILD.is_dir() else []
+    for folder in {Path(j.output).parent for j in jobs} | {paths.FAILED}:
+        if folder.is_dir():
+            candidates += folder.glob(".*.tmp")
+    for path in candidates:
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+# --------------------------------------------------------------------------- progress
+class Progress:
+    """A tqdm bar on a terminal; one log line per page otherwise."""
+
+    def __init__(self, total: int, enabled: bool | None = None, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.total = total
+        self.done = 0
+        tty = self.stream.isatty() if enabled is None else enabled
+        self.bar = None
+        if tty and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="page", file=self.stream, leave=False)
+
+    def update(self, result: Result) -> None:
+        self.done += 1
+        why = "; ".join(result.reasons)
+        line = (f"[{self.done}/{self.total}] {result.slug:<16} {result.status:<8} "
+                f"{result.seconds:5.1f}s  {result.action}: {why}")
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{result.slug} {result.status}")
+            self.bar.update(1)
+            if result.status == "failed":
+                self.bar.write(line, file=self.stream)
+        else:
+            print(line, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# --------------------------------------------------------------------------- the run
+def versions() -> dict[str, str]:
+    """Versions of the tools that shape a rendered page."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": sys.version.split()[0]}
+    for name in ("lancashire-hwb", "papermill", "nbclient", "nbformat", "ipykernel", "jupyter-book",
+                 "pandas", "numpy", "matplotlib", "dask", "distributed"):
         try:
-            output = execute(job)
-            results.append(Result(job.slug, "rendered", time.perf_counter() - start, output))
-        except PackFailed as exc:
-            results.append(Result(job.slug, "failed", time.perf_counter() - start, None, str(exc)))
-    return results
+            found[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return found
+
+
+def run(
+    jobs: list[Job],
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    executor: str = "pool",
+    scheduler: str | None = None,
+    fast: bool = True,
+    progress: bool | None = None,
+    manifest_extra: dict[str, Any] | None = None,
+    on_result: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Bring every job's page up to date; one failure does not stop the others.
+
+    Returns one :class:`Result` per job, in job order, and writes the run manifest.
+    """
+    from hwb.build import cache, executors
+    from hwb.build.rerender import CannotRerender, rerender
+
+    started = time.perf_counter()
+    with build_lock():
+        sweep_leftovers(jobs)
+        index = cache.CacheIndex()
+        printer = cache.Fingerprinter()
+        decisions = {job.output: index.decide(job, printer.fingerprint(job), force) for job in jobs}
+        results: dict[Path, Result] = {}
+        bar = Progress(len(jobs), progress)
+
+        def finish(job: Job, result: Result) -> None:
+            results[job.output] = result
+            bar.update(result)
+            if on_result:
+                on_result(result)
+
+        to_execute = []
+        for job in jobs:
+            decision = decisions[job.output]
+            if decision.action == "cached":
+                finish(job, Result(job.slug, "cached", 0.0, job.output, action="cached", reasons=decision.reasons))
+            elif decision.action == "rerender":
+                t0 = time.perf_counter()
+                try:
+                    rerender(job)
+                    index.record(job, decision.fingerprint)
+                    finish(job, Result(job.slug, "rendered", time.perf_counter() - t0, job.output,
+                                  action="rerender", reasons=decision.reasons))
+                except CannotRerender as exc:
+                    decision.action, decision.reasons = "execute", [*decision.reasons, str(exc)]
+                    to_execute.append(job)
+            else:
+                to_execute.append(job)
+
+        server = None
+        by_output = {str(job.output): job for job in to_execute}
+        try:
+            local = executor != "dask" or not scheduler  # a remote cluster starts its own
+            if to_execute and fast and local and not os.environ.get(executors.forkserver.ENV_ADDRESS):
+                server = executors.start_shared_forkserver({j.template for j in to_execute})
+            for outcome in executors.run(to_execute, executor, workers, fast, scheduler):
+                job = by_output[outcome.output]
+                decision = decisions[job.output]
+                if outcome.status == "rendered":
+                    index.record(job, decision.fingerprint)
+                else:
+                    index.forget(job)
+                finish(job, Result(job.slug, outcome.status, outcome.seconds,
+                              job.output if outcome.status == "rendered" else None,
+                              outcome.message, "execute", decision.reasons))
+        finally:
+            bar.close()
+            if server is not None:
+                os.environ.pop(executors.forkserver.ENV_ADDRESS, None)
+                server.stop()
+
+        ordered = [results[job.output] for job in jobs]
+        write_run_manifest(jobs, ordered, decisions, printer, time.perf_counter() - started,
+                           executor=executor, workers=workers or executors.default_jobs(),
+                           scheduler=scheduler, fast=fast, force=force, extra=manifest_extra)
+        return ordered
+
+
+def write_run_manifest(jobs, results, decisions, printer, seconds, **settings) -> Path:
+    """``build/run-manifest.json``: what ran, why, how long, with versions and hashes."""
+    extra = settings.pop("extra", None) or {}
+    pages = []
+    for job, result in zip(jobs, results):
+        fingerprint = decisions[job.output].fingerprint
+        pages.append({
+            "slug": job.slug,
+            "template": display_path(job.template),
+            "output": display_path(job.output),
+            "status": result.status,
+            "action": result.action,
+            "reasons": result.reasons,
+            "seconds": round(result.seconds, 3),
+            "message": result.message,
+            "execution_key": fingerprint.execution_key,
+            "render_key": fingerprint.render_key,
+            "parts": fingerprint.parts,
+            "data_files": fingerprint.files,
+        })
+    manifest = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "seconds": round(seconds, 3),
+        "settings": settings,
+        "versions": versions(),
+        "shared_hashes": {k: v for k, v in printer.shared.items() if k != "python"},
+        "counts": {status: sum(r.status == status for r in results)
+                   for status in ("rendered", "cached", "failed")},
+        "pages": pages,
+        **extra,
+    }
+    path = paths.BUILD / RUN_MANIFEST
+    atomic.write_text(path, json.dumps(manifest, indent=1, default=str) + "\n")
+    return path
+
+
+def update_run_manifest(**fields: Any) -> None:
+    """Add fields (e.g. the book build) to the last run manifest."""
+    path = paths.BUILD / RUN_MANIFEST
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    manifest.update(fields)
+    atomic.write_text(path, json.dumps(manifest, indent=1, default=str) + "\n")
+
+
+def summary_table(results: list[Result]) -> str:
+    """The end-of-run table: district, status, seconds, cached or not."""
+    lines = [f"  {'page':<18} {'status':<9} {'seconds':>7}  cached"]
+    for r in results:
+        cached = {"cached": "yes", "rerender": "outputs reused", "execute": "no"}[r.action]
+        lines.append(f"  {r.slug:<18} {r.status:<9} {r.seconds:7.1f}  {cached}")
+    return "\n".join(lines)
+
+
+__all__ = [
+    "Result",
+    "build_lock",
+    "overview_job",
+    "plan",
+    "run",
+    "summary_table",
+    "sweep_leftovers",
+    "update_run_manifest",
+    "versions",
+    "write_run_manifest",
+]

@@ -1,0 +1,136 @@
+"""Where pages execute: in this process, a local process pool, or Dask distributed.
+
+Every executor submits the same function, :func:`run_job`, which never raises: it
+returns a :class:`JobOutcome` (rendered or failed, with the message naming the district
+and cell), so one failing page cannot stop the others. Kernels come from a fork server
+(:mod:`hwb.build.forkserver`): the build starts one and names it in ``$HWB_FORKSERVER``
+so pool workers and local Dask workers share it; a worker on another machine starts its
+own on first use.
+"""
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from hwb import paths
+from hwb.build import forkserver
+
+EXECUTORS = ("pool", "dask")
+
+
+@dataclass
+class JobOutcome:
+    slug: str
+    output: str
+    status: str  # "rendered" | "failed"
+    seconds: float
+    message: str = ""
+    worker: str = ""
+
+
+def run_job(job, fast: bool = True) -> JobOutcome:
+    """Execute one job and report how it went (the function every executor submits)."""
+    from hwb.build.execute import execute
+    from hwb.errors import HwbError
+
+    start = time.perf_counter()
+    worker = f"{os.uname().nodename}:{os.getpid()}"
+    try:
+        execute(job, fast=fast)
+        status, message = "rendered", ""
+    except HwbError as exc:
+        status, message = "failed", str(exc)
+    except Exception as exc:  # noqa: BLE001 - a bug or a broken environment: still report, don't crash the run
+        status = "failed"
+        message = f"{job.slug}: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    return JobOutcome(job.slug, str(job.output), status, time.perf_counter() - start, message, worker)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def start_shared_forkserver(templates: Iterable[Path]) -> forkserver.ForkServer | None:
+    """Start the build's fork server and name it in the environment workers inherit."""
+    server = forkserver.ForkServer(forkserver.template_imports(templates), paths.ROOT)
+    info = server.wait_ready()
+    if info.get("unsafe"):
+        server.stop()
+        return None
+    os.environ[forkserver.ENV_ADDRESS] = server.address
+    return server
+
+
+def _warm_worker() -> None:
+    import papermill  # noqa: F401  (import once per worker, not per page)
+
+
+def run_local(jobs: list, workers: int, fast: bool) -> Iterator[JobOutcome]:
+    """Yield outcomes as pages finish, on ``workers`` local processes (in-process if 1)."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield run_job(job, fast)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                             initializer=_warm_worker) as pool:
+        futures = [pool.submit(run_job, job, fast) for job in jobs]
+        try:
+            yield from _as_completed(futures, lambda f: f.result())
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _as_completed(futures: list, result: Callable) -> Iterator[JobOutcome]:
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield result(future)
+
+
+def run_dask(jobs: list, workers: int, fast: bool, scheduler: str | None = None) -> Iterator[JobOutcome]:
+    """Yield outcomes from Dask distributed: a loopback ``LocalCluster`` of ``workers``
+    single-threaded processes, or the existing cluster at ``scheduler`` (tcp://host:port)."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None, silence_logs=40)
+        client = Client(cluster)
+    try:
+        futures = [client.submit(run_job, job, fast, pure=False, key=f"hwb-{job.slug}") for job in jobs]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            client.cancel(futures)
+            raise
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run(jobs: list, executor: str = "pool", workers: int | None = None, fast: bool = True,
+        scheduler: str | None = None) -> Iterator[JobOutcome]:
+    """Execute ``jobs`` on the chosen executor, yielding each outcome as it finishes."""
+    workers = workers or default_jobs()
+    if executor == "dask":
+        yield from run_dask(jobs, workers, fast, scheduler)
+    else:
+        yield from run_local(jobs, workers, fast)
+
