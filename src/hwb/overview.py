@@ -6,9 +6,10 @@ functions below turn them into the page's sections.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -71,7 +72,7 @@ def district_links(overview: Overview) -> d.Html:
             "Worse than England": int((judged == "Worse").sum()),
             "Similar": int((judged == "Similar").sum()),
             "Better than England": int((judged == "Better").sum()),
-            "Indicators with a value": int(len(judged)),
+            "Indicators with a value": len(judged),
         })
     if not rows:
         return d.paragraph("No districts were given.")

@@ -6,6 +6,34 @@ takes the pack and returns displayable, heading-free HTML (see :mod:`hwb.pack.se
 from __future__ import annotations
 
 from hwb.pack.model import Pack, load_pack
-from hwb.pack.sections import banner, headline, spine
+from hwb.pack.priorities import rank_priorities
+from hwb.pack.sections import (
+    about,
+    banner,
+    district_profile,
+    download_all,
+    headline,
+    key_messages,
+    life_expectancy,
+    looking_ahead,
+    priorities,
+    programme,
+    spine,
+)
 
-__all__ = ["Pack", "load_pack", "banner", "headline", "spine"]
+__all__ = [
+    "Pack",
+    "about",
+    "banner",
+    "district_profile",
+    "download_all",
+    "headline",
+    "key_messages",
+    "life_expectancy",
+    "load_pack",
+    "looking_ahead",
+    "priorities",
+    "programme",
+    "rank_priorities",
+    "spine",
+]

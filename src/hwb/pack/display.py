@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -32,7 +32,7 @@ class Html:
     def __repr__(self) -> str:
         return self.text or "(see the HTML output)"
 
-    def __add__(self, other: "Html") -> "Html":
+    def __add__(self, other: Html) -> Html:
         return Html(self.html + other.html, " ".join(t for t in (self.text, other.text) if t))
 
 

@@ -8,11 +8,52 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hwb.charts.pyramid import pyramid_chart, pyramid_shares
 from hwb.charts.spine import spine_chart, spine_data
+from hwb.charts.trends import trend_data, trend_grid
 from hwb.pack import display as d
 from hwb.pack.model import ENGLAND_WIDE, OK, Pack
 from hwb.text import alt
 from hwb.text import format as fmt
+from hwb.text.messages import key_messages as _key_messages
+
+POPULATION_ID = 92708
+DEPRIVATION_ID = 93553
+LIFE_IDS = (90366, 90362, 91102)
+INEQUALITY_ID = 92901
+SPC_MIN_POINTS = 10
+MAX_TREND_PANELS = 6
+MAX_SPC_PANELS = 2
+MAX_PROJECTION_PANELS = 4
+TABLE_STYLE = "font-size:0.85em"
+
+
+# --------------------------------------------------------------------------- helpers
+def _areas(pack: Pack) -> tuple[dict[str, str], dict[str, str]]:
+    codes = {"district": pack.code, "county": pack.county_code, "england": pack.england_code}
+    names = {"district": pack.name, "county": pack.county_name, "england": "England"}
+    return codes, names
+
+
+def _names_by_code(pack: Pack) -> dict[str, str]:
+    codes, names = _areas(pack)
+    return {codes[r]: names[r] for r in codes}
+
+
+def _styled_table(frame: pd.DataFrame, raw: tuple[str, ...] = ()) -> str:
+    return f'<div style="{TABLE_STYLE};overflow-x:auto">{d.table(frame, raw_html_columns=raw)}</div>'
+
+
+def _missing_sentence(rows: pd.DataFrame) -> str:
+    """"Not available: A (not published for districts); B (not in this snapshot)."""
+    gone = rows[rows["status"] != OK]
+    if gone.empty:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for _, r in gone.drop_duplicates("indicator_id").iterrows():
+        by_reason.setdefault(r["status"], []).append(r["short_name"])
+    parts = [f"{fmt.join_words(v)} ({k})" for k, v in by_reason.items()]
+    return "Not available here: " + "; ".join(parts) + "."
 
 
 def banner(pack: Pack) -> d.Html:
@@ -28,36 +69,388 @@ def range_label(rows: pd.DataFrame) -> str:
     n = int(rows["districts_n"].max()) if len(rows) else 0
     if n >= ENGLAND_WIDE:
         return f"all {n} English districts"
-    return f"the {n} districts in this snapshot (English districts are not in it)"
+    return f"the {n} districts in this snapshot (other English districts are not in it)"
 
 
+# --------------------------------------------------------------------------- key messages
+def _context_sentences(pack: Pack) -> list[str]:
+    h = pack.headline
+    out = []
+    pop = h[(h["indicator_id"] == POPULATION_ID) & (h["status"] == OK)]
+    if len(pop):
+        r = pop.iloc[0]
+        out.append(f"{pack.name} has {fmt.number(r['value'], 'people', 0)} residents ({r['period']}).")
+    dep = h[(h["indicator_id"] == DEPRIVATION_ID) & (h["status"] == OK)]
+    if len(dep):
+        r = dep.iloc[0]
+        out.append(f"Its deprivation score is {fmt.number(r['value'])} against {fmt.number(r['england_value'])} "
+                   f"for England ({r['period']}; higher means more deprived).")
+    judged = int(h["compared_95"].isin(["Better", "Similar", "Worse", "Higher", "Lower"]).sum())
+    out.append(f"{judged} of the {h['indicator_id'].nunique()} indicators in the catalogue can be compared "
+               f"with England for {pack.name} in this snapshot; the rest are listed under each section.")
+    return out
+
+
+def key_messages(pack: Pack) -> d.Html:
+    """5-8 generated sentences, most important first, each with its benchmark badge."""
+    messages = _key_messages(pack.headline, pack.name, _context_sentences(pack))
+    if not messages:
+        return d.paragraph(f"This snapshot has no indicator values for {pack.name}.")
+    items = "".join(
+        f"<li>{d.badge(m.judgement) + ' ' if m.judgement else ''}{d.escape(m.text)}</li>" for m in messages
+    )
+    text = " ".join(m.text for m in messages)
+    return d.Html(f'<ol class="hwb-key-messages">{items}</ol>', text)
+
+
+def download_all(pack: Pack) -> d.Html:
+    """One CSV with every number the pack shows (headline table and each indicator's series)."""
+    return d.csv_link(pack_numbers(pack), f"{pack.slug}-evidence-pack-data.csv",
+                      f"Download all the numbers in this pack (CSV, {pack.name})")
+
+
+def pack_numbers(pack: Pack) -> pd.DataFrame:
+    """The numbers the pack shows: district, county and England rows of each headline breakdown.
+
+    Every period of each indicator (the trend charts), the latest population by age
+    band (the pyramid). Values are rounded to 3 decimal places to keep the page light;
+    the snapshot holds full precision.
+    """
+    codes = [pack.code, pack.county_code, pack.england_code]
+    frame = pack.frame[pack.frame["area_code"].isin(codes) & (pack.frame["category_type"] == "")]
+    shown = pack.headline[["indicator_id", "sex", "age"]].drop_duplicates()
+    series = frame.merge(shown, on=["indicator_id", "sex", "age"], how="inner")
+    population = frame[frame["indicator_id"] == POPULATION_ID]
+    population = population[population["period_sortable"] == population["period_sortable"].max()]
+    out = pd.concat([series[series["indicator_id"] != POPULATION_ID], population], ignore_index=True)
+    out = out.sort_values(["indicator_id", "area_code", "sex", "age", "period_sortable"])
+    columns = ["indicator_id", "area_code", "sex", "age", "period", "value", "lower_95", "upper_95",
+               "lower_998", "upper_998", "count", "denominator", "value_note"]
+    out = out[columns].copy()
+    for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "count", "denominator"):
+        out[c] = out[c].round(3)
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- headline
 def headline(pack: Pack) -> d.Html:
-    """The headline table: every indicator with a district value, its 95% CI, Lancashire and England."""
+    """Every indicator with a district value: 95% CI, county, England, judgement and trend."""
     rows = pack.headline[pack.headline["status"] == OK]
     if rows.empty:
         return d.paragraph(f"This snapshot has no indicator values for {pack.name}.")
     table = pd.DataFrame({
         "Indicator": rows["label"],
+        "Unit": rows["unit"],
         "Period": rows["period"],
-        pack.name: [fmt.with_unit(v, u) for v, u in zip(rows["value"], rows["unit"])],
+        pack.name: rows["value"].map(fmt.number),
         "95% CI": [fmt.interval(lo, hi) for lo, hi in zip(rows["lower_95"], rows["upper_95"])],
-        pack.county_name: [fmt.with_unit(v, u) for v, u in zip(rows["county_value"], rows["unit"])],
-        "England": [fmt.with_unit(v, u) for v, u in zip(rows["england_value"], rows["unit"])],
+        pack.county_name: rows["county_value"].map(fmt.number),
+        "England": rows["england_value"].map(fmt.number),
         "Compared with England": [d.badge(x) for x in rows["compared_95"]],
         "Recent trend": rows["recent_trend"].replace("", "Not available"),
     })
-    return d.Html(d.table(table, raw_html_columns=("Compared with England",)), f"{len(table)} indicators")
+    return d.Html(_styled_table(table, ("Compared with England",)), f"{len(table)} indicators")
 
 
+# --------------------------------------------------------------------------- the district
+def district_profile(pack: Pack) -> d.Html:
+    """A short profile in words and the population pyramid against the county and England."""
+    parts = [d.paragraph(" ".join(_context_sentences(pack)[:2]) or
+                         f"Population and deprivation figures for {pack.name} are not in this snapshot.")]
+    pop = pack.frame[(pack.frame["indicator_id"] == POPULATION_ID) & (pack.frame["category_type"] == "")]
+    codes, names = _areas(pack)
+    mine = pop[pop["area_code"] == pack.code]
+    if mine.empty:
+        parts.append(d.paragraph("Population by age and sex is not in this snapshot, so there is no pyramid."))
+        return d.join(parts)
+    latest = mine["period_sortable"].max()
+    shares = pyramid_shares(pop[(pop["period_sortable"] == latest) & pop["area_code"].isin(codes.values())])
+    district = shares[shares["area_code"] == pack.code]
+    if district.empty:
+        parts.append(d.paragraph("The snapshot has no 5-year age bands for this district, so there is no pyramid."))
+        return d.join(parts)
+    period = mine.loc[mine["period_sortable"] == latest, "period"].iloc[0]
+    older = district[district["start"] >= 65]["percent"].sum()
+    england = shares[(shares["area_code"] == pack.england_code) & (shares["start"] >= 65)]["percent"].sum()
+    young = district[district["start"] < 20]["percent"].sum()
+    title = f"{fmt.number(older)}% of {pack.name}'s residents are 65 or over (England {fmt.number(england)}%), {period}"
+    alt_text = (f"Population pyramid of {pack.name} in {period} by sex and 5-year age band. "
+                f"{fmt.number(older)}% are aged 65 or over against {fmt.number(england)}% in England; "
+                f"{fmt.number(young)}% are under 20. The largest band is "
+                f"{_largest(district)}.")
+    table = shares.assign(Area=shares["area_code"].map(_names_by_code(pack)))
+    table = table.pivot_table(index=["age", "start"], columns=["Area", "sex"], values="percent").sort_index(
+        level="start").reset_index(level="start", drop=True)
+    table.columns = [f"{a}: {s} (%)" for a, s in table.columns]
+    table = table.map(fmt.number).reset_index().rename(columns={"age": "Age band"})
+    parts.append(d.figure(pyramid_chart(shares, codes, names, title), alt_text, table))
+    return d.join(parts)
+
+
+def _largest(district: pd.DataFrame) -> str:
+    top = district.sort_values(["percent", "start"], ascending=[False, True]).iloc[0]
+    who = "men" if top["sex"] == "Male" else "women"
+    return f"{who} aged {top['age'].replace(' yrs', '')} ({fmt.number(top['percent'])}%)"
+
+
+# --------------------------------------------------------------------------- life expectancy
+def life_expectancy(pack: Pack) -> d.Html:
+    """Life and healthy life expectancy by sex: table, gap sentences, trend charts, inequality (SII)."""
+    h = pack.headline
+    rows = h[h["indicator_id"].isin(LIFE_IDS + (INEQUALITY_ID,))]
+    have = rows[rows["status"] == OK]
+    if have.empty:
+        return d.paragraph(
+            f"Life expectancy and healthy life expectancy for {pack.name} are not in this snapshot "
+            f"({_missing_sentence(rows)[len('Not available here: '):].rstrip('.')}), so this section has no chart."
+        )
+    parts = []
+    sentences = []
+    for _, r in have[have["indicator_id"].isin(LIFE_IDS)].iterrows():
+        if fmt.is_missing(r["england_value"]):
+            continue
+        gap = fmt.difference(r["value"], r["england_value"], r["unit"])
+        side = "below" if r["value"] < r["england_value"] else "above"
+        sentences.append(f"{r['label']}: {fmt.with_unit(r['value'], r['unit'])} in {r['period']}, "
+                         f"{gap} {side} England ({fmt.with_unit(r['england_value'], r['unit'])}); "
+                         f"{r['compared_95'].lower()} at 95% confidence.")
+    sii = have[have["indicator_id"] == INEQUALITY_ID]
+    for _, r in sii.iterrows():
+        sentences.append(f"Within {pack.name}, the gap in life expectancy between the most and least deprived "
+                         f"(slope index of inequality) is {fmt.with_unit(r['value'], r['unit'])} "
+                         f"{fmt.sex_words(r['sex'])} ({r['period']}; England {fmt.with_unit(r['england_value'], r['unit'])}).")
+    if sii.empty:
+        sentences.append("The slope index of inequality in life expectancy within the district is not in this snapshot.")
+    parts.append(d.bullets(sentences))
+    parts.append(_trend_figure(pack, have[have["indicator_id"].isin(LIFE_IDS)],
+                               f"Life expectancy in {pack.name}, {pack.county_name} and England"))
+    missing = _missing_sentence(rows)
+    if missing:
+        parts.append(d.paragraph(missing))
+    return d.join(parts)
+
+
+# --------------------------------------------------------------------------- programmes
 def spine(pack: Pack, programme: str | None = None) -> d.Html:
     """The spine chart for one programme (or every indicator), with alt text and its numbers."""
     rows = pack.headline[(pack.headline["status"] == OK) & (pack.headline["benchmark"] != "none")]
     if programme:
         rows = rows[rows["programme"] == programme]
     if rows.empty:
-        where = f" for {programme}" if programme else ""
+        where = f" in {programme}" if programme else ""
         return d.paragraph(f"No indicator{where} has a value for {pack.name} in this snapshot, so there is no chart.")
     spread = range_label(rows)
     title = alt.spine_title(rows, pack.name, programme or "")
     fig = spine_chart(rows, title, pack.name, spread)
     return d.figure(fig, alt.spine_alt(rows, pack.name, spread), spine_data(rows))
+
+
+def _trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
+    codes, names = _areas(pack)
+    panels = []
+    for _, r in rows.iterrows():
+        series = pack.series(r["indicator_id"], r["sex"])
+        if series[series["area_code"] == pack.code]["value"].notna().sum() >= 2:
+            panels.append((str(r["label"]), "" if r["unit"] == "%" else str(r["unit"]), series, r))
+    if not panels:
+        return d.paragraph("Each indicator here has fewer than two periods for the district, so there is no trend chart.")
+    panels = panels[:MAX_TREND_PANELS]
+    simple = [(t, u if u else "%", s) for t, u, s, _ in panels]
+    fig = trend_grid(simple, codes, names, title)
+    alt_text = " ".join(alt.trend_alt(s, t, r["unit"], {codes[k]: names[k] for k in ("district", "county", "england")})
+                        for t, _, s, r in panels)
+    return d.figure(fig, f"{title}. {alt_text}", trend_data(simple, _names_by_code(pack)))
+
+
+def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
+    from hwb import stats
+    from hwb.charts.spc import spc_grid
+
+    panels, words = [], []
+    for _, r in rows.iterrows():
+        series = pack.series(r["indicator_id"], r["sex"])
+        mine = series[(series["area_code"] == pack.code) & series["value"].notna()]
+        if len(mine) < SPC_MIN_POINTS:
+            continue
+        points = stats.spc(mine, polarity=r["polarity"])
+        panels.append((str(r["label"]), points))
+        words.append(f"{r['label']}: {points['variation'].iloc[0]}, mean {fmt.number(points['mean'].iloc[0])}, "
+                     f"process limits {fmt.number(points['lower_process_limit'].iloc[0])} to "
+                     f"{fmt.number(points['upper_process_limit'].iloc[0])}, "
+                     f"{int(points['special_cause'].sum())} special-cause points.")
+    if not panels:
+        return d.paragraph(f"No {programme} indicator has the {SPC_MIN_POINTS} or more points an SPC chart needs.")
+    total = len(panels)
+    special = [i for i, (_, pts) in enumerate(panels) if pts["special_cause"].any()]
+    order = special + [i for i in range(total) if i not in special]
+    panels = [panels[i] for i in order[:MAX_SPC_PANELS]]
+    words = [words[i] for i in order[:MAX_SPC_PANELS]]
+    title = (f"{len(special)} of {total} {programme} indicators with 10+ points show special-cause variation"
+             if special else f"No special-cause variation in the {total} {programme} indicators with 10+ points")
+    fig = spc_grid(panels, title)
+    table = pd.concat([p.assign(Indicator=t) for t, p in panels], ignore_index=True)
+    table = table[["Indicator", "period", "value", "mean", "lower_process_limit", "upper_process_limit", "point_class"]]
+    table.columns = ["Indicator", "Period", "Value", "Mean", "Lower process limit", "Upper process limit", "Point"]
+    for c in ("Value", "Mean", "Lower process limit", "Upper process limit"):
+        table[c] = table[c].map(fmt.number)
+    shown = "" if total <= MAX_SPC_PANELS else f" (the {MAX_SPC_PANELS} shown put special cause first)"
+    return d.figure(fig, f"SPC charts for {pack.name}{shown}. " + " ".join(words), table,
+                    caption=f"{title}{shown}. Dashed lines: process limits; circles improvement, squares concern.")
+
+
+def programme(pack: Pack, name: str) -> d.Html:
+    """A programme section: spine chart, trend charts with intervals, SPC charts, and what is missing."""
+    rows = pack.headline[pack.headline["programme"] == name]
+    have = rows[(rows["status"] == OK) & (rows["benchmark"] != "none")]
+    parts = [spine(pack, name)]
+    if len(have):
+        parts.append(_trend_figure(pack, have, f"{name}: trends in {pack.name}, {pack.county_name} and England"))
+        parts.append(_spc_figure(pack, have, name))
+    missing = _missing_sentence(rows)
+    if missing:
+        parts.append(d.paragraph(missing))
+    return d.join(parts)
+
+
+# --------------------------------------------------------------------------- looking ahead
+def projections(pack: Pack) -> pd.DataFrame:
+    """:func:`hwb.stats.project` for every judged indicator with enough points, against England."""
+    from hwb import stats
+
+    horizons = pack.params.get("horizons", [2030, 2035])
+    frames = []
+    rows = pack.headline[(pack.headline["status"] == OK) & (pack.headline["polarity"] != "no_judgement")]
+    for _, r in rows.iterrows():
+        series = pack.series(r["indicator_id"], r["sex"])
+        mine = series[series["area_code"] == pack.code]
+        england = series[series["area_code"] == pack.england_code]
+        result = stats.project(mine, horizons=horizons, benchmark=england if len(england) else None,
+                               polarity=r["polarity"])
+        frames.append(result.assign(indicator_id=r["indicator_id"], sex=r["sex"], label=r["label"],
+                                    unit=r["unit"], compared_95=r["compared_95"]))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def looking_ahead(pack: Pack) -> d.Html:
+    """Projections to the strategy horizons: table for every indicator with 5+ points, charts for the worst."""
+    from hwb.charts.projection import projection_grid
+
+    horizons = pack.params.get("horizons", [2030, 2035])
+    table = projections(pack)
+    ok = table[table["status"] == "ok"] if len(table) else table
+    if ok.empty:
+        return d.paragraph(
+            f"No indicator for {pack.name} has the 5 or more periods a projection needs in this snapshot, "
+            f"so there are no projections to {fmt.join_words([str(h) for h in horizons])}.")
+    parts = []
+    last = max(horizons)
+    at_last = ok[ok["horizon"] == last]
+    closing = [f"{r['label']} ({r['gap_closes']})" for _, r in at_last.iterrows()
+               if r["compared_95"] == "Worse" and isinstance(r.get("gap_closes"), str)]
+    if closing:
+        parts.append(d.paragraph("Where the district is worse than England, the gap closes on current trends: "
+                                 + "; ".join(closing) + "."))
+    shown = pd.DataFrame({
+        "Indicator": at_last["label"],
+        "Latest": [f"{fmt.number(v)} ({int(y)})" for v, y in zip(at_last["latest_value"], at_last["latest_year"])],
+        "Change per year": at_last["slope"].map(lambda s: fmt.number(s, decimals=2)),
+    })
+    for h in horizons:
+        at = ok[ok["horizon"] == h].set_index(["indicator_id", "sex"])
+        key = list(zip(at_last["indicator_id"], at_last["sex"]))
+        shown[f"Projected {h} (95% PI)"] = [
+            f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
+            if k in at.index else "" for k in key]
+    if "benchmark_projected" in at_last:
+        shown[f"England {last}"] = at_last["benchmark_projected"].map(fmt.number).to_numpy()
+        shown["Gap to England closes"] = at_last["gap_closes"].fillna("").to_numpy()
+        shown[f"Yearly change needed to reach England by {last}"] = at_last["change_needed_per_year"].map(
+            lambda s: fmt.number(s, decimals=2)).to_numpy()
+    parts.append(d.Html(_styled_table(shown.reset_index(drop=True)), f"{len(shown)} projections"))
+    worst = at_last.assign(_w=at_last["compared_95"].eq("Worse")).sort_values(
+        ["_w", "indicator_id"], ascending=[False, True]).head(MAX_PROJECTION_PANELS)
+    codes, names = _areas(pack)
+    panels = []
+    for _, r in worst.iterrows():
+        series = pack.series(r["indicator_id"], r["sex"])
+        rows = ok[(ok["indicator_id"] == r["indicator_id"]) & (ok["sex"] == r["sex"])]
+        panels.append((r["label"], "" if r["unit"] == "%" else r["unit"],
+                       series[series["area_code"] == pack.code], series[series["area_code"] == pack.england_code], rows))
+    fig = projection_grid(panels, names, f"{pack.name} on current trends to {last}")
+    alt_text = f"Projections for {pack.name} to {fmt.join_words([str(h) for h in horizons])}. " + " ".join(
+        f"{r['label']}: latest {fmt.number(r['latest_value'])} in {int(r['latest_year'])}, projected "
+        f"{fmt.number(r['projected'])} in {last} (95% prediction interval "
+        f"{fmt.number(r['lower_95'])} to {fmt.number(r['upper_95'])})." for _, r in worst.iterrows())
+    parts.append(d.figure(fig, alt_text))
+    short = table[table["status"] != "ok"].drop_duplicates(["indicator_id", "sex"]) if len(table) else table
+    if len(short):
+        parts.append(d.paragraph(f"Not projected (fewer than 5 periods): {fmt.join_words(list(short['label']))}."))
+    return d.join(parts)
+
+
+# --------------------------------------------------------------------------- priorities
+def priorities(pack: Pack) -> d.Html:
+    """The ranked candidates with their evidence scores, reasons, and the recommended ones first."""
+    from hwb.pack.priorities import COMPONENTS, rank_priorities
+
+    weights = pack.params.get("priority_weights", {})
+    ranked = rank_priorities(pack.headline, weights, int(pack.params.get("recommended_priorities", 3)))
+    if ranked.empty:
+        return d.paragraph(f"No indicator with a judgement has a value for {pack.name} in this snapshot, "
+                           "so no priority can be ranked from the data.")
+    recommended = ranked[ranked["recommended"]]
+    items = [f"{r['outcome'][0].upper() + r['outcome'][1:]}: {r['reason']}" for _, r in recommended.iterrows()]
+    parts = [d.paragraph(f"Recommended from the data ({len(recommended)}):", "hwb-lead"), d.bullets(items, ordered=True)]
+    weight_words = ", ".join(f"{c.replace('_', ' ')} {fmt.number(weights.get(c, 0), decimals=0)}" for c in COMPONENTS)
+    parts.append(d.paragraph(f"Weights (from the district's parameters): {weight_words}. "
+                             "Each piece of evidence scores 0 to 1; the methods page explains each."))
+    table = pd.DataFrame({
+        "Rank": ranked["rank"],
+        "Candidate priority": ranked["outcome"].map(lambda s: s[0].upper() + s[1:]),
+        **{c.replace("_", " ").capitalize(): ranked[c].map(lambda x: fmt.number(x, decimals=2)) for c in COMPONENTS},
+        "Score": ranked["score"].map(lambda x: fmt.number(x, decimals=2)),
+        "Recommended": ranked["recommended"].map({True: "Yes", False: ""}),
+        "Why": ranked["reason"],
+    })
+    parts.append(d.Html(_styled_table(table), f"{len(table)} candidates"))
+    return d.join(parts)
+
+
+# --------------------------------------------------------------------------- about this data
+def about(pack: Pack) -> d.Html:
+    """Sources, periods, licence and snapshot hash from the manifest; what is missing and why."""
+    from hwb.data.snapshot import provenance_text
+
+    m = pack.manifest
+    files = m.get("files", [])
+    facts = [
+        ("Source", provenance_text(m)),
+        ("Demonstration data", "Yes — not official statistics" if pack.synthetic else "No"),
+        ("Snapshot", pack.snapshot),
+        ("Files and SHA-256", "; ".join(f"{f.get('name')}: {str(f.get('sha256', ''))[:16]}…" for f in files)),
+        ("Licence", str(m.get("licence") or "Open Government Licence v3.0 (OHID Fingertips)")),
+    ]
+    ok = pack.headline[pack.headline["status"] == OK]
+    if len(ok):
+        periods = sorted(set(ok["period"]), key=str)
+        facts.append(("Latest periods shown", f"{periods[0]} to {periods[-1]} (each indicator's own latest period)"))
+    for note in pack.frame.attrs.get("dropped_rows", []):
+        facts.append(("Rows left out at load", str(note)))
+    facts_table = pd.DataFrame(facts, columns=["", "Detail"])
+    parts = [d.Html(_styled_table(facts_table), "About this data")]
+    missing = pack.headline[pack.headline["status"] != OK].drop_duplicates("indicator_id")
+    if len(missing):
+        why = pd.DataFrame({"Indicator": missing["short_name"], "Programme": missing["programme"],
+                            "Why it is not shown": missing["status"].map(_STATUS_WORDS).fillna(missing["status"])})
+        parts.append(d.paragraph(f"{len(missing)} catalogue indicators have no value for {pack.name} here:"))
+        parts.append(d.Html(d.details(f"Show the {len(missing)} indicators not available", _styled_table(why)), ""))
+    parts.append(download_all(pack))
+    return d.join(parts)
+
+
+_STATUS_WORDS = {
+    "not published for districts": "Fingertips publishes it for counties and unitary authorities only",
+    "not in this snapshot": "the data snapshot does not include it",
+    "no value for this district in the snapshot": "the snapshot has it for other areas but not this district",
+    "suppressed": "the value is suppressed (small numbers) or not available",
+}

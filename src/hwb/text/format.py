@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+
 def is_missing(value) -> bool:
     try:
         return value is None or math.isnan(float(value))

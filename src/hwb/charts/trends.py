@@ -1,0 +1,112 @@
+"""Trend charts: the district over time with its 95% interval, beside the county and England.
+
+Lines are labelled directly at their right-hand end (no legend to decode), and the
+three areas differ by colour *and* line style (solid, dashed, dotted). Several
+indicators are drawn as small multiples in one figure so a page stays light.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from hwb.charts import theme
+from hwb.text import format as fmt
+
+LINE_STYLES = {"district": "-", "county": "--", "england": ":"}
+PANEL_HEIGHT = 2.6
+
+
+def _draw_panel(ax, series: pd.DataFrame, codes: dict[str, str], names: dict[str, str], title: str, unit: str) -> None:
+    periods = (series[["period_sortable", "period"]].drop_duplicates("period_sortable")
+               .sort_values("period_sortable"))
+    position = {p: i for i, p in enumerate(periods["period_sortable"])}
+    colours = {"district": theme.DISTRICT_COLOUR, "county": theme.COUNTY_COLOUR, "england": theme.ENGLAND_COLOUR}
+    ends = []
+    for role in ("england", "county", "district"):
+        rows = series[(series["area_code"] == codes[role]) & series["value"].notna()].sort_values("period_sortable")
+        if rows.empty:
+            continue
+        x = rows["period_sortable"].map(position).to_numpy(dtype=float)
+        if role == "district" and rows["lower_95"].notna().any():
+            ax.fill_between(x, rows["lower_95"].to_numpy(dtype=float), rows["upper_95"].to_numpy(dtype=float),
+                            color=theme.PALE_BLUE, alpha=0.8, lw=0, zorder=1)
+        ax.plot(x, rows["value"], LINE_STYLES[role], color=colours[role], lw=2 if role == "district" else 1.6,
+                marker="o" if role == "district" else None, ms=4, zorder=3)
+        ends.append((x[-1], float(rows["value"].iloc[-1]), names[role], colours[role]))
+    labels = list(periods["period"])
+    step = max(1, math.ceil(len(labels) / 6))
+    ticks = list(range(0, len(labels), step))
+    if labels and ticks[-1] != len(labels) - 1:
+        ticks.append(len(labels) - 1)
+    ax.set_xticks(ticks, [labels[i] for i in ticks], fontsize=8)
+    ax.set_xlim(-0.3, max(len(labels) - 1, 1) + 0.3)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_title(title, fontsize=9.5, loc="left", fontweight="bold")
+    if unit:
+        ax.set_ylabel(unit, fontsize=8)
+    _label_ends(ax, ends)
+
+
+def _label_ends(ax, ends) -> None:
+    """Name each line at its last point, nudged apart so labels do not overlap."""
+    if not ends:
+        return
+    low, high = ax.get_ylim()
+    span = (high - low) or 1.0
+    placed: list[float] = []
+    for x, y, name, colour in sorted(ends, key=lambda e: e[1]):
+        target = y
+        for p in placed:
+            if abs(target - p) < 0.09 * span:
+                target = p + 0.09 * span
+        placed.append(target)
+        ax.annotate(name, (x, y), xytext=(6, (target - y) / span * 140), textcoords="offset points",
+                    fontsize=7.5, color=colour, va="center", ha="left", annotation_clip=False)
+
+
+def trend_grid(
+    panels: Sequence[tuple[str, str, pd.DataFrame]],
+    codes: dict[str, str],
+    names: dict[str, str],
+    title: str,
+    ncols: int = 2,
+) -> Figure:
+    """Small multiples: one panel per (panel title, unit, series) with district, county and England lines.
+
+    ``codes``/``names`` map the roles "district", "county", "england" to area codes and display names.
+    """
+    n = max(len(panels), 1)
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    with theme.house_style():
+        fig, axes = theme.new_figure(size=(theme.WIDTH, 0.6 + PANEL_HEIGHT * nrows), nrows=nrows, ncols=ncols,
+                                     squeeze=False,
+                                     layout="none")
+        for ax, (panel_title, unit, series) in zip(axes.flat, panels):
+            _draw_panel(ax, series, codes, names, panel_title, unit)
+        for ax in list(axes.flat)[len(panels):]:
+            ax.axis("off")
+        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+        theme.fixed_grid_layout(fig, nrows)
+    return fig
+
+
+def trend_data(panels: Sequence[tuple[str, str, pd.DataFrame]], names_by_code: dict[str, str]) -> pd.DataFrame:
+    """The numbers behind a trend grid: one row per indicator, area and period."""
+    frames = []
+    for panel_title, unit, series in panels:
+        rows = series[series["value"].notna()]
+        frames.append(pd.DataFrame({
+            "Indicator": panel_title,
+            "Area": rows["area_code"].map(names_by_code),
+            "Period": rows["period"],
+            "Value": rows["value"].map(fmt.number),
+            "95% CI": [fmt.interval(lo, hi) for lo, hi in zip(rows["lower_95"], rows["upper_95"])],
+            "Unit": unit,
+        }))
+    if not frames:
+        return pd.DataFrame(columns=["Indicator", "Area", "Period", "Value", "95% CI", "Unit"])
+    return pd.concat(frames, ignore_index=True)
