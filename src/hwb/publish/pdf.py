@@ -145,12 +145,17 @@ def district_pdfs(
     html_dir: Path | None = None,
     out_dir: Path | None = None,
     snapshot: Path | None = None,
+    publish: bool = True,
+    chromium=None,
 ) -> list[Path]:
     """Print each district's page (default: every district) to ``<out_dir>/<slug>.pdf``.
 
-    Validates every name first, prints with one browser and one local server, and copies
-    each PDF into the built HTML (``pdf/<slug>.pdf``) for the page's download link.
+    Validates every name first, prints with one browser and one local server, and (with
+    ``publish``) copies each PDF into the built HTML (``pdf/<slug>.pdf``) where the page's
+    download link points. ``chromium`` reuses an already launched Playwright browser.
     """
+    import contextlib
+
     from hwb import params
     from hwb.publish import browser, serve
 
@@ -160,14 +165,16 @@ def district_pdfs(
     pages = {d.slug: _district_page(html_dir, d.slug) for d in districts}
     data = data_date(snapshot)
     written = []
-    with serve.serving(html_dir) as base, browser.chromium() as chromium:
+    launch = contextlib.nullcontext(chromium) if chromium is not None else browser.chromium()
+    with serve.serving(html_dir) as base, launch as chromium:
         for district in districts:
             output = out_dir / f"{district.slug}.pdf"
             title = f"{district.name} evidence pack"
             print_page(chromium, base + pages[district.slug], output, title, data)
-            published = html_dir / HTML_PDF_FOLDER / output.name
-            published.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(output, published)
+            if publish:
+                published = html_dir / HTML_PDF_FOLDER / output.name
+                published.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(output, published)
             written.append(output)
     return written
 

@@ -8,6 +8,8 @@ It does what theme configuration cannot:
 * provides the ``{hwb-build-info}`` directive that fills the reproducibility page
   (``book/reproducibility.md``) with this build's commit, hashes and tool versions, and
   re-reads that page on every build so it never describes an older one;
+* drops the theme's "download source" buttons when sources are not copied (they would be
+  broken links), keeping "print to PDF";
 * removes sphinx-thebe's scripts (Thebe is off, but Jupyter Book 1 loads the extension
   anyway and its config script is added twice, a console error on every page);
 * puts small template overrides first on the template path, fixing the theme's search
@@ -110,7 +112,25 @@ def _is_thebe(script: Any) -> bool:
     return "sphinx-thebe" in str(filename) or "THEBE_JS_URL" in body
 
 
-def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
+def _drop_missing_source_downloads(buttons: list, copied: bool) -> list:
+    kept = []
+    for button in buttons:
+        if isinstance(button, dict) and "buttons" in button:
+            button = {**button, "buttons": _drop_missing_source_downloads(button["buttons"], copied)}
+            if not button["buttons"]:
+                continue
+        elif isinstance(button, dict) and "_sources" in str(button.get("url", "")) and not copied:
+            continue
+        kept.append(button)
+    return kept
+
+
+def _tidy_page_context(app, pagename, templatename, context, doctree) -> None:
+    # With html_copy_source off there is no _sources/ folder: drop the theme's
+    # "download source" buttons that would point there (broken links).
+    if context.get("header_buttons"):
+        context["header_buttons"] = _drop_missing_source_downloads(
+            context["header_buttons"], bool(app.config.html_copy_source))
     scripts = context.get("script_files")
     if scripts:
         context["script_files"] = [s for s in scripts if not _is_thebe(s)]
@@ -124,5 +144,5 @@ def setup(app) -> dict[str, Any]:
     app.add_directive("hwb-build-info", _build_info_directive())
     app.connect("env-get-outdated", _always_reread_build_info)
     app.connect("doctree-resolved", _add_pdf_link)
-    app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _tidy_page_context, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

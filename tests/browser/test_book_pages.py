@@ -1,0 +1,80 @@
+"""The built book in headless Chromium: loads, navigates, shows key messages first, no errors."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import pytest
+
+from conftest import VIEWPORT, district_pages, toc_pages
+
+pytestmark = pytest.mark.browser
+
+
+def test_index_loads_and_leads_to_the_root_page(page, base_url):
+    response = page.goto(base_url, wait_until="networkidle")
+    assert response is not None and response.ok
+    assert page.url.endswith(".html"), "index.html should redirect to the book's first page"
+    assert "Lancashire" in page.title()
+    assert page.locator("article h1").first.is_visible()
+    assert page.problems.items == []
+
+
+def test_every_district_page_is_reachable_from_the_navigation(page, base_url):
+    from hwb import params
+
+    page.goto(base_url, wait_until="networkidle")
+    hrefs = page.locator("nav.bd-docs-nav a").evaluate_all("links => links.map(a => a.href)")
+    for slug, path in district_pages().items():
+        target = urljoin(base_url, path)
+        assert target in hrefs, f"no link to {path} in the book's navigation"
+        response = page.goto(target, wait_until="domcontentloaded")
+        assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
+        heading = page.locator("article h1").first.inner_text()
+        assert params.load_district(slug).name in heading, f"{path}: H1 is {heading!r}"
+
+
+def test_key_messages_are_on_the_first_screen_of_every_district_page(page, base_url):
+    late = {}
+    for slug, path in district_pages().items():
+        page.goto(urljoin(base_url, path), wait_until="networkidle")
+        heading = page.get_by_role("heading", name=re.compile(r"^\s*Key messages", re.I)).first
+        assert heading.count() == 1, f"{path}: no 'Key messages' heading"
+        box = heading.bounding_box()
+        if box is None or box["y"] + box["height"] > VIEWPORT["height"]:
+            late[slug] = box and round(box["y"])
+    assert not late, f"'Key messages' starts below the first {VIEWPORT['height']}px screen: {late}"
+
+
+def test_every_image_loads_and_has_alt_text(page, base_url, book_html):
+    problems = []
+    for path in toc_pages(book_html):
+        page.goto(urljoin(base_url, path), wait_until="networkidle")
+        images = page.locator("article img").evaluate_all(
+            "imgs => imgs.map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth,"
+            " alt: (i.getAttribute('alt') || '').trim(), complete: i.complete}))")
+        for image in images:
+            if not image["complete"] or image["width"] == 0:
+                problems.append(f"{path}: image did not load: {image['src'][:80]}")
+            if not image["alt"]:
+                problems.append(f"{path}: image has no alt text: {image['src'][:80]}")
+    assert problems == []
+
+
+def test_no_console_errors_on_any_page(page, base_url, book_html):
+    seen = {}
+    for path in ["search.html", *toc_pages(book_html)]:
+        page.problems.items.clear()
+        page.goto(urljoin(base_url, path), wait_until="networkidle")
+        if page.problems.items:
+            seen[path] = list(page.problems.items)
+    assert seen == {}
+
+
+def test_search_finds_burnley(page, base_url):
+    page.goto(urljoin(base_url, "search.html?q=Burnley"), wait_until="networkidle")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=20_000)
+    hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any("districts/burnley" in h for h in hrefs), hrefs
+    assert page.problems.items == []
