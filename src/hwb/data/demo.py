@@ -7,12 +7,14 @@ puts east Lancashire (Burnley, Hyndburn, Pendle, Preston, Rossendale) at the dep
 and Ribble Valley, Fylde and South Ribble at the other.
 
 Counts are drawn (binomial/Poisson) from each area's underlying level, then values and
-confidence limits are computed from them with the published methods, so counts,
-denominators, values and limits always agree: Wilson score limits for proportions,
-Byar's (exact Poisson below 10 events) for crude rates, Dobson for directly
-standardised rates (a single effective age weight per area), life expectancy limits
-from a standard error that shrinks with population, survey limits from an effective
-sample size. The same seed gives the same bytes (gzip with mtime 0, fixed row order).
+confidence limits are computed from them by :mod:`hwb.stats` (the project's one
+implementation of each method; see :func:`add_limits`), so counts, denominators, values
+and limits always agree: Wilson score limits for proportions (survey proportions from an
+effective sample size), Byar's (exact Poisson below 10 events) for crude rates, Dobson
+for directly standardised rates (a single effective age weight per area). Life
+expectancy, SII and score limits are a demonstration approximation (value +/- z x a
+standard error that shrinks with population), not a published method. The same seed
+gives the same bytes (gzip with mtime 0, fixed row order).
 
 Contents: the 12 districts, Lancashire (E10000017) and England with 13 periods of every
 catalogue indicator (the IMD 2019 score has its single period, as in Fingertips);
@@ -32,7 +34,6 @@ import math
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,6 @@ DEFAULT_COMPARATORS = 260
 DATA_FILE = "fingertips_demo.csv.gz"
 LATEST_YEAR = 2023
 N_PERIODS = 13
-Z95 = sps.norm.ppf(0.975)
-Z998 = sps.norm.ppf(0.999)
 SUPPRESSED = "Value suppressed for disclosure control due to small count"
 
 DISTRICT_TYPE = "Districts & UAs (from Apr 2023)"
@@ -195,36 +194,97 @@ def period_labels(
 
 
 # --------------------------------------------------------------------------- intervals
-def wilson(count: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score limits for count/n (as proportions, 0-1)."""
-    p = count / n
-    centre = p + z * z / (2 * n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    denom = 1 + z * z / n
-    return (centre - half) / denom, (centre + half) / denom
+LIMIT_COLUMNS = {
+    0.95: ("Lower CI 95.0 limit", "Upper CI 95.0 limit"),
+    0.998: ("Lower CI 99.8 limit", "Upper CI 99.8 limit"),
+}
 
 
-def poisson_limits(count: np.ndarray, z: float, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Byar's limits for Poisson counts, exact (chi-squared) below 10 events."""
-    count = np.asarray(count, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lo_byar = count * (1 - 1 / (9 * count) - z / (3 * np.sqrt(count))) ** 3
-        c1 = count + 1
-        hi_byar = c1 * (1 - 1 / (9 * c1) + z / (3 * np.sqrt(c1))) ** 3
-    lo_exact, hi_exact = _exact_table(level)
-    small = count < 10
-    index = np.where(small, count, 0).astype(int)
-    return np.where(small, lo_exact[index], lo_byar), np.where(small, hi_exact[index], hi_byar)
+def add_limits(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill value and 95%/99.8% limits of the drawn rows with :mod:`hwb.stats`, the whole frame at once.
+
+    Rows carry what was drawn in private columns (``_kind``, ``_num``, ``_den``,
+    ``_mult``, ``_factor``, ``_se``); this is the only place limits are computed:
+
+    * ``wilson`` (proportions, and survey proportions from an effective sample size):
+      :func:`hwb.stats.proportion`, one call per multiplier;
+    * ``poisson`` (crude rates, and the one-weight DSRs described below): the limits
+      of the count from :func:`hwb.stats.poisson_limits` (Byar's, exact below 10
+      events), computed once per distinct count (the counts repeat a lot, and the
+      PHStatsMethods functions behind it work one count at a time), then scaled to
+      the rate: ``limit x multiplier x factor / denominator``. For a crude rate the
+      factor is 1, which is exactly what :func:`hwb.stats.crude_rate` returns. For a
+      DSR the generator does not draw deaths by age band; it draws one count and an
+      effective age weight (``factor``), and Dobson's method with a single weight
+      reduces to that weight times the Poisson limits of the count;
+    * ``normal`` (life expectancy, healthy life expectancy, SII, gaps, survey scores):
+      a DEMONSTRATION APPROXIMATION, not a published method: ``value +/- z x SE`` with
+      an SE that shrinks with population (:class:`Spec` ``se``). The generator draws no
+      deaths and populations by age, so Chiang's method cannot apply.
+    """
+    from hwb import stats  # the one implementation of each interval formula
+
+    frame = frame.copy()
+    kind = frame["_kind"].to_numpy() if "_kind" in frame else np.full(len(frame), None)
+    for column in (c for pair in LIMIT_COLUMNS.values() for c in pair):
+        if column not in frame:
+            frame[column] = np.nan
+        frame[column] = frame[column].astype(float)
+    frame["Value"] = frame["Value"].astype(float)
+
+    wilson = kind == "wilson"
+    for mult in sorted(set(frame.loc[wilson, "_mult"])):
+        rows = wilson & (frame["_mult"] == mult).to_numpy()
+        result = stats.proportion(
+            frame.loc[rows, ["_num", "_den"]],
+            count_col="_num",
+            denominator_col="_den",
+            confidence=tuple(LIMIT_COLUMNS),
+            multiplier=mult,
+        )
+        frame.loc[rows, "Value"] = result["value"].to_numpy()
+        for level, (low, high) in LIMIT_COLUMNS.items():
+            frame.loc[rows, low] = result[stats_lower(level)].to_numpy()
+            frame.loc[rows, high] = result[stats_upper(level)].to_numpy()
+
+    poisson = kind == "poisson"
+    if poisson.any():
+        counts = frame.loc[poisson, "_num"].to_numpy(dtype=float)
+        scale = (
+            frame.loc[poisson, "_mult"].to_numpy(dtype=float)
+            * frame.loc[poisson, "_factor"].to_numpy(dtype=float)
+            / frame.loc[poisson, "_den"].to_numpy(dtype=float)
+        )
+        distinct, where = np.unique(counts, return_inverse=True)
+        frame.loc[poisson, "Value"] = counts * scale
+        for level, (low, high) in LIMIT_COLUMNS.items():
+            lower, upper = stats.poisson_limits(distinct, level)
+            frame.loc[poisson, low] = lower[where] * scale
+            frame.loc[poisson, high] = upper[where] * scale
+
+    normal = kind == "normal"
+    if normal.any():
+        value = frame.loc[normal, "Value"].to_numpy(dtype=float)
+        se = frame.loc[normal, "_se"].to_numpy(dtype=float)
+        for level, (low, high) in LIMIT_COLUMNS.items():
+            z = float(sps.norm.ppf(0.5 + level / 2))
+            frame.loc[normal, low] = value - z * se
+            frame.loc[normal, high] = value + z * se
+    return frame
 
 
-@lru_cache(maxsize=4)
-def _exact_table(level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Exact Poisson limits for counts 0-9 (chi-squared), computed once per level."""
-    alpha = 1 - level
-    counts = np.arange(10)
-    lower = np.where(counts > 0, sps.chi2.ppf(alpha / 2, np.maximum(2 * counts, 1)) / 2, 0.0)
-    upper = sps.chi2.ppf(1 - alpha / 2, 2 * (counts + 1)) / 2
-    return lower, upper
+def stats_lower(level: float) -> str:
+    """The :mod:`hwb.stats` column name of the lower limit at ``level`` (e.g. ``lower_95``)."""
+    from hwb.stats import _validate
+
+    return _validate.lower_col(level)
+
+
+def stats_upper(level: float) -> str:
+    """The :mod:`hwb.stats` column name of the upper limit at ``level`` (e.g. ``upper_998``)."""
+    from hwb.stats import _validate
+
+    return _validate.upper_col(level)
 
 
 # --------------------------------------------------------------------------- generation
@@ -314,56 +374,33 @@ class _Builder:
             self.district_rows.setdefault((iid, label, sex), []).append(row)
 
     def _emit(self, iid: int, area: Area, sex: str, age: str, period, kind: str, **v: Any) -> None:
-        """Compute value and limits from the drawn quantities by the indicator's method."""
+        """Record one row: the drawn quantities, for :func:`add_limits` to turn into value and limits."""
         mult = float(self.entries[iid]["multiplier"])
         out: dict[str, Any] = {}
         if kind == "proportion":
             count, n = v["count"], v["n"]
-            out = {"Value": count / n * mult, "Count": count, "Denominator": n}
-            for z, lo, hi in (
-                (Z95, "Lower CI 95.0 limit", "Upper CI 95.0 limit"),
-                (Z998, "Lower CI 99.8 limit", "Upper CI 99.8 limit"),
-            ):
-                a, b = wilson(np.array([count]), np.array([n]), z)
-                out[lo], out[hi] = a[0] * mult, b[0] * mult
+            out = {"Count": count, "Denominator": n, "_kind": "wilson", "_num": count, "_den": n}
         elif kind in ("crude_rate", "dsr"):
             count, n, factor = v["count"], v["n"], v.get("factor", 1.0)
+            # The drawn count feeds the county total even when it is suppressed here.
+            out = {"Denominator": n, "_count": count, "_factor": factor}
             if count < 5:
-                # The drawn count is kept out of the file but still feeds the county total.
-                out = {"Value note": SUPPRESSED, "Denominator": n, "_count": count}
+                out["Value note"] = SUPPRESSED
             else:
-                # Dobson with one effective age weight: limits scale with the count's limits.
-                value = count / n * mult * factor
-                out = {"Value": value, "Count": count, "Denominator": n, "_count": count}
-                for z, level, lo, hi in (
-                    (Z95, 0.95, "Lower CI 95.0 limit", "Upper CI 95.0 limit"),
-                    (Z998, 0.998, "Lower CI 99.8 limit", "Upper CI 99.8 limit"),
-                ):
-                    a, b = poisson_limits(np.array([count]), z, level)
-                    out[lo], out[hi] = a[0] / n * mult * factor, b[0] / n * mult * factor
-        elif kind == "survey":
+                out.update({"Count": count, "_kind": "poisson", "_num": count, "_den": n})
+        elif kind == "survey":  # Wilson limits from an effective sample size
             value, n_eff = v["value"], v["n"]
             p = min(max(value / mult, 1e-4), 1 - 1e-4)
-            out = {"Value": p * mult, "Denominator": round(n_eff)}
-            for z, lo, hi in (
-                (Z95, "Lower CI 95.0 limit", "Upper CI 95.0 limit"),
-                (Z998, "Lower CI 99.8 limit", "Upper CI 99.8 limit"),
-            ):
-                a, b = wilson(np.array([p * n_eff]), np.array([n_eff]), z)
-                out[lo], out[hi] = a[0] * mult, b[0] * mult
-        elif kind == "normal":  # life expectancy, SII, gaps: value +/- z * SE
-            value, se = v["value"], v["se"]
-            out = {
-                "Value": value,
-                "Lower CI 95.0 limit": value - Z95 * se,
-                "Upper CI 95.0 limit": value + Z95 * se,
-                "Lower CI 99.8 limit": value - Z998 * se,
-                "Upper CI 99.8 limit": value + Z998 * se,
-            }
+            out = {"Value": p * mult, "Denominator": round(n_eff), "_kind": "wilson"}
+            out.update({"_num": p * n_eff, "_den": n_eff})
+        elif kind == "normal":  # value +/- z * SE: a demonstration approximation (add_limits)
+            out = {"Value": v["value"], "_kind": "normal", "_se": v["se"]}
             if "n" in v:
                 out["Denominator"] = v["n"]
         elif kind == "plain":
             out = {k: val for k, val in v.items() if k in ("Value", "Count", "Denominator")}
+        if "_kind" in out:
+            out["_mult"] = mult
         out.update({k: val for k, val in v.items() if k in ("category_type", "category")})
         self._row(iid, area, sex, age, period, **out)
 
@@ -501,13 +538,11 @@ class _Builder:
             if method == "dobson":
                 factor = float(
                     np.average(
-                        [_factor(r, self.entries[iid]["multiplier"]) for r in rows],
-                        weights=[r["Denominator"] for r in rows],
+                        [r["_factor"] for r in rows], weights=[r["Denominator"] for r in rows]
                     )
                 )
-            self._emit(
-                iid, LANCASHIRE, sex, age, period, "crude_rate", count=count, n=n, factor=factor
-            )
+            kind = "dsr" if method == "dobson" else "crude_rate"
+            self._emit(iid, LANCASHIRE, sex, age, period, kind, count=count, n=n, factor=factor)
             return
         values = np.array([r.get("Value", np.nan) for r in rows], dtype=float)
         ok = ~np.isnan(values)
@@ -515,10 +550,8 @@ class _Builder:
         if method == "survey" and value_type == "proportion":
             n_eff = float(sum(r["Denominator"] for r in rows))
             self._emit(iid, LANCASHIRE, sex, age, period, "survey", value=value, n=n_eff)
-        elif "Lower CI 95.0 limit" in rows[0]:
-            ses = np.array(
-                [(r["Upper CI 95.0 limit"] - r["Lower CI 95.0 limit"]) / (2 * Z95) for r in rows]
-            )
+        elif "_se" in rows[0]:
+            ses = np.array([r["_se"] for r in rows])
             w = pops / pops.sum()
             self._emit(
                 iid,
@@ -646,7 +679,7 @@ class _Builder:
 
     # ---- output
     def _frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(self.rows)
+        frame = add_limits(pd.DataFrame(self.rows))
         for column in schema.LAYOUT_27:
             if column not in frame:
                 frame[column] = ""
@@ -677,13 +710,6 @@ class _Builder:
 
 
 _DISTRICT_CODES = frozenset(a.code for a in DISTRICTS)
-
-
-def _factor(row: dict[str, Any], multiplier: float) -> float:
-    """A district's standardisation factor (DSR / crude rate), recovered from its row."""
-    if "Value" in row and row.get("Count"):
-        return row["Value"] * row["Denominator"] / (row["Count"] * multiplier)
-    return 1.0
 
 
 _POP = {a.code: a.population for a in DISTRICTS}
