@@ -1,0 +1,66 @@
+"""End to end: execute one district's pack with Papermill and build the book around it.
+
+Builds into temporary folders so the working tree is untouched.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hwb import params, paths
+from hwb.build import book
+from hwb.build.execute import district_job, execute
+
+pytestmark = pytest.mark.slow
+
+BOOK_SOURCES = ("_config.yml", "_toc.yml")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> tuple[Path, Path]:
+    """Burnley's pack executed twice into two temporary folders."""
+    burnley = params.load_district("burnley")
+    first = execute(district_job(burnley, output_dir=tmp_path_factory.mktemp("first")))
+    second = execute(district_job(burnley, output_dir=tmp_path_factory.mktemp("second")))
+    return first, second
+
+
+def test_two_executions_give_identical_bytes(rendered):
+    first, second = rendered
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_rendered_pack_is_clean_and_titled(rendered):
+    import nbformat
+
+    nb = nbformat.read(rendered[0], as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    first_markdown = next(c for c in nb.cells if c.cell_type == "markdown")
+    assert re.match(r"# Burnley\b", first_markdown.source)
+    assert [c.id for c in nb.cells] == [f"burnley-{i}" for i in range(len(nb.cells))]
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]
+    text = rendered[0].read_text()
+    assert "start_time" not in text and "duration" not in text
+
+
+def test_book_builds_and_contains_the_district_page(rendered, tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(paths.BOOK, root / "book", ignore=shutil.ignore_patterns("_build", "districts"))
+    (root / "book" / "districts").mkdir()
+    for name in BOOK_SOURCES:
+        shutil.copy(paths.ROOT / name, root / name)
+    shutil.copy(rendered[0], root / "book" / "districts" / "burnley.ipynb")
+    html = book.build_book(root=root, output=root / "book")
+    page = book.page_path("book/districts/burnley", html)
+    assert page.is_file()
+    content = page.read_text()
+    assert re.search(r"<h1>Burnley\b", content)
+    assert "injected-parameters" not in content  # the parameter cell is hidden
+    assert "Last updated" not in content
+    assert "sphinx-thebe" not in content and "thebe-launch" not in content  # no Thebe
+    assert "launch-buttons" not in content and "btn-launch" not in content  # no launch buttons
