@@ -89,8 +89,10 @@ def execute(job: Job, fast: bool = False) -> Path:
         if address is not None:
             engine_options["kernel_manager_class"] = forkserver.kernel_manager_class(address)
 
-    paths.BUILD.mkdir(parents=True, exist_ok=True)
-    fd, scratch = tempfile.mkstemp(prefix=f"{job.slug}.", suffix=".ipynb", dir=paths.BUILD)
+    scratch_dir = paths.BUILD / "scratch"
+    scratch_dir.mkdir(parents=True, exist_ok=True)
+    # The pid in the name lets a later build tell an abandoned scratch file from a live one.
+    fd, scratch = tempfile.mkstemp(prefix=f"{job.slug}.{os.getpid()}.", suffix=".ipynb", dir=scratch_dir)
     os.close(fd)
     scratch_path = Path(scratch)
     try:

@@ -99,16 +99,38 @@ def build_lock() -> Iterator[None]:
         handle.close()
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+STALE_TEMP_SECONDS = 600
+
+
 def sweep_leftovers(jobs: list[Job]) -> list[Path]:
-    """Remove scratch notebooks and temporary files an interrupted build left behind."""
+    """Remove what an interrupted build left behind: scratch notebooks of processes that
+    are gone, and temporary files (``.<name>.*.tmp``) older than ten minutes."""
     removed = []
-    candidates = list(paths.BUILD.glob("*.ipynb")) if paths.BUILD.is_dir() else []
-    for folder in {Path(j.output).parent for j in jobs} | {paths.FAILED}:
-        if folder.is_dir():
-            candidates += folder.glob(".*.tmp")
-    for path in candidates:
-        path.unlink(missing_ok=True)
-        removed.append(path)
+    scratch = paths.BUILD / "scratch"
+    for path in scratch.glob("*.ipynb") if scratch.is_dir() else []:
+        parts = path.name.split(".")
+        if len(parts) >= 3 and parts[1].isdigit() and not _alive(int(parts[1])):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    now = time.time()
+    for folder in {Path(j.output).parent for j in jobs} | {paths.FAILED, paths.BUILD / "cache"}:
+        for path in folder.glob(".*.tmp") if folder.is_dir() else []:
+            try:
+                if now - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                    path.unlink(missing_ok=True)
+                    removed.append(path)
+            except FileNotFoundError:
+                continue
     return removed
 
 
@@ -214,6 +236,8 @@ def run(
 
         server = None
         by_output = {str(job.output): job for job in to_execute}
+        root_before = os.environ.get("HWB_ROOT")
+        os.environ["HWB_ROOT"] = str(paths.ROOT)  # workers must see the same project root
         try:
             local = executor != "dask" or not scheduler  # a remote cluster starts its own
             if to_execute and fast and local and not os.environ.get(executors.forkserver.ENV_ADDRESS):
@@ -230,6 +254,10 @@ def run(
                               outcome.message, "execute", decision.reasons))
         finally:
             bar.close()
+            if root_before is None:
+                os.environ.pop("HWB_ROOT", None)
+            else:
+                os.environ["HWB_ROOT"] = root_before
             if server is not None:
                 os.environ.pop(executors.forkserver.ENV_ADDRESS, None)
                 server.stop()

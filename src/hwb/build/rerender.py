@@ -27,9 +27,10 @@ class CannotRerender(Exception):
 def rerender(job) -> Path:
     """Write ``job.output`` from the new template and the outputs already on disk."""
     import nbformat
+    from papermill.iorw import load_notebook_node
 
     old = nbformat.read(str(job.output), as_version=4)
-    template = nbformat.read(str(job.template), as_version=4)
+    template = load_notebook_node(str(job.template))  # as Papermill reads it (adds empty tags)
     executed = [c for c in old.cells if c.cell_type == "code"]
     injected = [c for c in executed if INJECTED in c.metadata.get("tags", [])]
     executed = [c for c in executed if INJECTED not in c.metadata.get("tags", [])]

@@ -1,0 +1,131 @@
+"""The content-hash cache decides what is stale without running anything."""
+from __future__ import annotations
+
+import nbformat
+import pytest
+from test_build_support import change_file, project, small_template  # noqa: F401  (fixture)
+
+from hwb import params, paths
+from hwb.build import cache
+from hwb.build.execute import district_job
+
+SLUGS = ["burnley", "chorley", "fylde"]
+
+
+def _jobs():
+    return [district_job(params.load_district(s)) for s in SLUGS]
+
+
+def _keys(jobs):
+    printer = cache.Fingerprinter()
+    return {j.slug: printer.fingerprint(j) for j in jobs}
+
+
+def _record_all(jobs):
+    """Pretend every job rendered: write an output file and record it."""
+    index = cache.CacheIndex()
+    printer = cache.Fingerprinter()
+    for job in jobs:
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        job.output.write_text(f"rendered {job.slug}\n")
+        index.record(job, printer.fingerprint(job))
+    return index
+
+
+def _actions(jobs, force=False):
+    index = cache.CacheIndex()
+    printer = cache.Fingerprinter()
+    return {j.slug: index.decide(j, printer.fingerprint(j), force) for j in jobs}
+
+
+def test_nothing_changed_means_cached_and_force_executes(project):
+    _record_all(_jobs())
+    assert {s: d.action for s, d in _actions(_jobs()).items()} == dict.fromkeys(SLUGS, "cached")
+    forced = _actions(_jobs(), force=True)
+    assert {d.action for d in forced.values()} == {"execute"}
+    assert "forced" in forced["burnley"].reasons[0]
+
+
+def test_changing_one_districts_parameters_invalidates_only_it(project):
+    _record_all(_jobs())
+    path = project / "parameters" / "chorley.yml"
+    path.write_text(path.read_text().replace("partnership: ", "partnership: Renamed "))
+    decisions = _actions(_jobs())
+    assert {s: d.action for s, d in decisions.items()} == {
+        "burnley": "cached", "chorley": "execute", "fylde": "cached"}
+    assert decisions["chorley"].reasons == ["parameters changed"]
+
+
+def test_data_file_change_invalidates_exactly_the_pages_that_read_it(project):
+    # The template declares it reads its district, county and England rows.
+    small_template(paths.DISTRICT_TEMPLATE, reads=["district", "county", "england"])
+    _record_all(_jobs())
+    change_file(paths.SNAPSHOT, "chorley.csv")
+    decisions = _actions(_jobs())
+    assert {s: d.action for s, d in decisions.items()} == {
+        "burnley": "cached", "chorley": "execute", "fylde": "cached"}
+    assert decisions["chorley"].reasons == ["data files changed: chorley.csv"]
+    # A file every district reads (England's) invalidates all of them.
+    _record_all(_jobs())
+    change_file(paths.SNAPSHOT, "england.csv")
+    assert {d.action for d in _actions(_jobs()).values()} == {"execute"}
+
+
+def test_without_a_declaration_every_file_counts(project):
+    _record_all(_jobs())
+    change_file(paths.SNAPSHOT, "chorley.csv")
+    assert {d.action for d in _actions(_jobs()).values()} == {"execute"}
+
+
+def test_manifest_with_area_counts_falls_back_to_all_files():
+    files = [{"name": "a.csv", "sha256": "1", "areas": 274}, {"name": "b.csv", "sha256": "2"},
+             {"name": "c.csv", "sha256": "3", "areas": ["E07000117"]}]
+    assert cache.files_read(files, frozenset({"E07000118"})) == {"a.csv": "1", "b.csv": "2"}
+    assert cache.files_read(files, None) == {"a.csv": "1", "b.csv": "2", "c.csv": "3"}
+
+
+def test_markdown_only_edit_keeps_the_execution_key(project):
+    before = _keys(_jobs())
+    small_template(paths.DISTRICT_TEMPLATE, extra_markdown="\n\nA new sentence.")
+    after = _keys(_jobs())
+    for slug in SLUGS:
+        assert after[slug].execution_key == before[slug].execution_key
+        assert after[slug].render_key != before[slug].render_key
+    _record_all(_jobs())
+    small_template(paths.DISTRICT_TEMPLATE, extra_markdown="\n\nAnother sentence.")
+    assert {d.action for d in _actions(_jobs()).values()} == {"rerender"}
+
+
+def test_code_edit_changes_the_execution_key(project):
+    before = _keys(_jobs())
+    nb = nbformat.read(str(paths.DISTRICT_TEMPLATE), as_version=4)
+    nb.cells[-1].source += "\nprint('one more line')"
+    nbformat.write(nb, str(paths.DISTRICT_TEMPLATE))
+    after = _keys(_jobs())
+    assert all(after[s].execution_key != before[s].execution_key for s in SLUGS)
+    assert after["burnley"].parts["template_code"] != before["burnley"].parts["template_code"]
+    assert after["burnley"].parts["parameters"] == before["burnley"].parts["parameters"]
+
+
+def test_a_damaged_or_missing_output_is_rebuilt(project):
+    jobs = _jobs()
+    _record_all(jobs)
+    jobs[0].output.write_text("edited by hand\n")
+    jobs[1].output.unlink()
+    decisions = _actions(jobs)
+    assert decisions["burnley"].reasons == ["output burnley.ipynb changed on disk"]
+    assert decisions["chorley"].reasons == ["output chorley.ipynb is missing"]
+    assert decisions["fylde"].action == "cached"
+
+
+def test_source_and_lock_are_part_of_the_key(project):
+    key = _keys(_jobs())["burnley"]
+    assert set(key.parts) >= {"template_code", "parameters", "data_files", "data_manifest",
+                              "hwb_source", "lock", "catalogue", "python"}
+    (project / "requirements.lock").write_text("pandas==0.0\n")
+    assert _keys(_jobs())["burnley"].parts["lock"] != key.parts["lock"]
+
+
+@pytest.mark.parametrize("reads", [["all"], "all", ["district", "somewhere"]])
+def test_unknown_or_all_reads_mean_every_file(reads):
+    assert cache.area_codes(reads if isinstance(reads, list) else [reads], {"ons_code": "E07000117"}) is None

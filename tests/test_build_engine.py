@@ -1,0 +1,90 @@
+"""The build engine end to end on a small template: fork-server kernels give the same bytes
+as standard Papermill, the cache skips what is unchanged, failures are contained, a
+markdown-only edit re-renders byte-identically without a kernel, and Dask runs the same
+jobs to the same bytes."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from test_build_support import project, small_template  # noqa: F401  (fixture)
+
+from hwb import params, paths
+from hwb.build import pipeline
+from hwb.build.execute import district_job, execute
+from hwb.build.rerender import rerender
+
+pytestmark = pytest.mark.slow
+
+SLUGS = ["burnley", "chorley", "fylde"]
+
+
+def _jobs(slugs=SLUGS, output_dir=None):
+    return [district_job(params.load_district(s), output_dir=output_dir) for s in slugs]
+
+
+def test_fork_server_kernels_render_the_same_bytes_as_standard_papermill(project, tmp_path):
+    standard = [execute(j, fast=False) for j in _jobs(output_dir=tmp_path / "standard")]
+    fast = [execute(j, fast=True) for j in _jobs(output_dir=tmp_path / "fast")]
+    for a, b in zip(standard, fast):
+        assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between engines"
+    text = fast[0].read_text()
+    assert "a warning shown in the notebook" in text and "to stderr" in text and "image/png" in text
+    assert fast[0].read_bytes() != fast[1].read_bytes()  # districts really differ
+
+
+def test_markdown_only_edit_rerenders_the_same_bytes_as_a_full_run(project, tmp_path):
+    job = _jobs(["burnley"])[0]
+    execute(job, fast=True)
+    small_template(paths.DISTRICT_TEMPLATE, extra_markdown="\n\nA sentence added later.")
+    rerender(job)
+    full = execute(_jobs(["burnley"], output_dir=tmp_path / "full")[0], fast=True)
+    assert job.output.read_bytes() == full.read_bytes()
+    assert "A sentence added later." in job.output.read_text()
+
+
+def test_cold_then_noop_then_one_parameter_change_with_a_failing_district(project):
+    small_template(paths.DISTRICT_TEMPLATE, fail_for="fylde")
+    cold = pipeline.run(_jobs(), workers=2, progress=False)
+    assert [(r.slug, r.status, r.action) for r in cold] == [
+        ("burnley", "rendered", "execute"), ("chorley", "rendered", "execute"),
+        ("fylde", "failed", "execute")]
+    kept = paths.FAILED / "fylde.ipynb"
+    assert kept.is_file() and "deliberate failure for fylde" in kept.read_text()
+    assert "An Exception was encountered" in kept.read_text()  # papermill's banner cell
+    assert "cell" in cold[2].message and "build/failed/fylde.ipynb" in cold[2].message
+    assert not (paths.DISTRICT_PAGES / "fylde.ipynb").exists()
+    rendered = {s: (paths.DISTRICT_PAGES / f"{s}.ipynb").read_bytes() for s in ("burnley", "chorley")}
+
+    again = pipeline.run(_jobs(), workers=2, progress=False)
+    assert [(r.slug, r.status) for r in again] == [
+        ("burnley", "cached"), ("chorley", "cached"), ("fylde", "failed")]
+
+    path = project / "parameters" / "chorley.yml"
+    path.write_text(path.read_text().replace("partnership: ", "partnership: Renamed "))
+    changed = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, progress=False)
+    assert [(r.slug, r.status, r.reasons) for r in changed] == [
+        ("burnley", "cached", ["unchanged"]), ("chorley", "rendered", ["parameters changed"])]
+    assert (paths.DISTRICT_PAGES / "burnley.ipynb").read_bytes() == rendered["burnley"]
+    manifest = (paths.BUILD / "run-manifest.json").read_text()
+    assert '"parameters changed"' in manifest and '"papermill": "2.7.0"' in manifest
+
+
+def test_cli_exits_non_zero_and_prints_the_table_when_a_district_fails(project, capsys):
+    from hwb.cli import main
+
+    small_template(paths.DISTRICT_TEMPLATE, fail_for="chorley")
+    status = main(["build", "burnley", "chorley", "--no-book", "-j", "2"])
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert "burnley" in out and "rendered" in out and "failed" in out and "cached" in out
+    assert "chorley: the notebook failed at cell" in err
+
+
+def test_dask_local_cluster_renders_the_same_bytes_as_the_pool(project):
+    pool = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, progress=False)
+    first = {r.slug: r.output.read_bytes() for r in pool}
+    shutil.rmtree(paths.DISTRICT_PAGES)
+    dask = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, executor="dask", progress=False)
+    assert [(r.slug, r.status) for r in dask] == [("burnley", "rendered"), ("chorley", "rendered")]
+    assert {r.slug: r.output.read_bytes() for r in dask} == first
