@@ -19,9 +19,9 @@ REPO = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
-def small_template(path: Path, *, sleep_for: str = "", extra_markdown: str = "", reads=None,
-                   fail_for: str = "") -> Path:
-    """A district template: ``sleep_for``/``fail_for`` name a slug that sleeps / raises."""
+def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for: str = "") -> Path:
+    """A district template; ``fail_for`` names a slug that raises. The district named in
+    ``$HWB_TEST_SLOW`` (in the build's environment) sleeps a minute."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     if reads is not None:
@@ -33,12 +33,12 @@ def small_template(path: Path, *, sleep_for: str = "", extra_markdown: str = "",
             metadata={"tags": ["parameters"]},
         ),
         nbformat.v4.new_code_cell(
-            "import time\nimport warnings\nimport sys\n"
+            "import os\nimport time\nimport warnings\nimport sys\n"
             "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns"
         ),
         nbformat.v4.new_markdown_cell("Figures for {{ district_name }} ({{ ons_code }})." + extra_markdown),
         nbformat.v4.new_code_cell(
-            f"if district == {sleep_for!r}:\n    time.sleep(60)\n"
+            "if os.environ.get('HWB_TEST_SLOW') == district:\n    time.sleep(60)\n"
             f"if district == {fail_for!r}:\n    raise ValueError('deliberate failure for ' + district)\n"
             "rng = np.random.default_rng(len(district))\n"
             "frame = pd.DataFrame({'year': range(2015, 2021), 'value': rng.normal(50, 5, 6).round(2)})\n"

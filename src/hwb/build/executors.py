@@ -55,12 +55,21 @@ def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
+_SERVERS: dict[tuple, forkserver.ForkServer] = {}
+
+
 def start_shared_forkserver(templates: Iterable[Path]) -> forkserver.ForkServer | None:
-    """Start the build's fork server and name it in the environment workers inherit."""
-    server = forkserver.ForkServer(forkserver.template_imports(templates), paths.ROOT)
-    info = server.wait_ready()
-    if info.get("unsafe"):
-        server.stop()
+    """The build's fork server, named in the environment workers inherit (None if unsafe).
+
+    One server per (project root, preloaded modules) is kept for this process's life, so
+    repeated runs in one process (tests, benchmarks) do not pay its start-up again.
+    """
+    modules = forkserver.template_imports(sorted(templates))
+    key = (str(paths.ROOT), tuple(modules))
+    server = _SERVERS.get(key)
+    if server is None or server.process.poll() is not None:
+        server = _SERVERS[key] = forkserver.ForkServer(modules, paths.ROOT)
+    if server.wait_ready().get("unsafe"):
         return None
     os.environ[forkserver.ENV_ADDRESS] = server.address
     return server

@@ -258,9 +258,8 @@ def run(
                 os.environ.pop("HWB_ROOT", None)
             else:
                 os.environ["HWB_ROOT"] = root_before
-            if server is not None:
+            if server is not None:  # the server itself stops when this process exits
                 os.environ.pop(executors.forkserver.ENV_ADDRESS, None)
-                server.stop()
 
         ordered = [results[job.output] for job in jobs]
         write_run_manifest(jobs, ordered, decisions, printer, time.perf_counter() - started,

@@ -1,0 +1,70 @@
+"""Killing a build midway leaves every previously rendered page intact; the next run repairs."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from test_build_support import project  # noqa: F401  (fixture)
+
+from hwb import params, paths
+from hwb.build import pipeline
+from hwb.build.execute import district_job
+
+pytestmark = pytest.mark.slow
+
+SLUGS = ["burnley", "chorley", "fylde"]
+
+
+def _jobs():
+    return [district_job(params.load_district(s)) for s in SLUGS]
+
+
+def _wait_for(predicate, what: str, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
+    first = pipeline.run(_jobs(), workers=1, progress=False)
+    assert [r.status for r in first] == ["rendered"] * 3
+    before = {s: (paths.DISTRICT_PAGES / f"{s}.ipynb").read_bytes() for s in SLUGS}
+
+    # Re-execute everything (--force); fylde's kernel hangs, so we kill the build there.
+    env = {**os.environ, "HWB_ROOT": str(project), "HWB_TEST_SLOW": "fylde"}
+    env.pop("HWB_FORKSERVER", None)
+    code = "import sys; from hwb.cli import main; sys.exit(main(sys.argv[1:]))"
+    build = subprocess.Popen(
+        [sys.executable, "-c", code, "build", *SLUGS, "--no-book", "--force", "-j", "1"],
+        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True, text=True,
+    )
+    try:
+        scratch = paths.BUILD / "scratch"
+        _wait_for(lambda: any(scratch.glob("fylde.*.ipynb")), "fylde to start executing")
+        time.sleep(1.0)
+        os.killpg(build.pid, signal.SIGKILL)
+        build.wait(timeout=30)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert build.returncode == -signal.SIGKILL
+
+    for slug in SLUGS:
+        page = paths.DISTRICT_PAGES / f"{slug}.ipynb"
+        nbformat.validate(nbformat.read(str(page), as_version=4))
+        assert page.read_bytes() == before[slug], f"{slug}'s page changed"
+    assert not list(paths.DISTRICT_PAGES.glob(".*.tmp"))
+
+    repaired = pipeline.run(_jobs(), workers=1, progress=False)
+    assert [(r.slug, r.status) for r in repaired] == [
+        ("burnley", "cached"), ("chorley", "cached"), ("fylde", "rendered")]
+    assert not any((paths.BUILD / "scratch").glob("fylde.*.ipynb"))  # the dead run's scratch swept
+    assert (paths.DISTRICT_PAGES / "fylde.ipynb").read_bytes() == before["fylde"]
