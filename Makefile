@@ -63,7 +63,7 @@ test: $(STAMP) test-prerequisites ## run every test: unit, end-to-end, browser a
 
 # ---- publishing and review (src/hwb/publish) ---------------------------------------------
 PUBLISH    := $(PY) -m hwb.publish.cli
-CHROMIUM   ?= /usr/bin/chromium
+CHROMIUM   ?= $(if $(HWB_CHROMIUM),$(HWB_CHROMIUM),/usr/bin/chromium)
 NODE_STAMP := node_modules/.installed-from-lock
 PORT       ?= 8000
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +99,7 @@ def print_page(browser, url: str, output: Path, title: str, data: str) -> Path:
 def fix_metadata(pdf: bytes, title: str) -> bytes:
     """Rewrite Chromium's PDF with fixed dates, producer and document id (same input, same bytes)."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ByteStringObject, ArrayObject, NameObject
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
@@ -109,6 +110,7 @@ def fix_metadata(pdf: bytes, title: str) -> bytes:
         "/CreationDate": FIXED_DATE,
         "/ModDate": FIXED_DATE,
     })
+    _renumber_structure_ids(writer)
     digest = hashlib.md5(title.encode("utf-8") + b"".join(
         (p.extract_text() or "").encode("utf-8") for p in reader.pages)).digest()
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
@@ -116,6 +118,46 @@ def fix_metadata(pdf: bytes, title: str) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+_NODE_ID = re.compile(r"^node\d+$")
+
+
+def _renumber_structure_ids(writer) -> None:
+    """Replace Chromium's per-session DOM node ids in the tagged-PDF structure tree.
+
+    Chromium names structure elements ``node<counter>`` (in /ID, the /IDTree and table
+    /Headers), a counter that keeps rising within one browser, so the same page printed
+    twice differs. Every such string is renumbered in sorted order (keeping the /IDTree
+    name tree sorted) as ``hwb<n>``.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, TextStringObject
+
+    def strings(obj, seen: set) -> None:
+        if isinstance(obj, DictionaryObject):
+            for value in obj.values():
+                strings(value, seen)
+        elif isinstance(obj, ArrayObject):
+            for value in obj:
+                strings(value, seen)
+        elif isinstance(obj, str) and _NODE_ID.match(str(obj)):
+            seen.add(str(obj))
+
+    def replace(obj, new: dict) -> None:
+        items = obj.items() if isinstance(obj, DictionaryObject) else enumerate(obj)
+        for key, value in list(items):
+            if isinstance(value, (DictionaryObject, ArrayObject)):
+                replace(value, new)
+            elif isinstance(value, str) and str(value) in new:
+                obj[key] = TextStringObject(new[str(value)])
+
+    found: set = set()
+    for obj in writer._objects:
+        strings(obj, found)
+    new = {old: f"hwb{index:08d}" for index, old in enumerate(sorted(found))}
+    for obj in writer._objects:
+        if isinstance(obj, (DictionaryObject, ArrayObject)):
+            replace(obj, new)
 
 
 def summarise(path: Path) -> PdfSummary:

@@ -113,8 +113,11 @@ def first_difference(committed: Path, fresh: Path) -> str:
     old_cells, new_cells = old.get("cells", []), new.get("cells", [])
     for index, (a, b) in enumerate(zip(old_cells, new_cells)):
         if a != b:
-            part = "outputs" if a.get("source") == b.get("source") else "source"
-            return f"cell {index} {part}"
+            if a.get("source") != b.get("source"):
+                return f"cell {index} source"
+            if a.get("outputs") != b.get("outputs"):
+                return f"cell {index} outputs"
+            return f"cell {index} id or metadata"
     if len(old_cells) != len(new_cells):
         return f"{len(old_cells)} cells committed, {len(new_cells)} rendered"
     if old.get("metadata") != new.get("metadata"):
