@@ -13,8 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from hwb.charts.theme import significance_style
 from hwb.pack import display as d
 from hwb.pack.model import OK, Pack, headline_table, load_pack
+from hwb.text import format as fmt
 
 
 @dataclass
@@ -78,3 +80,119 @@ def district_links(overview: Overview) -> d.Html:
         return d.paragraph("No districts were given.")
     frame = pd.DataFrame(rows)
     return d.Html(d.table(frame, raw_html_columns=("District",)), f"{len(rows)} district packs")
+
+
+# --------------------------------------------------------------------------- tartan rug
+def rug_table(overview: Overview) -> pd.DataFrame:
+    """Long table behind the rug: one row per indicator (and sex) and district, plus county and England."""
+    frames = []
+    for pack in overview.packs:
+        h = pack.headline[pack.headline["status"] == OK]
+        frames.append(h.assign(district=pack.name, slug=pack.slug))
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def tartan_rug(overview: Overview) -> d.Html:
+    """Indicators x districts, each cell the value with its benchmark as colour, shape and word."""
+    long = rug_table(overview)
+    long = long[long["benchmark"] != "none"] if len(long) else long
+    if long.empty:
+        return d.paragraph("No district has indicator values in this snapshot, so there is no overview table.")
+    order = long.drop_duplicates(["indicator_id", "sex"])[["indicator_id", "sex", "label", "programme", "unit"]]
+    names = [p.name for p in overview.packs]
+    head = ("<th scope='col'>Indicator</th><th scope='col'>England</th><th scope='col'>"
+            f"{d.escape(overview.county_name)}</th>"
+            + "".join(f"<th scope='col'><a href='{pack_href(p.slug)}'>{d.escape(p.name)}</a></th>"
+                      for p in overview.packs))
+    body = []
+    current = None
+    for _, ind in order.iterrows():
+        if ind["programme"] != current:
+            current = ind["programme"]
+            body.append(f"<tr><th colspan='{len(names) + 3}' scope='rowgroup' style='text-align:left;"
+                        f"background:#F2F2F2'>{d.escape(current)}</th></tr>")
+        cells = long[(long["indicator_id"] == ind["indicator_id"]) & (long["sex"] == ind["sex"])].set_index("district")
+        first = cells.iloc[0]
+        unit = "" if ind["unit"] in ("%",) else f" ({ind['unit']})"
+        row = [(f"<th scope='row' style='text-align:left;font-weight:normal'>{d.escape(ind['label'])}"
+                f"<br><small>{d.escape(first['period'])}{d.escape(unit)}</small></th>"),
+               f"<td>{fmt.number(first['england_value'])}</td>", f"<td>{fmt.number(first['county_value'])}</td>"]
+        for name in names:
+            if name not in cells.index:
+                row.append("<td title='no value'>–</td>")
+                continue
+            c = cells.loc[name]
+            style = significance_style(c["compared_95"])
+            row.append(f"<td style='background:{style.colour};color:{style.text_colour};text-align:center' "
+                       f"title='{d.escape(c['compared_95'])}'>{style.symbol} {fmt.number(c['value'])}"
+                       f"<span class='hwb-sr'> {d.escape(c['compared_95'])}</span></td>")
+        body.append("<tr>" + "".join(row) + "</tr>")
+    legend = " ".join(d.badge(x) for x in ("Worse", "Similar", "Better", "Higher", "Lower", "Not compared"))
+    html = (f"<p>{legend}</p><div style='overflow-x:auto;font-size:0.8em'>"
+            f"<table class='hwb-rug'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            "<style>.hwb-sr{position:absolute;left:-9999px}</style>")
+    data = long[["district", "label", "period", "value", "lower_95", "upper_95", "county_value", "england_value",
+                 "compared_95", "compared_998", "recent_trend"]]
+    link = d.csv_link(data, "overview-districts.csv", "Download the overview numbers (CSV)")
+    return d.Html(html, f"Overview table of {len(order)} indicators for {len(names)} districts.") + link
+
+
+# --------------------------------------------------------------------------- life expectancy gaps
+LIFE_EXPECTANCY_ID = 90366
+
+
+def life_expectancy_gaps(overview: Overview) -> d.Html:
+    """Life expectancy at birth by sex across the districts against England, worst first."""
+    from hwb.charts.gaps import gap_chart
+
+    long = rug_table(overview)
+    le = long[long["indicator_id"] == LIFE_EXPECTANCY_ID] if len(long) else long
+    if le.empty:
+        return d.paragraph("Life expectancy at birth is not in this snapshot, so the gaps between districts "
+                           "cannot be shown.")
+    parts = []
+    for sex in ("Male", "Female"):
+        rows = le[le["sex"] == sex].sort_values("value").rename(columns={"district": "name"})
+        if rows.empty:
+            continue
+        england = float(rows["england_value"].iloc[0])
+        who = "men" if sex == "Male" else "women"
+        worst, best = rows.iloc[0], rows.iloc[-1]
+        spread = float(best["value"]) - float(worst["value"])
+        title = (f"Life expectancy for {who}: {spread:.1f} years between {worst['name']} and {best['name']} "
+                 f"({rows['period'].iloc[0]})")
+        fig = gap_chart(rows, england, title, "years")
+        words = "; ".join(f"{r['name']} {fmt.number(r['value'])} ({r['compared_95'].lower()})"
+                          for _, r in rows.iterrows())
+        alt_text = f"{title}. England {fmt.number(england)} years. {words}."
+        table = pd.DataFrame({"District": rows["name"], "Years": rows["value"].map(fmt.number),
+                              "95% CI": [fmt.interval(a, b) for a, b in zip(rows["lower_95"], rows["upper_95"])],
+                              "Gap to England": [fmt.number(v - england) for v in rows["value"]],
+                              "Compared with England": rows["compared_95"]})
+        parts.append(d.figure(fig, alt_text, table))
+    return d.join(parts)
+
+
+# --------------------------------------------------------------------------- priorities
+def priorities_side_by_side(overview: Overview) -> d.Html:
+    """Each district's recommended priorities (from its own parameters' weights), in one table."""
+    from hwb.pack.priorities import rank_priorities
+
+    rows = []
+    for pack in overview.packs:
+        ranked = rank_priorities(pack.headline, pack.params.get("priority_weights", {}),
+                                 int(pack.params.get("recommended_priorities", 3)))
+        chosen = ranked[ranked["recommended"]] if len(ranked) else ranked
+        rows.append({
+            "District": f"<a href='{pack_href(pack.slug)}'>{d.escape(pack.name)}</a>",
+            **{f"Priority {i + 1}": d.escape(f"{r['outcome'][0].upper()}{r['outcome'][1:]} ({r['label']})")
+               for i, (_, r) in enumerate(chosen.iterrows())},
+        })
+    frame = pd.DataFrame(rows).fillna("")
+    if frame.empty:
+        return d.paragraph("No district has data to rank priorities from.")
+    raw = tuple(frame.columns)
+    return d.Html(f"<div style='overflow-x:auto;font-size:0.85em'>{d.table(frame, raw_html_columns=raw)}</div>",
+                  f"Recommended priorities for {len(rows)} districts")

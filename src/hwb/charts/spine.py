@@ -65,7 +65,8 @@ def spine_chart(rows: pd.DataFrame, title: str, district_name: str, range_label:
         ax.text(VALUE_X, -0.95, district_name, fontweight="bold", ha="right", va="center", fontsize=10)
         ax.text(-1, -0.95, "◀ worse", ha="left", va="center", fontsize=9, color=theme.DARK_GREY)
         ax.text(1, -0.95, "better ▶", ha="right", va="center", fontsize=9, color=theme.DARK_GREY)
-        ax.text(0, -0.95, "England", ha="center", va="center", fontsize=9, color=theme.DARK_GREY)
+        ax.text(0, -0.95, "England", ha="center", va="center", fontsize=9, color=theme.DARK_GREY,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1}, zorder=4)
         ax.text(LABEL_X, -0.95, "vs England (95%)", fontweight="bold", va="center", fontsize=10)
         ax.axvline(0, color=theme.ENGLAND_COLOUR, lw=1.5, zorder=2)
         for i, row in rows.iterrows():

@@ -133,7 +133,7 @@ def fixed_grid_layout(fig: Figure, nrows: int) -> None:
 
 
 #: Colours kept when a PNG is reduced to a palette (a third of the bytes, no visible loss).
-PNG_COLOURS = 32
+PNG_COLOURS = 24
 
 
 def png_bytes(fig: Figure, close: bool = True, colours: int | None = PNG_COLOURS) -> bytes:

@@ -95,18 +95,22 @@ def trend_grid(
 
 
 def trend_data(panels: Sequence[tuple[str, str, pd.DataFrame]], names_by_code: dict[str, str]) -> pd.DataFrame:
-    """The numbers behind a trend grid: one row per indicator, area and period."""
+    """The numbers behind a trend grid: one row per indicator and period, one column per area."""
     frames = []
+    codes = list(names_by_code)
     for panel_title, unit, series in panels:
         rows = series[series["value"].notna()]
-        frames.append(pd.DataFrame({
-            "Indicator": panel_title,
-            "Area": rows["area_code"].map(names_by_code),
-            "Period": rows["period"],
-            "Value": rows["value"].map(fmt.number),
-            "95% CI": [fmt.interval(lo, hi) for lo, hi in zip(rows["lower_95"], rows["upper_95"])],
-            "Unit": unit,
-        }))
+        periods = rows[["period_sortable", "period"]].drop_duplicates().sort_values("period_sortable")
+        table = pd.DataFrame({"Indicator": panel_title, "Unit": unit, "Period": periods["period"].to_numpy()})
+        for i, code in enumerate(codes):
+            area = rows[rows["area_code"] == code].set_index("period_sortable")
+            values = area["value"].reindex(periods["period_sortable"])
+            table[names_by_code[code]] = values.map(fmt.number).to_numpy()
+            if i == 0:
+                lo = area["lower_95"].reindex(periods["period_sortable"])
+                hi = area["upper_95"].reindex(periods["period_sortable"])
+                table[f"{names_by_code[code]} 95% CI"] = [fmt.interval(a, b) for a, b in zip(lo, hi)]
+        frames.append(table)
     if not frames:
-        return pd.DataFrame(columns=["Indicator", "Area", "Period", "Value", "95% CI", "Unit"])
+        return pd.DataFrame(columns=["Indicator", "Unit", "Period"])
     return pd.concat(frames, ignore_index=True)

@@ -152,14 +152,17 @@ def headline_table(
     frame: pd.DataFrame, catalogue: pd.DataFrame, district: str, county: str, england: str
 ) -> pd.DataFrame:
     """One row per catalogue indicator (per sex for sex-specific ones); see the module docstring."""
-    headline_rows = frame[frame["category_type"] == ""]
-    district_rows = headline_rows[headline_rows["area_code"] == district]
+    groups = split_by_indicator(frame)
+    district_rows = pd.concat([g[g["area_code"] == district] for g in groups.values()]) if groups else frame.iloc[:0]
     area_type = district_rows["area_type"].mode().iloc[0] if len(district_rows) else None
+    empty = frame.iloc[:0]
     rows = []
     for indicator_id, entry in catalogue.iterrows():
         sexes = _breakdowns(entry)
+        subset = groups.get(int(indicator_id), empty)
         for sex in sexes:
-            row = _headline_row(headline_rows, int(indicator_id), entry, sex, district, county, england, area_type)
+            row = _headline_row(subset, int(indicator_id), entry, sex, district, county, england, area_type,
+                                present=bool(len(subset)))
             row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
             rows.append(row)
     table = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
@@ -178,14 +181,34 @@ def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:
     return row
 
 
-def _headline_row(frame, indicator_id, entry, sex, district, county, england, area_type) -> dict[str, Any]:
+def split_by_indicator(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """Headline (no category) rows per indicator id, without the frame's attrs (they slow pandas down).
+
+    Cached on the frame object, so the overview's twelve headline tables split it once.
+    """
+    cached = _SPLIT_CACHE.get(id(frame))
+    if cached is not None and cached[0] is frame:
+        return cached[1]
+    plain = frame[frame["category_type"] == ""].copy()
+    plain.attrs = {}
+    groups = {int(k): g for k, g in plain.groupby("indicator_id", sort=True)}
+    _SPLIT_CACHE.clear()
+    _SPLIT_CACHE[id(frame)] = (frame, groups)
+    return groups
+
+
+_SPLIT_CACHE: dict[int, tuple[pd.DataFrame, dict[int, pd.DataFrame]]] = {}
+
+
+def _headline_row(frame, indicator_id, entry, sex, district, county, england, area_type,
+                  present: bool = True) -> dict[str, Any]:
     row = _base_row(indicator_id, entry, sex)
     rows = frame[(frame["indicator_id"] == indicator_id) & (frame["sex"] == sex) & (frame["age"] == entry["age"])]
     mine = rows[rows["area_code"] == district].sort_values("period_sortable")
     if mine.empty:
         if not entry["district_level"]:
             row["status"] = NOT_DISTRICT_LEVEL
-        elif (frame["indicator_id"] == indicator_id).any():
+        elif present:
             row["status"] = NO_DISTRICT_ROWS
         else:
             row["status"] = NOT_IN_SNAPSHOT

@@ -16,13 +16,14 @@ from hwb.pack.model import ENGLAND_WIDE, OK, Pack
 from hwb.text import alt
 from hwb.text import format as fmt
 from hwb.text.messages import key_messages as _key_messages
+from hwb.text.messages import relative_gap
 
 POPULATION_ID = 92708
 DEPRIVATION_ID = 93553
 LIFE_IDS = (90366, 90362, 91102)
 INEQUALITY_ID = 92901
 SPC_MIN_POINTS = 10
-MAX_TREND_PANELS = 6
+MAX_TREND_PANELS = 4
 MAX_SPC_PANELS = 2
 MAX_PROJECTION_PANELS = 4
 TABLE_STYLE = "font-size:0.85em"
@@ -129,7 +130,9 @@ def pack_numbers(pack: Pack) -> pd.DataFrame:
     out = out[columns].copy()
     for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "count", "denominator"):
         out[c] = out[c].round(3)
-    return out.reset_index(drop=True)
+    empty = [c for c in ("lower_998", "upper_998", "count", "denominator", "value_note")
+             if out[c].isna().all() or (out[c].astype(str) == "").all()]
+    return out.drop(columns=empty).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- headline
@@ -248,14 +251,20 @@ def spine(pack: Pack, programme: str | None = None) -> d.Html:
 def _trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
     codes, names = _areas(pack)
     panels = []
+    rows = rows.assign(_worse=~rows["compared_95"].eq("Worse"),
+                       _gap=[-relative_gap(r) for _, r in rows.iterrows()])
+    rows = rows.sort_values(["_worse", "_gap", "indicator_id"], kind="mergesort")
     for _, r in rows.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
         if series[series["area_code"] == pack.code]["value"].notna().sum() >= 2:
             panels.append((str(r["label"]), "" if r["unit"] == "%" else str(r["unit"]), series, r))
     if not panels:
         return d.paragraph("Each indicator here has fewer than two periods for the district, so there is no trend chart.")
+    total = len(panels)
     panels = panels[:MAX_TREND_PANELS]
     simple = [(t, u if u else "%", s) for t, u, s, _ in panels]
+    if total > MAX_TREND_PANELS:
+        title = f"{title} (the {MAX_TREND_PANELS} furthest behind England of {total})"
     fig = trend_grid(simple, codes, names, title)
     alt_text = " ".join(alt.trend_alt(s, t, r["unit"], {codes[k]: names[k] for k in ("district", "county", "england")})
                         for t, _, s, r in panels)
@@ -369,7 +378,7 @@ def looking_ahead(pack: Pack) -> d.Html:
     parts.append(d.Html(_styled_table(shown.reset_index(drop=True)), f"{len(shown)} projections"))
     worst = at_last.assign(_w=at_last["compared_95"].eq("Worse")).sort_values(
         ["_w", "indicator_id"], ascending=[False, True]).head(MAX_PROJECTION_PANELS)
-    codes, names = _areas(pack)
+    _, names = _areas(pack)
     panels = []
     for _, r in worst.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])

@@ -1,0 +1,40 @@
+"""The house style: deterministic PNGs, the Analysis Function palette, significance not by colour alone."""
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from hwb.charts import theme
+
+
+def _figure():
+    with theme.house_style():
+        fig, ax = theme.new_figure()
+        ax.plot([2019, 2020, 2021], [11.2, 10.4, 9.8])
+        ax.set_title("Falling from 11.2% to 9.8%")
+    return fig
+
+
+def test_same_figure_gives_identical_png_bytes_without_metadata():
+    first, second = theme.png_bytes(_figure()), theme.png_bytes(_figure())
+    assert first == second
+    assert first.startswith(b"\x89PNG")
+    assert b"matplotlib" not in first and b"Software" not in first
+    image = Image.open(io.BytesIO(first))
+    assert image.size == (int(theme.WIDTH * theme.DPI), int(theme.SIZES["wide"][1] * theme.DPI))
+
+
+def test_palette_is_the_analysis_function_palette():
+    from afcharts.af_colours import get_af_colours
+
+    assert list(theme.CATEGORICAL) == [c.upper() for c in get_af_colours("categorical")]
+    assert theme.rc_params()["font.sans-serif"] == ["DejaVu Sans"]
+
+
+def test_significance_categories_differ_in_shape_and_symbol_not_only_colour():
+    labels = ["Worse", "Similar", "Better", "Higher", "Lower"]
+    markers = {theme.significance_style(x).marker for x in labels}
+    symbols = {theme.significance_style(x).symbol for x in labels}
+    assert len(markers) == len(labels) and len(symbols) == len(labels)
+    assert theme.significance_style("something else") == theme.SIGNIFICANCE["Not compared"]
