@@ -6,13 +6,15 @@ import shutil
 
 from hwb import paths
 from hwb.cli import main
-from hwb.data import demo
+from hwb.data.catalogue import load_catalogue
+from hwb.data.load import load_manifest
+from hwb.data.snapshot import indicator_file_name
 
 
 def test_verify_prints_a_summary_with_the_banner(capsys):
     assert main(["data", "verify"]) == 0
     out = capsys.readouterr().out
-    assert "valid" in out and "38 indicators" in out and demo.DATA_FILE in out
+    assert "valid" in out and "38 indicators" in out and indicator_file_name(90366) in out
     assert "Demonstration data — not official statistics." in out
 
 
@@ -23,13 +25,17 @@ def test_verify_reports_a_changed_file_with_exit_code_2(tmp_path, capsys):
         (copy / "manifest.yml").read_text(encoding="utf-8").replace("size: ", "size: 1", 1),
         encoding="utf-8",
     )
+    first = load_manifest(paths.SNAPSHOT)["files"][0]["name"]
     assert main(["data", "verify", str(copy)]) == 2
     err = capsys.readouterr().err
-    assert demo.DATA_FILE in err and "hwb data demo" in err
+    assert first in err and "hwb data demo" in err
 
 
 def test_demo_writes_a_small_set_elsewhere(tmp_path, capsys):
     out = tmp_path / "scale"
     assert main(["data", "demo", "--areas", "3", "--seed", "1", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == [demo.DATA_FILE, "manifest.yml"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        ["manifest.yml", *(indicator_file_name(i) for i in load_catalogue().index)]
+    )
     assert "17 areas" in capsys.readouterr().out  # England, Lancashire, 12 districts, 3 comparators

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import numpy as np
@@ -22,20 +23,50 @@ def shipped():
     return load_snapshot()
 
 
+def folder_bytes(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
 def test_committed_snapshot_regenerates_byte_identically(tmp_path):
     out = demo.write_demo_snapshot(tmp_path / "snap")
-    for name in ("manifest.yml", demo.DATA_FILE):
-        assert (out / name).read_bytes() == (paths.SNAPSHOT / name).read_bytes(), name
+    assert folder_bytes(out) == folder_bytes(paths.SNAPSHOT)
 
 
 def test_small_sets_are_reproducible_and_seed_dependent(tmp_path):
     a = demo.write_demo_snapshot(tmp_path / "a", n_comparators=5, seed=7)
     b = demo.write_demo_snapshot(tmp_path / "b", n_comparators=5, seed=7)
     c = demo.write_demo_snapshot(tmp_path / "c", n_comparators=5, seed=8)
-    data = demo.DATA_FILE
-    assert (a / data).read_bytes() == (b / data).read_bytes()
+    data = snapshot.indicator_file_name(93085)
+    assert folder_bytes(a) == folder_bytes(b)
     assert (a / data).read_bytes() != (c / data).read_bytes()
     assert load_manifest(a)["source"]["command"] == "hwb data demo --seed 7 --areas 5"
+
+
+def test_one_file_per_indicator_named_as_the_live_client_names_them(shipped):
+    manifest = load_manifest()
+    catalogue = sorted(int(i) for i in load_catalogue().index)
+    assert [entry["indicators"] for entry in manifest["files"]] == [[i] for i in catalogue]
+    assert [entry["name"] for entry in manifest["files"]] == [
+        snapshot.indicator_file_name(i) for i in catalogue
+    ]
+    assert sorted(p.name for p in paths.SNAPSHOT.iterdir()) == sorted(
+        [snapshot.MANIFEST_NAME, *(entry["name"] for entry in manifest["files"])]
+    )
+    for entry in manifest["files"]:
+        rows = shipped[shipped.source_file == entry["name"]]
+        assert entry["rows"] == len(rows) > 0, entry["name"]
+        assert entry["areas"] == rows.area_code.nunique(), entry["name"]
+        assert set(rows.indicator_id) == set(entry["indicators"]), entry["name"]
+        assert entry["periods"]["count"] == rows.period.nunique(), entry["name"]
+
+
+def test_changing_one_indicator_changes_only_its_file(tmp_path, monkeypatch):
+    before = folder_bytes(demo.write_demo_snapshot(tmp_path / "a", n_comparators=3, seed=7))
+    spec = demo.SPECS[93085]
+    monkeypatch.setitem(demo.SPECS, 93085, dataclasses.replace(spec, level=9.9))
+    after = folder_bytes(demo.write_demo_snapshot(tmp_path / "b", n_comparators=3, seed=7))
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed == [snapshot.indicator_file_name(93085), snapshot.MANIFEST_NAME]
 
 
 def test_manifest_is_synthetic_with_banner_and_file_facts(shipped):
@@ -44,10 +75,12 @@ def test_manifest_is_synthetic_with_banner_and_file_facts(shipped):
     assert snapshot.banner_text(manifest) == (
         "Demonstration data — not official statistics. Run `make data` for the published Fingertips data."
     )
-    entry = manifest["files"][0]
-    assert entry["rows"] == len(shipped)
-    assert entry["size"] < 5_000_000
-    assert entry["indicators"] == sorted(load_catalogue().index)
+    files = manifest["files"]
+    assert sum(entry["rows"] for entry in files) == len(shipped)
+    assert sum(entry["size"] for entry in files) < 5_000_000
+    assert sorted(i for entry in files for i in entry["indicators"]) == sorted(
+        load_catalogue().index
+    )
 
 
 def test_every_indicator_has_twelve_periods_for_the_fourteen_areas(shipped):
@@ -124,14 +157,33 @@ def test_deciles_and_population_pyramid(shipped):
 def test_a_changed_byte_fails_the_hash_check_naming_file_and_fix(tmp_path):
     copy = tmp_path / "snapshot"
     shutil.copytree(paths.SNAPSHOT, copy)
-    data = copy / demo.DATA_FILE
+    name = snapshot.indicator_file_name(93085)
+    data = copy / name
     raw = bytearray(data.read_bytes())
     raw[len(raw) // 2] ^= 0x01
     data.write_bytes(bytes(raw))
     with pytest.raises(SnapshotMismatch) as caught:
         load_snapshot(copy)
     message = str(caught.value)
-    assert demo.DATA_FILE in message and "sha256" in message and "hwb data demo" in message
+    assert name in message and "sha256" in message and "hwb data demo" in message
+
+
+def test_asking_for_indicators_reads_only_their_files(tmp_path):
+    copy = tmp_path / "snapshot"
+    shutil.copytree(paths.SNAPSHOT, copy)
+    damaged = copy / snapshot.indicator_file_name(93085)
+    damaged.write_bytes(damaged.read_bytes()[:-10])
+    frame = load_snapshot(copy, indicators=[90366, 20401])
+    assert set(frame.indicator_id) == {90366, 20401}
+    assert set(frame.source_file) == {
+        snapshot.indicator_file_name(90366),
+        snapshot.indicator_file_name(20401),
+    }
+    assert load_snapshot(copy, indicators=[99999999]).empty
+    with pytest.raises(SnapshotMismatch, match=damaged.name):
+        load_snapshot(copy, indicators=[93085])
+    with pytest.raises(SnapshotMismatch, match=damaged.name):
+        load_snapshot(copy)
 
 
 def test_an_unlisted_file_is_refused(tmp_path):

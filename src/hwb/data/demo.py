@@ -14,7 +14,9 @@ effective sample size), Byar's (exact Poisson below 10 events) for crude rates, 
 for directly standardised rates (a single effective age weight per area). Life
 expectancy, SII and score limits are a demonstration approximation (value +/- z x a
 standard error that shrinks with population), not a published method. The same seed
-gives the same bytes (gzip with mtime 0, fixed row order).
+gives the same bytes (gzip with mtime 0, fixed row order), and each indicator draws
+from its own random stream and goes to its own file (``fingertips_<id>.csv.gz``, as
+``make data`` writes), so changing one indicator changes only that file.
 
 Contents: the 12 districts, Lancashire (E10000017) and England with 13 periods of every
 catalogue indicator (the IMD 2019 score has its single period, as in Fingertips);
@@ -28,7 +30,6 @@ clash with real ones) for the latest period of every district-level indicator.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import math
 import shutil
@@ -47,7 +48,6 @@ from hwb.data.catalogue import load_catalogue
 
 DEFAULT_SEED = 20240601
 DEFAULT_COMPARATORS = 260
-DATA_FILE = "fingertips_demo.csv.gz"
 LATEST_YEAR = 2023
 N_PERIODS = 13
 SUPPRESSED = "Value suppressed for disclosure control due to small count"
@@ -290,7 +290,8 @@ def stats_upper(level: float) -> str:
 # --------------------------------------------------------------------------- generation
 class _Builder:
     def __init__(self, seed: int, n_comparators: int):
-        self.rng = np.random.default_rng(seed)
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)  # comparators; then one stream per indicator
         self.catalogue = load_catalogue()
         self.entries = {int(i): row for i, row in self.catalogue.to_dict("index").items()}
         self.rows: list[dict[str, Any]] = []
@@ -407,7 +408,11 @@ class _Builder:
     # ---- indicators
     def build(self) -> pd.DataFrame:
         for iid in self.catalogue.index:
+            # Each indicator draws from its own stream, so changing one indicator's spec
+            # regenerates only that indicator's file.
+            self.rng = np.random.default_rng([self.seed, int(iid)])
             self._indicator(int(iid))
+        self.rng = np.random.default_rng([self.seed, 90366, 1])  # deciles: in 90366's file
         self._deciles()
         self._pyramids()
         return self._frame()
@@ -760,14 +765,6 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def gzip_bytes(data: bytes) -> bytes:
-    """Deterministic gzip: no file name, mtime 0."""
-    out = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=9) as handle:
-        handle.write(data)
-    return out.getvalue()
-
-
 def build_demo_frame(
     seed: int = DEFAULT_SEED, n_comparators: int = DEFAULT_COMPARATORS
 ) -> pd.DataFrame:
@@ -783,6 +780,8 @@ def write_demo_snapshot(
 ) -> Path:
     """Generate the demonstration snapshot into ``out`` (default data/snapshot), replacing it whole.
 
+    One gzip file per indicator, named as the live client names them
+    (:func:`hwb.data.snapshot.indicator_file_name`), each with its own manifest entry.
     Writes to a temporary folder beside ``out``, validates it with the loader, then swaps
     it in, so a failure leaves the old snapshot untouched.
     """
@@ -791,14 +790,15 @@ def write_demo_snapshot(
     target = Path(out) if out is not None else paths.SNAPSHOT
     target.parent.mkdir(parents=True, exist_ok=True)
     frame = build_demo_frame(seed, n_comparators)
-    data = gzip_bytes(to_csv_bytes(frame))
     staging = Path(tempfile.mkdtemp(prefix=".snapshot-new-", dir=target.parent))
     staging.chmod(0o755)
     try:
-        (staging / DATA_FILE).write_bytes(data)
-        snapshot.write_manifest(
-            staging, demo_manifest(frame, staging / DATA_FILE, seed, n_comparators)
-        )
+        files = []
+        for iid, rows in frame.groupby("Indicator ID", sort=True):
+            path = staging / snapshot.indicator_file_name(int(iid))
+            path.write_bytes(snapshot.gzip_bytes(to_csv_bytes(rows)))
+            files.append(snapshot.describe_file(path, rows))
+        snapshot.write_manifest(staging, demo_manifest(frame, files, seed, n_comparators))
         load_snapshot(staging)  # refuse to install a snapshot the loader would reject
         snapshot.replace_folder(staging, target)
     finally:
@@ -807,8 +807,13 @@ def write_demo_snapshot(
     return target
 
 
-def demo_manifest(frame: pd.DataFrame, path: Path, seed: int, n_comparators: int) -> dict[str, Any]:
-    """The manifest of a demonstration snapshot (no timestamps: it must regenerate byte-identically)."""
+def demo_manifest(
+    frame: pd.DataFrame, files: list[dict[str, Any]], seed: int, n_comparators: int
+) -> dict[str, Any]:
+    """The manifest of a demonstration snapshot (no timestamps: it must regenerate byte-identically).
+
+    ``files`` are the per-indicator entries from :func:`hwb.data.snapshot.describe_file`.
+    """
     command = (
         "hwb data demo"
         + ("" if seed == DEFAULT_SEED else f" --seed {seed}")
@@ -834,5 +839,5 @@ def demo_manifest(frame: pd.DataFrame, path: Path, seed: int, n_comparators: int
         "date_fetched": None,
         "licence": "Synthetic data generated by this project (no third-party data).",
         "attribution": "Layout and indicator definitions follow OHID Fingertips (Open Government Licence v3.0).",
-        "files": [snapshot.describe_file(path, frame)],
+        "files": files,
     }

@@ -229,7 +229,6 @@ def fetch_snapshot(
     from tqdm import tqdm
 
     from hwb.data.catalogue import load_catalogue
-    from hwb.data.demo import gzip_bytes
     from hwb.data.load import load_snapshot
 
     target = Path(out) if out is not None else paths.SNAPSHOT
@@ -264,8 +263,8 @@ def fetch_snapshot(
                 (client.indicator_csv(iid, t), f"indicator {iid}, area type {t}")
                 for t in area_types
             ]
-            name = f"fingertips_{iid}.csv.gz"
-            (staging / name).write_bytes(gzip_bytes(merge_downloads(downloads)))
+            name = snapshot.indicator_file_name(iid)
+            (staging / name).write_bytes(snapshot.gzip_bytes(merge_downloads(downloads)))
             files.append(name)
         entries = []
         for name in files:

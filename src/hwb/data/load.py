@@ -54,13 +54,25 @@ def load_snapshot(
     ``source`` is a snapshot folder with ``manifest.yml`` (default: the committed
     ``data/snapshot``) or a single Fingertips-layout ``.csv``/``.csv.gz`` (no manifest
     check, all other validation). ``indicators`` and ``areas`` keep only those indicator
-    ids and area codes. The frame's ``attrs`` carry ``dropped_rows`` (what validation
-    dropped and why) so pages can say so.
+    ids and area codes.
+
+    With ``indicators``, a snapshot folder reads (and hash-checks) only the files whose
+    manifest entry lists one of them — one file per indicator in the snapshots this
+    project writes — so a page asking for three indicators opens three files, and a
+    damaged file for another indicator does not stop it (the full check is
+    ``hwb data verify``). A file whose entry has no ``indicators`` list is always read.
+    The frame's ``attrs`` carry ``dropped_rows`` (what validation dropped and why) so
+    pages can say so.
     """
     path = _resolve(source)
     if path.is_dir():
-        manifest = snapshot.verify_snapshot(path)
-        files = [(path / entry["name"], entry["sha256"]) for entry in manifest["files"]]
+        manifest = snapshot.read_manifest(path)
+        entries = manifest["files"]
+        if indicators is not None:
+            indicators = [int(i) for i in indicators]
+            entries = snapshot.entries_for(manifest, indicators)
+        snapshot.verify_snapshot(path, names=[entry["name"] for entry in entries])
+        files = [(path / entry["name"], entry["sha256"]) for entry in entries]
     else:
         files = [(path, snapshot.sha256_of(path))]
     frames, dropped = [], []
@@ -68,6 +80,13 @@ def load_snapshot(
         frame, notes = _load_file_cached(str(file_path), digest)
         frames.append(frame)
         dropped.extend(notes)
+    if not frames:
+        frame, _ = _to_tidy(
+            {tidy: [] for tidy in schema.FINGERTIPS_COLUMNS.values()},
+            np.array([], dtype=np.int64),
+            "",
+        )
+        frames.append(frame)
     frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     if len(frames) > 1:
         _check_duplicates_across_files(frame)
@@ -114,7 +133,7 @@ def _resolve(source: Path | str | None) -> Path:
     return path
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=256)  # one entry per file: snapshots hold one file per indicator
 def _load_file_cached(path: str, digest: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
     # Keyed by content hash: a changed file is re-read, an unchanged one is not.
     frame, notes = _load_file(Path(path))

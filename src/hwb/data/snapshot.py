@@ -1,7 +1,8 @@
 """Snapshot provenance: the manifest beside the data, its hashes, and the banner.
 
-A snapshot is a folder of Fingertips-layout CSV files (``.csv`` or ``.csv.gz``) plus a
-``manifest.yml`` saying where they came from (source, date fetched, licence and
+A snapshot is a folder of Fingertips-layout CSV files (``.csv`` or ``.csv.gz``; one file
+per indicator, named by :func:`indicator_file_name`, in both the live and the demonstration
+snapshot) plus a ``manifest.yml`` saying where they came from (source, date fetched, licence and
 attribution) and, per file, sha256, size, rows, indicators, areas and periods, and
 whether the data are synthetic. The loader refuses a file whose bytes moved, naming the
 file and the command that fixes it (the habit of Our World in Data's snapshots).
@@ -9,7 +10,10 @@ file and the command that fixes it (the habit of Our World in Data's snapshots).
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,38 @@ FINGERTIPS_ATTRIBUTION = (
     "(Fingertips), https://fingertips.phe.org.uk © Crown copyright."
 )
 FINGERTIPS_API = "https://fingertips.phe.org.uk/api"
+
+
+def indicator_file_name(indicator_id: int) -> str:
+    """The snapshot file that holds one indicator's rows, e.g. ``fingertips_90366.csv.gz``.
+
+    One file per indicator (live and demonstration snapshots alike), so new data for one
+    indicator changes only that file's hash, and a page reading a few indicators reads
+    only their files.
+    """
+    return f"fingertips_{int(indicator_id)}.csv.gz"
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip: no file name, mtime 0, so the same data gives the same bytes."""
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=9) as handle:
+        handle.write(data)
+    return out.getvalue()
+
+
+def entries_for(manifest: dict[str, Any], indicators: Iterable[int]) -> list[dict[str, Any]]:
+    """The manifest's file entries that list one of ``indicators``.
+
+    An entry without an ``indicators`` list cannot be ruled out, so it is kept.
+    """
+    wanted = {int(i) for i in indicators}
+    chosen = []
+    for entry in manifest["files"]:
+        listed = entry.get("indicators")
+        if not isinstance(listed, list) or wanted.intersection(int(i) for i in listed):
+            chosen.append(entry)
+    return chosen
 
 
 def sha256_of(path: Path) -> str:
@@ -84,11 +120,14 @@ def fix_command(manifest: dict[str, Any], file_name: str) -> str:
     )
 
 
-def verify_snapshot(folder: Path) -> dict[str, Any]:
-    """Check every file in the manifest exists with the recorded size and sha256.
+def verify_snapshot(folder: Path, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """Check the manifest's files exist with the recorded size and sha256.
 
-    Returns the manifest. Raises :class:`SnapshotMismatch` naming the first file that is
-    missing, changed or not listed, and the command that fixes it.
+    ``names`` limits the (costly) hash check to those files, e.g. the ones a page
+    reads; every listed name must still be in the manifest and every data file in the
+    folder must still be listed. Returns the manifest. Raises :class:`SnapshotMismatch`
+    naming the first file that is missing, changed or not listed, and the command that
+    fixes it.
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -98,6 +137,11 @@ def verify_snapshot(folder: Path) -> dict[str, Any]:
         if not name:
             raise SnapshotMismatch(f"{folder / MANIFEST_NAME}: a 'files' entry has no name.")
         listed.add(name)
+    wanted = None if names is None else set(names)
+    for entry in manifest["files"]:
+        name = entry["name"]
+        if wanted is not None and name not in wanted:
+            continue
         path = folder / name
         if not path.is_file():
             raise SnapshotMismatch(
@@ -116,6 +160,12 @@ def verify_snapshot(folder: Path) -> dict[str, Any]:
                 f"({str(entry.get('sha256'))[:16]}…); the file changed since the snapshot was made — "
                 f"{fix_command(manifest, name)}."
             )
+    unknown = sorted((wanted or set()) - listed)
+    if unknown:
+        raise SnapshotMismatch(
+            f"{folder / MANIFEST_NAME}: does not list {', '.join(unknown)}; rebuild the snapshot with "
+            "`hwb data demo` or `make data`."
+        )
     extra = sorted(p.name for p in folder.iterdir() if is_data_file(p) and p.name not in listed)
     if extra:
         raise SnapshotMismatch(
