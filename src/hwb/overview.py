@@ -101,6 +101,9 @@ def tartan_rug(overview: Overview) -> d.Html:
     if long.empty:
         return d.paragraph("No district has indicator values in this snapshot, so there is no overview table.")
     order = long.drop_duplicates(["indicator_id", "sex"])[["indicator_id", "sex", "label", "programme", "unit"]]
+    programmes = ["Overarching", "Starting Well", "Living Well", "Ageing Well", "Wider determinants"]
+    order = order.assign(_p=order["programme"].map({p: i for i, p in enumerate(programmes)}).fillna(9))
+    order = order.sort_values("_p", kind="mergesort")
     names = [p.name for p in overview.packs]
     head = ("<th scope='col'>Indicator</th><th scope='col'>England</th><th scope='col'>"
             f"{d.escape(overview.county_name)}</th>"
@@ -116,7 +119,8 @@ def tartan_rug(overview: Overview) -> d.Html:
         cells = long[(long["indicator_id"] == ind["indicator_id"]) & (long["sex"] == ind["sex"])].set_index("district")
         first = cells.iloc[0]
         unit = "" if ind["unit"] in ("%",) else f" ({ind['unit']})"
-        row = [(f"<th scope='row' style='text-align:left;font-weight:normal'>{d.escape(ind['label'])}"
+        row = [(f"<th scope='row' style='text-align:left;font-weight:normal;min-width:13em'>"
+                f"{d.escape(ind['label'])}"
                 f"<br><small>{d.escape(first['period'])}{d.escape(unit)}</small></th>"),
                f"<td>{fmt.number(first['england_value'])}</td>", f"<td>{fmt.number(first['county_value'])}</td>"]
         for name in names:
@@ -125,7 +129,8 @@ def tartan_rug(overview: Overview) -> d.Html:
                 continue
             c = cells.loc[name]
             style = significance_style(c["compared_95"])
-            row.append(f"<td style='background:{style.colour};color:{style.text_colour};text-align:center' "
+            row.append(f"<td style='background:{style.colour};color:{style.text_colour};text-align:center;"
+                       "white-space:nowrap' "
                        f"title='{d.escape(c['compared_95'])}'>{style.symbol} {fmt.number(c['value'])}"
                        f"<span class='hwb-sr'> {d.escape(c['compared_95'])}</span></td>")
         body.append("<tr>" + "".join(row) + "</tr>")

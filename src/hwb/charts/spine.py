@@ -68,7 +68,7 @@ def spine_chart(rows: pd.DataFrame, title: str, district_name: str, range_label:
         ax.text(0, -0.95, "England", ha="center", va="center", fontsize=9, color=theme.DARK_GREY,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1}, zorder=4)
         ax.text(LABEL_X, -0.95, "vs England (95%)", fontweight="bold", va="center", fontsize=10)
-        ax.axvline(0, color=theme.ENGLAND_COLOUR, lw=1.5, zorder=2)
+        ax.vlines(0, -0.5, n - 0.5, color=theme.ENGLAND_COLOUR, lw=1.5, zorder=2)
         for i, row in rows.iterrows():
             if i % 2 == 0:
                 ax.axhspan(i - 0.5, i + 0.5, color=theme.PALE_GREY, zorder=0, lw=0)

@@ -132,15 +132,35 @@ def fixed_grid_layout(fig: Figure, nrows: int) -> None:
                         wspace=0.38, hspace=0.75 / max(1.0, height / nrows - 0.75) if nrows > 1 else 0.2)
 
 
-#: Colours kept when a PNG is reduced to a palette (a third of the bytes, no visible loss).
-PNG_COLOURS = 24
+def _palette_image():
+    """A fixed 8-bit palette: the house colours, their tints towards white, and a grey ramp.
+
+    Reducing every chart to this palette keeps the house colours exact (median-cut
+    reduction shifts them) and the files small; it is deterministic.
+    """
+    from PIL import Image
+
+    base = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE, MID_BLUE, LIGHT_BLUE, PALE_BLUE,
+            LIGHT_GREY, PALE_GREY, "#FBE9F0"]
+    colours: list[tuple[int, int, int]] = []
+    for hex_colour in base:
+        rgb = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+        for share in (1.0, 0.8, 0.6, 0.4, 0.2):
+            colours.append(tuple(round(255 - (255 - c) * share) for c in rgb))
+    colours += [(g, g, g) for g in range(0, 256, 8)] + [(255, 255, 255)]
+    unique = list(dict.fromkeys(colours))[:256]
+    flat = [c for rgb in unique for c in rgb]
+    flat += flat[:3] * (256 - len(unique))
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(flat)
+    return palette
 
 
-def png_bytes(fig: Figure, close: bool = True, colours: int | None = PNG_COLOURS) -> bytes:
+def png_bytes(fig: Figure, close: bool = True, reduce: bool = True) -> bytes:
     """The figure as a PNG at screen resolution, with no metadata (byte-identical reruns).
 
-    With ``colours`` the image is reduced to that many colours (median cut, no
-    dithering: deterministic), which keeps a rendered pack to a few hundred KB.
+    With ``reduce`` the image is mapped to the fixed house palette (no dithering),
+    which keeps a rendered pack to a few hundred KB and the colours exact.
     """
     from PIL import Image
 
@@ -149,10 +169,10 @@ def png_bytes(fig: Figure, close: bool = True, colours: int | None = PNG_COLOURS
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     if close:
         plt.close(fig)
-    if not colours:
+    if not reduce:
         return buffer.getvalue()
     image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    small = image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small = image.quantize(palette=_palette_image(), dither=Image.Dither.NONE)
     out = io.BytesIO()
     small.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -354,11 +354,9 @@ def looking_ahead(pack: Pack) -> d.Html:
     parts = []
     last = max(horizons)
     at_last = ok[ok["horizon"] == last]
-    closing = [f"{r['label']} ({r['gap_closes']})" for _, r in at_last.iterrows()
-               if r["compared_95"] == "Worse" and isinstance(r.get("gap_closes"), str)]
-    if closing:
-        parts.append(d.paragraph("Where the district is worse than England, the gap closes on current trends: "
-                                 + "; ".join(closing) + "."))
+    worse = at_last[at_last["compared_95"] == "Worse"]
+    if len(worse) and "gap_closes_year" in worse:
+        parts.append(d.paragraph(_closing_sentence(pack.name, worse, last)))
     shown = pd.DataFrame({
         "Indicator": at_last["label"],
         "Latest": [f"{fmt.number(v)} ({int(y)})" for v, y in zip(at_last["latest_value"], at_last["latest_year"])],
@@ -395,6 +393,29 @@ def looking_ahead(pack: Pack) -> d.Html:
     if len(short):
         parts.append(d.paragraph(f"Not projected (fewer than 5 periods): {fmt.join_words(list(short['label']))}."))
     return d.join(parts)
+
+
+FAR_FUTURE = 2060
+
+
+def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
+    """Which gaps to England close by the last horizon on current trends, which later, which never."""
+    year = worse["gap_closes_year"]
+    by = worse[year.notna() & (year <= last)]
+    later = worse[year.notna() & (year > last) & (year <= FAR_FUTURE)]
+    never = worse[year.isna() | (year > FAR_FUTURE)]
+    out = [f"Of the {len(worse)} indicators where {district} is worse than England, on current trends"]
+    clauses = []
+    if len(by):
+        clauses.append("the gap would close by " + str(last) + " for "
+                       + fmt.join_words([f"{r['label']} ({int(r['gap_closes_year'])})" for _, r in by.iterrows()]))
+    if len(later):
+        clauses.append("it would close only after " + str(last) + " for "
+                       + fmt.join_words([f"{r['label']} ({int(r['gap_closes_year'])})" for _, r in later.iterrows()]))
+    if len(never):
+        clauses.append(f"it would not close before {FAR_FUTURE} for " + fmt.join_words(list(never["label"])))
+    return out[0] + " " + "; ".join(clauses) + ". The table gives the yearly change needed to reach England's " \
+        f"projected value by {last}."
 
 
 # --------------------------------------------------------------------------- priorities
