@@ -1,8 +1,6 @@
 """`make check-rendered` and `make diff`: committed rendered packs against fresh renders."""
 from __future__ import annotations
 
-import shutil
-
 import nbformat
 import pytest
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 import pytest
-
 from conftest import toc_pages
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,6 @@ import re
 from urllib.parse import urljoin
 
 import pytest
-
 from conftest import VIEWPORT, district_pages, toc_pages
 
 pytestmark = pytest.mark.browser
@@ -38,7 +37,7 @@ def test_key_messages_are_on_the_first_screen_of_every_district_page(page, base_
     late = {}
     for slug, path in district_pages().items():
         page.goto(urljoin(base_url, path), wait_until="networkidle")
-        heading = page.get_by_role("heading", name=re.compile(r"^\s*Key messages", re.I)).first
+        heading = page.get_by_role("heading", name=re.compile(r"^\s*Key messages", re.IGNORECASE)).first
         assert heading.count() == 1, f"{path}: no 'Key messages' heading"
         box = heading.bounding_box()
         if box is None or box["y"] + box["height"] > VIEWPORT["height"]:

@@ -6,7 +6,6 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-
 from conftest import district_pages
 
 pytestmark = pytest.mark.browser

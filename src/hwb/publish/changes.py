@@ -132,7 +132,8 @@ def compare_releases(old: pd.DataFrame, new: pd.DataFrame, districts: list | Non
         if sex not in ("Persons", "Not applicable") or age != "All ages":
             name += f" ({sex}, {age})"
 
-        def add(kind: str, was: str, is_now: str) -> None:
+        def add(kind: str, was: str, is_now: str, district=district, indicator_id=indicator_id,
+                name=name) -> None:
             changes.append({
                 "district": district.name, "slug": district.slug, "indicator_id": int(indicator_id),
                 "indicator": name, "kind": kind, "before": was, "now": is_now,
@@ -171,7 +172,7 @@ def render_page(changes: pd.DataFrame, old_label: str, new_label: str, districts
     lines = [
         "# What changed in this release",
         "",
-        f"This page compares the data in this release with the previous one.",
+        "This page compares the data in this release with the previous one.",
         "",
         f"- **Previous release:** {old_label}",
         f"- **This release:** {new_label}",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import logging
 import re
 import shutil
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ def fix_metadata(pdf: bytes, title: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailer sizes are off by a few; harmless
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     writer.add_metadata({
@@ -208,11 +210,11 @@ def district_pdfs(
     data = data_date(snapshot)
     written = []
     launch = contextlib.nullcontext(chromium) if chromium is not None else browser.chromium()
-    with serve.serving(html_dir) as base, launch as chromium:
+    with serve.serving(html_dir) as base, launch as running:
         for district in districts:
             output = out_dir / f"{district.slug}.pdf"
             title = f"{district.name} evidence pack"
-            print_page(chromium, base + pages[district.slug], output, title, data)
+            print_page(running, base + pages[district.slug], output, title, data)
             if publish:
                 published = html_dir / HTML_PDF_FOLDER / output.name
                 published.parent.mkdir(parents=True, exist_ok=True)

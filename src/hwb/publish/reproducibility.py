@@ -55,7 +55,8 @@ class BuildInfo:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30)
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30,
+                                check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() if result.returncode == 0 else None
