@@ -113,3 +113,8 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the package reg
 clean: ## remove built HTML, scratch files and caches (keeps .venv and rendered packs)
 	@rm -rf book/_build build .pytest_cache .hypothesis
 	@find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
+
+.PHONY: bench
+BENCH_FLAGS ?= --runs 3 --areas 300
+bench: $(STAMP) ## benchmark naive papermill vs `make all` (12 districts, 300 synthetic areas); writes bench/RESULTS.md
+	@$(PY) bench/bench.py $(BENCH_FLAGS)

@@ -1,0 +1,301 @@
+"""`make bench`: the naive way (serial ``papermill`` per page + ``jupyter-book build``)
+against ``make all`` (``hwb build``), in a temporary copy of the project.
+
+Scenarios: cold, no-op, one district's parameters changed, one data file changed; for the
+12 districts and (``--areas N``) for N synthetic areas from ``hwb data demo --areas N``,
+on the local pool and on a Dask LocalCluster. Each figure is the median of ``--runs``
+runs (seconds, and peak memory: the largest sum of resident memory over the process tree,
+sampled every 0.2 s; forked kernels share pages, so the sum over-counts them). Prints a
+table and writes bench/RESULTS.md. Benchmarks print figures; tests never assert timings.
+
+    python bench/bench.py [--runs 3] [--areas 300] [--skip-naive-areas] [--out bench/RESULTS.md]
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+COPY = ("_config.yml", "_toc.yml", "requirements.lock", "Makefile", "pyproject.toml", "notebooks",
+        "parameters", "data", "book", "src")
+
+
+# --------------------------------------------------------------------------- measuring
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(command: list[str] | str, env: dict, cwd: Path) -> tuple[float, float, int]:
+    """(seconds, peak MiB over the process tree, exit code) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, cwd=cwd, shell=isinstance(command, str),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    sampler.join()
+    if proc.returncode != 0:
+        print(f"  ! exit {proc.returncode}: {err.strip().splitlines()[-3:] if err else ''}", flush=True)
+    return seconds, peak[0] / 2**20, proc.returncode
+
+
+# --------------------------------------------------------------------------- projects
+def make_project(folder: Path, areas: int = 0) -> Path:
+    """A copy of the project (or one with ``areas`` synthetic areas) to benchmark in."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for name in COPY:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("_build", "*.tmp"))
+        elif source.is_file():
+            shutil.copy2(source, folder / name)  # keep mtimes: make must not think the lock moved
+    (folder / ".venv").symlink_to(REPO / ".venv")
+    if areas:
+        _synthetic_areas(folder, areas)
+    return folder
+
+
+def _synthetic_areas(folder: Path, n: int) -> None:
+    """Replace the 12 districts with ``n`` synthetic ones and a matching snapshot and _toc."""
+    env = {**os.environ, "HWB_ROOT": str(folder), "PYTHONPATH": str(folder / "src")}
+    subprocess.run([str(VENV_BIN / "hwb"), "data", "demo", "--areas", str(n), "--out",
+                    str(folder / "data" / "snapshot")], env=env, check=True, cwd=folder,
+                   stdout=subprocess.DEVNULL)
+    params = folder / "parameters"
+    for path in params.glob("*.yml"):
+        if path.name != "defaults.yml":
+            path.unlink()
+    chapters = []
+    for i in range(1, n + 1):
+        slug = f"demo-{i:03d}"
+        (params / f"{slug}.yml").write_text(yaml.safe_dump({
+            "slug": slug, "name": f"Demo District {i:03d}", "ons_code": f"E079{i:05d}",
+            "parent_code": "E10000017", "partnership": f"Demo District {i:03d} Partnership"}))
+        chapters.append({"file": f"book/districts/{slug}"})
+    for page in (folder / "book" / "districts").glob("*.ipynb"):
+        page.unlink()
+    toc = yaml.safe_load((folder / "_toc.yml").read_text())
+    for part in toc["parts"]:
+        if any(c["file"].startswith("book/districts/") for c in part["chapters"]):
+            part["chapters"] = chapters
+    (folder / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+
+
+def clean_outputs(folder: Path) -> None:
+    shutil.rmtree(folder / "build", ignore_errors=True)
+    shutil.rmtree(folder / "book" / "_build", ignore_errors=True)
+    for page in (folder / "book" / "districts").glob("*.ipynb"):
+        page.unlink()
+    (folder / "book" / "overview.ipynb").unlink(missing_ok=True)
+
+
+def slugs(folder: Path) -> list[str]:
+    return sorted(p.stem for p in (folder / "parameters").glob("*.yml") if p.name != "defaults.yml")
+
+
+def change_parameters(folder: Path, slug: str, run: int) -> None:
+    path = folder / "parameters" / f"{slug}.yml"
+    data = yaml.safe_load(path.read_text())
+    data["partnership"] = data["partnership"].split(" (run")[0] + f" (run {run})"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def change_data_file(folder: Path, run: int) -> str:
+    """Re-compress the first snapshot file (new bytes, same rows) and update the manifest."""
+    import hashlib
+
+    snapshot = folder / "data" / "snapshot"
+    manifest = yaml.safe_load((snapshot / "manifest.yml").read_text())
+    entry = manifest["files"][0]
+    path = snapshot / entry["name"]
+    raw = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.compress(gzip.decompress(raw), compresslevel=9 - run % 3, mtime=run)
+    else:
+        data = raw + b"\n" if not raw.endswith(b"\n\n") else raw.rstrip(b"\n") + b"\n"
+    path.write_bytes(data)
+    entry["sha256"] = hashlib.sha256(data).hexdigest()
+    entry["size"] = len(data)
+    (snapshot / "manifest.yml").write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
+    return entry["name"]
+
+
+# --------------------------------------------------------------------------- the two ways
+def naive(folder: Path, env: dict) -> list[str]:
+    """Serial papermill per page, then jupyter-book build: a shell script."""
+    lines = ["set -e"]
+    for slug in slugs(folder):
+        lines.append(f"{VENV_BIN}/papermill --no-progress-bar notebooks/district_pack.ipynb book/districts/{slug}.ipynb "
+                     f"-p district {slug} -k python3 --cwd {folder}")
+    if (folder / "notebooks" / "overview.ipynb").is_file():
+        lines.append(f"{VENV_BIN}/papermill --no-progress-bar notebooks/overview.ipynb book/overview.ipynb -k python3 "
+                     f"--cwd {folder}")
+    lines.append(f"{VENV_BIN}/jupyter-book build {folder} --path-output {folder}/book -q")
+    return ["bash", "-c", "\n".join(lines)]
+
+
+def ours(executor: str = "pool") -> str:
+    """``make all`` (told never to rebuild the shared .venv), or the Dask equivalent."""
+    if executor == "pool":
+        return "make --no-print-directory -o .venv/.installed-from-lock all"
+    return f"{VENV_BIN}/hwb build --executor dask"
+
+
+def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors: list[str]) -> list[dict]:
+    env = {k: v for k, v in os.environ.items() if k not in ("HWB_FORKSERVER", "MAKEFLAGS", "MAKELEVEL")}
+    env["HWB_ROOT"] = str(folder)
+    # The copy's own hwb (not the shared editable one), so edits elsewhere cannot move the figures.
+    env["PYTHONPATH"] = str(folder / "src")
+    rows = []
+    if do_naive:
+        figures = []
+        for run in range(runs):
+            clean_outputs(folder)
+            figures.append(measure(naive(folder, env), env, folder))
+            print(f"  {label} naive run {run + 1}: {figures[-1][0]:.1f}s", flush=True)
+        rows.append(_row(label, "naive (serial papermill + jupyter-book)", "any (no cache)", figures))
+    target = slugs(folder)[len(slugs(folder)) // 2]
+    for executor in executors:
+        command = ours(executor)
+        name = "make all" if executor == "pool" else "hwb build --executor dask"
+        scenarios = {"cold": [], "no-op": [], f"parameters of {target} changed": [], "one data file changed": []}
+        for run in range(runs):
+            clean_outputs(folder)
+            scenarios["cold"].append(measure(command, env, folder))
+            scenarios["no-op"].append(measure(command, env, folder))
+            change_parameters(folder, target, run)
+            scenarios[f"parameters of {target} changed"].append(measure(command, env, folder))
+            change_data_file(folder, run)
+            scenarios["one data file changed"].append(measure(command, env, folder))
+            print(f"  {label} {name} run {run + 1}: " + ", ".join(
+                f"{k} {v[-1][0]:.1f}s" for k, v in scenarios.items()), flush=True)
+        manifest = folder / "build" / "run-manifest.json"
+        for scenario, figures in scenarios.items():
+            rows.append(_row(label, name, scenario, figures))
+        if manifest.is_file():
+            import json
+
+            counts = json.loads(manifest.read_text())["counts"]
+            rows[-1]["note"] = f"last run: {counts['rendered']} rendered, {counts['cached']} cached"
+    return rows
+
+
+def _row(label, way, scenario, figures) -> dict:
+    seconds = [f[0] for f in figures]
+    return {"set": label, "way": way, "scenario": scenario, "runs": len(figures),
+            "seconds": statistics.median(seconds), "all": seconds,
+            "peak_mib": statistics.median(f[1] for f in figures),
+            "failed": sum(f[2] != 0 for f in figures), "note": ""}
+
+
+# --------------------------------------------------------------------------- report
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0))
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()
+    return (f"{cpu}; {cores} cores; {mem:.0f} GiB RAM; {platform.platform()}; Python "
+            f"{platform.python_version()}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+
+
+def report(rows: list[dict], runs: int) -> str:
+    naive = {r["set"]: r["seconds"] for r in rows if r["way"].startswith("naive")}
+    lines = ["| set | way | scenario | median s | runs (s) | vs naive | peak MiB | note |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ratio = f"{r['seconds'] / naive[r['set']]:.2f}x" if r["set"] in naive and not r["way"].startswith("naive") else ""
+        fails = f"; {r['failed']} run(s) failed" if r["failed"] else ""
+        lines.append(f"| {r['set']} | {r['way']} | {r['scenario']} | {r['seconds']:.1f} | "
+                     f"{' / '.join(f'{s:.1f}' for s in r['all'])} | {ratio} | {r['peak_mib']:.0f} | "
+                     f"{r['note']}{fails} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--areas", type=int, default=0, help="also benchmark N synthetic areas")
+    parser.add_argument("--skip-naive-areas", action="store_true", help="no naive run for the synthetic set")
+    parser.add_argument("--area-runs", type=int, default=None, help="runs for the synthetic set")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
+    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="hwb-bench-"))
+    rows = []
+    print(f"benchmarking in {work}", flush=True)
+    project = make_project(work / "districts")
+    rows += run_scenarios("12 districts", project, args.runs, True, ["pool"])
+    _write(args.out, rows, args)
+    if args.areas:
+        project = make_project(work / "areas", args.areas)
+        rows += run_scenarios(f"{args.areas} synthetic areas", project, args.area_runs or args.runs,
+                              not args.skip_naive_areas, ["pool", "dask"])
+        _write(args.out, rows, args)
+    print(report(rows, args.runs))
+    return 0
+
+
+def _write(out: Path, rows: list[dict], args) -> None:
+    text = (
+        "# Build benchmark\n\n"
+        "Written by `make bench` (bench/bench.py). Naive = serial `papermill` per page, then\n"
+        "`jupyter-book build`; ours = `make all` (`hwb build`: content-hash cache, fork-server\n"
+        "kernels, a process per core) or `hwb build --executor dask` (LocalCluster on loopback).\n"
+        "Medians of the runs shown; peak memory is the largest sum of resident memory over the\n"
+        "process tree (forked kernels share pages, so it over-counts them). The naive way has no\n"
+        "cache, so its one figure stands for every scenario.\n\n"
+        f"Machine: {machine()}\n\n"
+        f"Command: `python bench/bench.py --runs {args.runs}"
+        f"{f' --areas {args.areas}' if args.areas else ''}"
+        f"{' --skip-naive-areas' if args.skip_naive_areas else ''}"
+        f"{f' --area-runs {args.area_runs}' if args.area_runs else ''}`\n\n"
+        + report(rows, args.runs) + "\n"
+    )
+    out.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
