@@ -39,9 +39,17 @@ def test_all_twelve_districts_validate_with_their_ons_codes():
 
 
 def test_every_district_has_a_page_in_the_table_of_contents():
-    toc = (paths.ROOT / "_toc.yml").read_text()
-    for slug in params.known_districts():
-        assert f"book/districts/{slug}\n" in toc
+    params.check_table_of_contents()
+
+
+def test_a_district_without_a_page_is_named(params_dir, tmp_path):
+    (params_dir / "blackburn.yml").write_text((params_dir / "burnley.yml").read_text())
+    with pytest.raises(BadParameter, match=r"no page for district 'blackburn'; add `- file: book/districts/blackburn`"):
+        params.check_table_of_contents(directory=params_dir)
+    toc = tmp_path / "_toc.yml"
+    toc.write_text((paths.ROOT / "_toc.yml").read_text() + "      - file: book/districts/blackpool\n")
+    with pytest.raises(BadParameter, match=r"page 'book/districts/blackpool' has no parameters/blackpool\.yml"):
+        params.check_table_of_contents(toc)
 
 
 def test_unknown_district_suggests_the_closest_and_lists_the_valid_names():

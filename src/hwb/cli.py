@@ -22,6 +22,7 @@ def _cmd_params_check(args: argparse.Namespace) -> int:
         names = args.district
     else:
         names = [d.slug for d in params.load_all()]
+        params.check_table_of_contents()
     print(f"parameters valid: {', '.join(names)}")
     return 0
 
@@ -146,12 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     bk.set_defaults(func=_cmd_book)
 
-    try:
-        from hwb.data.cli import add_commands as add_data_commands
-    except ImportError:  # the data layer's commands are optional at import time
-        add_data_commands = None
-    if add_data_commands is not None:
-        add_data_commands(sub)
+    from hwb.data.cli import add_commands as add_data_commands
+    from hwb.publish.cli import add_commands as add_publish_commands
+
+    add_data_commands(sub)  # hwb data demo | fetch | verify
+    add_publish_commands(sub)  # hwb pdf | check-rendered | diff-rendered | changes | serve | build-info
     return parser
 
 

@@ -201,3 +201,23 @@ def load_all(directory: Path | None = None) -> list[DistrictParams]:
             )
         seen[d.ons_code] = d.slug
     return districts
+
+
+def check_table_of_contents(toc_path: Path | None = None, directory: Path | None = None) -> None:
+    """Every district has a page entry in ``_toc.yml`` and every district entry a parameter file."""
+    toc_path = toc_path or paths.ROOT / "_toc.yml"
+    prefix = "book/districts/"
+    entries = {
+        line.split(prefix, 1)[1].strip()
+        for line in toc_path.read_text(encoding="utf-8").splitlines()
+        if prefix in line and not line.lstrip().startswith("#")
+    }
+    valid = set(known_districts(directory))
+    for slug in sorted(valid - entries):
+        raise BadParameter(
+            f"{toc_path}: no page for district '{slug}'; add `- file: {prefix}{slug}` to the district part"
+        )
+    for slug in sorted(entries - valid):
+        raise BadParameter(
+            f"{toc_path}: page '{prefix}{slug}' has no parameters/{slug}.yml; add the file or remove the entry"
+        )
