@@ -105,27 +105,41 @@ def key_messages(pack: Pack) -> d.Html:
 
 
 def download_all(pack: Pack) -> d.Html:
-    """One CSV with every number the pack shows (headline table and each indicator's series)."""
-    return d.csv_link(pack_numbers(pack), f"{pack.slug}-evidence-pack-data.csv",
-                      f"Download all the numbers in this pack (CSV, {pack.name})")
+    """Two CSV downloads: the headline numbers (every indicator) and the district's time series."""
+    return d.join([
+        d.csv_link(headline_numbers(pack), f"{pack.slug}-headline.csv",
+                   f"Download the headline numbers for {pack.name} (CSV: every indicator, with "
+                   f"{pack.county_name}, England, benchmarks, trends and the range of districts)"),
+        d.csv_link(pack_numbers(pack), f"{pack.slug}-series.csv",
+                   f"Download {pack.name}'s time series (CSV: every period of every indicator; county and "
+                   "England series are in the tables under each chart)"),
+    ])
+
+
+HEADLINE_EXPORT = ["indicator_id", "label", "programme", "unit", "sex", "age", "period", "value", "lower_95",
+                   "upper_95", "lower_998", "upper_998", "count", "denominator", "value_note", "county_value",
+                   "england_value", "compared_95", "compared_998", "recent_trend", "red_red", "districts_n",
+                   "districts_min", "districts_q25", "districts_q75", "districts_max", "rank", "status"]
+
+
+def headline_numbers(pack: Pack) -> pd.DataFrame:
+    """The headline table as published in the pack (one row per indicator and sex)."""
+    return pack.headline[HEADLINE_EXPORT].reset_index(drop=True)
 
 
 def pack_numbers(pack: Pack) -> pd.DataFrame:
-    """The numbers the pack shows: district, county and England rows of each headline breakdown.
+    """The district's rows of each headline breakdown, every period (values rounded to 3 decimals).
 
-    Every period of each indicator (the trend charts), the latest population by age
-    band (the pyramid). Values are rounded to 3 decimal places to keep the page light;
-    the snapshot holds full precision.
+    The population is the latest period only (the pyramid); the snapshot holds full precision.
     """
-    codes = [pack.code, pack.county_code, pack.england_code]
-    frame = pack.frame[pack.frame["area_code"].isin(codes) & (pack.frame["category_type"] == "")]
+    frame = pack.frame[(pack.frame["area_code"] == pack.code) & (pack.frame["category_type"] == "")]
     shown = pack.headline[["indicator_id", "sex", "age"]].drop_duplicates()
     series = frame.merge(shown, on=["indicator_id", "sex", "age"], how="inner")
     population = frame[frame["indicator_id"] == POPULATION_ID]
     population = population[population["period_sortable"] == population["period_sortable"].max()]
     out = pd.concat([series[series["indicator_id"] != POPULATION_ID], population], ignore_index=True)
-    out = out.sort_values(["indicator_id", "area_code", "sex", "age", "period_sortable"])
-    columns = ["indicator_id", "area_code", "sex", "age", "period", "value", "lower_95", "upper_95",
+    out = out.sort_values(["indicator_id", "sex", "age", "period_sortable"])
+    columns = ["indicator_id", "sex", "age", "period", "value", "lower_95", "upper_95",
                "lower_998", "upper_998", "count", "denominator", "value_note"]
     out = out[columns].copy()
     for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "count", "denominator"):
