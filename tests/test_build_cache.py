@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from test_build_support import change_file, project, small_template  # noqa: F401  (fixture)
+import test_build_support as support
+from test_build_support import change_file, small_template
 
 from hwb import params, paths
 from hwb.build import cache
 from hwb.build.execute import district_job
+
+project = support.project  # the fixture: a temporary project root
 
 SLUGS = ["burnley", "chorley", "fylde"]
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from test_build_support import project, small_template  # noqa: F401  (fixture)
+import test_build_support as support
+from test_build_support import small_template
 
 from hwb import params, paths
 from hwb.build import pipeline
@@ -15,6 +16,8 @@ from hwb.build.execute import district_job, execute
 from hwb.build.rerender import rerender
 
 pytestmark = pytest.mark.slow
+
+project = support.project  # the fixture: a temporary project root
 
 SLUGS = ["burnley", "chorley", "fylde"]
 

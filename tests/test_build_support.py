@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
-def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for: str = "") -> Path:
+def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for: str = "",
+                   extra_code: str = "") -> Path:
     """A district template; ``fail_for`` names a slug that raises. The district named in
     ``$HWB_TEST_SLOW`` (in the build's environment) sleeps a minute."""
     nb = nbformat.v4.new_notebook()
@@ -54,7 +55,7 @@ def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for
             "fig, ax = plt.subplots(figsize=(4, 3))\n"
             "sns.lineplot(data=frame, x='year', y='value', ax=ax)\n"
             "ax.set_title(params['name'])\n"
-            "plt.show()"
+            "plt.show()" + extra_code
         ),
     ]
     nbformat.write(nb, str(path))
