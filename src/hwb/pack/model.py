@@ -39,7 +39,7 @@ HEADLINE_COLUMNS = [
     "indicator_id", "short_name", "label", "programme", "outcome", "polarity", "value_type", "unit", "multiplier",
     "benchmark", "sex", "age", "period", "period_sortable", "value", "lower_95", "upper_95", "lower_998",
     "upper_998", "count", "denominator", "value_note", "county_value", "england_value", "compared_95",
-    "compared_998", "recent_trend", "trend_source", "red_red", "n_points", "districts_n", "districts_min",
+    "compared_998", "quintile", "recent_trend", "trend_source", "red_red", "n_points", "districts_n", "districts_min",
     "districts_q25", "districts_q75", "districts_max", "rank", "status",
 ]
 
@@ -176,7 +176,7 @@ def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:
         outcome=entry["outcome"], polarity=entry["polarity"], value_type=entry["value_type"], unit=entry["unit"],
         multiplier=entry["multiplier"], benchmark=entry["benchmark"], sex=sex, age=entry["age"], period="",
         period_sortable=0, value_note="", recent_trend="", trend_source="", red_red=False, n_points=0,
-        districts_n=0, compared_95="Not compared", compared_998="Not compared",
+        districts_n=0, compared_95="Not compared", compared_998="Not compared", quintile="",
     )
     return row
 
@@ -224,7 +224,13 @@ def _headline_row(frame, indicator_id, entry, sex, district, county, england, ar
     for code, column in ((county, "county_value"), (england, "england_value")):
         match = same_period.loc[same_period["area_code"] == code, "value"]
         row[column] = float(match.iloc[0]) if len(match) else np.nan
-    peers = same_period[(same_period["area_type"] == area_type) & same_period["value"].notna()]["value"]
+    peer_rows = same_period[(same_period["area_type"] == area_type) & same_period["value"].notna()]
+    peers = peer_rows["value"]
+    if entry["benchmark"] == "quintiles" and len(peers) >= 5 and row["status"] == OK:
+        from hwb import stats
+
+        ranked = stats.quintile_labels(peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"])
+        row["quintile"] = str(ranked.loc[ranked["area_code"] == district, "quintile"].iloc[0])
     if len(peers) and row["status"] == OK:
         row.update(
             districts_n=len(peers), districts_min=peers.min(), districts_q25=peers.quantile(0.25),
@@ -269,6 +275,8 @@ def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
                 work, "england_value", confidence=level, polarity=work["polarity"], out_col="_label"
             )
             table.loc[judged, column] = labelled["_label"].to_numpy()
+    quintiles = table["benchmark"].eq("quintiles") & table["quintile"].ne("")
+    table.loc[quintiles, "compared_95"] = table.loc[quintiles, "quintile"]
     flagged = stats.red_red(table, comparison_col="compared_95", trend_col="recent_trend")
     table["red_red"] = flagged["red_red"].astype(bool)
     return table

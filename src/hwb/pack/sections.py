@@ -118,7 +118,7 @@ def download_all(pack: Pack) -> d.Html:
 
 HEADLINE_EXPORT = ["indicator_id", "label", "programme", "unit", "sex", "age", "period", "value", "lower_95",
                    "upper_95", "lower_998", "upper_998", "count", "denominator", "value_note", "county_value",
-                   "england_value", "compared_95", "compared_998", "recent_trend", "red_red", "districts_n",
+                   "england_value", "compared_95", "compared_998", "quintile", "recent_trend", "red_red", "districts_n",
                    "districts_min", "districts_q25", "districts_q75", "districts_max", "rank", "status"]
 
 
