@@ -384,7 +384,9 @@ def looking_ahead(pack: Pack) -> d.Html:
             if k in at.index else "" for k in key]
     if "benchmark_projected" in at_last:
         shown[f"England {last}"] = at_last["benchmark_projected"].map(fmt.number).to_numpy()
-        shown["Gap to England closes"] = at_last["gap_closes"].fillna("").to_numpy()
+        shown["Gap to England closes"] = [
+            f"after {FAR_FUTURE}" if pd.notna(y) and y > FAR_FUTURE else ("" if pd.isna(text) else str(text))
+            for y, text in zip(at_last["gap_closes_year"], at_last["gap_closes"])]
         shown[f"Yearly change needed to reach England by {last}"] = at_last["change_needed_per_year"].map(
             lambda s: fmt.number(s, decimals=2)).to_numpy()
     parts.append(d.Html(_styled_table(shown.reset_index(drop=True)), f"{len(shown)} projections"))
