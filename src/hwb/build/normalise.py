@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
+if TYPE_CHECKING:  # nbformat takes ~1 s to import; a no-op build never needs it
+    import nbformat
 
 HIDDEN_TAGS = ("parameters", "injected-parameters")
 REMOVE_TAG = "remove-cell"
@@ -83,4 +84,6 @@ def _strip_kernel_pid(output: nbformat.NotebookNode) -> None:
 
 def dumps(nb: nbformat.NotebookNode) -> str:
     """Serialise with a fixed layout (sorted keys, one-space indent, trailing newline)."""
+    import nbformat
+
     return nbformat.writes(nb, version=4) + "\n"
