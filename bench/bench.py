@@ -177,7 +177,8 @@ def ours(executor: str = "pool") -> str:
     return f"{VENV_BIN}/hwb build --executor dask"
 
 
-def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors: list[str]) -> list[dict]:
+def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors: list[str],
+                  cold_only: bool = False) -> list[dict]:
     env = {k: v for k, v in os.environ.items() if k not in ("HWB_FORKSERVER", "MAKEFLAGS", "MAKELEVEL")}
     env["HWB_ROOT"] = str(folder)
     # The copy's own hwb (not the shared editable one), so edits elsewhere cannot move the figures.
@@ -199,6 +200,10 @@ def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors
             clean_outputs(folder)
             scenarios["cold"].append(measure(command, env, folder))
             scenarios["no-op"].append(measure(command, env, folder))
+            if cold_only:
+                print(f"  {label} {name} run {run + 1}: cold {scenarios['cold'][-1][0]:.1f}s, "
+                      f"no-op {scenarios['no-op'][-1][0]:.1f}s", flush=True)
+                continue
             change_parameters(folder, target, run)
             scenarios[f"parameters of {target} changed"].append(measure(command, env, folder))
             change_data_file(folder, run)
@@ -207,7 +212,8 @@ def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors
                 f"{k} {v[-1][0]:.1f}s" for k, v in scenarios.items()), flush=True)
         manifest = folder / "build" / "run-manifest.json"
         for scenario, figures in scenarios.items():
-            rows.append(_row(label, name, scenario, figures))
+            if figures:
+                rows.append(_row(label, name, scenario, figures))
         if manifest.is_file():
             import json
 
@@ -260,19 +266,23 @@ def main() -> int:
     parser.add_argument("--areas", type=int, default=0, help="also benchmark N synthetic areas")
     parser.add_argument("--skip-naive-areas", action="store_true", help="no naive run for the synthetic set")
     parser.add_argument("--area-runs", type=int, default=None, help="runs for the synthetic set")
+    parser.add_argument("--areas-cold-only", action="store_true",
+                        help="synthetic set: only the cold and no-op scenarios (a cold run of 300 areas takes ~25 min)")
+    parser.add_argument("--skip-districts", action="store_true", help="only the synthetic set")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="hwb-bench-"))
     rows = []
     print(f"benchmarking in {work}", flush=True)
-    project = make_project(work / "districts")
-    rows += run_scenarios("12 districts", project, args.runs, True, ["pool"])
-    _write(args.out, rows, args)
+    if not args.skip_districts:
+        project = make_project(work / "districts")
+        rows += run_scenarios("12 districts", project, args.runs, True, ["pool"])
+        _write(args.out, rows, args)
     if args.areas:
         project = make_project(work / "areas", args.areas)
         rows += run_scenarios(f"{args.areas} synthetic areas", project, args.area_runs or args.runs,
-                              not args.skip_naive_areas, ["pool", "dask"])
+                              not args.skip_naive_areas, ["pool", "dask"], args.areas_cold_only)
         _write(args.out, rows, args)
     print(report(rows, args.runs))
     return 0
@@ -291,7 +301,9 @@ def _write(out: Path, rows: list[dict], args) -> None:
         f"Command: `python bench/bench.py --runs {args.runs}"
         f"{f' --areas {args.areas}' if args.areas else ''}"
         f"{' --skip-naive-areas' if args.skip_naive_areas else ''}"
-        f"{f' --area-runs {args.area_runs}' if args.area_runs else ''}`\n\n"
+        f"{f' --area-runs {args.area_runs}' if args.area_runs else ''}"
+        f"{' --areas-cold-only' if args.areas_cold_only else ''}"
+        f"{' --skip-districts' if args.skip_districts else ''}`\n\n"
         + report(rows, args.runs) + "\n"
     )
     out.write_text(text)
