@@ -86,7 +86,14 @@ def build_book(root: Path | None = None, output: Path | None = None, quiet: bool
     output = Path(output) if output else root / "book"
     toc, missing = _toc_for_build(root)
     if missing:
-        print(f"note: not yet rendered, left out of this build: {', '.join(missing)} (run `make all`)")
+        print(f"note: left out of this build, no page yet: {', '.join(missing)}")
+        hints = []
+        if any(entry.startswith("book/districts/") or entry == "book/overview" for entry in missing):
+            hints.append("`make all` renders every pack and the overview")
+        if "book/changes" in missing:
+            hints.append("`hwb changes OLD NEW` writes the 'What changed' page from two snapshots")
+        for hint in hints:
+            print(f"      {hint}")
     if jobs is None:
         pages = len(_toc_files(yaml.safe_load(Path(toc).read_text(encoding="utf-8"))))
         jobs = sphinx_jobs(pages)
