@@ -161,7 +161,7 @@ def test_cli_unknown_district_fails_and_writes_nothing():
     before = _tree_state()
     result = subprocess.run(
         [sys.executable, "-m", "hwb.cli", "district", "burnly"],
-        cwd=paths.ROOT, capture_output=True, text=True,
+        cwd=paths.ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 2
     assert "unknown district 'burnly'; did you mean 'burnley'?" in result.stderr
@@ -173,7 +173,7 @@ def test_cli_unknown_district_fails_and_writes_nothing():
 def test_make_with_a_misspelt_district_fails_and_writes_nothing():
     before = _tree_state()
     result = subprocess.run(
-        ["make", "-s", "district=burnly"], cwd=paths.ROOT, capture_output=True, text=True,
+        ["make", "-s", "district=burnly"], cwd=paths.ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode != 0
     assert "did you mean 'burnley'?" in result.stderr
