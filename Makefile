@@ -57,8 +57,9 @@ book: $(STAMP) ## build the Jupyter Book from the already-rendered pages
 data: $(STAMP) ## refresh data/snapshot/ from the OHID Fingertips API (needs network)
 	@$(HWB) data fetch
 
-test: $(STAMP) test-prerequisites ## check the committed packs are current, then run every test (unit, end-to-end, browser, accessibility)
-	@status=0; $(PUBLISH) check-rendered || status=$$?; $(PY) -m pytest || status=$$?; exit $$status
+test: $(STAMP) test-prerequisites ## lint (ruff), check the committed packs are current, then run every test (unit, end-to-end, browser, accessibility)
+	@status=0; $(PY) -m ruff check src tests bench || status=$$?; \
+	  $(PUBLISH) check-rendered || status=$$?; $(PY) -m pytest || status=$$?; exit $$status
 
 # ---- publishing and review (src/hwb/publish) ---------------------------------------------
 PUBLISH    := $(PY) -m hwb.publish.cli
