@@ -64,3 +64,14 @@ def test_book_builds_and_contains_the_district_page(rendered, tmp_path):
     assert "Last updated" not in content
     assert "sphinx-thebe" not in content and "thebe-launch" not in content  # no Thebe
     assert "launch-buttons" not in content and "btn-launch" not in content  # no launch buttons
+
+
+def test_the_committed_book_builds_with_parallel_sphinx(tmp_path):
+    """Hundreds of pages use Sphinx -j: every extension must be parallel-safe (warnings are errors)."""
+    root = tmp_path / "root"
+    shutil.copytree(paths.BOOK, root / "book", ignore=shutil.ignore_patterns("_build"))
+    for name in BOOK_SOURCES:
+        shutil.copy(paths.ROOT / name, root / name)
+    assert len(list((root / "book" / "districts").glob("*.ipynb"))) == 12
+    html = book.build_book(root=root, output=root / "book", jobs=2, quiet=False)
+    assert book.page_path("book/districts/wyre", html).is_file()

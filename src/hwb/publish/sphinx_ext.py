@@ -139,7 +139,19 @@ def _tidy_page_context(app, pagename, templatename, context, doctree) -> None:
         context["css_files"] = [s for s in styles if "sphinx-thebe" not in str(getattr(s, "filename", s))]
 
 
+def _declare_multitoc_parallel_safe(app) -> None:
+    # sphinx_external_toc always loads sphinx_multitoc_numbering, which does not declare
+    # parallel safety, so Sphinx warns (an error under -W) and reads serially on `-j`. It
+    # only replaces TocTreeCollector.assign_section_numbers, which runs in the main
+    # process after the (parallel) reads, so it is safe for both phases.
+    extension = app.extensions.get("sphinx_multitoc_numbering")
+    if extension is not None:
+        extension.parallel_read_safe = True
+        extension.parallel_write_safe = True
+
+
 def setup(app) -> dict[str, Any]:
+    _declare_multitoc_parallel_safe(app)
     app.connect("config-inited", _add_templates)
     app.add_directive("hwb-build-info", _build_info_directive())
     app.connect("env-get-outdated", _always_reread_build_info)
