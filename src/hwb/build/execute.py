@@ -70,21 +70,6 @@ def _failing_cell(nb) -> str:
     return "an unknown cell"
 
 
-def local_kernel_manager_class():
-    """The standard KernelManager over IPC sockets instead of loopback TCP.
-
-    Kernels on TCP without CurveZMQ keys print a warning to the terminal for every pack;
-    IPC (Unix sockets in the Jupyter runtime folder) is local-only and silent. Outputs
-    do not depend on the transport.
-    """
-    from jupyter_client.manager import KernelManager
-
-    class IPCKernelManager(KernelManager):
-        transport = "ipc"
-
-    return IPCKernelManager
-
-
 def execute(job: Job, fast: bool = False) -> Path:
     """Run ``job`` with Papermill; write the normalised notebook atomically; return its path.
 
@@ -96,7 +81,7 @@ def execute(job: Job, fast: bool = False) -> Path:
     import nbformat
     import papermill
 
-    engine_options = {"kernel_manager_class": local_kernel_manager_class()}
+    engine_options = {}
     if fast:
         from hwb.build import forkserver
 

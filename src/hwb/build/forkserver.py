@@ -307,8 +307,6 @@ def kernel_manager_class(address: str):
     from jupyter_client.manager import KernelManager
 
     class ForkKernelManager(KernelManager):
-        transport = "ipc"  # silent and local-only, as in execute.local_kernel_manager_class
-
         def format_kernel_cmd(self, extra_arguments=None):
             cmd = super().format_kernel_cmd(extra_arguments)
             if cmd[1:3] != ["-m", "ipykernel_launcher"]:
