@@ -132,3 +132,13 @@ def test_source_and_lock_are_part_of_the_key(project):
 @pytest.mark.parametrize("reads", [["all"], "all", ["district", "somewhere"]])
 def test_unknown_or_all_reads_mean_every_file(reads):
     assert cache.area_codes(reads if isinstance(reads, list) else [reads], {"ons_code": "E07000117"}) is None
+
+
+def test_overview_depends_only_on_the_district_fields_it_reads():
+    """A district's partnership name, wards or horizons do not re-execute the overview."""
+    from hwb.build.pipeline import OVERVIEW_FIELDS, overview_job
+
+    districts = overview_job().parameters["districts"]
+    assert len(districts) == 12
+    assert all(set(d) == set(OVERVIEW_FIELDS) for d in districts)
+    assert "partnership" not in OVERVIEW_FIELDS and "priority_weights" in OVERVIEW_FIELDS

@@ -49,8 +49,14 @@ class Result:
         return self.action != "execute"
 
 
+# The district parameters the overview reads (hwb.overview): passing only these keeps a
+# change to, say, one district's partnership name or priority wards from re-executing it.
+OVERVIEW_FIELDS = ("slug", "name", "ons_code", "parent_code", "county_name", "england_code",
+                   "priority_weights", "recommended_priorities")
+
+
 def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
-    """The Lancashire overview page, rendered from every district's parameters."""
+    """The Lancashire overview page, rendered from the districts' parameters it uses."""
     defaults = parameters.load_defaults()
     districts = parameters.load_all()
     snapshot = Path(snapshot) if snapshot else paths.SNAPSHOT
@@ -60,7 +66,7 @@ def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -
         template=paths.NOTEBOOKS / OVERVIEW_TEMPLATE_NAME,
         output=output_dir / "overview.ipynb",
         parameters={
-            "districts": [d.to_notebook() for d in districts],
+            "districts": [{k: d.to_notebook()[k] for k in OVERVIEW_FIELDS} for d in districts],
             "snapshot": display_path(snapshot),
         },
         markdown={"county_name": defaults.county_name},
