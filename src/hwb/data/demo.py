@@ -32,8 +32,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -788,11 +786,8 @@ def write_demo_snapshot(
     from hwb.data.load import load_snapshot
 
     target = Path(out) if out is not None else paths.SNAPSHOT
-    target.parent.mkdir(parents=True, exist_ok=True)
     frame = build_demo_frame(seed, n_comparators)
-    staging = Path(tempfile.mkdtemp(prefix=".snapshot-new-", dir=target.parent))
-    staging.chmod(0o755)
-    try:
+    with snapshot.staging_folder(target) as staging:
         files = []
         for iid, rows in frame.groupby("Indicator ID", sort=True):
             path = staging / snapshot.indicator_file_name(int(iid))
@@ -801,9 +796,6 @@ def write_demo_snapshot(
         snapshot.write_manifest(staging, demo_manifest(frame, files, seed, n_comparators))
         load_snapshot(staging)  # refuse to install a snapshot the loader would reject
         snapshot.replace_folder(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

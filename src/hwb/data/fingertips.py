@@ -22,8 +22,6 @@ import hashlib
 import io
 import logging
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -245,10 +243,7 @@ def fetch_snapshot(
             f"fix or remove them in {paths.CATALOGUE}. The current data/snapshot is unchanged."
         )
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".snapshot-new-", dir=target.parent))
-    staging.chmod(0o755)
-    try:
+    with snapshot.staging_folder(target) as staging:
         files = []
         for iid in tqdm(ids, desc="Fingertips indicators", unit="indicator", disable=not progress):
             district_level = (
@@ -281,9 +276,6 @@ def fetch_snapshot(
         except HwbError as exc:
             raise FetchFailed(f"the new snapshot failed validation: {exc}") from exc
         snapshot.replace_folder(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -241,15 +244,30 @@ def describe_file(path: Path, frame) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def staging_folder(target: Path) -> Iterator[Path]:
+    """A fresh folder beside ``target`` to build a new snapshot in, removed on the way out.
+
+    Write, validate, then :func:`replace_folder` it into place inside the ``with`` block;
+    whatever fails before that leaves ``target`` untouched and no half-written folder behind.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".snapshot-new-", dir=target.parent))
+    staging.chmod(0o755)
+    try:
+        yield staging
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
 def replace_folder(new: Path, target: Path) -> None:
     """Swap folder ``new`` into place as ``target``; on failure ``target`` is left as it was.
 
     Two renames on the same filesystem: the old folder is moved aside, the new one moved
     in, and only then is the old one deleted (restored if the second rename fails).
     """
-    import shutil
-    import tempfile
-
     new, target = Path(new), Path(target)
     if not target.exists():
         new.rename(target)
