@@ -196,30 +196,43 @@ def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors
         command = ours(executor)
         name = "make all" if executor == "pool" else "hwb build --executor dask"
         scenarios = {"cold": [], "no-op": [], f"parameters of {target} changed": [], "one data file changed": []}
+        counts = {}
         for run in range(runs):
             clean_outputs(folder)
-            scenarios["cold"].append(measure(command, env, folder))
-            scenarios["no-op"].append(measure(command, env, folder))
+            _timed(scenarios, counts, "cold", command, env, folder)
+            _timed(scenarios, counts, "no-op", command, env, folder)
             if cold_only:
                 print(f"  {label} {name} run {run + 1}: cold {scenarios['cold'][-1][0]:.1f}s, "
                       f"no-op {scenarios['no-op'][-1][0]:.1f}s", flush=True)
                 continue
             change_parameters(folder, target, run)
-            scenarios[f"parameters of {target} changed"].append(measure(command, env, folder))
+            _timed(scenarios, counts, f"parameters of {target} changed", command, env, folder)
             change_data_file(folder, run)
-            scenarios["one data file changed"].append(measure(command, env, folder))
+            _timed(scenarios, counts, "one data file changed", command, env, folder)
             print(f"  {label} {name} run {run + 1}: " + ", ".join(
                 f"{k} {v[-1][0]:.1f}s" for k, v in scenarios.items()), flush=True)
-        manifest = folder / "build" / "run-manifest.json"
         for scenario, figures in scenarios.items():
             if figures:
                 rows.append(_row(label, name, scenario, figures))
-        if manifest.is_file():
-            import json
-
-            counts = json.loads(manifest.read_text())["counts"]
-            rows[-1]["note"] = f"last run: {counts['rendered']} rendered, {counts['cached']} cached"
+                rows[-1]["note"] = counts.get(scenario, "")
     return rows
+
+
+def _timed(scenarios: dict, counts: dict, scenario: str, command, env: dict, folder: Path) -> None:
+    """Measure one build for ``scenario``; keep what it rendered and cached."""
+    scenarios[scenario].append(measure(command, env, folder))
+    counts[scenario] = _counts(folder)
+
+
+def _counts(folder: Path) -> str:
+    """What the last build did, from its run manifest: pages rendered and cached."""
+    import json
+
+    manifest = folder / "build" / "run-manifest.json"
+    if not manifest.is_file():
+        return ""
+    counts = json.loads(manifest.read_text()).get("counts", {})
+    return f"last run: {counts.get('rendered', '?')} rendered, {counts.get('cached', '?')} cached"
 
 
 def _row(label, way, scenario, figures) -> dict:
@@ -269,9 +282,15 @@ def main() -> int:
     parser.add_argument("--areas-cold-only", action="store_true",
                         help="synthetic set: only the cold and no-op scenarios (a cold run of 300 areas takes ~25 min)")
     parser.add_argument("--skip-districts", action="store_true", help="only the synthetic set")
+    parser.add_argument("--executors", default="pool,dask",
+                        help="synthetic set: comma-separated executors to time (pool, dask)")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
     args = parser.parse_args()
+    executors = [e.strip() for e in args.executors.split(",") if e.strip()]
+    unknown = sorted(set(executors) - {"pool", "dask"})
+    if unknown:
+        parser.error(f"--executors: unknown {', '.join(unknown)}; expected pool and/or dask")
     work = args.work or Path(tempfile.mkdtemp(prefix="hwb-bench-"))
     rows = []
     print(f"benchmarking in {work}", flush=True)
@@ -282,7 +301,7 @@ def main() -> int:
     if args.areas:
         project = make_project(work / "areas", args.areas)
         rows += run_scenarios(f"{args.areas} synthetic areas", project, args.area_runs or args.runs,
-                              not args.skip_naive_areas, ["pool", "dask"], args.areas_cold_only)
+                              not args.skip_naive_areas, executors, args.areas_cold_only)
         _write(args.out, rows, args)
     print(report(rows, args.runs))
     return 0
@@ -303,7 +322,8 @@ def _write(out: Path, rows: list[dict], args) -> None:
         f"{' --skip-naive-areas' if args.skip_naive_areas else ''}"
         f"{f' --area-runs {args.area_runs}' if args.area_runs else ''}"
         f"{' --areas-cold-only' if args.areas_cold_only else ''}"
-        f"{' --skip-districts' if args.skip_districts else ''}`\n\n"
+        f"{' --skip-districts' if args.skip_districts else ''}"
+        f"{f' --executors {args.executors}' if args.executors != 'pool,dask' else ''}`\n\n"
         + report(rows, args.runs) + "\n"
     )
     out.write_text(text)

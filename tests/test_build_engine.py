@@ -11,6 +11,7 @@ import test_build_support as support
 from test_build_support import small_template
 
 from hwb import params, paths
+from hwb.build import execute as execute_module
 from hwb.build import pipeline
 from hwb.build.execute import district_job, execute
 from hwb.build.rerender import rerender
@@ -26,11 +27,26 @@ def _jobs(slugs=SLUGS, output_dir=None):
     return [district_job(params.load_district(s), output_dir=output_dir) for s in slugs]
 
 
-def test_fork_server_kernels_render_the_same_bytes_as_standard_papermill(project, tmp_path):
-    standard = [execute(j, fast=False) for j in _jobs(output_dir=tmp_path / "standard")]
+def stock_kernel_manager(monkeypatch):
+    """Make ``execute`` use jupyter_client's own KernelManager: stock Papermill/nbclient."""
+    from jupyter_client.manager import KernelManager
+
+    monkeypatch.setattr(execute_module, "kernel_manager_class", lambda fork_address=None: KernelManager)
+
+
+def test_fork_server_kernels_render_the_same_bytes_as_standard_papermill(project, tmp_path, monkeypatch, capfd):
+    with monkeypatch.context() as m:
+        stock_kernel_manager(m)
+        standard = [execute(j, fast=False) for j in _jobs(output_dir=tmp_path / "standard")]
+    stock_err = capfd.readouterr().err
+    encrypted = [execute(j, fast=False) for j in _jobs(output_dir=tmp_path / "encrypted")]
     fast = [execute(j, fast=True) for j in _jobs(output_dir=tmp_path / "fast")]
-    for a, b in zip(standard, fast):
-        assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between engines"
+    ours_err = capfd.readouterr().err
+    for a, b, c in zip(standard, encrypted, fast):
+        assert a.read_bytes() == b.read_bytes() == c.read_bytes(), f"{a.name} differs between engines"
+    # Our kernels get CurveZMQ keys, so ipykernel has no plain-text TCP warning to print.
+    assert "without encryption" in stock_err
+    assert "without encryption" not in ours_err
     text = fast[0].read_text()
     assert "a warning shown in the notebook" in text and "to stderr" in text and "image/png" in text
     assert fast[0].read_bytes() != fast[1].read_bytes()  # districts really differ

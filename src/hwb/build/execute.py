@@ -70,6 +70,33 @@ def _failing_cell(nb) -> str:
     return "an unknown cell"
 
 
+def kernel_manager_class(fork_address: str | None = None):
+    """The ``jupyter_client`` KernelManager for a pack's kernel.
+
+    It provisions CurveZMQ keys (``transport_encryption="auto"``; the python3 kernelspec
+    declares Curve support), so the loopback traffic between Papermill and the kernel is
+    encrypted and ipykernel does not warn about plain-text TCP once per pack. With
+    ``fork_address`` the kernel is forked from that pre-warmed server instead of started
+    as a new Python. Neither changes a byte of the executed notebook.
+    """
+    import zmq
+    from jupyter_client.manager import KernelManager
+
+    encryption = "auto" if zmq.has("curve") else "disabled"  # pyzmq wheels bundle libsodium
+    base = KernelManager
+    if fork_address is not None:
+        from hwb.build import forkserver
+
+        base = forkserver.kernel_manager_class(fork_address)
+
+    class PackKernelManager(base):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport_encryption", encryption)
+            super().__init__(**kwargs)
+
+    return PackKernelManager
+
+
 def execute(job: Job, fast: bool = False) -> Path:
     """Run ``job`` with Papermill; write the normalised notebook atomically; return its path.
 
@@ -81,13 +108,12 @@ def execute(job: Job, fast: bool = False) -> Path:
     import nbformat
     import papermill
 
-    engine_options = {}
+    address = None
     if fast:
         from hwb.build import forkserver
 
         address = forkserver.ensure_server([job.template], paths.ROOT)
-        if address is not None:
-            engine_options["kernel_manager_class"] = forkserver.kernel_manager_class(address)
+    engine_options = {"kernel_manager_class": kernel_manager_class(address)}
 
     scratch_dir = paths.BUILD / "scratch"
     scratch_dir.mkdir(parents=True, exist_ok=True)
