@@ -13,9 +13,12 @@ from typing import Any
 
 import pandas as pd
 
+from hwb.charts.gaps import gap_chart
 from hwb.charts.theme import significance_style
+from hwb.data.snapshot import banner_text
 from hwb.pack import display as d
 from hwb.pack.model import OK, Pack, headline_table, load_pack
+from hwb.pack.priorities import rank_priorities
 from hwb.text import format as fmt
 
 
@@ -58,8 +61,6 @@ def pack_href(slug: str) -> str:
 
 
 def banner(overview: Overview) -> d.Html:
-    from hwb.data.snapshot import banner_text
-
     text = banner_text(overview.manifest) if overview.packs else None
     return d.banner(text) if text else d.Html("", "")
 
@@ -150,8 +151,6 @@ LIFE_EXPECTANCY_ID = 90366
 
 def life_expectancy_gaps(overview: Overview) -> d.Html:
     """Life expectancy at birth by sex across the districts against England, worst first."""
-    from hwb.charts.gaps import gap_chart
-
     long = rug_table(overview)
     le = long[long["indicator_id"] == LIFE_EXPECTANCY_ID] if len(long) else long
     if le.empty:
@@ -183,8 +182,6 @@ def life_expectancy_gaps(overview: Overview) -> d.Html:
 # --------------------------------------------------------------------------- priorities
 def priorities_side_by_side(overview: Overview) -> d.Html:
     """Each district's recommended priorities (from its own parameters' weights), in one table."""
-    from hwb.pack.priorities import rank_priorities
-
     rows = []
     for pack in overview.packs:
         ranked = rank_priorities(pack.headline, pack.params.get("priority_weights", {}),

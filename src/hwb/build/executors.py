@@ -58,30 +58,46 @@ def default_jobs() -> int:
 _SERVERS: dict[tuple, forkserver.ForkServer] = {}
 
 
-def start_shared_forkserver(templates: Iterable[Path]) -> forkserver.ForkServer | None:
-    """The build's fork server, named in the environment workers inherit (None if unsafe).
+def start_shared_forkserver(templates: Iterable[Path]) -> forkserver.ForkServer:
+    """Start the build's fork server and name it in the environment workers inherit.
 
-    One server per (project root, preloaded modules) is kept for this process's life, so
-    repeated runs in one process (tests, benchmarks) do not pay its start-up again.
+    Does not wait for it to preload: the workers start meanwhile, and :func:`fork_server_usable`
+    is asked before any page is submitted. One server per (project root, preloaded modules)
+    is kept for this process's life, so repeated runs in one process (tests, benchmarks) do
+    not pay its start-up again.
     """
     modules = forkserver.template_imports(sorted(templates))
     key = (str(paths.ROOT), tuple(modules))
     server = _SERVERS.get(key)
     if server is None or server.process.poll() is not None:
         server = _SERVERS[key] = forkserver.ForkServer(modules, paths.ROOT)
-    if server.wait_ready().get("unsafe"):
-        return None
     os.environ[forkserver.ENV_ADDRESS] = server.address
     return server
+
+
+def fork_server_usable(server: forkserver.ForkServer) -> bool:
+    """Wait for ``server`` to finish preloading; False (standard kernels) if preloading was unsafe."""
+    return not server.wait_ready().get("unsafe")
 
 
 def _warm_worker() -> None:
     import papermill  # noqa: F401  (import once per worker, not per page)
 
 
-def run_local(jobs: list, workers: int, fast: bool) -> Iterator[JobOutcome]:
-    """Yield outcomes as pages finish, on ``workers`` local processes (in-process if 1)."""
+def _fast(fast: bool, ready: Callable[[], bool] | None) -> bool:
+    """Whether pages may use fork-server kernels, asked only once workers are starting."""
+    return fast and (ready() if ready is not None else True)
+
+
+def run_local(jobs: list, workers: int, fast: bool,
+              ready: Callable[[], bool] | None = None) -> Iterator[JobOutcome]:
+    """Yield outcomes as pages finish, on ``workers`` local processes (in-process if 1).
+
+    ``ready`` (optional) blocks until the fork server has preloaded and says whether to use
+    it; the pool's workers are started first, so their imports overlap its preloading.
+    """
     if workers <= 1 or len(jobs) <= 1:
+        fast = _fast(fast, ready)
         for job in jobs:
             yield run_job(job, fast)
         return
@@ -89,8 +105,11 @@ def run_local(jobs: list, workers: int, fast: bool) -> Iterator[JobOutcome]:
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=_warm_worker) as pool:
+    n = min(workers, len(jobs))
+    with ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_warm_worker) as pool:
+        for _ in range(n):  # a spawn pool starts a worker per submission: start them all now
+            pool.submit(os.getpid)
+        fast = _fast(fast, ready)
         futures = [pool.submit(run_job, job, fast) for job in jobs]
         try:
             yield from _as_completed(futures, lambda f: f.result())
@@ -108,9 +127,11 @@ def _as_completed(futures: list, result: Callable) -> Iterator[JobOutcome]:
             yield result(future)
 
 
-def run_dask(jobs: list, workers: int, fast: bool, scheduler: str | None = None) -> Iterator[JobOutcome]:
+def run_dask(jobs: list, workers: int, fast: bool, scheduler: str | None = None,
+             ready: Callable[[], bool] | None = None) -> Iterator[JobOutcome]:
     """Yield outcomes from Dask distributed: a loopback ``LocalCluster`` of ``workers``
-    single-threaded processes, or the existing cluster at ``scheduler`` (tcp://host:port)."""
+    single-threaded processes, or the existing cluster at ``scheduler`` (tcp://host:port).
+    ``ready`` as for :func:`run_local` (asked once the cluster is up)."""
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -121,6 +142,7 @@ def run_dask(jobs: list, workers: int, fast: bool, scheduler: str | None = None)
                                host="127.0.0.1", dashboard_address=None, silence_logs=40)
         client = Client(cluster)
     try:
+        fast = _fast(fast, ready)
         futures = [client.submit(run_job, job, fast, pure=False, key=f"hwb-{job.slug}") for job in jobs]
         try:
             for future in as_completed(futures):
@@ -135,11 +157,11 @@ def run_dask(jobs: list, workers: int, fast: bool, scheduler: str | None = None)
 
 
 def run(jobs: list, executor: str = "pool", workers: int | None = None, fast: bool = True,
-        scheduler: str | None = None) -> Iterator[JobOutcome]:
+        scheduler: str | None = None, ready: Callable[[], bool] | None = None) -> Iterator[JobOutcome]:
     """Execute ``jobs`` on the chosen executor, yielding each outcome as it finishes."""
     workers = workers or default_jobs()
     if executor == "dask":
-        yield from run_dask(jobs, workers, fast, scheduler)
+        yield from run_dask(jobs, workers, fast, scheduler, ready)
     else:
-        yield from run_local(jobs, workers, fast)
+        yield from run_local(jobs, workers, fast, ready)
 

@@ -53,20 +53,20 @@ def template_imports(template_paths: Iterable[Path]) -> list[str]:
     """Top-level modules a template's code cells import, in first-seen order.
 
     Only plain ``import``/``from … import`` statements at the top level of a cell count;
-    cells that are not valid Python (magics) are skipped.
+    cells that are not valid Python (magics) are skipped. The notebook is read as plain
+    JSON: importing nbformat here would cost the build's start-up about 1.5 s.
     """
-    import nbformat
-
     seen: dict[str, None] = {}
     for template in template_paths:
         if not Path(template).is_file():
             continue
-        nb = nbformat.read(str(template), as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code":
+        nb = json.loads(Path(template).read_text(encoding="utf-8"))
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") != "code":
                 continue
+            source = cell.get("source", "")
             try:
-                tree = ast.parse(cell.source)
+                tree = ast.parse(source if isinstance(source, str) else "".join(source))
             except SyntaxError:
                 continue
             for node in tree.body:

@@ -12,6 +12,7 @@ interrupted build (scratch notebooks, temporary files) are removed at the start.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import sys
@@ -246,9 +247,12 @@ def run(
         os.environ["HWB_ROOT"] = str(paths.ROOT)  # workers must see the same project root
         try:
             local = executor != "dask" or not scheduler  # a remote cluster starts its own
+            ready = None
             if to_execute and fast and local and not os.environ.get(executors.forkserver.ENV_ADDRESS):
+                # Started now, waited for only once the workers are starting too.
                 server = executors.start_shared_forkserver({j.template for j in to_execute})
-            for outcome in executors.run(to_execute, executor, workers, fast, scheduler):
+                ready = functools.partial(executors.fork_server_usable, server)
+            for outcome in executors.run(to_execute, executor, workers, fast, scheduler, ready):
                 job = by_output[outcome.output]
                 decision = decisions[job.output]
                 if outcome.status == "rendered":

@@ -22,6 +22,10 @@ import numpy as np
 import pandas as pd
 
 from hwb import paths
+from hwb.data.catalogue import load_catalogue
+from hwb.data.load import load_manifest, load_snapshot
+from hwb.stats.benchmark import compare_to_benchmark, quintile_labels
+from hwb.stats.trend import recent_trend, red_red
 
 #: status values of a headline row
 OK = "ok"
@@ -87,8 +91,10 @@ class Pack:
     def series(self, indicator_id: int, sex: str | None = None, age: str | None = None) -> pd.DataFrame:
         """Every period of one indicator (headline breakdown) for the district, county and England."""
         entry = self.catalogue.loc[int(indicator_id)]
+        # The frame split by indicator once (cached), not the whole frame filtered per call.
+        rows = split_by_indicator(self.frame).get(int(indicator_id), self.frame.iloc[:0])
         return indicator_series(
-            self.frame, int(indicator_id), sex or entry["sex"], age or entry["age"],
+            rows, int(indicator_id), sex or entry["sex"], age or entry["age"],
             [self.code, self.county_code, self.england_code],
         )
 
@@ -110,9 +116,6 @@ def indicator_series(frame: pd.DataFrame, indicator_id: int, sex: str, age: str,
 
 def load_pack(params: Mapping[str, Any], snapshot: str | Path | None = None) -> Pack:
     """Load everything one district's pack shows (``snapshot`` relative to the repo root or absolute)."""
-    from hwb.data.catalogue import load_catalogue
-    from hwb.data.load import load_manifest, load_snapshot
-
     _quiet_logs()
     source = _resolve_snapshot(snapshot)
     frame = load_snapshot(source)
@@ -227,9 +230,7 @@ def _headline_row(frame, indicator_id, entry, sex, district, county, england, ar
     peer_rows = same_period[(same_period["area_type"] == area_type) & same_period["value"].notna()]
     peers = peer_rows["value"]
     if entry["benchmark"] == "quintiles" and len(peers) >= 5 and row["status"] == OK:
-        from hwb import stats
-
-        ranked = stats.quintile_labels(peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"])
+        ranked = quintile_labels(peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"])
         row["quintile"] = str(ranked.loc[ranked["area_code"] == district, "quintile"].iloc[0])
     if len(peers) and row["status"] == OK:
         row.update(
@@ -255,28 +256,24 @@ def _trend(series: pd.DataFrame, latest: pd.Series, entry: pd.Series) -> tuple[s
     published = str(latest.get("recent_trend", "") or "")
     if published:
         return published, "published"
-    from hwb import stats
-
     kind = {"proportion": "proportion", "crude_rate": "rate"}.get(entry["value_type"], "other")
     points = series[series["value"].notna()]
-    result = stats.recent_trend(points, value_type=kind, polarity=entry["polarity"])
+    result = recent_trend(points, value_type=kind, polarity=entry["polarity"])
     return str(result["recent_trend"].iloc[0]), "calculated"
 
 
 def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """95% and 99.8% comparisons with England and the red-red flag, all from :mod:`hwb.stats`."""
-    from hwb import stats
-
     judged = table["status"].eq(OK) & table["benchmark"].eq("ci_overlap")
     if judged.any():
         work = table.loc[judged].copy()
         for level, column in ((0.95, "compared_95"), (0.998, "compared_998")):
-            labelled = stats.compare_to_benchmark(
+            labelled = compare_to_benchmark(
                 work, "england_value", confidence=level, polarity=work["polarity"], out_col="_label"
             )
             table.loc[judged, column] = labelled["_label"].to_numpy()
     quintiles = table["benchmark"].eq("quintiles") & table["quintile"].ne("")
     table.loc[quintiles, "compared_95"] = table.loc[quintiles, "quintile"]
-    flagged = stats.red_red(table, comparison_col="compared_95", trend_col="recent_trend")
+    flagged = red_red(table, comparison_col="compared_95", trend_col="recent_trend")
     table["red_red"] = flagged["red_red"].astype(bool)
     return table

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hwb.charts.projection import projection_grid
 from hwb.charts.pyramid import pyramid_chart, pyramid_shares
+from hwb.charts.spc import spc_grid
 from hwb.charts.spine import spine_chart, spine_data
 from hwb.charts.trends import trend_data, trend_grid
+from hwb.data.snapshot import banner_text, provenance_text
 from hwb.pack import display as d
 from hwb.pack.model import ENGLAND_WIDE, OK, Pack
+from hwb.pack.priorities import COMPONENTS, rank_priorities
+from hwb.stats.projection import project
+from hwb.stats.spc import spc
 from hwb.text import alt
 from hwb.text import format as fmt
 from hwb.text.messages import key_messages as _key_messages
@@ -59,8 +65,6 @@ def _missing_sentence(rows: pd.DataFrame) -> str:
 
 def banner(pack: Pack) -> d.Html:
     """The demonstration-data banner when the snapshot is synthetic; nothing for real data."""
-    from hwb.data.snapshot import banner_text
-
     text = banner_text(pack.manifest)
     return d.banner(text) if text else d.Html("", "")
 
@@ -286,16 +290,13 @@ def _trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
 
 
 def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
-    from hwb import stats
-    from hwb.charts.spc import spc_grid
-
     panels, words = [], []
     for _, r in rows.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
         mine = series[(series["area_code"] == pack.code) & series["value"].notna()]
         if len(mine) < SPC_MIN_POINTS:
             continue
-        points = stats.spc(mine, polarity=r["polarity"])
+        points = spc(mine, polarity=r["polarity"])
         panels.append((str(r["label"]), points))
         words.append(f"{r['label']}: {points['variation'].iloc[0]}, mean {fmt.number(points['mean'].iloc[0])}, "
                      f"process limits {fmt.number(points['lower_process_limit'].iloc[0])} to "
@@ -338,8 +339,6 @@ def programme(pack: Pack, name: str) -> d.Html:
 # --------------------------------------------------------------------------- looking ahead
 def projections(pack: Pack) -> pd.DataFrame:
     """:func:`hwb.stats.project` for every judged indicator with enough points, against England."""
-    from hwb import stats
-
     horizons = pack.params.get("horizons", [2030, 2035])
     frames = []
     rows = pack.headline[(pack.headline["status"] == OK) & (pack.headline["polarity"] != "no_judgement")]
@@ -347,8 +346,8 @@ def projections(pack: Pack) -> pd.DataFrame:
         series = pack.series(r["indicator_id"], r["sex"])
         mine = series[series["area_code"] == pack.code]
         england = series[series["area_code"] == pack.england_code]
-        result = stats.project(mine, horizons=horizons, benchmark=england if len(england) else None,
-                               polarity=r["polarity"])
+        result = project(mine, horizons=horizons, benchmark=england if len(england) else None,
+                         polarity=r["polarity"])
         frames.append(result.assign(indicator_id=r["indicator_id"], sex=r["sex"], label=r["label"],
                                     unit=r["unit"], compared_95=r["compared_95"]))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -356,8 +355,6 @@ def projections(pack: Pack) -> pd.DataFrame:
 
 def looking_ahead(pack: Pack) -> d.Html:
     """Projections to the strategy horizons: table for every indicator with 5+ points, charts for the worst."""
-    from hwb.charts.projection import projection_grid
-
     horizons = pack.params.get("horizons", [2030, 2035])
     table = projections(pack)
     ok = table[table["status"] == "ok"] if len(table) else table
@@ -437,8 +434,6 @@ def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
 # --------------------------------------------------------------------------- priorities
 def priorities(pack: Pack) -> d.Html:
     """The ranked candidates with their evidence scores, reasons, and the recommended ones first."""
-    from hwb.pack.priorities import COMPONENTS, rank_priorities
-
     weights = pack.params.get("priority_weights", {})
     ranked = rank_priorities(pack.headline, weights, int(pack.params.get("recommended_priorities", 3)))
     if ranked.empty:
@@ -465,8 +460,6 @@ def priorities(pack: Pack) -> d.Html:
 # --------------------------------------------------------------------------- about this data
 def about(pack: Pack) -> d.Html:
     """Sources, periods, licence and snapshot hash from the manifest; what is missing and why."""
-    from hwb.data.snapshot import provenance_text
-
     m = pack.manifest
     files = m.get("files", [])
     facts = [

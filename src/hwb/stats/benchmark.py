@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import PHStatsMethods as phs
 
 from hwb.stats import _validate as v
 
@@ -122,8 +123,6 @@ def quintile_labels(
     values, and rows without a value, get "Not compared". Adds ``out_col`` and
     ``quintile_number`` (1-5).
     """
-    import PHStatsMethods as phs
-
     func = "quintile_labels"
     groups = v.as_list(group_cols)
     v.require_frame(df, func)

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
@@ -40,15 +42,11 @@ MIN_POINTS = 5
 
 
 def _fit(years: np.ndarray, values: np.ndarray):
-    import statsmodels.api as sm
-
-    return sm.OLS(values, sm.add_constant(years, has_constant="add")).fit()
+    return OLS(values, add_constant(years, has_constant="add")).fit()
 
 
 def _predict(fit, years: Iterable[float], alpha: float) -> pd.DataFrame:
-    import statsmodels.api as sm
-
-    x = sm.add_constant(np.asarray(list(years), dtype=float), has_constant="add")
+    x = add_constant(np.asarray(list(years), dtype=float), has_constant="add")
     return fit.get_prediction(x).summary_frame(alpha=alpha)
 
 
