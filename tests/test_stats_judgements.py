@@ -295,3 +295,19 @@ def test_project_not_on_current_trends_and_too_few_points():
     assert short.loc[0, "status"].startswith("too few points") and np.isnan(
         short.loc[0, "projected"]
     )
+
+
+def test_every_public_name_is_still_a_function_after_its_module_is_imported_directly():
+    """``hwb.stats.spc`` once named both a function and its module: importing the module
+    directly (as the pack does, so the fork server preloads it) replaced the function."""
+    import importlib
+    import types
+
+    from hwb import stats
+
+    for module in sorted(set(stats._WHERE.values())):
+        importlib.import_module(f"hwb.stats.{module}")
+    for name in stats.__all__:
+        value = getattr(stats, name)
+        assert not isinstance(value, types.ModuleType), f"hwb.stats.{name} is a module"
+        assert value is getattr(importlib.import_module(f"hwb.stats.{stats._WHERE[name]}"), name)

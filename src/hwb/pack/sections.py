@@ -18,7 +18,7 @@ from hwb.pack import display as d
 from hwb.pack.model import ENGLAND_WIDE, OK, Pack
 from hwb.pack.priorities import COMPONENTS, rank_priorities
 from hwb.stats.projection import project
-from hwb.stats.spc import spc
+from hwb.stats.xmr import spc
 from hwb.text import alt
 from hwb.text import format as fmt
 from hwb.text.messages import key_messages as _key_messages

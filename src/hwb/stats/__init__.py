@@ -37,8 +37,8 @@ _WHERE = {
     "recent_trend": "trend",
     "trend_label": "trend",
     "red_red": "trend",
-    "spc": "spc",
-    "spc_summary": "spc",
+    "spc": "xmr",
+    "spc_summary": "xmr",
     "project": "projection",
 }
 
