@@ -48,14 +48,18 @@ def test_rendered_pack_is_clean_and_titled(rendered):
     assert "start_time" not in text and "duration" not in text
 
 
-def test_book_builds_and_contains_the_district_page(rendered, tmp_path):
+@pytest.mark.parametrize("warm", [False, True], ids=["new-process", "warm-process"])
+def test_book_builds_and_contains_the_district_page(rendered, tmp_path, warm):
     root = tmp_path / "root"
     shutil.copytree(paths.BOOK, root / "book", ignore=shutil.ignore_patterns("_build", "districts"))
     (root / "book" / "districts").mkdir()
     for name in BOOK_SOURCES:
         shutil.copy(paths.ROOT / name, root / name)
     shutil.copy(rendered[0], root / "book" / "districts" / "burnley.ipynb")
-    html = book.build_book(root=root, output=root / "book")
+    process = book.WarmBook(root) if warm else None  # what `make` starts while the last page renders
+    html = book.build_book(root=root, output=root / "book", warm=process)
+    if process is not None:
+        assert process.process.returncode == 0
     page = book.page_path("book/districts/burnley", html)
     assert page.is_file()
     content = page.read_text()
@@ -75,3 +79,9 @@ def test_the_committed_book_builds_with_parallel_sphinx(tmp_path):
     assert len(list((root / "book" / "districts").glob("*.ipynb"))) == 12
     html = book.build_book(root=root, output=root / "book", jobs=2, quiet=False)
     assert book.page_path("book/districts/wyre", html).is_file()
+
+
+def test_an_unused_warm_book_process_is_stopped(tmp_path):
+    warm = book.WarmBook(tmp_path)
+    warm.cancel()
+    assert warm.process.returncode is not None

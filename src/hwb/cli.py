@@ -53,13 +53,37 @@ def _run_options(args: argparse.Namespace) -> dict:
     }
 
 
-def _book(force: bool = False) -> Path:
+class _BookWarmer:
+    """Start the book's jupyter-book process once fewer pages are left than workers (a core
+    would otherwise idle), so its imports overlap the last pages instead of following them."""
+
+    def __init__(self, pages: int, workers: int, enabled: bool = True) -> None:
+        self.left, self.workers, self.enabled = pages, workers, enabled
+        self.warm = None
+        self._start_if_idle()
+
+    def on_result(self, _result) -> None:
+        self.left -= 1
+        self._start_if_idle()
+
+    def _start_if_idle(self) -> None:
+        if self.enabled and self.warm is None and self.left < self.workers:
+            from hwb.build import book
+
+            self.warm = book.WarmBook()
+
+    def cancel(self) -> None:
+        if self.warm is not None:
+            self.warm.cancel()
+
+
+def _book(force: bool = False, warm=None) -> Path:
     import time
 
     from hwb.build import book, pipeline
 
     start = time.perf_counter()
-    html, built = book.build_book_if_changed(force=force)
+    html, built = book.build_book_if_changed(force=force, warm=warm)
     pipeline.update_run_manifest(book={"built": built, "seconds": round(time.perf_counter() - start, 3)})
     if not built:
         print("book: unchanged since the last build (not rebuilt)")
@@ -72,10 +96,13 @@ def _cmd_district(args: argparse.Namespace) -> int:
 
     district = params.load_district(args.slug)  # validates before anything runs
     jobs = pipeline.plan([district.slug], args.snapshot, overview=False)
-    status = _summarise(pipeline.run(jobs, **_run_options(args)))
+    options = _run_options(args)
+    warmer = _BookWarmer(len(jobs), options["workers"])
+    status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
     if status:
+        warmer.cancel()
         return status
-    html = _book()
+    html = _book(warm=warmer.warm)
     page = book.page_path(f"book/districts/{district.slug}", html)
     print(f"{district.name} evidence pack: {page.relative_to(paths.ROOT)}")
     return 0
@@ -87,10 +114,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     slugs = args.districts or params.known_districts()
     jobs = pipeline.plan(slugs, args.snapshot, overview=not args.districts)
-    status = _summarise(pipeline.run(jobs, **_run_options(args)))
+    options = _run_options(args)
+    warmer = _BookWarmer(len(jobs), options["workers"], enabled=not args.no_book)
+    status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
     if status == 0 and not args.no_book:
-        html = _book()
+        html = _book(warm=warmer.warm)
         print(f"book: {html / 'index.html'}")
+    else:
+        warmer.cancel()
     return status
 
 

@@ -53,16 +53,63 @@ def _toc_for_build(root: Path) -> tuple[Path, list[str]]:
 
 # Run jupyter-book's own CLI, with Sphinx's parallel workers (-j) when asked: the
 # jupyter-book 1 command line has no -j, but its build_sphinx function takes ``jobs``.
+# With ``--from-stdin`` the process first imports Sphinx, MyST-NB and the extensions, then
+# reads its arguments as one JSON line (an empty line or EOF: exit without building).
+_BOOK_PRELOAD = (
+    "sphinx.application", "sphinx.builders.html", "myst_nb", "myst_parser", "sphinx_book_theme",
+    "pydata_sphinx_theme", "sphinx_external_toc", "sphinx_design", "sphinx_copybutton", "sphinx_togglebutton",
+    "sphinx_thebe", "sphinx_comments", "sphinx_multitoc_numbering", "sphinx.ext.intersphinx",
+    "hwb.publish.sphinx_ext",
+)
 _RUN_JUPYTER_BOOK = (
-    "import functools, sys\n"
+    "import functools, importlib, json, sys\n"
     "import jupyter_book.sphinx as s\n"
-    "jobs = int(sys.argv.pop(1))\n"
+    "args = sys.argv[1:]\n"
+    "if args == ['--from-stdin']:\n"
+    f"    for name in {_BOOK_PRELOAD!r}:\n"
+    "        try:\n"
+    "            importlib.import_module(name)\n"
+    "        except ImportError:\n"
+    "            pass\n"
+    "    args = json.loads(sys.stdin.readline() or 'null')\n"
+    "    if not args:\n"
+    "        sys.exit(0)\n"
+    "jobs = int(args.pop(0))\n"
     "if jobs > 1:\n"
     "    s.build_sphinx = functools.partial(s.build_sphinx, jobs=jobs)\n"
     "from jupyter_book.cli.main import main\n"
-    "sys.argv[0] = 'jupyter-book'\n"
+    "sys.argv = ['jupyter-book', *args]\n"
     "main()\n"
 )
+
+
+class WarmBook:
+    """A jupyter-book process started before the pages are done (while a core is idle): it
+    imports Sphinx, MyST-NB, the theme and extensions (about 2 s) so that the build itself
+    starts at once. :func:`build_book` hands it the arguments; :meth:`cancel` if unused."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        import atexit
+
+        self.root = Path(root or paths.ROOT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _RUN_JUPYTER_BOOK, "--from-stdin"], cwd=self.root,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        atexit.register(self.cancel)
+
+    def run(self, args: list[str]) -> subprocess.CompletedProcess:
+        import json
+
+        out, err = self.process.communicate(json.dumps(args) + "\n")
+        return subprocess.CompletedProcess(args, self.process.returncode, out, err)
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
 PARALLEL_FROM_PAGES = 60  # below this Sphinx's parallel start-up costs more than it saves
 
 
@@ -76,11 +123,11 @@ def sphinx_jobs(pages: int, workers: int | None = None) -> int:
 
 
 def build_book(root: Path | None = None, output: Path | None = None, quiet: bool = True,
-               jobs: int | None = None) -> Path:
+               jobs: int | None = None, warm: WarmBook | None = None) -> Path:
     """Build the HTML book; return the folder holding ``index.html``.
 
     ``jobs``: Sphinx parallel workers (default: all cores when the book has hundreds of
-    pages, else 1).
+    pages, else 1). ``warm``: a :class:`WarmBook` for the same root to build in.
     """
     root = Path(root or paths.ROOT)
     output = Path(output) if output else root / "book"
@@ -97,14 +144,19 @@ def build_book(root: Path | None = None, output: Path | None = None, quiet: bool
     if jobs is None:
         pages = len(_toc_files(yaml.safe_load(Path(toc).read_text(encoding="utf-8"))))
         jobs = sphinx_jobs(pages)
-    command = [
-        sys.executable, "-c", _RUN_JUPYTER_BOOK, str(jobs), "build", str(root),
-        "--path-output", str(output), "--toc", str(toc),
+    args = [
+        str(jobs), "build", str(root), "--path-output", str(output), "--toc", str(toc),
         "--builder", "html", "--warningiserror", "--keep-going",
     ]
     if quiet:
-        command.append("--quiet")
-    result = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
+        args.append("--quiet")
+    if warm is not None and warm.root == root and warm.process.poll() is None:
+        result = warm.run(args)
+    else:
+        if warm is not None:
+            warm.cancel()
+        result = subprocess.run([sys.executable, "-c", _RUN_JUPYTER_BOOK, *args], capture_output=True,
+                                text=True, cwd=root, check=False)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
         raise HwbError(f"the book build failed (Sphinx warnings are errors):\n{tail}")
@@ -133,10 +185,11 @@ def book_key(root: Path | None = None) -> str:
 
 
 def build_book_if_changed(root: Path | None = None, force: bool = False,
-                          jobs: int | None = None) -> tuple[Path, bool]:
+                          jobs: int | None = None, warm: WarmBook | None = None) -> tuple[Path, bool]:
     """Build the book unless nothing it is built from changed since the last build.
 
     Returns (HTML folder, whether it was built). The key is kept in ``build/cache/book.json``.
+    ``warm``: a :class:`WarmBook` to build in (cancelled when there is nothing to build).
     """
     import json
 
@@ -151,9 +204,11 @@ def build_book_if_changed(root: Path | None = None, force: bool = False,
     except (OSError, ValueError):
         recorded = {}
     if not force and recorded.get("key") == key and (html / "index.html").is_file():
+        if warm is not None:
+            warm.cancel()
         return html, False
     stamp.unlink(missing_ok=True)  # an interrupted build must not look finished
-    built = build_book(root=root, jobs=jobs)
+    built = build_book(root=root, jobs=jobs, warm=warm)
     atomic.write_text(stamp, json.dumps({"key": key}) + "\n")
     return built, True
 
