@@ -184,37 +184,38 @@ def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors
     # The copy's own hwb (not the shared editable one), so edits elsewhere cannot move the figures.
     env["PYTHONPATH"] = str(folder / "src")
     rows = []
-    if do_naive:
-        figures = []
-        for run in range(runs):
-            clean_outputs(folder)
-            figures.append(measure(naive(folder, env), env, folder))
-            print(f"  {label} naive run {run + 1}: {figures[-1][0]:.1f}s", flush=True)
-        rows.append(_row(label, "naive (serial papermill + jupyter-book)", "any (no cache)", figures))
     target = slugs(folder)[len(slugs(folder)) // 2]
-    for executor in executors:
-        command = ours(executor)
-        name = "make all" if executor == "pool" else "hwb build --executor dask"
-        scenarios = {"cold": [], "no-op": [], f"parameters of {target} changed": [], "one data file changed": []}
-        counts = {}
-        for run in range(runs):
+    names = {e: "make all" if e == "pool" else "hwb build --executor dask" for e in executors}
+    naive_figures: list = []
+    scenarios = {e: {"cold": [], "no-op": [], f"parameters of {target} changed": [], "one data file changed": []}
+                 for e in executors}
+    counts: dict = {e: {} for e in executors}
+    # Runs interleave the naive way and ours, so a machine that slows down or speeds up
+    # during the benchmark moves both alike and the ratios stay fair.
+    for run in range(runs):
+        if do_naive:
             clean_outputs(folder)
-            _timed(scenarios, counts, "cold", command, env, folder)
-            _timed(scenarios, counts, "no-op", command, env, folder)
-            if cold_only:
-                print(f"  {label} {name} run {run + 1}: cold {scenarios['cold'][-1][0]:.1f}s, "
-                      f"no-op {scenarios['no-op'][-1][0]:.1f}s", flush=True)
-                continue
-            change_parameters(folder, target, run)
-            _timed(scenarios, counts, f"parameters of {target} changed", command, env, folder)
-            change_data_file(folder, run)
-            _timed(scenarios, counts, "one data file changed", command, env, folder)
-            print(f"  {label} {name} run {run + 1}: " + ", ".join(
-                f"{k} {v[-1][0]:.1f}s" for k, v in scenarios.items()), flush=True)
-        for scenario, figures in scenarios.items():
+            naive_figures.append(measure(naive(folder, env), env, folder))
+            print(f"  {label} naive run {run + 1}: {naive_figures[-1][0]:.1f}s", flush=True)
+        for executor in executors:
+            command, mine = ours(executor), scenarios[executor]
+            clean_outputs(folder)
+            _timed(mine, counts[executor], "cold", command, env, folder)
+            _timed(mine, counts[executor], "no-op", command, env, folder)
+            if not cold_only:
+                change_parameters(folder, target, run)
+                _timed(mine, counts[executor], f"parameters of {target} changed", command, env, folder)
+                change_data_file(folder, run)
+                _timed(mine, counts[executor], "one data file changed", command, env, folder)
+            print(f"  {label} {names[executor]} run {run + 1}: " + ", ".join(
+                f"{k} {v[-1][0]:.1f}s" for k, v in mine.items() if v), flush=True)
+    if naive_figures:
+        rows.append(_row(label, "naive (serial papermill + jupyter-book)", "any (no cache)", naive_figures))
+    for executor in executors:
+        for scenario, figures in scenarios[executor].items():
             if figures:
-                rows.append(_row(label, name, scenario, figures))
-                rows[-1]["note"] = counts.get(scenario, "")
+                rows.append(_row(label, names[executor], scenario, figures))
+                rows[-1]["note"] = counts[executor].get(scenario, "")
     return rows
 
 
