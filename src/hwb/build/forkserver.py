@@ -53,20 +53,19 @@ def template_imports(template_paths: Iterable[Path]) -> list[str]:
     """Top-level modules a template's code cells import, in first-seen order.
 
     Only plain ``import``/``from … import`` statements at the top level of a cell count;
-    cells that are not valid Python (magics) are skipped. The notebook is read as plain
-    JSON: importing nbformat here would cost the build's start-up about 1.5 s.
+    cells that are not valid Python (magics) are skipped.
     """
+    from hwb.build.cache import read_template
+
     seen: dict[str, None] = {}
     for template in template_paths:
         if not Path(template).is_file():
             continue
-        nb = json.loads(Path(template).read_text(encoding="utf-8"))
-        for cell in nb.get("cells", []):
+        for cell in read_template(template).get("cells", []):
             if cell.get("cell_type") != "code":
                 continue
-            source = cell.get("source", "")
             try:
-                tree = ast.parse(source if isinstance(source, str) else "".join(source))
+                tree = ast.parse(cell["source"])
             except SyntaxError:
                 continue
             for node in tree.body:
