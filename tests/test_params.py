@@ -114,10 +114,22 @@ def test_two_districts_cannot_share_a_code(params_dir):
         params.load_all(params_dir)
 
 
-def test_invalid_yaml_names_the_file(params_dir):
-    (params_dir / "wyre.yml").write_text("slug: [unclosed\n")
-    with pytest.raises(BadParameter, match=r"wyre\.yml: not valid YAML"):
+def test_invalid_yaml_names_the_file_and_line(params_dir):
+    (params_dir / "wyre.yml").write_text("slug: wyre\nname: [unclosed\n")
+    with pytest.raises(BadParameter, match=r"wyre\.yml: not valid YAML(.|\n)*line 2, column 7"):
         params.load_district("wyre", params_dir)
+
+
+def test_the_fast_yaml_reader_reads_every_project_file_as_pyyaml_does():
+    """hwb.yamlio uses libyaml when PyYAML has it; the objects must be the ones PyYAML builds."""
+    from hwb import yamlio
+
+    files = [*paths.ROOT.glob("*.yml"), *paths.PARAMETERS.glob("*.yml"), paths.ROOT / "data" / "catalogue.yml",
+             paths.SNAPSHOT / "manifest.yml"]
+    assert len(files) > 15
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yamlio.safe_load(text) == yaml.safe_load(text), path
 
 
 def test_defaults_reject_unknown_keys(params_dir):

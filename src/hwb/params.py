@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from hwb import paths
+from hwb import paths, yamlio
 from hwb.errors import BadParameter
 
 DEFAULTS_FILE = "defaults.yml"
@@ -112,7 +112,7 @@ def _describe(error: ValidationError) -> str:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise BadParameter(f"{path}: not valid YAML: {exc}") from None
     if content is None:

@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from hwb import paths
+from hwb import paths, yamlio
 from hwb.errors import DataInvalid
 
 Programme = Literal[
@@ -107,7 +107,7 @@ def load_catalogue(path: Path | str | None = None) -> pd.DataFrame:
 def _load(path: str) -> pd.DataFrame:
     file = Path(path)
     try:
-        document = yaml.safe_load(file.read_text(encoding="utf-8"))
+        document = yamlio.safe_load(file.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise DataInvalid(f"{file}: the indicator catalogue is missing.") from exc
     except yaml.YAMLError as exc:

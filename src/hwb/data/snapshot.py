@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from hwb import yamlio
 from hwb.errors import SnapshotMismatch
 
 MANIFEST_NAME = "manifest.yml"
@@ -95,7 +96,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             "rebuild it with `hwb data demo` (demonstration data) or `make data` (Fingertips)."
         )
     try:
-        manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+        manifest = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise SnapshotMismatch(f"{path}: not valid YAML ({exc}). Rebuild the snapshot.") from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
