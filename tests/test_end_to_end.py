@@ -4,8 +4,12 @@ Builds into temporary folders so the working tree is untouched.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -48,14 +52,20 @@ def test_rendered_pack_is_clean_and_titled(rendered):
     assert "start_time" not in text and "duration" not in text
 
 
-@pytest.mark.parametrize("warm", [False, True], ids=["new-process", "warm-process"])
-def test_book_builds_and_contains_the_district_page(rendered, tmp_path, warm):
+def _book_with_one_district(tmp_path: Path, page: Path) -> Path:
+    """A project root holding the committed book pages but only ``page`` among the districts."""
     root = tmp_path / "root"
     shutil.copytree(paths.BOOK, root / "book", ignore=shutil.ignore_patterns("_build", "districts"))
     (root / "book" / "districts").mkdir()
     for name in BOOK_SOURCES:
         shutil.copy(paths.ROOT / name, root / name)
-    shutil.copy(rendered[0], root / "book" / "districts" / "burnley.ipynb")
+    shutil.copy(page, root / "book" / "districts" / "burnley.ipynb")
+    return root
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["new-process", "warm-process"])
+def test_book_builds_and_contains_the_district_page(rendered, tmp_path, warm):
+    root = _book_with_one_district(tmp_path, rendered[0])
     process = book.WarmBook(root) if warm else None  # what `make` starts while the last page renders
     html = book.build_book(root=root, output=root / "book", warm=process)
     if process is not None:
@@ -68,6 +78,28 @@ def test_book_builds_and_contains_the_district_page(rendered, tmp_path, warm):
     assert "Last updated" not in content
     assert "sphinx-thebe" not in content and "thebe-launch" not in content  # no Thebe
     assert "launch-buttons" not in content and "btn-launch" not in content  # no launch buttons
+
+
+def test_a_warm_book_process_has_already_imported_what_the_build_imports(rendered, tmp_path):
+    """The point of a warm process: the build itself imports (next to) nothing; it was 604 modules."""
+    root = _book_with_one_district(tmp_path, rendered[0])
+    toc, _ = book._toc_for_build(root)
+    script = textwrap.dedent(f"""
+        import json, sys
+        from hwb.build import book_process
+        book_process.preload()
+        before = set(sys.modules)
+        try:
+            book_process.run(["1", "build", {str(root)!r}, "--path-output", {str(root / "book")!r},
+                              "--toc", {str(toc)!r}, "--builder", "html", "--warningiserror", "--quiet"])
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+        print(json.dumps(sorted(set(sys.modules) - before)))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
+    imported = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (root / "book" / "_build" / "html" / "index.html").is_file()
+    assert len(imported) < 20, imported
 
 
 def test_the_committed_book_builds_with_parallel_sphinx(tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from hwb import paths
+from hwb import paths, yamlio
 from hwb.errors import HwbError
 
 
@@ -30,7 +30,7 @@ def _exists(root: Path, entry: str) -> bool:
 def missing_pages(root: Path | None = None) -> list[str]:
     """Entries of ``_toc.yml`` with no page on disk yet."""
     root = root or paths.ROOT
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yamlio.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     return [f for f in _toc_files(toc) if not _exists(root, f)]
 
 
@@ -39,7 +39,7 @@ def _toc_for_build(root: Path) -> tuple[Path, list[str]]:
     missing = missing_pages(root)
     if not missing:
         return toc_path, []
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    toc = yamlio.safe_load(toc_path.read_text(encoding="utf-8"))
     if toc["root"] in missing:
         raise HwbError(f"the book's root page {toc['root']} is missing; restore it from git")
     for part in toc.get("parts", []):
@@ -51,36 +51,7 @@ def _toc_for_build(root: Path) -> tuple[Path, list[str]]:
     return partial, missing
 
 
-# Run jupyter-book's own CLI, with Sphinx's parallel workers (-j) when asked: the
-# jupyter-book 1 command line has no -j, but its build_sphinx function takes ``jobs``.
-# With ``--from-stdin`` the process first imports Sphinx, MyST-NB and the extensions, then
-# reads its arguments as one JSON line (an empty line or EOF: exit without building).
-_BOOK_PRELOAD = (
-    "sphinx.application", "sphinx.builders.html", "myst_nb", "myst_parser", "sphinx_book_theme",
-    "pydata_sphinx_theme", "sphinx_external_toc", "sphinx_design", "sphinx_copybutton", "sphinx_togglebutton",
-    "sphinx_thebe", "sphinx_comments", "sphinx_multitoc_numbering", "sphinx.ext.intersphinx",
-    "hwb.publish.sphinx_ext",
-)
-_RUN_JUPYTER_BOOK = (
-    "import functools, importlib, json, sys\n"
-    "import jupyter_book.sphinx as s\n"
-    "args = sys.argv[1:]\n"
-    "if args == ['--from-stdin']:\n"
-    f"    for name in {_BOOK_PRELOAD!r}:\n"
-    "        try:\n"
-    "            importlib.import_module(name)\n"
-    "        except ImportError:\n"
-    "            pass\n"
-    "    args = json.loads(sys.stdin.readline() or 'null')\n"
-    "    if not args:\n"
-    "        sys.exit(0)\n"
-    "jobs = int(args.pop(0))\n"
-    "if jobs > 1:\n"
-    "    s.build_sphinx = functools.partial(s.build_sphinx, jobs=jobs)\n"
-    "from jupyter_book.cli.main import main\n"
-    "sys.argv = ['jupyter-book', *args]\n"
-    "main()\n"
-)
+_BOOK_PROCESS = [sys.executable, "-m", "hwb.build.book_process"]
 
 
 class WarmBook:
@@ -93,7 +64,7 @@ class WarmBook:
 
         self.root = Path(root or paths.ROOT)
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _RUN_JUPYTER_BOOK, "--from-stdin"], cwd=self.root,
+            [*_BOOK_PROCESS, "--from-stdin"], cwd=self.root,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         atexit.register(self.cancel)
@@ -142,7 +113,7 @@ def build_book(root: Path | None = None, output: Path | None = None, quiet: bool
         for hint in hints:
             print(f"      {hint}")
     if jobs is None:
-        pages = len(_toc_files(yaml.safe_load(Path(toc).read_text(encoding="utf-8"))))
+        pages = len(_toc_files(yamlio.safe_load(Path(toc).read_text(encoding="utf-8"))))
         jobs = sphinx_jobs(pages)
     args = [
         str(jobs), "build", str(root), "--path-output", str(output), "--toc", str(toc),
@@ -155,7 +126,7 @@ def build_book(root: Path | None = None, output: Path | None = None, quiet: bool
     else:
         if warm is not None:
             warm.cancel()
-        result = subprocess.run([sys.executable, "-c", _RUN_JUPYTER_BOOK, *args], capture_output=True,
+        result = subprocess.run([*_BOOK_PROCESS, *args], capture_output=True,
                                 text=True, cwd=root, check=False)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
