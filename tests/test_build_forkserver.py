@@ -82,3 +82,26 @@ def test_pool_workers_start_before_the_build_waits_for_the_fork_server():
     outcomes = list(executors.run_local(jobs, workers=2, fast=True, ready=ready))
     assert seen["workers"] >= 2
     assert [o.status for o in outcomes] == ["failed"] * 3
+
+
+def test_page_workers_skip_jsonschemas_iri_grammar_and_still_validate_notebooks():
+    """rfc3987_syntax compiles a grammar on import (~1 s per worker); nothing here needs it."""
+    script = textwrap.dedent("""
+        import sys
+        from hwb.build.imports import skip_unused_format_checkers
+        skip_unused_format_checkers()
+        import jsonschema, nbformat, papermill
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+        nbformat.validate(nb)
+        del nb.cells[0]["outputs"]
+        try:
+            nbformat.validate(nb)
+            invalid_rejected = False
+        except nbformat.ValidationError:
+            invalid_rejected = True
+        print(sys.modules.get("rfc3987_syntax") is None, invalid_rejected,
+              "iri" in jsonschema.FormatChecker().checkers)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=paths.ROOT).stdout.split()
+    assert out == ["True", "True", "False"]

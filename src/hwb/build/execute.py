@@ -105,6 +105,9 @@ def execute(job: Job, fast: bool = False) -> Path:
     same Papermill/nbclient engine either way and the bytes written are the same.
     Raises :class:`PackFailed` naming the district, the failing cell and the kept notebook.
     """
+    from hwb.build.imports import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
     import nbformat
     import papermill
 

@@ -81,6 +81,9 @@ def fork_server_usable(server: forkserver.ForkServer) -> bool:
 
 
 def _warm_worker() -> None:
+    from hwb.build.imports import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
     import papermill  # noqa: F401  (import once per worker, not per page)
 
 
