@@ -38,3 +38,14 @@ def test_significance_categories_differ_in_shape_and_symbol_not_only_colour():
     symbols = {theme.significance_style(x).symbol for x in labels}
     assert len(markers) == len(labels) and len(symbols) == len(labels)
     assert theme.significance_style("something else") == theme.SIGNIFICANCE["Not compared"]
+
+
+def test_palette_png_holds_exactly_the_pixels_of_matplotlibs_own_png_mapped_to_the_palette():
+    """png_bytes reads the rendered pixels directly; they must be the ones savefig's PNG holds."""
+    full = Image.open(io.BytesIO(theme.png_bytes(_figure(), reduce=False))).convert("RGB")
+    expected = full.quantize(palette=theme._palette_image(), dither=Image.Dither.NONE)
+    reduced = Image.open(io.BytesIO(theme.png_bytes(_figure())))
+    assert reduced.mode == "P" and reduced.size == full.size
+    assert reduced.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
+    colours = {rgb for _, rgb in reduced.convert("RGB").getcolors(256)}
+    assert tuple(int(theme.CATEGORICAL[0][i:i + 2], 16) for i in (1, 3, 5)) in colours  # house blue, exact

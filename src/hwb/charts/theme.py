@@ -77,6 +77,7 @@ def significance_style(label: str) -> SignificanceStyle:
 
 # --- sizes (inches at 100 dpi: 8 in = 800 px, the width of the book's text column) ---
 DPI = 100
+PNG_COMPRESS_LEVEL = 7
 WIDTH = 8.0
 SIZES = {"wide": (WIDTH, 4.0), "tall": (WIDTH, 5.5), "short": (WIDTH, 2.8)}
 
@@ -159,24 +160,28 @@ def _palette_image():
 def png_bytes(fig: Figure, close: bool = True, reduce: bool = True) -> bytes:
     """The figure as a PNG at screen resolution, with no metadata (byte-identical reruns).
 
-    With ``reduce`` the image is mapped to the fixed house palette (no dithering),
-    which keeps a rendered pack to a few hundred KB and the colours exact.
+    With ``reduce`` the rendered pixels are mapped to the fixed house palette (no
+    dithering), which keeps a rendered pack to a few hundred KB and the colours exact.
+    The palette image is compressed at zlib level 7: level 9 (``optimize``) makes files
+    ~6% smaller but takes seven times as long, a third of a second per pack.
     """
     from PIL import Image
 
     buffer = io.BytesIO()
-    # An image that is only decoded again is not worth compressing (same pixels, less time).
-    intermediate = {"pil_kwargs": {"compress_level": 0}} if reduce else {}
     with house_style():
-        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, **intermediate)
+        if reduce:  # raw RGBA pixels: the same ones the PNG would hold, without encoding them
+            fig.savefig(buffer, format="rgba", dpi=DPI)
+            size = tuple(int(v) for v in fig.canvas.get_renderer().get_canvas_width_height())
+        else:
+            fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     if close:
         plt.close(fig)
     if not reduce:
         return buffer.getvalue()
-    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    image = Image.frombuffer("RGBA", size, buffer.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
     small = image.quantize(palette=_palette_image(), dither=Image.Dither.NONE)
     out = io.BytesIO()
-    small.save(out, format="PNG", optimize=True)
+    small.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
     return out.getvalue()
 
 
