@@ -16,14 +16,18 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import afcharts
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib.backends import backend_agg  # noqa: F401 - loaded for the first figure anyway; at import, the fork server preloads it
 from matplotlib.figure import Figure
+from PIL import Image
 
 # --- palette (Analysis Function; afcharts/config/af_colours.yaml) ---------------------
 DARK_BLUE = "#12436D"
@@ -104,8 +108,12 @@ RC = {
 
 def rc_params() -> dict:
     """The afcharts style sheet overlaid with the house fonts, sizes and determinism settings."""
-    import afcharts
+    return dict(_style_sheet())
 
+
+@lru_cache(maxsize=1)
+def _style_sheet() -> dict:
+    """Parsed once per process: every figure and every PNG enters the house style."""
     sheet = Path(afcharts.__file__).parent / "afcharts.mplstyle"
     params = dict(matplotlib.rc_params_from_file(str(sheet), use_default_template=False))
     params.update(RC)
@@ -139,8 +147,6 @@ def _palette_image():
     Reducing every chart to this palette keeps the house colours exact (median-cut
     reduction shifts them) and the files small; it is deterministic.
     """
-    from PIL import Image
-
     base = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE, MID_BLUE, LIGHT_BLUE, PALE_BLUE,
             LIGHT_GREY, PALE_GREY, "#FBE9F0"]
     colours: list[tuple[int, int, int]] = []
@@ -165,8 +171,6 @@ def png_bytes(fig: Figure, close: bool = True, reduce: bool = True) -> bytes:
     The palette image is compressed at zlib level 7: level 9 (``optimize``) makes files
     ~6% smaller but takes seven times as long, a third of a second per pack.
     """
-    from PIL import Image
-
     buffer = io.BytesIO()
     with house_style():
         if reduce:  # raw RGBA pixels: the same ones the PNG would hold, without encoding them
