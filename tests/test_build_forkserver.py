@@ -105,3 +105,14 @@ def test_page_workers_skip_jsonschemas_iri_grammar_and_still_validate_notebooks(
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=paths.ROOT).stdout.split()
     assert out == ["True", "True", "False"]
+
+
+def test_server_arguments_and_snapshot_warming_only_with_the_loader_preloaded(monkeypatch):
+    from hwb.build import forkserver
+
+    assert forkserver._parse_arguments(["/tmp/s", "hwb.pack", "--snapshot", "/d/a", "numpy", "--snapshot", "b"]) == (
+        "/tmp/s", ["hwb.pack", "numpy"], ["/d/a", "b"])
+    monkeypatch.delitem(sys.modules, "hwb.data.load", raising=False)
+    skipped = {}
+    assert forkserver._warm_snapshots([str(paths.SNAPSHOT)], skipped) == []
+    assert "templates do not import" in skipped[f"snapshot {paths.SNAPSHOT}"]

@@ -58,19 +58,21 @@ def default_jobs() -> int:
 _SERVERS: dict[tuple, forkserver.ForkServer] = {}
 
 
-def start_shared_forkserver(templates: Iterable[Path]) -> forkserver.ForkServer:
+def start_shared_forkserver(templates: Iterable[Path], snapshots: Iterable[Path] = ()) -> forkserver.ForkServer:
     """Start the build's fork server and name it in the environment workers inherit.
 
-    Does not wait for it to preload: the workers start meanwhile, and :func:`fork_server_usable`
-    is asked before any page is submitted. One server per (project root, preloaded modules)
-    is kept for this process's life, so repeated runs in one process (tests, benchmarks) do
+    ``snapshots``: the data the pages read, parsed once in the server. Does not wait for it
+    to preload: the workers start meanwhile, and :func:`fork_server_usable` is asked before
+    any page is submitted. One server per (project root, preloaded modules, snapshots) is
+    kept for this process's life, so repeated runs in one process (tests, benchmarks) do
     not pay its start-up again.
     """
     modules = forkserver.template_imports(sorted(templates))
-    key = (str(paths.ROOT), tuple(modules))
+    sources = sorted({str(s) for s in snapshots})
+    key = (str(paths.ROOT), tuple(modules), tuple(sources))
     server = _SERVERS.get(key)
     if server is None or server.process.poll() is not None:
-        server = _SERVERS[key] = forkserver.ForkServer(modules, paths.ROOT)
+        server = _SERVERS[key] = forkserver.ForkServer(modules, paths.ROOT, sources)
     os.environ[forkserver.ENV_ADDRESS] = server.address
     return server
 

@@ -20,6 +20,10 @@ matplotlib backend variable a kernel sets, ``sys.path`` and ``sys.argv`` as
 ``ipykernel_launcher`` has them, each child's environment, working folder and stdio are
 the launching process's, NumPy's global generator is reseeded, and modules whose import
 prints a warning are not preloaded (the warning must appear in the notebook).
+
+The zygote also parses the data snapshot the pages will read (once, instead of once per
+kernel); the parse is reused only for files with the same content hash, and not at all if
+loading warned or logged, since a kernel loading the data itself would show that.
 """
 from __future__ import annotations
 
@@ -41,9 +45,13 @@ from pathlib import Path
 log = logging.getLogger("hwb.build")
 
 ENV_ADDRESS = "HWB_FORKSERVER"
+SNAPSHOT_FLAG = "--snapshot"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-# Imported by every kernel before any user code runs (same order as ipykernel_launcher).
-KERNEL_MODULES = ("ipykernel.kernelapp",)
+# Imported by every kernel before any user code runs, in the order a kernel imports them:
+# ipykernel_launcher's app, then what IPKernelApp.initialize imports (the kernel class, its
+# shell, and the debugger, which loads debugpy: ~0.25 s that each kernel would repeat).
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+                  "IPython.core.debugger")
 # Never preloaded: importing these outside a running kernel changes how they set up.
 NEVER_PRELOAD = ("matplotlib_inline", "IPython", "ipykernel", "ipywidgets", "comm", "hwb.build")
 
@@ -124,8 +132,29 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
     kernelapp.IPKernelApp.launch_instance(parent_handle=int(os.environ["JPY_PARENT_PID"]))
 
 
-def serve(address: str, modules: list[str]) -> None:
+def _warm_snapshots(snapshots: list[str], skipped: dict[str, str]) -> list[str]:
+    """Parse the snapshots the pages will read, once, so every kernel inherits the result.
+
+    Only when the templates' imports already brought in the loader (warming must not import
+    anything a kernel would not); :func:`hwb.data.load.warm_cache` forgets any load that
+    warned or logged, as the kernel's own load would have shown that.
+    """
+    loader = sys.modules.get("hwb.data.load")
+    warmed = []
+    for source in snapshots:
+        if loader is None:
+            skipped[f"snapshot {source}"] = "not warmed: the templates do not import hwb's loader"
+        elif loader.warm_cache(source):
+            warmed.append(source)
+        else:
+            skipped[f"snapshot {source}"] = "not warmed: loading it warned, logged or failed"
+    return warmed
+
+
+def serve(address: str, modules: list[str], snapshots: list[str] = ()) -> None:
     """Run the zygote: preload, announce readiness on stdout, fork a kernel per request.
+
+    ``snapshots``: data the pages will load, parsed once here (see :func:`_warm_snapshots`).
 
     Exits (killing its kernels) when stdin closes, i.e. when the build that started it ends.
     """
@@ -134,11 +163,16 @@ def serve(address: str, modules: list[str]) -> None:
     import importlib.util
 
     launcher = importlib.util.find_spec("ipykernel_launcher").origin
+    # debugpy prints a note about frozen modules on import unless told not to validate file
+    # names (only breakpoints use them); kernels get their own environment back on fork.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     kept, skipped = _preload(list(KERNEL_MODULES))
+    warmed: list[str] = []
     if not skipped:
         os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # as IPKernelApp.init_gui_pylab
         more, skipped = _preload(modules)
         kept += more
+        warmed = _warm_snapshots(snapshots, skipped)
     unsafe = any(why.startswith("unsafe") for why in skipped.values())
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
@@ -147,7 +181,7 @@ def serve(address: str, modules: list[str]) -> None:
     os.set_blocking(wake_w, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)
     signal.set_wakeup_fd(wake_w)
-    sys.stdout.write(json.dumps({"ready": True, "pid": os.getpid(), "preloaded": kept,
+    sys.stdout.write(json.dumps({"ready": True, "pid": os.getpid(), "preloaded": kept, "warmed": warmed,
                                  "skipped": skipped, "unsafe": unsafe}) + "\n")
     sys.stdout.flush()
 
@@ -245,12 +279,13 @@ def _reap(kernels: dict, owners: dict, selector) -> None:
 class ForkServer:
     """A running zygote owned by this process (stopped at exit)."""
 
-    def __init__(self, modules: list[str], cwd: Path) -> None:
+    def __init__(self, modules: list[str], cwd: Path, snapshots: Iterable[Path | str] = ()) -> None:
         self.folder = tempfile.mkdtemp(prefix="hwb-fs-")
         self.address = os.path.join(self.folder, "sock")
         self.cwd = Path(cwd)
+        warm = [arg for source in snapshots for arg in (SNAPSHOT_FLAG, str(source))]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hwb.build.forkserver", self.address, *modules],
+            [sys.executable, "-m", "hwb.build.forkserver", self.address, *modules, *warm],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(self.cwd),
             start_new_session=True,
         )
@@ -285,18 +320,19 @@ class ForkServer:
 _LOCAL: ForkServer | None = None
 
 
-def ensure_server(templates: Iterable[Path], cwd: Path) -> str | None:
+def ensure_server(templates: Iterable[Path], cwd: Path, snapshots: Iterable[Path] = ()) -> str | None:
     """The address of a ready fork server, or None when preloading would change the output.
 
     Uses the server named by ``$HWB_FORKSERVER`` (the build's shared one) when it exists,
-    else starts one for this process (once) with the templates' imports preloaded.
+    else starts one for this process (once) with the templates' imports preloaded and
+    ``snapshots`` parsed.
     """
     global _LOCAL
     shared = os.environ.get(ENV_ADDRESS)
     if shared and os.path.exists(shared):
         return shared
     if _LOCAL is None or _LOCAL.process.poll() is not None:
-        _LOCAL = ForkServer(template_imports(templates), cwd)
+        _LOCAL = ForkServer(template_imports(templates), cwd, snapshots)
     info = _LOCAL.wait_ready()
     return None if info.get("unsafe") else _LOCAL.address
 
@@ -315,5 +351,17 @@ def kernel_manager_class(address: str):
     return ForkKernelManager
 
 
+def _parse_arguments(argv: list[str]) -> tuple[str, list[str], list[str]]:
+    """``ADDRESS MODULE... [--snapshot PATH]...`` as (address, modules, snapshots)."""
+    address, modules, snapshots = argv[0], [], []
+    rest = iter(argv[1:])
+    for arg in rest:
+        if arg == SNAPSHOT_FLAG:
+            snapshots.append(next(rest))
+        else:
+            modules.append(arg)
+    return address, modules, snapshots
+
+
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2:])
+    serve(*_parse_arguments(sys.argv[1:]))
