@@ -52,7 +52,9 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # shell, and the debugger, which loads debugpy: ~0.25 s that each kernel would repeat).
 KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
                   "IPython.core.debugger")
-# Never preloaded: importing these outside a running kernel changes how they set up.
+# Never preloaded because a template imports them: importing these before the kernel has
+# set itself up changes how they set up (KERNEL_MODULES above are what the kernel's own
+# start-up imports, in its order).
 NEVER_PRELOAD = ("matplotlib_inline", "IPython", "ipykernel", "ipywidgets", "comm", "hwb.build")
 
 
