@@ -12,7 +12,7 @@ from test_build_support import small_template
 
 from hwb import params, paths
 from hwb.build import execute as execute_module
-from hwb.build import pipeline
+from hwb.build import executors, pipeline
 from hwb.build.execute import district_job, execute
 from hwb.build.rerender import rerender
 
@@ -100,10 +100,17 @@ def test_cli_exits_non_zero_and_prints_the_table_when_a_district_fails(project, 
     assert "chorley: the notebook failed at cell" in err
 
 
-def test_dask_local_cluster_renders_the_same_bytes_as_the_pool(project):
+def test_dask_local_cluster_renders_the_same_bytes_as_the_pool_and_a_noop_starts_no_cluster(project, monkeypatch):
     pool = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, progress=False)
     first = {r.slug: r.output.read_bytes() for r in pool}
     shutil.rmtree(paths.DISTRICT_PAGES)
     dask = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, executor="dask", progress=False)
     assert [(r.slug, r.status) for r in dask] == [("burnley", "rendered"), ("chorley", "rendered")]
     assert {r.slug: r.output.read_bytes() for r in dask} == first
+    # everything cached now: a no-op starts no cluster at all
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("a cluster was started with nothing to execute")
+
+    monkeypatch.setattr(executors, "run_dask", no_cluster)
+    again = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, executor="dask", progress=False)
+    assert [r.status for r in again] == ["cached", "cached"]

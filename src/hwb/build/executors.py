@@ -163,7 +163,12 @@ def run_dask(jobs: list, workers: int, fast: bool, scheduler: str | None = None,
 
 def run(jobs: list, executor: str = "pool", workers: int | None = None, fast: bool = True,
         scheduler: str | None = None, ready: Callable[[], bool] | None = None) -> Iterator[JobOutcome]:
-    """Execute ``jobs`` on the chosen executor, yielding each outcome as it finishes."""
+    """Execute ``jobs`` on the chosen executor, yielding each outcome as it finishes.
+
+    With nothing to execute (everything cached), no pool or cluster is started.
+    """
+    if not jobs:
+        return
     workers = workers or default_jobs()
     if executor == "dask":
         yield from run_dask(jobs, workers, fast, scheduler, ready)
