@@ -15,8 +15,8 @@ import json
 import sys
 
 PRELOAD = (
-    "jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config", "sphinx.cmd.build", "sphinx.application", "sphinx.builders.html", "sphinx.search.en",
-    "sphinx.jinja2glue", "sphinx.ext.intersphinx", "sphinx.ext.doctest", "sphinx.ext.mathjax",
+    "jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config", "sphinx.cmd.build",
+    "sphinx.application", "sphinx.builders.html", "sphinx.search.en", "sphinx.jinja2glue", "sphinx.ext.intersphinx", "sphinx.ext.doctest", "sphinx.ext.mathjax",
     "sphinx.builders.html.transforms", "sphinx.builders.latex.transforms",
     "myst_nb.sphinx_ext", "myst_nb.sphinx_", "myst_nb.ext.glue.domain", "myst_nb.ext.execution_tables",
     "myst_parser.sphinx_ext", "myst_parser.sphinx_ext.directives", "myst_parser.sphinx_ext.mathjax",

@@ -125,15 +125,16 @@ def warm_cache(source: Path | str | None = None) -> bool:
     collect = _Collect()
     hwb_logger = logging.getLogger("hwb")
     hwb_logger.addHandler(collect)
+    failed = False
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             load_snapshot(source)
     except Exception:  # noqa: BLE001 - the page will meet the same error and report it
-        caught = [None]
+        failed = True
     finally:
         hwb_logger.removeHandler(collect)
-    if caught or collect.records:
+    if failed or caught or collect.records:
         _load_file_cached.cache_clear()
         return False
     return True
