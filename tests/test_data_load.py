@@ -13,7 +13,7 @@ import pytest
 
 from hwb import paths
 from hwb.data import schema
-from hwb.data.load import load_manifest, load_snapshot
+from hwb.data.load import describe_quarantined, load_manifest, load_snapshot
 from hwb.errors import DataInvalid
 
 SAMPLES = paths.SHARED_DATA / "fingertips_csv_layout_samples"
@@ -173,21 +173,54 @@ def test_suppressed_values_stay_missing_and_keep_their_note(tmp_path):
         ),
     ],
 )
-def test_bad_cells_name_file_line_and_column(tmp_path, overrides, column, words):
+def test_bad_rows_are_quarantined_naming_file_line_and_column(tmp_path, overrides, column, words):
+    """A row that breaks a row-level rule is left out and listed; the good rows still load."""
     path = write(
         tmp_path, row(), row(**{"period": "2022", "period_sortable": "20220000", **overrides})
     )
-    with pytest.raises(DataInvalid) as caught:
+    frame = load_snapshot(path)
+    assert list(frame["period"]) == ["2021"]
+    [held] = frame.attrs["quarantined"]
+    message = describe_quarantined(held)
+    assert message.startswith("bad.csv, line 3") and f"column '{column}'" in message
+    assert words in message
+
+
+def test_every_row_bad_is_a_file_level_error(tmp_path):
+    path = write(tmp_path, row(value="x"), row(period="2022", value="y"))
+    with pytest.raises(DataInvalid, match=r"bad\.csv: every one of its 2 rows failed validation"):
         load_snapshot(path)
-    message = str(caught.value)
-    assert "bad.csv, line 3" in message and f"column '{column}'" in message and words in message
 
 
 def test_line_numbers_count_quoted_newlines(tmp_path):
     first = row(indicator_name="Under 18s conception rate\n/ 1,000")
     path = write(tmp_path, first, row(period="2022", period_sortable="20220000", value="x"))
-    with pytest.raises(DataInvalid, match=r"bad\.csv, line 4, column 'Value'"):
-        load_snapshot(path)
+    [held] = load_snapshot(path).attrs["quarantined"]
+    assert describe_quarantined(held).startswith("bad.csv, line 4, column 'Value'")
+
+
+@pytest.mark.parametrize(
+    ("value", "lower", "upper", "accepted"),
+    [
+        # England, 93701, 2022/23 as Fingertips publishes it: 15.6 (1 dp), limits 15.52-15.59.
+        ("15.6", "15.52", "15.59", True),
+        ("15.6", "15.66", "15.70", False),  # 0.06 below its interval: beyond half of 0.1
+        ("15.60", "15.52", "15.59", False),  # 2 dp: half a unit is 0.005, 0.01 is too far
+        ("16", "15.52", "15.59", True),  # a whole number: half a unit is 0.5
+        ("16.1", "15.52", "15.59", False),
+    ],
+)
+def test_value_outside_its_interval_by_rounding_is_accepted(
+    tmp_path, value, lower, upper, accepted
+):
+    path = write(
+        tmp_path,
+        row(),
+        row(period="2022", period_sortable="20220000", value=value, lower_95=lower, upper_95=upper),
+    )
+    frame = load_snapshot(path)
+    assert (len(frame) == 2) is accepted
+    assert (frame.attrs["quarantined"] == []) is accepted
 
 
 def test_missing_column_is_named(tmp_path):
@@ -213,18 +246,20 @@ def test_exact_duplicates_dropped_with_logged_count(tmp_path, caplog):
     assert "dropped 2 exact duplicate row(s) (first at line 3)" in caplog.text
 
 
-def test_conflicting_duplicates_are_an_error_naming_lines_and_columns(tmp_path):
+def test_conflicting_duplicates_are_quarantined_naming_lines_and_columns(tmp_path):
     path = write(
         tmp_path,
         row(),
         row(period="2022", period_sortable="20220000"),
         row(value="21.5", count="36"),
     )
-    with pytest.raises(DataInvalid) as caught:
-        load_snapshot(path)
-    message = str(caught.value)
-    assert "bad.csv, lines 2, 4" in message
-    assert "'Value'" in message and "'Count'" in message and "'Area Code'" not in message
+    frame = load_snapshot(path)
+    assert list(frame["period"]) == ["2022"]  # neither 2021 row can be trusted
+    held = frame.attrs["quarantined"]
+    assert [f["line"] for f in held] == [2, 4]
+    message = describe_quarantined(held[0])
+    assert "lines 2, 4" in message
+    assert "'Value, Count'" in message and "Area Code" not in message
 
 
 def test_district_comparators_and_other_area_types_are_accepted(tmp_path):

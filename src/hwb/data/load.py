@@ -6,12 +6,17 @@ Every number in the book passes through :func:`load_snapshot`. It
 2. reads each file with the ``csv`` module, so a UTF-8 BOM, gzip, both layout vintages
    (26 columns, and 27 with ``Time period range``) and quoted newlines inside indicator
    names are handled, and every record keeps the line number a person sees in an editor;
-3. validates: required columns, numbers that parse, lower <= value <= upper, counts not
-   negative, sexes, well-formed area codes for the area type, duplicates;
+3. validates: required columns, numbers that parse, lower <= value <= upper (up to the
+   value's published rounding), counts not negative, sexes, well-formed area codes for
+   the area type, duplicates;
 4. returns the tidy frame declared in :mod:`hwb.data.schema`.
 
-Value notes ("Value suppressed for disclosure control…", "not available") are kept, and a
-missing value stays NaN: it is never read as zero. Every error names file, line and column.
+File-level faults (hash, missing file or column, unreadable gzip, ragged layout) fail at
+once. A row that breaks a row-level rule is *quarantined*: left out, and listed with its
+file, line, column and reason in ``frame.attrs["quarantined"]``, as Fingertips users
+expect one bad published row not to sink a whole extract. Value notes ("Value suppressed
+for disclosure control…", "not available") are kept, and a missing value stays NaN: it is
+never read as zero.
 """
 
 from __future__ import annotations
@@ -61,8 +66,10 @@ def load_snapshot(
     project writes — so a page asking for three indicators opens three files, and a
     damaged file for another indicator does not stop it (the full check is
     ``hwb data verify``). A file whose entry has no ``indicators`` list is always read.
-    The frame's ``attrs`` carry ``dropped_rows`` (what validation dropped and why) so
-    pages can say so.
+    The frame's ``attrs`` carry ``dropped_rows`` (exact duplicates and ambiguous breakdown
+    rows dropped) and ``quarantined`` (rows that broke a row-level rule: file, line, column,
+    reason) so pages and ``hwb data verify`` can say so. A value outside its interval by no
+    more than its published rounding is accepted, not quarantined.
     """
     path = _resolve(source)
     if path.is_dir():
@@ -75,13 +82,14 @@ def load_snapshot(
         files = [(path / entry["name"], entry["sha256"]) for entry in entries]
     else:
         files = [(path, snapshot.sha256_of(path))]
-    frames, dropped = [], []
+    frames, dropped, quarantined = [], [], []
     for file_path, digest in files:
-        frame, notes = _load_file_cached(str(file_path), digest)
+        frame, notes, held = _load_file_cached(str(file_path), digest)
         frames.append(frame)
         dropped.extend(notes)
+        quarantined.extend(held)
     if not frames:
-        frame, _ = _to_tidy(
+        frame, _, _ = _to_tidy(
             {tidy: [] for tidy in schema.FINGERTIPS_COLUMNS.values()},
             np.array([], dtype=np.int64),
             "",
@@ -99,6 +107,7 @@ def load_snapshot(
         frame = frame[frame["area_code"].isin(list(areas))]
     frame = frame.reset_index(drop=True)
     frame.attrs["dropped_rows"] = list(dropped)
+    frame.attrs["quarantined"] = [dict(f) for f in quarantined]
     frame.attrs["source"] = str(path)
     return frame
 
@@ -151,7 +160,7 @@ def load_manifest(source: Path | str | None = None) -> dict[str, Any]:
 def read_fingertips_csv(path: Path | str) -> pd.DataFrame:
     """Read and validate one Fingertips-layout file (no manifest), returning the tidy frame."""
     path = Path(path)
-    frame, _ = _load_file(path)
+    frame, _, _ = _load_file(path)
     return frame
 
 
@@ -171,10 +180,12 @@ def _resolve(source: Path | str | None) -> Path:
 
 
 @lru_cache(maxsize=256)  # one entry per file: snapshots hold one file per indicator
-def _load_file_cached(path: str, digest: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+def _load_file_cached(
+    path: str, digest: str
+) -> tuple[pd.DataFrame, tuple[str, ...], tuple[dict[str, Any], ...]]:
     # Keyed by content hash: a changed file is re-read, an unchanged one is not.
-    frame, notes = _load_file(Path(path))
-    return frame, tuple(notes)
+    frame, notes, held = _load_file(Path(path))
+    return frame, tuple(notes), tuple(held)
 
 
 def _open_text(path: Path) -> io.TextIOBase:
@@ -225,7 +236,7 @@ def _read_records(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
     return header, records, lines
 
 
-def _load_file(path: Path) -> tuple[pd.DataFrame, list[str]]:
+def _load_file(path: Path) -> tuple[pd.DataFrame, list[str], list[dict[str, Any]]]:
     header, records, lines = _read_records(path)
     missing = [h for h in schema.REQUIRED_HEADERS if h not in header]
     if missing:
@@ -233,38 +244,62 @@ def _load_file(path: Path) -> tuple[pd.DataFrame, list[str]]:
             f"{path.name}, line 1: missing column(s) {', '.join(repr(m) for m in missing)}. "
             "Expected a Fingertips data download (26 columns, or 27 with 'Time period range')."
         )
-    position = {name: header.index(name) for name in schema.REQUIRED_HEADERS}
+    columns = {**schema.FINGERTIPS_COLUMNS, **schema.OPTIONAL_COLUMNS}
     raw = {
-        tidy: [row[position[header_name]] for row in records]
-        for header_name, tidy in schema.FINGERTIPS_COLUMNS.items()
+        tidy: (
+            [row[header.index(name)] for row in records]
+            if name in header
+            else [""] * len(records)
+        )
+        for name, tidy in columns.items()
     }
     return _to_tidy(raw, np.asarray(lines, dtype=np.int64), path.name)
 
 
-def _fail(
-    file: str, lines: np.ndarray, mask: np.ndarray, column: str, problem: str, values=None
-) -> None:
-    """Raise DataInvalid naming the file, the first offending lines and the column."""
-    where = np.flatnonzero(mask)
-    shown = ", ".join(str(int(lines[i])) for i in where[:5]) + (" …" if len(where) > 5 else "")
-    example = ""
-    if values is not None:
-        found = values[where[0]]
-        example = (
-            f" (found {float(found):g})"
-            if isinstance(found, (float, np.floating))
-            else f" (found {found!r})"
-        )
-    plural = "s" if len(where) > 1 else ""
-    raise DataInvalid(
-        f"{file}, line{plural} {shown}, column '{_HEADER_OF.get(column, column)}': {problem}{example}."
-        f" {len(where)} row{plural} affected."
+class _Quarantine:
+    """Rows that broke a row-level rule: left out of the frame, each listed with its reason.
+
+    A published extract can carry a handful of bad rows (an inverted interval, a stray
+    code); one of them must not stop every page. Each finding names the file, line and
+    column; :func:`load_snapshot` puts them in ``frame.attrs["quarantined"]`` for the
+    pages' "About this data" and for ``hwb data verify``.
+    """
+
+    def __init__(self, file: str, lines: np.ndarray) -> None:
+        self.file, self.lines = file, lines
+        self.mask = np.zeros(len(lines), dtype=bool)
+        self.findings: list[dict[str, Any]] = []
+
+    def add(self, mask: np.ndarray, column: str, problem: str, values=None) -> None:
+        fresh = mask & ~self.mask  # one reason per row: the first rule it broke
+        for i in np.flatnonzero(fresh):
+            found = "" if values is None else values[i]
+            if isinstance(found, (float, np.floating)):
+                found = f"{float(found):g}"
+            self.findings.append(
+                {
+                    "file": self.file,
+                    "line": int(self.lines[i]),
+                    "column": _HEADER_OF.get(column, column),
+                    "reason": problem,
+                    "found": str(found),
+                }
+            )
+        self.mask |= mask
+
+
+def describe_quarantined(finding: dict[str, Any]) -> str:
+    """One line a person can act on: file, line, column, reason and the value found."""
+    found = f" (found {finding['found']!r})" if finding.get("found") not in ("", None) else ""
+    return (
+        f"{finding['file']}, line {finding['line']}, column '{finding['column']}': "
+        f"{finding['reason']}{found}"
     )
 
 
 def _to_tidy(
     raw: dict[str, list[str]], lines: np.ndarray, file: str
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[str], list[dict[str, Any]]]:
     n = len(lines)
     text = {
         name: np.array([v.strip() for v in raw[name]], dtype=object)
@@ -272,23 +307,18 @@ def _to_tidy(
         else np.array([], dtype=object)
         for name in raw
     }
+    for name in schema.OPTIONAL_COLUMNS.values():
+        text.setdefault(name, np.full(n, "", dtype=object))
     # Indicator names can carry line breaks inside quotes; one line of text is wanted.
     text["indicator_name"] = np.array(
         [_WHITESPACE.sub(" ", v) for v in text["indicator_name"]], dtype=object
     )
+    bad_rows = _Quarantine(file, lines)
 
     ids_text = text["indicator_id"]
     bad = ~np.array([v.isdigit() for v in ids_text], dtype=bool)
-    if bad.any():
-        _fail(
-            file,
-            lines,
-            bad,
-            "indicator_id",
-            "expected a whole-number Fingertips indicator id",
-            ids_text,
-        )
-    indicator_id = ids_text.astype(np.int64) if n else np.array([], dtype=np.int64)
+    bad_rows.add(bad, "indicator_id", "expected a whole-number Fingertips indicator id", ids_text)
+    indicator_id = np.array([int(v) if v.isdigit() else 0 for v in ids_text], dtype=np.int64)
 
     numbers: dict[str, np.ndarray] = {}
     for name in schema.NUMERIC_COLUMNS:
@@ -296,41 +326,31 @@ def _to_tidy(
         parsed = pd.to_numeric(pd.Series(values, dtype=object).replace("", np.nan), errors="coerce")
         parsed = parsed.to_numpy(dtype=np.float64)
         bad = (values != "") & ~np.isfinite(parsed)
-        if bad.any():
-            _fail(file, lines, bad, name, "expected a number or an empty cell", values)
-        numbers[name] = parsed
+        bad_rows.add(bad, name, "expected a number or an empty cell", values)
+        numbers[name] = np.where(bad, np.nan, parsed)
 
     for name in ("count", "denominator"):
         bad = numbers[name] < 0
-        if bad.any():
-            _fail(file, lines, bad, name, "a count or denominator cannot be negative", text[name])
+        bad_rows.add(bad, name, "a count or denominator cannot be negative", text[name])
 
     sex = text["sex"]
     bad = ~np.isin(sex, sorted(schema.SEXES))
-    if bad.any():
-        _fail(file, lines, bad, "sex", "expected Persons, Male, Female or Not applicable", sex)
+    bad_rows.add(bad, "sex", "expected Persons, Male, Female or Not applicable", sex)
 
     for name in ("area_code", "period"):
-        bad = text[name] == ""
-        if bad.any():
-            _fail(file, lines, bad, name, "must not be empty")
+        bad_rows.add(text[name] == "", name, "must not be empty")
 
-    _check_area_codes(text["area_code"], text["area_type"], lines, file)
+    _check_area_codes(text["area_code"], text["area_type"], bad_rows)
     parent = text["parent_code"]
     bad = (parent != "") & ~np.array(
         [bool(schema.GENERIC_AREA_CODE.match(p)) for p in parent], dtype=bool
     )
-    if bad.any():
-        _fail(
-            file,
-            lines,
-            bad,
-            "parent_code",
-            f"expected {schema.GENERIC_AREA_CODE_HINT} or an empty cell",
-            parent,
-        )
+    bad_rows.add(
+        bad, "parent_code", f"expected {schema.GENERIC_AREA_CODE_HINT} or an empty cell", parent
+    )
 
-    sortable, year = _periods(text["period_sortable"], text["period"], lines, file)
+    sortable, year = _periods(text["period_sortable"], text["period"], bad_rows)
+    _check_intervals(numbers, _half_unit(text["value"]), bad_rows)
 
     frame = pd.DataFrame(
         {
@@ -350,55 +370,86 @@ def _to_tidy(
             **{name: numbers[name] for name in schema.NUMERIC_COLUMNS},
             "value_note": text["value_note"],
             "recent_trend": text["recent_trend"],
+            "compared_england": text["compared_england"],
             "source_file": np.full(n, file, dtype=object),
         }
     )
     for name in schema.TEXT_COLUMNS + ("source_file",):
         frame[name] = frame[name].astype("str")
+    held = bad_rows.mask
+    frame, lines = frame[~held].reset_index(drop=True), lines[~held]
     frame, lines, notes = _drop_duplicates(frame, lines, file)
-    _check_intervals(frame, lines, file)
-    return frame, notes
+    frame = _quarantine_conflicts(frame, lines, bad_rows)
+    if n and frame.empty and bad_rows.findings:
+        raise DataInvalid(
+            f"{file}: every one of its {n:,} rows failed validation, so this is not a usable "
+            f"Fingertips download; the first: {describe_quarantined(bad_rows.findings[0])}."
+        )
+    if bad_rows.findings:
+        log.info("%s: %d row(s) quarantined", file, len(bad_rows.findings))
+    bad_rows.findings.sort(key=lambda f: f["line"])
+    return frame, notes, bad_rows.findings
 
 
-def _check_intervals(frame: pd.DataFrame, lines: np.ndarray, file: str) -> None:
-    """lower <= value <= upper (95% and 99.8%) wherever both numbers are present."""
-    v = frame["value"].to_numpy()
+def _half_unit(value_text: np.ndarray) -> np.ndarray:
+    """Half a unit in the last published decimal place of each value (0.05 for "15.6").
+
+    Fingertips rounds a value and its limits separately, so a published value can sit just
+    outside its own interval (England's 93701 for 2022/23: 15.6 with 15.52-15.59); by no
+    more than this it is rounding, not an error.
+    """
+    out = np.zeros(len(value_text), dtype=np.float64)
+    for i, v in enumerate(value_text):
+        if v and "e" not in v.lower():
+            decimals = len(v.split(".", 1)[1]) if "." in v else 0
+            out[i] = 0.5 * 10.0**-decimals
+    return out
+
+
+def _check_intervals(numbers: dict[str, np.ndarray], rounding: np.ndarray, bad_rows) -> None:
+    """lower <= upper, and the value inside its 95% and 99.8% intervals up to its rounding."""
+    v = numbers["value"]
     slack = _CI_TOLERANCE * np.fmax(1.0, np.abs(np.nan_to_num(v)))
+    outside = slack + rounding
     for low, high, label in (("lower_95", "upper_95", "95%"), ("lower_998", "upper_998", "99.8%")):
-        lo, hi = frame[low].to_numpy(), frame[high].to_numpy()
+        lo, hi = numbers[low], numbers[high]
         with np.errstate(invalid="ignore"):
             for bad, column, problem, shown in (
                 (lo > hi + slack, low, f"the lower {label} limit is above the upper limit", lo),
-                (lo > v + slack, low, f"the lower {label} limit is above the value", lo),
-                (hi < v - slack, high, f"the upper {label} limit is below the value", hi),
+                (
+                    lo > v + outside,
+                    low,
+                    f"the lower {label} limit is above the value by more than its rounding",
+                    lo,
+                ),
+                (
+                    hi < v - outside,
+                    high,
+                    f"the upper {label} limit is below the value by more than its rounding",
+                    hi,
+                ),
             ):
-                if bad.any():
-                    _fail(file, lines, bad, column, problem, shown)
+                bad_rows.add(bad, column, problem, shown)
 
 
-def _check_area_codes(
-    codes: np.ndarray, area_types: np.ndarray, lines: np.ndarray, file: str
-) -> None:
+def _check_area_codes(codes: np.ndarray, area_types: np.ndarray, bad_rows) -> None:
     for area_type in pd.unique(area_types):
         pattern, hint = schema.area_code_rule(area_type)
         rows = area_types == area_type
         bad = rows & ~np.array([bool(pattern.match(c)) for c in codes], dtype=bool)
-        if bad.any():
-            _fail(
-                file,
-                lines,
-                bad,
-                "area_code",
-                f"unknown area code for area type {area_type!r}; expected {hint}",
-                codes,
-            )
+        bad_rows.add(
+            bad,
+            "area_code",
+            f"unknown area code for area type {area_type!r}; expected {hint}",
+            codes,
+        )
 
 
-def _periods(sortable_text: np.ndarray, period: np.ndarray, lines: np.ndarray, file: str):
+def _periods(sortable_text: np.ndarray, period: np.ndarray, bad_rows):
     """``Time period Sortable`` as int64 (derived from the label's first year when blank) and the year."""
     n = len(period)
     sortable = np.zeros(n, dtype=np.int64)
-    year = np.zeros(n, dtype=np.int64)
+    year = np.full(n, 2000, dtype=np.int64)
     bad = np.zeros(n, dtype=bool)
     for i in range(n):
         s = sortable_text[i]
@@ -411,26 +462,24 @@ def _periods(sortable_text: np.ndarray, period: np.ndarray, lines: np.ndarray, f
             sortable[i] = year[i] * 10000
         else:
             bad[i] = True
-    if bad.any():
-        _fail(
-            file,
-            lines,
-            bad,
-            "period_sortable",
-            "expected an 8-digit sortable period such as 20210000 (or an empty cell and a period label with a year)",
-            sortable_text,
-        )
+    bad_rows.add(
+        bad,
+        "period_sortable",
+        "expected an 8-digit sortable period such as 20210000 "
+        "(or an empty cell and a period label with a year)",
+        sortable_text,
+    )
     return sortable, year
 
 
 def _drop_duplicates(
     frame: pd.DataFrame, lines: np.ndarray, file: str
 ) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """Drop exact duplicates (logged); conflicting headline duplicates are an error.
+    """Drop exact duplicates (logged, noted); conflicting duplicates are left to the quarantine.
 
     Conflicting duplicates among breakdown (category) rows cannot be attributed to a
-    category, so every row of such a group is dropped with a warning; the headline rows
-    are unaffected. The notes returned say what was dropped.
+    category, so every row of such a group is dropped with a note; the headline rows are
+    unaffected. The notes returned say what was dropped.
     """
     notes: list[str] = []
     compare = [c for c in frame.columns if c != "source_file"]
@@ -445,37 +494,46 @@ def _drop_duplicates(
         frame, lines = frame[~exact].reset_index(drop=True), lines[~exact]
     key = list(schema.ROW_KEY)
     clash = frame.duplicated(subset=key, keep=False).to_numpy()
-    if not clash.any():
+    breakdown = clash & (frame["category_type"].to_numpy() != "")
+    if not breakdown.any():
         return frame, lines, notes
-    headline = (
-        clash & (frame["category_type"].to_numpy() == "") & (frame["category"].to_numpy() == "")
-    )
-    if headline.any():
-        first = frame[headline].iloc[0]
-        same = headline & (frame[key] == first[key]).all(axis=1).to_numpy()
-        group = frame[same]
-        differing = [
-            _HEADER_OF.get(c, c)
-            for c in compare
-            if c not in key and group[c].astype("str").nunique(dropna=False) > 1
-        ]
-        shown = ", ".join(str(int(x)) for x in lines[same][:5])
-        raise DataInvalid(
-            f"{file}, lines {shown}: conflicting duplicate rows for indicator {first['indicator_id']}, "
-            f"area {first['area_code']}, {first['sex']}, {first['age']}, period {first['period']} — "
-            f"they differ in column(s) {', '.join(repr(d) for d in differing)}. "
-            f"Keep one row per indicator, area, sex, age, category and period. "
-            f"{int(headline.sum())} headline row(s) affected."
-        )
     message = (
-        f"{file}: dropped {int(clash.sum())} breakdown (category) row(s) that share indicator, area, sex, age, "
-        f"category and period with a different row, so their category cannot be told apart "
-        f"(first at line {int(lines[np.flatnonzero(clash)[0]])})"
+        f"{file}: dropped {int(breakdown.sum())} breakdown (category) row(s) that share indicator, "
+        f"area, sex, age, category and period with a different row, so their category cannot be "
+        f"told apart (first at line {int(lines[np.flatnonzero(breakdown)[0]])})"
     )
     # INFO, not WARNING: the note travels in frame.attrs["dropped_rows"] for pages to show.
     log.info(message)
     notes.append(message)
-    return frame[~clash].reset_index(drop=True), lines[~clash], notes
+    return frame[~breakdown].reset_index(drop=True), lines[~breakdown], notes
+
+
+def _quarantine_conflicts(
+    frame: pd.DataFrame, lines: np.ndarray, bad_rows: _Quarantine
+) -> pd.DataFrame:
+    """Headline rows sharing a key but differing in value: none can be trusted, all held back."""
+    key = list(schema.ROW_KEY)
+    clash = frame.duplicated(subset=key, keep=False).to_numpy()
+    if not clash.any():
+        return frame
+    compare = [c for c in frame.columns if c not in ("source_file", *key)]
+    for _, group in frame[clash].groupby(key, sort=False):
+        differing = [
+            _HEADER_OF.get(c, c) for c in compare if group[c].astype("str").nunique(dropna=False) > 1
+        ]
+        where = [int(x) for x in lines[group.index.to_numpy()]]
+        for line in where:
+            bad_rows.findings.append(
+                {
+                    "file": bad_rows.file,
+                    "line": line,
+                    "column": ", ".join(differing),
+                    "reason": "conflicting duplicate rows for one indicator, area, sex, age, "
+                    f"category and period (lines {', '.join(map(str, where))})",
+                    "found": "",
+                }
+            )
+    return frame[~clash].reset_index(drop=True)
 
 
 def _check_duplicates_across_files(frame: pd.DataFrame) -> None:

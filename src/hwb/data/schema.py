@@ -44,6 +44,15 @@ FINGERTIPS_COLUMNS: dict[str, str] = {
     "Time period Sortable": "period_sortable",
 }
 REQUIRED_HEADERS: tuple[str, ...] = tuple(FINGERTIPS_COLUMNS)
+# Optional headers: read when present, an empty cell otherwise. Fingertips' own published
+# comparison with England is what a page shows for a value published without limits.
+OPTIONAL_COLUMNS: dict[str, str] = {
+    "Compared to England value or percentiles": "compared_england",
+}
+# The labels Fingertips publishes in "Compared to England value or percentiles".
+PUBLISHED_COMPARISONS: frozenset[str] = frozenset(
+    {"Better", "Similar", "Worse", "Higher", "Lower", "Not compared", ""}
+)
 
 # The full header of each vintage, in order, as Fingertips writes it (the demo and the
 # live client write the newer one). The "Compared to ..." headers vary by parent type.
@@ -98,6 +107,7 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "period",
     "value_note",
     "recent_trend",
+    "compared_england",
 )
 TIDY_COLUMNS: tuple[str, ...] = (
     "indicator_id",
@@ -116,6 +126,7 @@ TIDY_COLUMNS: tuple[str, ...] = (
     *NUMERIC_COLUMNS,
     "value_note",
     "recent_trend",
+    "compared_england",
     "source_file",
 )
 # One row per key; a second row with the same key is a duplicate.
@@ -182,6 +193,7 @@ TIDY_SCHEMA = pa.DataFrameSchema(
         **{name: pa.Column("float64", nullable=True) for name in NUMERIC_COLUMNS},
         "value_note": _text(),
         "recent_trend": _text(),
+        "compared_england": _text(),
         "source_file": _text(),
     },
     strict=True,
