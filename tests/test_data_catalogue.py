@@ -90,3 +90,13 @@ def test_a_typo_names_the_indicator_and_field(tmp_path):
 def test_unknown_indicator_is_named():
     with pytest.raises(DataInvalid, match="indicator 999999 is not in the catalogue"):
         catalogue_entry(999999)
+
+
+def test_goals_and_outcome_links_from_the_issue():
+    """Dementia diagnosis is judged against the 66.7% national ambition; life expectancy at 65
+    is not "healthy life expectancy"; the SII is not compared with England (local vs national deciles)."""
+    catalogue = load_catalogue()
+    assert catalogue.loc[92949, "goal"] == pytest.approx(66.7)
+    assert catalogue["goal"].drop(92949).isna().all()
+    assert "healthy" not in catalogue.loc[91102, "outcome"]
+    assert catalogue.loc[92901, "benchmark"] == "none"

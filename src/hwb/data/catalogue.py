@@ -2,7 +2,8 @@
 
 :func:`load_catalogue` returns one row per indicator id with its short name, programme,
 strategy outcome, polarity, value type, unit and multiplier, headline sex/age, benchmark
-method, Fingertips CI method, whether Fingertips publishes it for districts, and period type.
+method, Fingertips CI method, whether Fingertips publishes it for districts, period type, and
+any national goal it is judged against (``goal``, NaN when none).
 Each entry is validated with pydantic, so a typo names the indicator and the field.
 """
 
@@ -39,6 +40,7 @@ CATALOGUE_COLUMNS: tuple[str, ...] = (
     "ci_method",
     "district_level",
     "period_type",
+    "goal",
 )
 
 
@@ -82,6 +84,9 @@ class IndicatorEntry(BaseModel):
         "pooled_5y",
         "single",
     ]
+    #: a national goal or ambition the indicator is judged against instead of England
+    #: (Fingertips' "Compared to goal"), in the indicator's own units; None when there is none
+    goal: float | None = None
 
     @field_validator("short_name", "name", "outcome", "unit", "age")
     @classmethod
@@ -138,6 +143,7 @@ def _load(path: str) -> pd.DataFrame:
     frame.index = frame.index.astype("int64")
     frame["multiplier"] = frame["multiplier"].astype("float64")
     frame["district_level"] = frame["district_level"].astype(bool)
+    frame["goal"] = frame["goal"].astype("float64")
     return frame[list(CATALOGUE_COLUMNS)]
 
 

@@ -21,6 +21,14 @@ def _cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _compared_by(r: pd.Series) -> str:
+    goal = r.get("goal")
+    if goal is not None and not pd.isna(goal):
+        unit = "%" if r["unit"] == "%" else f" {r['unit']}"
+        return f"national goal of {goal:g}{unit}"
+    return BENCHMARK_WORDS[r["benchmark"]]
+
+
 def catalogue_markdown(catalogue: pd.DataFrame) -> str:
     """One row per indicator: id, name, programme, outcome, unit, polarity, benchmark, district level, period."""
     lines = [
@@ -31,7 +39,7 @@ def catalogue_markdown(catalogue: pd.DataFrame) -> str:
         sexes = ", ".join(r["sexes"])
         lines.append("| " + " | ".join(_cell(x) for x in (
             indicator_id, f"{r['short_name']} ({r['age']}; {sexes})", r["programme"], r["outcome"], r["unit"],
-            POLARITY_WORDS[r["polarity"]], BENCHMARK_WORDS[r["benchmark"]],
+            POLARITY_WORDS[r["polarity"]], _compared_by(r),
             "yes" if r["district_level"] else "counties only", r["period_type"].replace("_", " "),
         )) + " |")
     return "\n".join(lines)
