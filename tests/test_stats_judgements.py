@@ -311,3 +311,17 @@ def test_every_public_name_is_still_a_function_after_its_module_is_imported_dire
         value = getattr(stats, name)
         assert not isinstance(value, types.ModuleType), f"hwb.stats.{name} is a module"
         assert value is getattr(importlib.import_module(f"hwb.stats.{stats._WHERE[name]}"), name)
+
+
+# --- goals (Fingertips "Compared to goal") ------------------------------------------------
+
+
+def test_compare_to_goal_meets_or_not_by_polarity():
+    from hwb.stats import compare_to_goal
+
+    df = pd.DataFrame({"value": [66.7, 66.6, 70.0, np.nan], "goal": [66.7, 66.7, 66.7, 66.7]})
+    high = compare_to_goal(df, polarity="high_is_good")["compared_goal"].tolist()
+    assert high == ["Better", "Worse", "Better", "Not compared"]  # exactly at the goal meets it
+    low = compare_to_goal(df, polarity="low_is_good")["compared_goal"].tolist()
+    assert low == ["Better", "Better", "Worse", "Not compared"]
+    assert set(compare_to_goal(df, polarity="no_judgement")["compared_goal"]) == {"Not compared"}

@@ -24,6 +24,7 @@ import pandas as pd
 from hwb import paths
 from hwb.data.catalogue import load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
+from hwb.pack.judgements import catalogue_judgements
 from hwb.stats.benchmark import compare_to_benchmark, quintile_labels
 from hwb.stats.trend import recent_trend, red_red
 
@@ -169,7 +170,7 @@ def headline_table(
             row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
             rows.append(row)
     table = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
-    return _add_benchmarks(table, catalogue)
+    return catalogue_judgements(_add_benchmarks(table, catalogue), catalogue)
 
 
 def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ _WHERE = {
     "life_expectancy": "life",
     "sii": "inequality",
     "compare_to_benchmark": "benchmark",
+    "compare_to_goal": "benchmark",
     "quintile_labels": "benchmark",
     "benchmark_against_england": "benchmark",
     "recent_trend": "trend",
@@ -45,6 +46,7 @@ _WHERE = {
 __all__ = [
     "benchmark_against_england",
     "compare_to_benchmark",
+    "compare_to_goal",
     "crude_rate",
     "dsr",
     "esp2013",

@@ -12,6 +12,11 @@ what is good): areas of the same type are ranked and split into fifths with the
 OHID deprivation-category algorithm (``PHStatsMethods.ph_quantile``); labels are
 Lowest / Low / Middle / High / Highest, or Best / Better / Middle / Worse /
 Worst when a polarity is given.
+
+Goal method (Fingertips "Compared to goal", e.g. the 66.7% dementia diagnosis
+ambition): the value itself against the goal, "Better" when it meets the goal
+(at or above it when high is good, at or below when low is good), "Worse" when it
+does not; no interval is involved, as in Fingertips' goal benchmarking.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import PHStatsMethods as phs
 
 from hwb.stats import _validate as v
 
-__all__ = ["POLARITIES", "benchmark_against_england", "compare_to_benchmark", "quintile_labels"]
+__all__ = ["POLARITIES", "benchmark_against_england", "compare_to_benchmark", "compare_to_goal", "quintile_labels"]
 
 POLARITIES = ("high_is_good", "low_is_good", "no_judgement")
 NOT_COMPARED = "Not compared"
@@ -106,6 +111,28 @@ def compare_to_benchmark(
     )
     out = df.copy()
     out[out_col] = label
+    return out
+
+
+def compare_to_goal(
+    df: pd.DataFrame,
+    goal_col: str = "goal",
+    value_col: str = "value",
+    polarity: str | pd.Series = "high_is_good",
+    out_col: str = "compared_goal",
+) -> pd.DataFrame:
+    """Label each row "Better" (meets the goal) or "Worse" (does not); "Not compared" without a
+    value, a goal or a polarity. Returns a copy of ``df`` with ``out_col`` added."""
+    func = "compare_to_goal"
+    v.require_frame(df, func)
+    v.require_columns(df, [goal_col, value_col], func)
+    v.require_numeric(df, [goal_col, value_col], func)
+    pol = _polarity_series(df, polarity, func)
+    value, goal = df[value_col].astype(float), df[goal_col].astype(float)
+    meets = np.where(pol == "low_is_good", value <= goal, value >= goal)
+    missing = value.isna() | goal.isna() | (pol == "no_judgement")
+    out = df.copy()
+    out[out_col] = np.where(missing, NOT_COMPARED, np.where(meets, "Better", "Worse"))
     return out
 
 
