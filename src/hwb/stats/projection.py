@@ -1,32 +1,53 @@
-"""Projections to the strategy horizons: linear trends with prediction intervals.
+"""Projections to the strategy horizons: trends on a scale that keeps values possible.
 
-Model: ordinary least squares of value on year (statsmodels ``OLS``) over the
-most recent ``last_n`` points (10 by default), projected with
-``get_prediction(...).summary_frame(alpha)``; the interval reported is the
-*prediction* interval (``obs_ci_lower``/``obs_ci_upper``), which includes
-year-to-year scatter, not just uncertainty in the line.
+Model: ordinary least squares of the *transformed* value on time (statsmodels ``OLS``),
+projected with ``get_prediction(...).summary_frame(alpha)``; the interval reported is the
+*prediction* interval (``obs_ci_lower``/``obs_ci_upper``), which includes year-to-year
+scatter, not just uncertainty in the line. Point and limits are transformed back, so
+none can leave the possible range:
 
-Why this model: district series are short (often 5-12 annual points) and noisy,
-so anything richer (ARIMA, exponential smoothing, splines) cannot be estimated
-reliably from them and would look more certain than it is. A straight line is
-what readers picture by "on current trends", its assumptions are easy to state,
-and its prediction intervals widen honestly with distance from the data. The
-caveats (no allowance for policy change, saturation or shocks such as COVID-19;
-the line can run outside a possible range, e.g. below 0%) are stated in the
-methods page; projections are not clipped to a possible range.
+* ``scale="log"`` for rates, ratios, counts and life expectancy (never below 0): a
+  straight line on the log scale is a steady *percentage* change a year;
+* ``scale="logit"`` for proportions (between 0 and ``upper``, e.g. 100 for %): the
+  line bends as it nears 0% or 100% and never crosses them;
+* ``scale="identity"`` (a plain straight line) for scores, which may be negative.
+  :func:`scale_for` picks the scale from a catalogue value type.
 
-Also reported, against a benchmark series (usually England) fitted the same way:
-the benchmark's projected value at each horizon; the first whole year after the
-latest data in which the two fitted lines meet (``gap_closes_year``) or a
-phrase saying why there is none; and the steady yearly change from the latest
-value that would reach the benchmark's projected value by the horizon.
+Time is each period's *midpoint* in decimal years (:func:`period_midpoint`): "2021 - 23"
+is 2022.5, calendar 2023 is 2023.5, financial "2023/24" is 2023.75 (April to March),
+school year "2023/24" 2024.17 (September to August); a horizon such as 2035 is the
+middle of that year, 2035.5. Without ``period_col`` the ``year_col`` numbers are used
+as they are and horizons are whole years.
+
+Pooled periods overlap (2019 - 21, 2020 - 22 and 2021 - 23 share years), so their
+values are not independent and an ordinary fit understates the uncertainty. With a
+``window`` of more than one year the fit uses non-overlapping periods only (every
+``window``-th period back from the latest) when that leaves ``min_points``; otherwise
+it uses every period with Newey-West (HAC) standard errors allowing for correlation
+over ``window - 1`` lags. The ``method`` column says which.
+
+Why this model: district series are short (often 5-12 points) and noisy, so anything
+richer (ARIMA, exponential smoothing, splines) cannot be estimated reliably from them
+and would look more certain than it is. "On current trends" is what readers picture;
+its assumptions are easy to state and its intervals widen honestly with distance.
+
+Against a benchmark series (usually England) fitted the same way: the benchmark's
+projected value at each horizon; whether the district reaches it within the strategy
+period (``reaches_benchmark``: "no gap: already as good as the benchmark", "within the
+strategy period" or "not within the strategy period", judged at the last horizon on
+the projected values, with ``benchmark_in_interval`` saying whether the benchmark's
+projection lies inside the district's prediction interval); and the steady yearly
+change from the latest value that would reach the benchmark's projected value by each
+horizon. No "year the lines cross" is reported: it has no honest uncertainty.
 Too few points give a row with ``status`` saying so rather than an exception.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -36,25 +57,152 @@ from statsmodels.tools.tools import add_constant
 from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
 
-__all__ = ["MIN_POINTS", "project"]
+__all__ = [
+    "MIN_POINTS",
+    "NOT_WITHIN",
+    "REACHED",
+    "WITHIN",
+    "period_midpoint",
+    "possible_range",
+    "project",
+    "scale_for",
+    "window_years",
+]
 
 MIN_POINTS = 5
+REACHED = "no gap: already as good as the benchmark"
+WITHIN = "within the strategy period"
+NOT_WITHIN = "not within the strategy period"
+_EDGE = 1e-6  # how close to a bound a value is pulled before the log or logit
+
+#: months from 1 January to the start of each kind of year-long period
+_YEAR_START = {"financial": 3 / 12, "school_year": 8 / 12}
 
 
-def _fit(years: np.ndarray, values: np.ndarray):
-    return OLS(values, add_constant(years, has_constant="add")).fit()
+def scale_for(value_type: str, multiplier: float = 100.0) -> tuple[str, float | None]:
+    """The projection scale for a catalogue value type, and the upper bound for a logit."""
+    if value_type == "proportion":
+        return "logit", float(multiplier)
+    if value_type in ("crude_rate", "dsr", "ratio", "count", "life_expectancy"):
+        return "log", None
+    return "identity", None
 
 
-def _predict(fit, years: Iterable[float], alpha: float) -> pd.DataFrame:
-    x = add_constant(np.asarray(list(years), dtype=float), has_constant="add")
-    return fit.get_prediction(x).summary_frame(alpha=alpha)
+def possible_range(scale: str, upper: float | None = None) -> tuple[float, float]:
+    """The values a scale allows: [0, upper] for logit, [0, inf) for log, anything for identity."""
+    if scale == "logit":
+        return 0.0, float(upper)
+    if scale == "log":
+        return 0.0, math.inf
+    return -math.inf, math.inf
 
 
-def _series(
-    g: pd.DataFrame, year_col: str, value_col: str, last_n: int
-) -> tuple[np.ndarray, np.ndarray]:
-    g = g[g[value_col].notna() & g[year_col].notna()].sort_values(year_col).tail(last_n)
-    return g[year_col].to_numpy(dtype=float), g[value_col].to_numpy(dtype=float)
+def window_years(period_type: str) -> int:
+    """How many years one period pools (3 for "pooled_3y"), 1 for single years."""
+    found = re.search(r"pooled_(\d+)y", str(period_type))
+    return int(found.group(1)) if found else 1
+
+
+def period_midpoint(period: str, period_type: str = "calendar") -> float:
+    """The middle of a Fingertips period in decimal years; NaN when the label is not understood.
+
+    "2023" -> 2023.5; "2021 - 23" -> 2022.5; financial "2023/24" -> 2023.75;
+    school-year "2023/24" -> 2024.17; pooled financial "2019/20 - 21/22" -> 2020.75.
+    """
+    text = str(period).strip()
+    kind = "school_year" if period_type == "school_year" else "financial"
+    years = re.fullmatch(r"(\d{4})(?:\s*-\s*(\d{2}|\d{4}))?", text)
+    if years:
+        first = int(years.group(1))
+        last = _full_year(first, years.group(2)) if years.group(2) else first
+        return (first + last + 1) / 2
+    split = re.fullmatch(r"(\d{4})/(\d{2})(?:\s*-\s*(\d{2}|\d{4})/(\d{2}))?", text)
+    if split:
+        first = int(split.group(1))
+        last = _full_year(first, split.group(3)) if split.group(3) else first
+        start = _YEAR_START[kind]
+        return (first + start + last + start + 1) / 2
+    return math.nan
+
+
+def _full_year(first: int, tail: str) -> int:
+    if len(tail) == 4:
+        return int(tail)
+    century = first - first % 100
+    year = century + int(tail)
+    return year + 100 if year < first else year
+
+
+@dataclass(frozen=True)
+class _Scale:
+    name: str
+    upper: float | None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        if self.name == "log":
+            return np.log(np.maximum(x, _EDGE))
+        if self.name == "logit":
+            p = np.clip(x / self.upper, _EDGE, 1 - _EDGE)
+            return np.log(p / (1 - p))
+        return x
+
+    def back(self, y) -> np.ndarray:
+        y = np.asarray(y, dtype=float)
+        if self.name == "log":
+            return np.exp(y)
+        if self.name == "logit":
+            return self.upper / (1 + np.exp(-y))
+        return y
+
+
+@dataclass
+class _Fit:
+    result: object
+    x: np.ndarray
+    y: np.ndarray  # original scale
+    method: str
+
+
+def _fit(x: np.ndarray, y: np.ndarray, scale: _Scale, window: int, min_points: int, last_n: int) -> _Fit:
+    keep = _non_overlapping(x, window) if window > 1 else np.ones(len(x), dtype=bool)
+    cov: dict = {}
+    if window > 1 and keep.sum() >= min_points:
+        x, y, method = x[keep], y[keep], f"non-overlapping {window}-year periods"
+    elif window > 1:
+        method = f"overlapping {window}-year periods, Newey-West standard errors"
+        cov = {"cov_type": "HAC", "cov_kwds": {"maxlags": window - 1}}
+    else:
+        method = "ordinary least squares"
+    x, y = x[-last_n:], y[-last_n:]
+    model = OLS(scale.forward(y), add_constant(x, has_constant="add"))
+    return _Fit(model.fit(**cov), x, y, method)
+
+
+def _non_overlapping(x: np.ndarray, window: int) -> np.ndarray:
+    """Every period at least ``window`` years before the last one kept, counting back from the latest."""
+    keep = np.zeros(len(x), dtype=bool)
+    last = math.inf
+    for i in range(len(x) - 1, -1, -1):
+        if last - x[i] >= window - 1e-9:
+            keep[i] = True
+            last = x[i]
+    return keep
+
+
+def _predict(fit: _Fit, at: Iterable[float], alpha: float) -> pd.DataFrame:
+    x = add_constant(np.asarray(list(at), dtype=float), has_constant="add")
+    return fit.result.get_prediction(x).summary_frame(alpha=alpha)
+
+
+def _series(g: pd.DataFrame, x_col: str, value_col: str, last_n: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    g = g[g[value_col].notna() & g[x_col].notna()].sort_values(x_col)
+    g = g.drop_duplicates(x_col, keep="last").tail(last_n * window)
+    return g[x_col].to_numpy(dtype=float), g[value_col].to_numpy(dtype=float)
+
+
+def _with_midpoints(df: pd.DataFrame, period_col: str, period_type: str) -> pd.DataFrame:
+    return df.assign(_x=[period_midpoint(p, period_type) for p in df[period_col]])
 
 
 def project(
@@ -69,18 +217,25 @@ def project(
     last_n: int = 10,
     min_points: int = MIN_POINTS,
     confidence: float = 0.95,
+    scale: str = "identity",
+    upper: float | None = None,
+    period_col: str | None = None,
+    period_type: str = "calendar",
 ) -> pd.DataFrame:
     """Project each group's series to each horizon year, with prediction intervals.
 
-    ``benchmark`` (optional) is one series with ``year_col`` and
-    ``benchmark_value_col`` (e.g. England's rows for the same indicator).
-    Returns one row per group and horizon: ``status`` ("ok" or "too few points
-    ..."), ``n_points``, ``latest_year``, ``latest_value``, ``slope`` (change per
-    year), ``horizon``, ``projected``, ``lower_<c>``/``upper_<c>`` (prediction
-    interval), and with a benchmark ``benchmark_projected``, ``gap_closes_year``
-    (nullable integer), ``gap_closes`` (the year as text, "not on current trends",
-    or "no gap: already better than the benchmark" when polarity says so) and
-    ``change_needed_per_year``.
+    ``scale`` is "identity", "log" or "logit" (``upper`` is then the top of the range,
+    e.g. 100 for a percentage); see the module docstring. With ``period_col`` time is
+    each period's midpoint (``period_type`` says which kind of year; pooled types set
+    the overlap window); otherwise ``year_col`` is used as it is. ``last_n`` caps the
+    points used (in periods of the pooled length for pooled data).
+
+    Returns one row per group and horizon: ``status`` ("ok" or "too few points ..."),
+    ``n_points`` (points fitted), ``method``, ``scale``, ``latest_year`` (the latest
+    period's midpoint, or year), ``latest_value``, ``slope`` (average change a year from
+    the fitted latest value to the horizon, original units), ``horizon``, ``projected``,
+    ``lower_<c>``/``upper_<c>``; with a benchmark also ``benchmark_projected``,
+    ``reaches_benchmark``, ``benchmark_in_interval`` and ``change_needed_per_year``.
     """
     func = "project"
     groups = v.as_list(group_cols)
@@ -89,9 +244,13 @@ def project(
         raise v.StatsInputError(f"{func}: give one confidence level (e.g. 0.95).")
     level = level[0]
     v.require_choice(polarity, "polarity", POLARITIES, func)
+    v.require_choice(scale, "scale", ["identity", "log", "logit"], func)
+    if scale == "logit" and (upper is None or not upper > 0):
+        raise v.StatsInputError(f"{func}: scale='logit' needs upper (e.g. 100 for a percentage).")
     v.require_frame(df, func)
-    v.require_columns(df, [value_col, year_col, *groups], func)
-    v.require_numeric(df, [value_col, year_col], func)
+    time_col = period_col or year_col
+    v.require_columns(df, [value_col, time_col, *groups], func)
+    v.require_numeric(df, [value_col] + ([] if period_col else [year_col]), func)
     horizons = sorted(int(h) for h in horizons)
     if not horizons:
         raise v.StatsInputError(f"{func}: horizons is empty; pass e.g. (2030, 2035).")
@@ -99,92 +258,92 @@ def project(
         raise v.StatsInputError(f"{func}: min_points must be at least 3 for a prediction interval.")
     alpha = 1 - level
     lo_c, up_c = v.lower_col(level), v.upper_col(level)
+    sc = _Scale(scale, upper)
+    window = window_years(period_type) if period_col else 1
+    offset = 0.5 if period_col else 0.0
+    at = [h + offset for h in horizons]
 
-    bench_fit = None
+    def prepare(frame: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray]:
+        if period_col:
+            frame = _with_midpoints(frame, period_col, period_type)
+            return _series(frame, "_x", col, last_n, window)
+        return _series(frame, year_col, col, last_n, window)
+
+    bench = None
     if benchmark is not None:
-        v.require_columns(benchmark, [year_col, benchmark_value_col], func)
-        by, bv = _series(benchmark, year_col, benchmark_value_col, last_n)
-        if len(by) >= min_points:
-            bench_fit = _fit(by, bv)
+        v.require_columns(benchmark, [time_col, benchmark_value_col], func)
+        bx, by = prepare(benchmark, benchmark_value_col)
+        if len(bx) >= min_points and len(np.unique(bx)) >= 2:
+            bfit = _fit(bx, by, sc, window, min_points, last_n)
+            bench = (bx, by, sc.back(_predict(bfit, at, alpha)["mean"].to_numpy()))
 
     rows = []
     grouped = df.groupby(groups, sort=True, dropna=False) if groups else [((), df)]
     for key, g in grouped:
         key = key if isinstance(key, tuple) else (key,)
-        years, values = _series(g, year_col, value_col, last_n)
+        x, y = prepare(g, value_col)
         base = dict(
             zip(groups, key),
-            n_points=len(years),
-            latest_year=int(years[-1]) if len(years) else pd.NA,
-            latest_value=float(values[-1]) if len(values) else np.nan,
+            latest_year=float(x[-1]) if len(x) else np.nan,
+            latest_value=float(y[-1]) if len(y) else np.nan,
+            scale=scale,
         )
-        if len(years) < min_points or len(np.unique(years)) < 2:
+        if min(len(x), last_n) < min_points or len(np.unique(x)) < 2:
             for h in horizons:
                 rows.append(
                     {
                         **base,
-                        "status": f"too few points ({len(years)}; need {min_points})",
+                        "n_points": len(x),
+                        "status": f"too few points ({len(x)}; need {min_points})",
                         "horizon": h,
                     }
                 )
             continue
-        fit = _fit(years, values)
-        pred = _predict(fit, horizons, alpha)
-        slope = float(fit.params[1])
-        if bench_fit is not None:
-            bpred = _predict(bench_fit, horizons, alpha)["mean"].to_numpy()
-            bslope = float(bench_fit.params[1])
-            last = years[-1]
-            gap_now = (fit.params[0] + slope * last) - (bench_fit.params[0] + bslope * last)
-            better_now = (polarity == "high_is_good" and gap_now >= 0) or (
-                polarity == "low_is_good" and gap_now <= 0
-            )
-            meet = None
-            if not better_now and slope != bslope and gap_now != 0:
-                t = (bench_fit.params[0] - fit.params[0]) / (slope - bslope)
-                if t > last:
-                    meet = math.ceil(t)
-            if better_now:
-                closes = "no gap: already better than the benchmark"
-            elif meet is not None:
-                closes = str(meet)
-            else:
-                closes = "not on current trends"
+        fit = _fit(x, y, sc, window, min_points, last_n)
+        pred = _predict(fit, at, alpha)
+        fitted_now = float(sc.back(_predict(fit, [x[-1]], alpha)["mean"].iloc[0]))
+        projected = sc.back(pred["mean"].to_numpy())
+        lower, upper_ = sc.back(pred["obs_ci_lower"].to_numpy()), sc.back(pred["obs_ci_upper"].to_numpy())
+        extra = {}
+        if bench is not None:
+            extra = _against_benchmark(x, y, projected, lower, upper_, bench, polarity, at)
         for i, h in enumerate(horizons):
             row = {
                 **base,
+                "n_points": len(fit.x),
+                "method": fit.method,
                 "status": "ok",
-                "slope": slope,
+                "slope": (projected[i] - fitted_now) / (at[i] - x[-1]) if at[i] > x[-1] else np.nan,
                 "horizon": h,
-                "projected": float(pred["mean"].iloc[i]),
-                lo_c: float(pred["obs_ci_lower"].iloc[i]),
-                up_c: float(pred["obs_ci_upper"].iloc[i]),
+                "projected": float(projected[i]),
+                lo_c: float(lower[i]),
+                up_c: float(upper_[i]),
             }
-            if bench_fit is not None:
-                row.update(
-                    benchmark_projected=float(bpred[i]),
-                    gap_closes_year=meet,
-                    gap_closes=closes,
-                    change_needed_per_year=(float(bpred[i]) - values[-1]) / (h - years[-1])
-                    if h > years[-1]
-                    else np.nan,
-                )
+            row.update({k: (val[i] if isinstance(val, list) else val) for k, val in extra.items()})
             rows.append(row)
-    cols = [
-        *groups,
-        "status",
-        "n_points",
-        "latest_year",
-        "latest_value",
-        "slope",
-        "horizon",
-        "projected",
-        lo_c,
-        up_c,
-    ]
+    cols = [*groups, "status", "n_points", "method", "scale", "latest_year", "latest_value", "slope",
+            "horizon", "projected", lo_c, up_c]
     if benchmark is not None:
-        cols += ["benchmark_projected", "gap_closes_year", "gap_closes", "change_needed_per_year"]
-    out = pd.DataFrame(rows).reindex(columns=cols)
-    if "gap_closes_year" in out:
-        out["gap_closes_year"] = out["gap_closes_year"].astype("Int64")
-    return out
+        cols += ["benchmark_projected", "reaches_benchmark", "benchmark_in_interval", "change_needed_per_year"]
+    return pd.DataFrame(rows).reindex(columns=cols)
+
+
+def _against_benchmark(x, y, projected, lower, upper, bench, polarity, at) -> dict:
+    """Benchmark projections, whether the district reaches it by the last horizon, change needed."""
+    bx, by, bproj = bench
+    latest_bench = by[np.argmin(np.abs(bx - x[-1]))]
+    sign = {"high_is_good": 1.0, "low_is_good": -1.0}.get(polarity, 0.0)
+    if sign and sign * (y[-1] - latest_bench) >= 0:
+        reaches = REACHED
+    elif sign:
+        reaches = WITHIN if sign * (projected[-1] - bproj[-1]) >= 0 else NOT_WITHIN
+    else:
+        reaches = ""
+    change = [(bproj[i] - y[-1]) / (at[i] - x[-1]) if at[i] > x[-1] else np.nan for i in range(len(at))]
+    inside = [bool(lower[i] <= bproj[i] <= upper[i]) for i in range(len(at))]
+    return {
+        "benchmark_projected": [float(b) for b in bproj],
+        "reaches_benchmark": reaches,
+        "benchmark_in_interval": inside,
+        "change_needed_per_year": change,
+    }

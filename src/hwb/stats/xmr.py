@@ -24,7 +24,11 @@ Method (NHS England, *Making Data Count*, 2019; Wheeler's XmR chart):
   or "(low)".
 * Assurance (against a target, from the limits): "Consistently passes target",
   "Consistently fails target", "Hit and miss target", or "No target".
-* Fewer than 10 points is refused: limits from so few points mislead.
+* Fewer than 12 points is refused: limits from so few points mislead. The points
+  must also be independent: rolling pooled periods (2019 - 21, 2020 - 22, ...) share
+  years, which narrows the moving ranges and so the limits; :func:`spc_applicable`
+  says whether a series qualifies (at least 12 non-overlapping points, e.g. monthly,
+  quarterly or annual single-period series) and, if not, why in words.
 """
 
 from __future__ import annotations
@@ -37,9 +41,9 @@ import pandas as pd
 from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
 
-__all__ = ["MIN_POINTS", "RUN_LENGTH", "TREND_LENGTH", "spc", "spc_summary"]
+__all__ = ["MIN_POINTS", "RUN_LENGTH", "TREND_LENGTH", "spc", "spc_applicable", "spc_summary"]
 
-MIN_POINTS = 10
+MIN_POINTS = 12
 RUN_LENGTH = 7
 TREND_LENGTH = 7
 _SIGMA_FACTOR = 1.128  # d2 for moving ranges of 2
@@ -97,7 +101,7 @@ def spc(
     ("Common cause", "Improvement", "Concern", "Neither"), and per group the
     ``variation`` and ``assurance`` labels. Raises
     :class:`~hwb.errors.StatsInputError` for a group with fewer than
-    ``min_points`` (at least 10) values.
+    ``min_points`` (at least 12) values.
     """
     func = "spc"
     groups = v.as_list(group_cols)
@@ -173,6 +177,18 @@ def spc(
         g["variation"], g["assurance"] = variation, assurance
         parts.append(g)
     return pd.concat(parts) if parts else df.iloc[0:0]
+
+
+def spc_applicable(n_points: int, period_type: str) -> tuple[bool, str]:
+    """Whether an XmR chart is valid for a series of ``n_points`` periods of ``period_type``
+    (a catalogue period type), and if not, the reason as a phrase ("" when valid)."""
+    if str(period_type).startswith("pooled"):
+        return False, "its periods overlap (rolling pooled years), which makes the limits too narrow"
+    if str(period_type) == "single":
+        return False, "it is published for one period only"
+    if n_points < MIN_POINTS:
+        return False, f"it has {n_points} {'period' if n_points == 1 else 'periods'}; a chart needs {MIN_POINTS}"
+    return True, ""
 
 
 def spc_summary(
