@@ -13,8 +13,19 @@ district    ?=
 SNAPSHOT    ?=
 FORCE       ?=
 J           ?=
+PORT        ?= 8000
+BENCH_FLAGS ?= --runs 3 --areas 300
 
-HWB_FLAGS := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)") $(if $(FORCE),--force) $(if $(J),-j $(J))
+# What a person types (`make district=…`) reaches commands only as data. A value given on
+# the command line or in the environment is kept literally (make does not expand `$(…)`
+# in it), and recipes read it from the environment as "$$district", never pasted into the
+# shell's text, so quotes, backticks and `;` in it are just characters. Options are given
+# as --name=value and names after `--`, so a value starting with `-` is not an option.
+USER_VARIABLES := district SNAPSHOT FORCE J PORT CHROMIUM HWB_CHROMIUM BENCH_FLAGS
+$(foreach v,$(USER_VARIABLES),$(if $(filter command% environment%,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
+export district SNAPSHOT FORCE J PORT BENCH_FLAGS
+
+HWB_FLAGS := $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT") $(if $(FORCE),--force) $(if $(J),--jobs="$$J")
 
 .DEFAULT_GOAL := default
 .PHONY: default help pack all book test data clean lock venv
@@ -22,7 +33,7 @@ HWB_FLAGS := $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)") $(if $(FORCE),--force) $
 
 default: ## with district=<slug>: render that district's pack, build the book, print its page (else: this help)
 ifneq ($(strip $(district)),)
-	@$(MAKE) --no-print-directory pack district="$(district)"
+	@$(MAKE) --no-print-directory pack
 else
 	@$(MAKE) --no-print-directory help
 endif
@@ -46,7 +57,7 @@ $(STAMP): requirements.lock
 venv: $(STAMP) ## create or refresh the pinned environment in .venv
 
 pack: $(STAMP) ## render one district (district=<slug>), build the book, print the page path
-	@$(HWB) district "$(district)" $(HWB_FLAGS)
+	@$(HWB) district $(HWB_FLAGS) -- "$$district"
 
 all: $(STAMP) ## render all 12 packs and the Lancashire overview, then build the book
 	@$(HWB) build $(HWB_FLAGS)
@@ -64,28 +75,28 @@ test: $(STAMP) test-prerequisites ## lint (ruff), check the committed packs are 
 # ---- publishing and review (src/hwb/publish) ---------------------------------------------
 PUBLISH    := $(PY) -m hwb.publish.cli
 CHROMIUM   ?= $(if $(HWB_CHROMIUM),$(HWB_CHROMIUM),/usr/bin/chromium)
+export CHROMIUM
 NODE_STAMP := node_modules/.installed-from-lock
-PORT       ?= 8000
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
 
 pdf: $(STAMP) $(CHROMIUM) ## with district=<slug>: render and build its page, print book/_build/pdf/<slug>.pdf (A4)
-	@test -n "$(district)" || { echo "usage: make pdf district=<slug>" >&2; exit 2; }
-	@$(MAKE) --no-print-directory pack district="$(district)"
-	@$(PUBLISH) pdf "$(district)" $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)")
+	@test -n "$$district" || { echo "usage: make pdf district=<slug>" >&2; exit 2; }
+	@$(MAKE) --no-print-directory pack
+	@$(PUBLISH) pdf $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT") -- "$$district"
 
 pdfs: $(STAMP) $(CHROMIUM) ## render and build every page, print every district's A4 PDF to book/_build/pdf/
 	@$(MAKE) --no-print-directory all
-	@$(PUBLISH) pdf $(if $(SNAPSHOT),--snapshot "$(SNAPSHOT)")
+	@$(PUBLISH) pdf $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT")
 
 check-rendered: $(STAMP) ## re-render the committed packs in a scratch folder; fail naming any that differ
 	@$(PUBLISH) check-rendered
 
 diff: $(STAMP) ## with district=<slug>: nbdime diff of a fresh render against the committed pack
-	@test -n "$(district)" || { echo "usage: make diff district=<slug>" >&2; exit 2; }
-	@$(PUBLISH) diff-rendered "$(district)"
+	@test -n "$$district" || { echo "usage: make diff district=<slug>" >&2; exit 2; }
+	@$(PUBLISH) diff-rendered -- "$$district"
 
 serve: $(STAMP) ## preview the built book at http://127.0.0.1:8000/ (PORT=<n> for another port)
-	@$(PUBLISH) serve --port "$(PORT)"
+	@$(PUBLISH) serve --port="$$PORT"
 
 test-prerequisites: $(CHROMIUM) $(NODE_STAMP) ## install what browser tests need: Debian's chromium, axe-core (npm ci)
 
@@ -93,7 +104,7 @@ $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests and PDFs (apt-get)…"
 	@$(SUDO) apt-get update -qq
 	@DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
-	@test -x "$(CHROMIUM)" || { echo "chromium did not install at $(CHROMIUM)" >&2; exit 1; }
+	@test -x "$$CHROMIUM" || { echo "chromium did not install at $$CHROMIUM" >&2; exit 1; }
 
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -115,6 +126,5 @@ clean: ## remove built HTML, scratch files and caches (keeps .venv and rendered 
 	@find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 
 .PHONY: bench
-BENCH_FLAGS ?= --runs 3 --areas 300
 bench: $(STAMP) ## benchmark naive papermill vs `make all` (12 districts, 300 synthetic areas); writes bench/RESULTS.md
-	@$(PY) bench/bench.py $(BENCH_FLAGS)
+	@set -f; $(PY) bench/bench.py $$BENCH_FLAGS
