@@ -82,6 +82,7 @@ class IndicatorEntry(BaseModel):
         "pooled_3y",
         "pooled_3y_financial",
         "pooled_5y",
+        "pooled_5y_school",
         "single",
     ]
     #: a national goal or ambition the indicator is judged against instead of England
@@ -155,3 +156,28 @@ def catalogue_entry(indicator_id: int) -> pd.Series:
             f"{paths.CATALOGUE}: indicator {indicator_id} is not in the catalogue; add an entry for it."
         )
     return catalogue.loc[int(indicator_id)]
+
+
+def period_mismatches(frame: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> list[str]:
+    """Catalogue indicators whose snapshot periods are not written as their ``period_type`` says.
+
+    A period type decides how a pack dates a period (a pooled "2018/19 - 22/23" is not the
+    school year 2018/19), so a mismatch is reported by ``hwb data verify``.
+    """
+    from hwb.data.periods import label_fits
+
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    problems = []
+    headline = frame[frame["category_type"] == ""]
+    for indicator_id, periods in headline.groupby("indicator_id", sort=True)["period"]:
+        if int(indicator_id) not in catalogue.index:
+            continue
+        period_type = catalogue.loc[int(indicator_id), "period_type"]
+        wrong = sorted({p for p in periods.unique() if not label_fits(period_type, p)})
+        if wrong:
+            shown = ", ".join(repr(p) for p in wrong[:3]) + (" …" if len(wrong) > 3 else "")
+            problems.append(
+                f"indicator {int(indicator_id)}: catalogue period_type {period_type!r} but the "
+                f"snapshot has period(s) {shown}; fix period_type in data/catalogue.yml"
+            )
+    return problems

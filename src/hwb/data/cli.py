@@ -1,4 +1,4 @@
-"""``hwb data …``: build the demonstration snapshot, fetch from Fingertips, verify a snapshot.
+"""``hwb data …``: assemble the real snapshot, build the demonstration one, fetch, verify.
 
 :func:`add_commands` registers the ``data`` command on the main ``hwb`` parser; each
 sub-command returns an exit code and raises :class:`~hwb.errors.HwbError` for people.
@@ -37,6 +37,15 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_assemble(args: argparse.Namespace) -> int:
+    from hwb.data import assemble
+
+    started = time.perf_counter()
+    target = assemble.assemble_snapshot(args.sources, args.out)
+    _summary(target, time.perf_counter() - started)
+    return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     _summary(args.snapshot, None)
     return 0
@@ -45,7 +54,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _summary(source: Path | str | None, seconds: float | None) -> None:
     """Verify hashes, validate, and print what the snapshot holds."""
     from hwb import paths
-    from hwb.data.load import load_manifest, load_snapshot
+    from hwb.data.catalogue import period_mismatches
+    from hwb.data.load import describe_quarantined, load_manifest, load_snapshot
     from hwb.data.snapshot import banner_text
 
     source = Path(source) if source is not None else paths.SNAPSHOT
@@ -61,13 +71,22 @@ def _summary(source: Path | str | None, seconds: float | None) -> None:
         print(f"  {entry['name']}  {entry.get('size', 0):,} bytes  sha256 {entry['sha256'][:16]}…")
     for note in frame.attrs.get("dropped_rows", []):
         print(f"  note: {note}")
+    held = frame.attrs.get("quarantined", [])
+    if held:
+        print(f"  quarantined: {len(held)} row(s) left out")
+        for finding in held:
+            print(f"    {describe_quarantined(finding)}")
+    for absent in manifest.get("not_in_snapshot", []) or []:
+        print(f"  not in this snapshot: {absent['indicator_id']} ({absent['reason']})")
+    for problem in period_mismatches(frame):
+        print(f"  catalogue mismatch: {problem}")
     banner = banner_text(manifest)
     if banner:
         print(f"  {banner}")
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    """Register ``data demo | fetch | verify`` on the main parser's sub-commands."""
+    """Register ``data assemble | demo | fetch | verify`` on the main parser's sub-commands."""
     data = subparsers.add_parser("data", help="build, fetch or verify the data snapshot")
     sub = data.add_subparsers(dest="data_command", required=True)
 
@@ -83,6 +102,15 @@ def add_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     )
     p.add_argument("--out", type=Path, default=None, help="output folder (default data/snapshot)")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser(
+        "assemble",
+        help="build the shipped snapshot from the public copies of real data in SOURCES "
+        "(e.g. ../shared/data), as data/sources.yml chooses",
+    )
+    p.add_argument("sources", type=Path, help="folder of public sources, e.g. ../shared/data")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default data/snapshot)")
+    p.set_defaults(func=_cmd_assemble)
 
     p = sub.add_parser(
         "fetch", help="build a new snapshot from the OHID Fingertips API (needs network)"

@@ -43,6 +43,7 @@ from scipy import stats as sps
 from hwb import paths
 from hwb.data import schema, snapshot
 from hwb.data.catalogue import load_catalogue
+from hwb.data.periods import period_label, span_years
 
 DEFAULT_SEED = 20240601
 DEFAULT_COMPARATORS = 260
@@ -172,20 +173,8 @@ def period_labels(
     """``(label, sortable, first year)`` for the last ``n`` periods, oldest first, as Fingertips writes them."""
     out = []
     for year in range(latest - n + 1, latest + 1):
-        if period_type in ("financial", "school_year"):
-            label, first = f"{year}/{(year + 1) % 100:02d}", year
-        elif period_type == "pooled_3y":
-            first = year - 2
-            label = f"{first} - {year % 100:02d}"
-        elif period_type == "pooled_3y_financial":
-            first = year - 2
-            label = f"{first}/{(first + 1) % 100:02d} - {year % 100:02d}/{(year + 1) % 100:02d}"
-        elif period_type == "pooled_5y":
-            first = year - 4
-            label = f"{first} - {year % 100:02d}"
-        else:
-            label, first = str(year), year
-        out.append((label, first * 10000, first))
+        first = year - span_years(period_type) + 1
+        out.append((period_label(period_type, first), first * 10000, first))
     if period_type == "single":
         return [("2019", 20190000, 2019)]
     return out
@@ -442,7 +431,7 @@ class _Builder:
         """Draw the underlying quantities for one area, period and sex."""
         value_type, method = entry["value_type"], entry["ci_method"]
         _, _, first = period
-        pooled = 3 if entry["period_type"].startswith("pooled_3y") else 1
+        pooled = span_years(entry["period_type"])
         years = range(first, first + pooled)
         truth = float(np.mean([self._truth(iid, spec, area, y) for y in years]))
         male, female = spec.sex

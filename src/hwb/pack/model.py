@@ -44,8 +44,8 @@ HEADLINE_COLUMNS = [
     "indicator_id", "short_name", "label", "programme", "outcome", "polarity", "value_type", "unit", "multiplier",
     "benchmark", "sex", "age", "period", "period_sortable", "value", "lower_95", "upper_95", "lower_998",
     "upper_998", "count", "denominator", "value_note", "county_value", "england_value", "compared_95",
-    "compared_998", "quintile", "recent_trend", "trend_source", "red_red", "n_points", "districts_n", "districts_min",
-    "districts_q25", "districts_q75", "districts_max", "rank", "status",
+    "compared_998", "compared_source", "published_comparison", "quintile", "recent_trend", "trend_source", "red_red", "n_points", "districts_n", "districts_min",
+    "districts_q25", "districts_q75", "districts_max", "rank", "range_scope", "status",
 ]
 
 
@@ -126,8 +126,27 @@ def load_pack(params: Mapping[str, Any], snapshot: str | Path | None = None) -> 
     params.setdefault("county_name", "Lancashire")
     params.setdefault("england_code", "E92000001")
     headline = headline_table(frame, catalogue, params["ons_code"], params["parent_code"], params["england_code"])
+    headline["range_scope"] = range_scopes(headline, manifest)
     shown = str(snapshot) if snapshot is not None else "data/snapshot"
     return Pack(params=params, frame=frame, catalogue=catalogue, manifest=manifest, headline=headline, snapshot=shown)
+
+
+def range_scopes(headline: pd.DataFrame, manifest: Mapping[str, Any]) -> pd.Series:
+    """Which areas each indicator's range of districts spans, in words.
+
+    The manifest records each file's coverage (all English districts, or the North West's
+    only); with no record, the count decides (at least :data:`ENGLAND_WIDE` districts reads
+    as English districts, fewer as "the districts in this snapshot").
+    """
+    coverage: dict[int, str] = {}
+    for entry in manifest.get("files", []) or []:
+        for indicator_id in entry.get("indicators") or []:
+            if entry.get("coverage"):
+                coverage[int(indicator_id)] = str(entry["coverage"])
+    fallback = np.where(headline["districts_n"] >= ENGLAND_WIDE, "all English districts",
+                        "the districts in this snapshot")
+    scopes = headline["indicator_id"].map(coverage)
+    return scopes.fillna(pd.Series(fallback, index=headline.index)).where(headline["districts_n"] > 0, "")
 
 
 def _quiet_logs() -> None:
@@ -181,6 +200,7 @@ def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:
         multiplier=entry["multiplier"], benchmark=entry["benchmark"], sex=sex, age=entry["age"], period="",
         period_sortable=0, value_note="", recent_trend="", trend_source="", red_red=False, n_points=0,
         districts_n=0, compared_95="Not compared", compared_998="Not compared", quintile="",
+        compared_source="", published_comparison="",
     )
     return row
 
@@ -222,6 +242,7 @@ def _headline_row(frame, indicator_id, entry, sex, district, county, england, ar
     for column in ("period", "period_sortable", "value", "lower_95", "upper_95", "lower_998", "upper_998",
                    "count", "denominator", "value_note"):
         row[column] = latest[column]
+    row["published_comparison"] = str(latest.get("compared_england", "") or "")
     row["n_points"] = int(with_value["period_sortable"].nunique())
     row["status"] = OK if len(with_value) else SUPPRESSED
     same_period = rows[rows["period_sortable"] == latest["period_sortable"]]
@@ -263,6 +284,31 @@ def _trend(series: pd.DataFrame, latest: pd.Series, entry: pd.Series) -> tuple[s
     return str(result["recent_trend"].iloc[0]), "calculated"
 
 
+#: Fingertips' published "Compared to England" labels a page can use, by polarity
+_PUBLISHED_LABELS = {
+    "high_is_good": ("Better", "Similar", "Worse"),
+    "low_is_good": ("Better", "Similar", "Worse"),
+    "no_judgement": ("Higher", "Similar", "Lower"),
+}
+
+
+def _published_where_no_limits(table: pd.DataFrame, judged: pd.Series) -> None:
+    """Use Fingertips' own comparison where a value was published without limits.
+
+    Nothing is recomputed from rounded values: the label is the one Fingertips published
+    at 95% (its 99.8% comparison is not in such files, so that stays "Not compared"), and
+    ``compared_source`` says "published" so pages can label it.
+    """
+    no_limits = judged & (table["lower_95"].isna() | table["upper_95"].isna())
+    for index in table.index[no_limits]:
+        label = table.at[index, "published_comparison"]
+        if label in _PUBLISHED_LABELS.get(table.at[index, "polarity"], ()):
+            table.at[index, "compared_95"] = label
+            table.at[index, "compared_source"] = "published"
+        else:
+            table.at[index, "compared_source"] = ""
+
+
 def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """95% and 99.8% comparisons with England and the red-red flag, all from :mod:`hwb.stats`."""
     judged = table["status"].eq(OK) & table["benchmark"].eq("ci_overlap")
@@ -273,6 +319,8 @@ def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
                 work, "england_value", confidence=level, polarity=work["polarity"], out_col="_label"
             )
             table.loc[judged, column] = labelled["_label"].to_numpy()
+        table.loc[judged, "compared_source"] = "calculated"
+        _published_where_no_limits(table, judged)
     quintiles = table["benchmark"].eq("quintiles") & table["quintile"].ne("")
     table.loc[quintiles, "compared_95"] = table.loc[quintiles, "quintile"]
     flagged = red_red(table, comparison_col="compared_95", trend_col="recent_trend")

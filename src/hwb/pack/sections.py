@@ -70,11 +70,18 @@ def banner(pack: Pack) -> d.Html:
 
 
 def range_label(rows: pd.DataFrame) -> str:
-    """What a spine chart's grey bars span, in words."""
-    n = int(rows["districts_n"].max()) if len(rows) else 0
-    if n >= ENGLAND_WIDE:
-        return f"all {n} English districts"
-    return f"the {n} districts in this snapshot (other English districts are not in it)"
+    """What a spine chart's grey bars span, in words (each indicator's own coverage)."""
+    shown = rows[rows["districts_n"] > 0] if len(rows) else rows
+    if shown.empty:
+        return "no districts (no comparable values)"
+    if "range_scope" not in shown.columns:
+        n = int(shown["districts_n"].max())
+        return f"all {n} English districts" if n >= ENGLAND_WIDE else f"the {n} districts in this snapshot"
+    scopes = shown.groupby("range_scope", sort=True)["short_name"].apply(lambda s: list(dict.fromkeys(s)))
+    if len(scopes) == 1:
+        return str(scopes.index[0])
+    parts = [f"{scope} for {fmt.join_words(names)}" for scope, names in scopes.items()]
+    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- key messages
@@ -170,7 +177,21 @@ def headline(pack: Pack) -> d.Html:
         "Compared with England": [d.badge(x) for x in rows["compared_95"]],
         "Recent trend": rows["recent_trend"].replace("", "Not available"),
     })
-    return d.Html(_styled_table(table, ("Compared with England",)), f"{len(table)} indicators")
+    notes = []
+    published = rows["compared_source"].eq("published")
+    if published.any():
+        table.loc[published.to_numpy(), "Compared with England"] += " *"
+        notes.append(d.paragraph(
+            "* Published without confidence intervals (values rounded at source): the comparison "
+            "with England is the one Fingertips published, not recalculated here."))
+    latest = int(rows["period_sortable"].max()) // 10000 if len(rows) else 0
+    old = rows[rows["period_sortable"] // 10000 <= latest - 4]
+    if len(old):
+        notes.append(d.paragraph(
+            f"Older data: the latest period available here for {fmt.join_words(list(dict.fromkeys(old['short_name'])))} "
+            "is several years old; it is shown with its period and should be read as history, not "
+            "as the current position."))
+    return d.join([d.Html(_styled_table(table, ("Compared with England",)), f"{len(table)} indicators"), *notes])
 
 
 # --------------------------------------------------------------------------- the district
@@ -475,6 +496,9 @@ def about(pack: Pack) -> d.Html:
         facts.append(("Latest periods shown", f"{periods[0]} to {periods[-1]} (each indicator's own latest period)"))
     for note in pack.frame.attrs.get("dropped_rows", []):
         facts.append(("Rows left out at load", str(note)))
+    held = pack.frame.attrs.get("quarantined", [])
+    if held:
+        facts.append(("Rows quarantined at load", f"{len(held)} row(s) failed validation and are left out; listed below"))
     facts_table = pd.DataFrame(facts, columns=["", "Detail"])
     parts = [d.Html(_styled_table(facts_table), "About this data")]
     missing = pack.headline[pack.headline["status"] != OK].drop_duplicates("indicator_id")
@@ -483,13 +507,40 @@ def about(pack: Pack) -> d.Html:
                             "Why it is not shown": missing["status"].map(_STATUS_WORDS).fillna(missing["status"])})
         parts.append(d.paragraph(f"{len(missing)} catalogue indicators have no value for {pack.name} here:"))
         parts.append(d.Html(d.details(f"Show the {len(missing)} indicators not available", _styled_table(why)), ""))
+    if held:
+        listed = pd.DataFrame({"Where": [f"{f['file']}, line {f['line']}, column '{f['column']}'" for f in held],
+                               "Why it was left out": [f["reason"] + (f" (found {f['found']!r})" if f.get("found") else "")
+                                                       for f in held]})
+        parts.append(d.Html(d.details(f"Show the {len(held)} quarantined rows", _styled_table(listed)), ""))
+    sources = source_table(pack)
+    if len(sources):
+        parts.append(d.paragraph("Where each indicator comes from (the snapshot's manifest):"))
+        parts.append(d.Html(d.details(f"Show the sources of {len(sources)} indicators", _styled_table(sources)), ""))
     parts.append(download_all(pack))
     return d.join(parts)
 
 
+def source_table(pack: Pack) -> pd.DataFrame:
+    """Per indicator in the snapshot: its source repository and commit, why, and what was done."""
+    names = pack.catalogue["short_name"]
+    rows = []
+    for entry in pack.manifest.get("files", []) or []:
+        origins = entry.get("origin") or []
+        if not origins:
+            continue
+        for indicator_id in entry.get("indicators") or []:
+            rows.append({
+                "Indicator": names.get(int(indicator_id), f"Indicator {indicator_id}"),
+                "Source": "; ".join(f"{o['repository']} @ {str(o['commit'])[:12]} ({o['path']})" for o in origins),
+                "Why this source": str(entry.get("why", "")),
+                "What was done": "; ".join(entry.get("processing") or []),
+            })
+    return pd.DataFrame(rows, columns=["Indicator", "Source", "Why this source", "What was done"])
+
+
 _STATUS_WORDS = {
     "not published for districts": "Fingertips publishes it for counties and unitary authorities only",
-    "not in this snapshot": "the data snapshot does not include it",
+    "not in this snapshot": "not in the shipped snapshot (no public copy was found); `make data` fetches it",
     "no value for this district in the snapshot": "the snapshot has it for other areas but not this district",
     "suppressed": "the value is suppressed (small numbers) or not available",
 }

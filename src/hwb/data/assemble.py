@@ -1,0 +1,479 @@
+"""``hwb data assemble``: build the shipped snapshot from public copies of real data.
+
+The snapshot that ships in ``data/snapshot/`` is real: OHID Fingertips values (and MHCLG's
+Indices of Deprivation) as re-published in public repositories, copies of which sit in
+``../shared/data/``. ``data/sources.yml`` names each source (repository, commit, path,
+licence, sha256) and chooses one source per catalogue indicator, with the reason. This
+module reads each chosen source, re-lays its rows out into the Fingertips download layout
+(27 columns, :data:`hwb.data.schema.LAYOUT_27`), writes one gzip file per indicator,
+validates the result with the one loader and swaps it into place, with a manifest that
+records for every file where it came from and what was done to it.
+
+The output is deterministic: the same sources give byte-identical files and manifest
+(no dates, sorted rows, gzip without a timestamp). Building packs never reads the
+sources; only this command does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hwb import paths, yamlio
+from hwb.data import schema, snapshot
+from hwb.data.periods import period_label, period_range
+from hwb.errors import DataInvalid
+
+SOURCES_FILE = paths.DATA / "sources.yml"
+DISTRICT_TYPE = "Districts & UAs (from Apr 2023)"
+COUNTY_TYPE = "Counties & UAs (from Apr 2023)"
+ENGLAND = "E92000001"
+COMPARED = "Compared to England value or percentiles"
+ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government Licence v3.0. "
+    "Sources: Office for Health Improvement and Disparities, Public health profiles "
+    "(Fingertips), https://fingertips.phe.org.uk; Ministry of Housing, Communities and Local "
+    "Government, English Indices of Deprivation 2019; Office for National Statistics. "
+    "© Crown copyright."
+)
+
+Row = dict[str, str]
+
+
+# --------------------------------------------------------------------------- public API
+def load_sources(path: Path = SOURCES_FILE) -> dict[str, Any]:
+    """The parsed ``sources.yml``, checked: every indicator names a known source and file."""
+    try:
+        spec = yamlio.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataInvalid(f"{path}: cannot be read as YAML ({exc}).") from exc
+    for key in ("sources", "indicators"):
+        if not isinstance(spec, dict) or not isinstance(spec.get(key), dict):
+            raise DataInvalid(f"{path}: expected a mapping with '{key}'.")
+    for iid, choice in spec["indicators"].items():
+        for pick in (choice, choice.get("also")):
+            if pick is None:
+                continue
+            source = spec["sources"].get(pick.get("source"))
+            if source is None:
+                raise DataInvalid(
+                    f"{path}: indicators.{iid}.source {pick.get('source')!r} is not one of "
+                    f"{', '.join(sorted(spec['sources']))}."
+                )
+            if pick.get("file") not in source["files"]:
+                raise DataInvalid(
+                    f"{path}: indicators.{iid}.file {pick.get('file')!r} is not a file of source "
+                    f"{pick['source']!r} ({', '.join(sorted(source['files']))})."
+                )
+    return spec
+
+
+def assemble_snapshot(
+    sources_root: Path | str, out: Path | str | None = None, sources_file: Path = SOURCES_FILE
+) -> Path:
+    """Build a snapshot folder from ``sources_root`` (``../shared/data``) into ``out``.
+
+    Written to a staging folder beside ``out``, validated with the loader, then swapped
+    in: on any failure ``out`` is left as it was. Returns ``out``.
+    """
+    from hwb.data.catalogue import load_catalogue
+    from hwb.data.load import load_snapshot
+
+    root = Path(sources_root)
+    if not root.is_dir():
+        raise DataInvalid(
+            f"{root}: no such folder. Give the folder of public sources, e.g. "
+            "`hwb data assemble ../shared/data`."
+        )
+    target = Path(out) if out is not None else paths.SNAPSHOT
+    spec = load_sources(sources_file)
+    catalogue = load_catalogue()
+    unknown = sorted(set(spec["indicators"]) - set(catalogue.index))
+    if unknown:
+        raise DataInvalid(
+            f"{sources_file}: indicator(s) {unknown} are not in data/catalogue.yml; add them to the "
+            "catalogue or remove them from sources.yml."
+        )
+    inputs = _checked_inputs(root, spec)
+    reader = _Readers(root, spec, catalogue)
+    entries = []
+    with snapshot.staging_folder(target) as staging:
+        for iid in sorted(spec["indicators"]):
+            choice = spec["indicators"][iid]
+            rows = list(reader.rows(int(iid), choice))
+            if choice.get("also"):
+                wanted = set(choice["also"]["areas"])
+                extra = reader.rows(int(iid), choice["also"])
+                rows += [r for r in extra if r["Area Code"] in wanted]
+            if not rows:
+                raise DataInvalid(
+                    f"{sources_file}: indicator {iid} has no rows in source "
+                    f"{choice['source']!r} ({choice['file']}); check the choice."
+                )
+            name = snapshot.indicator_file_name(iid)
+            (staging / name).write_bytes(snapshot.gzip_bytes(_csv_bytes(_sorted(rows))))
+            frame = load_snapshot(staging / name)
+            entry = snapshot.describe_file(staging / name, frame)
+            entry.update(_provenance(spec, choice, reader.notes.get(int(iid), [])))
+            entries.append(entry)
+        snapshot.write_manifest(staging, _manifest(spec, entries, inputs, catalogue))
+        load_snapshot(staging)  # the whole snapshot validates before it replaces anything
+        snapshot.replace_folder(staging, target)
+    return target
+
+
+# --------------------------------------------------------------------------- inputs
+def _checked_inputs(root: Path, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every source file used, present and with the sha256 that sources.yml records."""
+    used = {(c["source"], c["file"]) for c in spec["indicators"].values()}
+    used |= {
+        (c["also"]["source"], c["also"]["file"])
+        for c in spec["indicators"].values()
+        if c.get("also")
+    }
+    if any(s == "fingertipsnext" for s, _ in used):
+        used.add(("fingertipsnext", "areas"))
+    inputs = []
+    for source_key, file_key in sorted(used):
+        source = spec["sources"][source_key]
+        entry = source["files"][file_key]
+        path = root / entry["local"]
+        if not path.is_file():
+            raise DataInvalid(
+                f"{path}: missing; sources.yml ({source_key}.{file_key}) expects a copy of "
+                f"{source['repository']}@{source['commit'][:12]}:{entry['path']} there."
+            )
+        digest = snapshot.sha256_of(path)
+        if digest != entry["sha256"]:
+            raise DataInvalid(
+                f"{path}: sha256 {digest[:16]}… is not the {entry['sha256'][:16]}… recorded in "
+                f"data/sources.yml for {source_key}.{file_key}; the copy changed. Restore it, or "
+                "update sources.yml after checking the new copy."
+            )
+        inputs.append(
+            {
+                "source": source_key,
+                "repository": source["repository"],
+                "commit": entry.get("commit", source["commit"]),
+                "path": entry["path"],
+                "licence": source["licence"],
+                "sha256": digest,
+            }
+        )
+    return inputs
+
+
+def _read_csv(path: Path) -> list[Row]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+class _Readers:
+    """One reader per source layout; each yields rows in the Fingertips download layout."""
+
+    def __init__(self, root: Path, spec: dict[str, Any], catalogue) -> None:
+        self.root, self.spec, self.catalogue = root, spec, catalogue
+        self._cache: dict[tuple[str, str], list[Row]] = {}
+        self.notes: dict[int, list[str]] = {}
+
+    def _file(self, source: str, file: str) -> list[Row]:
+        key = (source, file)
+        if key not in self._cache:
+            local = self.spec["sources"][source]["files"][file]["local"]
+            self._cache[key] = _read_csv(self.root / local)
+        return self._cache[key]
+
+    def rows(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        kind = self.spec["sources"][choice["source"]]["reader"]
+        read = {
+            "fingertipsnext": self._fingertipsnext,
+            "trafford": self._trafford,
+            "fingertips_download": self._download,
+            "iod_district": self._iod,
+        }[kind]
+        return read(iid, choice)
+
+    # ---------------------------------------------------------------- FingertipsNext
+    def _areas(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Area names and each area's parent, from FingertipsNext's area hierarchy."""
+        names, parents = {}, {}
+        for row in self._file("fingertipsnext", "areas"):
+            names[row["AreaCode"]] = row["AreaName"]
+            if row["HierarchyType"] in ("Administrative", "Both"):
+                for child in filter(None, row["Children"].split("|")):
+                    if child.startswith(("E0", "E1")):
+                        parents.setdefault(child, row["AreaCode"])
+        return names, parents
+
+    def _fingertipsnext(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        entry = self.catalogue.loc[iid]
+        names, parents = self._areas()
+        seen: dict[tuple[str, ...], Row] = {}
+        collapsed = 0
+        for raw in self._file(choice["source"], choice["file"]):
+            if raw["IndicatorId"] != str(iid):
+                continue
+            code = raw["AreaCode"]
+            area_type = _area_type(code)
+            if area_type is None:
+                continue
+            first = int(raw["Year"])
+            row = _row(
+                entry,
+                code=code,
+                name=names.get(code, code),
+                area_type=area_type,
+                parent="" if code == ENGLAND else parents.get(code, ""),
+                sex=raw["Sex"],
+                age=raw["Age"],
+                category_type=raw["CategoryType"],
+                category=raw["Category"],
+                period=period_label(entry["period_type"], first),
+                sortable=first,
+                value=raw["Value"],
+                lower=raw["LowerCI"],
+                upper=raw["UpperCI"],
+                count=raw["Count"],
+                denominator=raw["Denominator"],
+                trend=raw["Trend"],
+                period_range=period_range(entry["period_type"]),
+            )
+            key = tuple(row[h] for h in _KEY_HEADERS)
+            if key in seen:
+                collapsed += 1
+                if _precision(row) > _precision(seen[key]):
+                    seen[key] = row
+                continue
+            seen[key] = row
+        if collapsed:
+            self.notes.setdefault(iid, []).append(
+                f"{collapsed} row(s) repeated with the same key were kept once (the most precise)"
+            )
+        yield from seen.values()
+
+    # ---------------------------------------------------------------- Trafford Data Lab
+    def _trafford(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        entry = self.catalogue.loc[iid]
+        for raw in self._file(choice["source"], choice["file"]):
+            code = raw["area_code"]
+            area_type = _area_type(code)
+            if area_type is None or area_type == COUNTY_TYPE:
+                continue  # combined authorities, neighbours' counties: not in this layout
+            breakdown = raw.get("inequality", "NA")
+            sex = _sex(breakdown, raw.get("unit", ""), entry["sex"])
+            if breakdown not in ("NA", "", "Male", "Female", "Persons"):
+                continue  # deprivation-quintile breakdowns are not used here
+            value = raw["value"]
+            if value in ("NA", ""):
+                value = ""
+            first = int(raw["period"][:4])
+            yield _row(
+                entry,
+                code=code,
+                name=raw["area_name"],
+                area_type=area_type,
+                parent="",
+                sex=sex,
+                age=entry["age"],
+                period=_normal_period(raw["period"]),
+                sortable=first,
+                value=value,
+                compared=_published(raw.get("compared_to_England", raw.get("significance", ""))),
+                period_range=period_range(entry["period_type"]),
+            )
+
+    # ---------------------------------------------------------------- genuine downloads
+    def _download(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        for raw in self._file(choice["source"], choice["file"]):
+            if raw["Indicator ID"] != str(iid):
+                continue
+            row = {h: raw.get(h, "") for h in schema.LAYOUT_27}
+            row["Indicator Name"] = " ".join(row["Indicator Name"].split())
+            yield row
+
+    # ---------------------------------------------------------------- MHCLG IoD
+    def _iod(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        entry = self.catalogue.loc[iid]
+        for raw in self._file(choice["source"], choice["file"]):
+            if raw["index_domain"] != "Index of Multiple Deprivation":
+                continue
+            code = raw["lad19cd"]
+            if _area_type(code) != DISTRICT_TYPE:
+                continue
+            yield _row(
+                entry,
+                code=code,
+                name=raw["lad19nm"],
+                area_type=DISTRICT_TYPE,
+                parent="",
+                sex="Persons",
+                age=entry["age"],
+                period=raw["year"],
+                sortable=int(raw["year"]),
+                value=f"{float(raw['average_score']):.3f}",
+                period_range="1y",
+            )
+
+
+# --------------------------------------------------------------------------- rows
+_KEY_HEADERS = (
+    "Indicator ID",
+    "Area Code",
+    "Sex",
+    "Age",
+    "Category Type",
+    "Category",
+    "Time period",
+)
+
+
+def _area_type(code: str) -> str | None:
+    """The Fingertips area type a code belongs to here, or None for areas left out."""
+    if code == ENGLAND:
+        return "England"
+    if code[:3] in ("E06", "E07", "E08", "E09"):
+        return DISTRICT_TYPE
+    if code[:3] == "E10":
+        return COUNTY_TYPE
+    return None
+
+
+def _sex(breakdown: str, unit: str, default: str) -> str:
+    if breakdown in ("Male", "Female", "Persons"):
+        return breakdown
+    if unit in ("Male", "Female", "Persons"):
+        return unit
+    return default
+
+
+def _published(label: str) -> str:
+    """Fingertips' published comparison, with "NA" read as no comparison."""
+    return "" if label in ("NA", "") else label
+
+
+def _normal_period(label: str) -> str:
+    """Fingertips writes pooled calendar periods as ``2021 - 23``; some copies drop the spaces."""
+    if len(label) == 7 and label[4] == "-" and label[:4].isdigit():
+        return f"{label[:4]} - {label[5:]}"
+    return label
+
+
+def _row(entry, **cells: Any) -> Row:
+    """One row in the 27-column layout from named cells."""
+    row = dict.fromkeys(schema.LAYOUT_27, "")
+    row.update(
+        {
+            "Indicator ID": str(int(entry.name)),
+            "Indicator Name": entry["name"],
+            "Parent Code": cells.get("parent", ""),
+            "Area Code": cells["code"],
+            "Area Name": cells["name"],
+            "Area Type": cells["area_type"],
+            "Sex": cells["sex"],
+            "Age": cells["age"],
+            "Category Type": cells.get("category_type", ""),
+            "Category": cells.get("category", ""),
+            "Time period": cells["period"],
+            "Value": cells.get("value", ""),
+            "Lower CI 95.0 limit": cells.get("lower", ""),
+            "Upper CI 95.0 limit": cells.get("upper", ""),
+            "Count": cells.get("count", ""),
+            "Denominator": cells.get("denominator", ""),
+            "Recent Trend": cells.get("trend", ""),
+            COMPARED: cells.get("compared", ""),
+            "Time period Sortable": f"{int(cells['sortable'])}0000",
+            "Time period range": cells.get("period_range", ""),
+        }
+    )
+    return row
+
+
+def _precision(row: Row) -> int:
+    return sum(len(row[h]) for h in ("Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit"))
+
+
+_TYPE_ORDER = {"England": 0, COUNTY_TYPE: 1, DISTRICT_TYPE: 2}
+
+
+def _sorted(rows: Iterable[Row]) -> list[Row]:
+    """England first, then counties, then districts; within each by code, breakdown, period."""
+    return sorted(
+        rows,
+        key=lambda r: (
+            _TYPE_ORDER.get(r["Area Type"], 3),
+            r["Area Type"],
+            r["Area Code"],
+            r["Sex"],
+            r["Age"],
+            r["Category Type"],
+            r["Category"],
+            r["Time period Sortable"],
+            r["Time period"],
+        ),
+    )
+
+
+def _csv_bytes(rows: list[Row]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(schema.LAYOUT_27), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+# --------------------------------------------------------------------------- manifest
+def _provenance(spec: dict[str, Any], choice: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    picks = [choice] + ([choice["also"]] if choice.get("also") else [])
+    origins = []
+    for pick in picks:
+        source = spec["sources"][pick["source"]]
+        entry = source["files"][pick["file"]]
+        origin = {
+            "source": pick["source"],
+            "repository": source["repository"],
+            "commit": entry.get("commit", source["commit"]),
+            "path": entry["path"],
+            "licence": source["licence"],
+        }
+        if pick.get("areas"):
+            origin["areas"] = list(pick["areas"])
+        origins.append(origin)
+    return {
+        "origin": origins,
+        "why": " ".join(str(choice["why"]).split()),
+        "coverage": str(choice.get("coverage", "")),
+        "processing": list(choice.get("processing", [])) + notes,
+    }
+
+
+def _manifest(
+    spec: dict[str, Any], entries: list[dict[str, Any]], inputs: list[dict[str, Any]], catalogue
+) -> dict[str, Any]:
+    missing = {int(k): v for k, v in (spec.get("not_available") or {}).items()}
+    absent = [
+        {"indicator_id": int(i), "reason": missing.get(int(i), "no public copy was found")}
+        for i in sorted(catalogue.index)
+        if int(i) not in {int(k) for k in spec["indicators"]}
+    ]
+    return {
+        "schema_version": 1,
+        "synthetic": False,
+        "title": "Real Fingertips, ONS and MHCLG data, assembled from public re-publications",
+        "source": {
+            "name": "public re-publications of OHID Fingertips, ONS and MHCLG data",
+            "command": "hwb data assemble ../shared/data",
+            "sources_file": "data/sources.yml",
+            "inputs": inputs,
+        },
+        "date_fetched": None,
+        "licence": snapshot.OGL_LICENCE,
+        "attribution": ATTRIBUTION,
+        "not_in_snapshot": absent,
+        "files": entries,
+    }

@@ -1,0 +1,59 @@
+"""Fingertips time-period labels: one rule per catalogue ``period_type``.
+
+Fingertips writes a period by its type: ``2021`` (calendar), ``2021/22`` (financial or
+school year), ``2021 - 23`` (three calendar years pooled), ``2019/20 - 21/22`` (three
+financial years), ``2018 - 22`` (five calendar years), ``2018/19 - 22/23`` (five school
+years). Sources that keep only a period's *first* year (FingertipsNext) are labelled
+here, and a snapshot's labels are checked against the catalogue with :func:`label_fits`.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: years each period type spans, and whether it runs from April/September (a split year)
+_SPAN: dict[str, tuple[int, bool]] = {
+    "calendar": (1, False),
+    "single": (1, False),
+    "financial": (1, True),
+    "school_year": (1, True),
+    "pooled_3y": (3, False),
+    "pooled_3y_financial": (3, True),
+    "pooled_5y": (5, False),
+    "pooled_5y_school": (5, True),
+}
+_PATTERN: dict[str, re.Pattern[str]] = {
+    "calendar": re.compile(r"^\d{4}$"),
+    "single": re.compile(r"^\d{4}$"),
+    "financial": re.compile(r"^\d{4}/\d{2}$"),
+    "school_year": re.compile(r"^\d{4}/\d{2}$"),
+    "pooled_3y": re.compile(r"^\d{4} ?- ?\d{2}$"),
+    "pooled_3y_financial": re.compile(r"^\d{4}/\d{2} ?- ?\d{2}/\d{2}$"),
+    "pooled_5y": re.compile(r"^\d{4} ?- ?\d{2}$"),
+    "pooled_5y_school": re.compile(r"^\d{4}/\d{2} ?- ?\d{2}/\d{2}$"),
+}
+
+
+def span_years(period_type: str) -> int:
+    """How many years one period of this type pools (1, 3 or 5)."""
+    return _SPAN[period_type][0]
+
+
+def period_label(period_type: str, first_year: int) -> str:
+    """The Fingertips label of the period of ``period_type`` that starts in ``first_year``."""
+    years, split = _SPAN[period_type]
+    last = first_year + years - 1
+    if not split:
+        return str(first_year) if years == 1 else f"{first_year} - {last % 100:02d}"
+    one = f"{first_year}/{(first_year + 1) % 100:02d}"
+    return one if years == 1 else f"{one} - {last % 100:02d}/{(last + 1) % 100:02d}"
+
+
+def period_range(period_type: str) -> str:
+    """Fingertips' "Time period range" for the type: ``1y``, ``3y`` or ``5y``."""
+    return f"{span_years(period_type)}y"
+
+
+def label_fits(period_type: str, label: str) -> bool:
+    """True when ``label`` is written the way Fingertips writes a period of ``period_type``."""
+    return bool(_PATTERN[period_type].match(label.strip()))
