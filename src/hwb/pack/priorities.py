@@ -1,21 +1,42 @@
-"""A transparent, data-led ranking of candidate priorities.
+"""A long-list of candidate priorities the partnership chooses from, and how it was drawn up.
 
-A candidate is a strategy outcome from the catalogue (e.g. "reduce childhood obesity"),
-judged on the indicator that makes the strongest case for it. Five pieces of evidence
-each score between 0 and 1 and are weighted by ``priority_weights`` from the district's
-parameters (parameters/defaults.yml):
+**Who is a candidate.** Only indicators with a polarity that are judged against a
+benchmark (England, or a national goal where the catalogue names one):
 
-* significance: 1 if significantly worse than England at 99.8%, 0.6 if at 95% only, else 0;
-* trend: 1 if the recent trend is "getting worse", else 0;
-* gap: the relative gap to England in the bad direction, 1 at 25% or more, 0 if none;
-* people: the number of people the latest value counts, relative to the largest such
-  count among the candidates (0 when no count is published);
-* strategy_link: 1 when the outcome is one the Lancashire place plan names (life
-  expectancy, healthy life expectancy, inequalities, emergency admissions, demand for
-  care, premature mortality), 0.5 for other Starting / Living / Ageing Well outcomes, else 0.
+* list 1, *significantly worse*: the district is significantly worse than England (95%
+  confidence; Fingertips' published label where no interval is published), or misses
+  its goal;
+* list 2, *similar but getting worse*: not significantly different, and the recent trend
+  is "getting worse" (a separate, labelled list: not a problem yet, heading the wrong way).
 
-The score is the weighted sum; the top ``recommended_priorities`` candidates with a
-positive score are recommended (always at least one when any candidate exists).
+Better-than-England and similar-and-steady indicators are never candidates.
+
+**Nested outcomes are merged**: under-75 preventable mortality and its CVD, cancer and
+respiratory parts are one candidate (the strongest indicator leads, the rest are named).
+Other indicators of the same strategy outcome are merged the same way.
+
+**Scores.** Each candidate is scored 0 to 1 on five pieces of evidence, weighted by the
+district's ``priority_weights`` (parameters/defaults.yml); a larger sum ranks higher:
+
+* significance: 1 when worse even at 99.8% confidence (or missing a goal), 0.5 at 95% only,
+  0 on list 2;
+* trend: 1 when the recent trend is "getting worse";
+* gap: the size of the problem on a scale every unit shares, the district's percentile rank
+  among the districts compared, in the harmful direction (1 = the worst district, 0 = the
+  best); 0 when no ranking is available (said in the reason);
+* people: excess events, i.e. the district's count minus the count expected at England's
+  rate (or the goal) in the harmful direction, a year for events and pooled periods (said in
+  words, e.g. "about 40 more preventable deaths under 75 a year than at England's rate"),
+  scored as the district's percentile rank of excess events among the districts compared
+  (1 = the most excess events), so deaths, admissions and children share one scale; 0 when no
+  count is published (said in the reason);
+* strategy_link: 1 for outcomes the Lancashire place plan names, 0.5 for other Starting,
+  Living or Ageing Well outcomes.
+
+**Recommended**: the top ``recommend`` of list 1. When list 1 is empty the pack says so
+and recommends from list 2; when both are empty, the indicator ranked lowest among the
+districts is offered as a labelled "watch" item, so every pack recommends at least one.
+:func:`sensitivity` re-ranks under other weights and says whether the top three change.
 """
 from __future__ import annotations
 
@@ -24,10 +45,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from hwb.text import events
 from hwb.text import format as fmt
-from hwb.text.messages import relative_gap
 
-FULL_GAP = 0.25
 PLACE_PLAN_OUTCOMES = frozenset({
     "increase life expectancy", "improve healthy life expectancy", "narrow the gap in life expectancy",
     "reduce health inequalities", "reduce emergency admissions", "reduce demand for care",
@@ -36,66 +56,234 @@ PLACE_PLAN_OUTCOMES = frozenset({
 PROGRAMMES = ("Starting Well", "Living Well", "Ageing Well")
 COMPONENTS = ("significance", "trend", "gap", "people", "strategy_link")
 
+WORSE_LIST = "significantly worse"
+WORSENING_LIST = "similar but getting worse"
+WATCH_LIST = "watch: nothing significantly worse or getting worse"
+
+#: an overall outcome and the indicators that are parts of it (merged into one candidate)
+NESTED = {93721: (93722, 93723, 93724)}
+
+#: other weightings the sensitivity view tries
+ALTERNATIVE_WEIGHTS = {
+    "equal weights": {c: 1.0 for c in COMPONENTS},
+    "evidence of a problem only (significance, trend)": {"significance": 1.0, "trend": 1.0},
+    "size only (rank among districts, excess events)": {"gap": 1.0, "people": 1.0},
+    "without the strategy link": {"strategy_link": 0.0},
+}
+
+COLUMNS = ["rank", "list", "outcome", "indicator_id", "label", *COMPONENTS, "percentile", "excess",
+           "score", "recommended", "reason"]
+
+
+def _getting_worse(row: pd.Series) -> bool:
+    return str(row.get("recent_trend", "")).endswith("getting worse")
+
+
+def candidate_list(row: pd.Series) -> str:
+    """Which list an indicator belongs on ("" when it is not a candidate)."""
+    if row.get("status", "ok") != "ok" or row["polarity"] == "no_judgement" or row["benchmark"] == "none":
+        return ""
+    if row["compared_95"] == "Worse":
+        return WORSE_LIST
+    if row["compared_95"] == "Similar" and _getting_worse(row):
+        return WORSENING_LIST
+    return ""
+
+
+def harmful_percentile(row: pd.Series) -> float:
+    """Percentile rank among the districts compared, 1 = the worst, 0 = the best; NaN without a ranking."""
+    rank, n = row.get("rank"), row.get("districts_n")
+    if fmt.is_missing(rank) or fmt.is_missing(n) or float(n) < 2:
+        return np.nan
+    return (float(rank) - 1) / (float(n) - 1)
+
+
+def _reference(row: pd.Series) -> tuple[float, str]:
+    """The value the district is judged against, and its name in words."""
+    goal = row.get("goal", np.nan)
+    if row.get("compared_to", "England") == "goal" and not fmt.is_missing(goal):
+        return float(goal), f"the national goal of {fmt.with_unit(goal, row['unit'])}"
+    return row["england_value"], "England's rate"
+
+
+def excess_events(row: pd.Series) -> float:
+    """Observed minus expected events at England's rate (or the goal), in the harmful direction.
+
+    Expected = count x reference / value (for a crude rate or proportion this is the
+    denominator times the reference rate; for an age-standardised rate, an approximation).
+    A year for events and pooled periods. 0 when the district is on the right side; NaN
+    without a count, value or reference.
+    """
+    reference, _ = _reference(row)
+    count, value = row.get("count"), row.get("value")
+    if any(fmt.is_missing(x) for x in (count, value, reference)) or float(value) <= 0:
+        return np.nan
+    expected = float(count) * float(reference) / float(value)
+    excess = float(count) - expected if row["polarity"] == "low_is_good" else expected - float(count)
+    _, per_year = events.event_noun(row["indicator_id"], str(row.get("short_name", "")), str(row.get("value_type", "")))
+    if per_year:
+        excess /= events.years_pooled(row["period"])
+    return max(excess, 0.0)
+
 
 def _components(row: pd.Series) -> dict[str, float]:
-    significance = 1.0 if row["compared_998"] == "Worse" else 0.6 if row["compared_95"] == "Worse" else 0.0
-    trend = 1.0 if str(row["recent_trend"]).endswith("getting worse") else 0.0
-    gap = float(np.clip(relative_gap(row) / FULL_GAP, 0.0, 1.0)) if row["polarity"] != "no_judgement" else 0.0
+    on_list = row["list"]
+    if on_list == WORSE_LIST:
+        significance = 1.0 if row["compared_998"] == "Worse" or row.get("compared_to") == "goal" else 0.5
+    else:
+        significance = 0.0
+    percentile = row["percentile"]
     if row["outcome"] in PLACE_PLAN_OUTCOMES:
         link = 1.0
     elif row["programme"] in PROGRAMMES:
         link = 0.5
     else:
         link = 0.0
-    return {"significance": significance, "trend": trend, "gap": gap, "strategy_link": link}
+    return {"significance": significance, "trend": 1.0 if _getting_worse(row) else 0.0,
+            "gap": 0.0 if np.isnan(percentile) else float(percentile), "strategy_link": link}
 
 
-def rank_priorities(headline: pd.DataFrame, weights: Mapping[str, float], recommend: int = 3) -> pd.DataFrame:
-    """One row per candidate outcome, best case first, with each component, the score and a reason.
+def _merged_outcome(frame: pd.DataFrame) -> pd.Series:
+    """Each row's outcome, with the parts of a nested outcome given their parent's outcome."""
+    outcome = frame["outcome"].copy()
+    for parent, parts in NESTED.items():
+        parent_outcome = frame.loc[frame["indicator_id"] == parent, "outcome"]
+        if len(parent_outcome):
+            outcome[frame["indicator_id"].isin(parts)] = parent_outcome.iloc[0]
+    return outcome
 
-    ``headline`` is the pack's headline table; only indicators with a value and a
-    polarity are candidates. Columns: rank, outcome, indicator_id, label, the five
-    component scores, score, recommended, reason.
-    """
-    rows = headline[(headline["status"] == "ok") & (headline["polarity"] != "no_judgement")
-                    & (headline["benchmark"] != "none")].copy()
-    columns = ["rank", "outcome", "indicator_id", "label", *COMPONENTS, "score", "recommended", "reason"]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    parts = pd.DataFrame([_components(r) for _, r in rows.iterrows()], index=rows.index)
-    counts = rows["count"].astype(float)
-    top = counts.max(skipna=True)
-    parts["people"] = (counts / top).fillna(0.0) if top and np.isfinite(top) and top > 0 else 0.0
+
+def excess_percentile(row: pd.Series, peers: pd.DataFrame | None) -> float:
+    """The district's percentile rank of excess events among ``peers`` (same indicator, sex, age,
+    period and area type; 1 = the most excess events); NaN without counts."""
+    if peers is None or np.isnan(row["excess"]):
+        return np.nan
+    same = peers[(peers["indicator_id"] == row["indicator_id"]) & (peers["sex"] == row["sex"])
+                 & (peers["age"] == row["age"]) & (peers["period"] == row["period"])]
+    if len(same) < 2:
+        return np.nan
+    base = row.drop(labels=["count", "value"])
+    excess = np.array([excess_events(pd.concat([base, pd.Series({"count": c, "value": v})]))
+                       for c, v in zip(same["count"], same["value"])])
+    excess = excess[~np.isnan(excess)]
+    if len(excess) < 2:
+        return np.nan
+    return float((excess < row["excess"]).sum()) / (len(excess) - 1)
+
+
+def peer_rows(frame: pd.DataFrame, district: str) -> pd.DataFrame:
+    """Headline rows of the districts of the same area type as ``district`` (for :func:`excess_percentile`)."""
+    mine = frame.loc[frame["area_code"] == district, "area_type"]
+    if mine.empty:
+        return frame.iloc[:0]
+    rows = frame[(frame["area_type"] == mine.mode().iloc[0]) & (frame["category_type"] == "")]
+    return rows[rows["value"].notna() & rows["count"].notna()]
+
+
+def _scored(headline: pd.DataFrame, weights: Mapping[str, float], peers: pd.DataFrame | None = None) -> pd.DataFrame:
+    rows = headline.copy()
+    for column, default in (("goal", np.nan), ("compared_to", "England"), ("short_name", ""), ("value_type", "")):
+        if column not in rows:
+            rows[column] = default
+    rows["list"] = [candidate_list(r) for _, r in rows.iterrows()]
+    rows["percentile"] = [harmful_percentile(r) for _, r in rows.iterrows()]
+    candidates = rows[rows["list"] != ""].copy()
+    if candidates.empty:
+        return candidates
+    candidates["outcome"] = _merged_outcome(candidates).where(lambda s: s.notna(), candidates["outcome"])
+    candidates["excess"] = [excess_events(r) for _, r in candidates.iterrows()]
+    candidates["excess_percentile"] = [excess_percentile(r, peers) for _, r in candidates.iterrows()]
+    parts = pd.DataFrame([_components(r) for _, r in candidates.iterrows()], index=candidates.index)
+    parts["people"] = candidates["excess_percentile"].fillna(0.0)
     for c in COMPONENTS:
-        rows[c] = parts[c].astype(float)
-    rows["score"] = sum(float(weights.get(c, 0.0)) * rows[c] for c in COMPONENTS)
-    rows = rows.sort_values(["score", "indicator_id", "sex"], ascending=[False, True, True], kind="mergesort")
-    best = rows.drop_duplicates("outcome", keep="first").copy()
-    best["reason"] = [_reason(r, rows[rows["outcome"] == r["outcome"]]) for _, r in best.iterrows()]
+        candidates[c] = parts[c].astype(float)
+    return _weigh(candidates, weights)
+
+
+def _weigh(candidates: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    out = candidates.copy()
+    out["score"] = sum(float(weights.get(c, 0.0)) * out[c] for c in COMPONENTS)
+    out["_list_order"] = out["list"].map({WORSE_LIST: 0, WORSENING_LIST: 1}).fillna(2)
+    return out.sort_values(["_list_order", "score", "percentile", "indicator_id", "sex"],
+                           ascending=[True, False, False, True, True], kind="mergesort", na_position="last")
+
+
+def _best_per_outcome(scored: pd.DataFrame) -> pd.DataFrame:
+    return scored.drop_duplicates("outcome", keep="first").copy()
+
+
+def rank_priorities(headline: pd.DataFrame, weights: Mapping[str, float], recommend: int = 3,
+                    peers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The long-list: one row per candidate outcome, list 1 first, then list 2, best case first.
+
+    ``peers`` (:func:`peer_rows`) are every district's rows, for the percentile rank of
+    excess events; without them the people score is 0. Columns: rank, list, outcome,
+    indicator_id, label, the five component scores, percentile, excess, score,
+    recommended, reason (see the module docstring).
+    """
+    scored = _scored(headline, weights, peers)
+    if scored.empty:
+        return _watch_item(headline)
+    best = _best_per_outcome(scored)
+    best["reason"] = [_reason(r, scored[scored["outcome"] == r["outcome"]]) for _, r in best.iterrows()]
     best["rank"] = range(1, len(best) + 1)
-    positive = best["score"] > 0
-    best["recommended"] = positive & (best["rank"] <= max(1, recommend))
-    if not best["recommended"].any():
-        best.loc[best.index[0], "recommended"] = True
-    return best[columns].reset_index(drop=True)
+    worse = best["list"] == WORSE_LIST
+    pool = best[worse] if worse.any() else best
+    chosen = pool.index[: max(1, recommend)]
+    best["recommended"] = best.index.isin(chosen)
+    return best[COLUMNS].reset_index(drop=True)
+
+
+def _watch_item(headline: pd.DataFrame) -> pd.DataFrame:
+    """When nothing is significantly worse or getting worse: the indicator ranked lowest, labelled as such."""
+    rows = headline[(headline["status"] == "ok") & (headline["polarity"] != "no_judgement")].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    rows["percentile"] = [harmful_percentile(r) for _, r in rows.iterrows()]
+    rows = rows[rows["percentile"].notna()].sort_values(["percentile", "indicator_id"], ascending=[False, True])
+    if rows.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    r = rows.iloc[0].copy()
+    r["list"], r["excess"], r["score"], r["rank"], r["recommended"] = WATCH_LIST, np.nan, np.nan, 1, True
+    for c in COMPONENTS:
+        r[c] = np.nan
+    r["reason"] = (f"{r['label']} is {fmt.with_unit(r['value'], r['unit'])} against "
+                   f"{fmt.with_unit(r['england_value'], r['unit'])} for England, not significantly worse and not "
+                   f"getting worse, but {_rank_words(r)}.")
+    return pd.DataFrame([r])[COLUMNS].reset_index(drop=True)
+
+
+def _rank_words(row: pd.Series) -> str:
+    if np.isnan(row["percentile"]):
+        return "no ranking among districts is available"
+    n = int(row["districts_n"])
+    worse_than = round(100 * row["percentile"])
+    return f"ranked {int(row['rank'])} of {n} districts (1 = best; worse than {worse_than}% of them)"
 
 
 def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
     """One sentence: the evidence for this candidate, in words and numbers."""
     value = fmt.with_unit(row["value"], row["unit"])
-    england = fmt.with_unit(row["england_value"], row["unit"])
-    bits = [f"{row['label']} is {value} against {england} for England"]
-    if row["compared_998"] == "Worse":
-        bits.append("significantly worse even at 99.8% confidence")
-    elif row["compared_95"] == "Worse":
-        bits.append("significantly worse at 95% confidence")
-    elif row["compared_95"] in ("Similar", "Better"):
-        bits.append(f"{row['compared_95'].lower()} to England" if row["compared_95"] == "Similar"
-                    else "better than England")
+    reference, reference_words = _reference(row)
+    if row.get("compared_to") == "goal":
+        side = "below" if row["polarity"] == "high_is_good" else "above"
+        bits = [f"{row['label']} is {value}, {side} {reference_words}"]
+    else:
+        bits = [f"{row['label']} is {value} against {fmt.with_unit(reference, row['unit'])} for England"]
+        if row["list"] == WORSE_LIST:
+            bits.append("significantly worse even at 99.8% confidence" if row["compared_998"] == "Worse"
+                        else "significantly worse at 95% confidence")
+        else:
+            bits.append("similar to England")
     if row["trend"]:
         bits.append("and getting worse")
-    if not fmt.is_missing(row["count"]) and row["people"] > 0:
-        bits.append(f"about {fmt.number(row['count'], 'people', 0)} people counted in {row['period']}")
+    bits.append(_rank_words(row))
+    if not np.isnan(row["excess"]):
+        bits.append(events.excess_phrase(row["excess"], row["indicator_id"], row["polarity"] == "high_is_good",
+                                         f"at {reference_words}", str(row.get("short_name", "")),
+                                         str(row.get("value_type", ""))))
+    else:
+        bits.append("no count is published, so the excess number of events is not known")
     others = [lab for lab in same_outcome["label"] if lab != row["label"]]
     if others:
         bits.append(f"also evidenced by {fmt.join_words(others)}")
@@ -104,3 +292,29 @@ def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
     if link:
         bits.append(link)
     return "; ".join(bits) + "."
+
+
+def sensitivity(headline: pd.DataFrame, weights: Mapping[str, float], top: int = 3,
+                peers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Does the top of the long-list change under other weights? One row per weighting.
+
+    Columns: Weights, Top (the first ``top`` candidate outcomes, in order) and
+    "Same top three?" ("yes", "same outcomes, different order", or "no").
+    """
+    scored = _scored(headline, weights, peers)
+    if scored.empty:
+        return pd.DataFrame(columns=["Weights", "Top", "Same top three?"])
+    main = list(_best_per_outcome(scored)["outcome"].head(top))
+    rows = [("the district's weights", main)]
+    for name, alternative in ALTERNATIVE_WEIGHTS.items():
+        trial = {c: float(weights.get(c, 0.0)) for c in COMPONENTS}
+        if name == "without the strategy link":
+            trial.update(alternative)
+        else:
+            trial = {c: float(alternative.get(c, 0.0)) for c in COMPONENTS}
+        rows.append((name, list(_best_per_outcome(_weigh(scored, trial))["outcome"].head(top))))
+    out = []
+    for name, outcomes in rows:
+        same = "yes" if outcomes == main else "same outcomes, different order" if set(outcomes) == set(main) else "no"
+        out.append({"Weights": name, "Top": "; ".join(fmt.upper_first(o) for o in outcomes), "Same top three?": same})
+    return pd.DataFrame(out)

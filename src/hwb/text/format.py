@@ -77,6 +77,16 @@ def lower_first(text: str) -> str:
     return text[0].lower() + text[1:]
 
 
+def upper_first(text: str) -> str:
+    """Upper-case the first letter only ("reduce CVD deaths" -> "Reduce CVD deaths")."""
+    return text[:1].upper() + text[1:]
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 indicator``, ``2 indicators`` (``many`` for irregular plurals)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def sex_words(sex: str) -> str:
     """``for men``/``for women``/``""`` to qualify a sentence by sex."""
     return {"Male": "for men", "Female": "for women"}.get(sex, "")

@@ -1,0 +1,89 @@
+"""Counts named for what they are: "about 160 deaths a year", not "492 people counted in 2021 - 23".
+
+Fingertips' ``count`` is the numerator of an indicator's value: deaths for a mortality
+rate, admissions for an admission rate, children for child poverty. Pooled periods
+count several years together, so a count is divided by the years pooled before it is
+called "a year". Events that happen (deaths, admissions, conceptions) are per year;
+people who *are* something (children in low-income families) are a number at a time.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+#: indicator id -> (what the count counts, whether it is a number a year)
+EVENTS: dict[int, tuple[str, bool]] = {
+    92196: ("infant deaths", True),
+    93085: ("mothers smoking at delivery", True),
+    92026: ("children in Reception with obesity", False),
+    92033: ("children in Year 6 with obesity", False),
+    93701: ("children in absolute low-income families", False),
+    20401: ("conceptions to under-18s", True),
+    21001: ("self-harm admissions", True),
+    91414: ("alcohol-related admissions", True),
+    93763: ("alcohol-related deaths", True),
+    41001: ("deaths from suicide", True),
+    93721: ("preventable deaths under 75", True),
+    93722: ("preventable CVD deaths under 75", True),
+    93723: ("preventable cancer deaths under 75", True),
+    93724: ("preventable respiratory deaths under 75", True),
+    22401: ("falls admissions aged 65+", True),
+    41401: ("hip fracture admissions aged 65+", True),
+    92949: ("people with dementia diagnosed", False),
+    41101: ("emergency readmissions", True),
+    1194: ("care home admissions aged 65+", True),
+    90356: ("households in fuel poverty", False),
+}
+
+
+def event_noun(indicator_id: int, name: str = "", value_type: str = "") -> tuple[str, bool]:
+    """What an indicator's count counts and whether it is per year; a guess from the name otherwise."""
+    if int(indicator_id) in EVENTS:
+        return EVENTS[int(indicator_id)]
+    lowered = name.lower()
+    if "mortality" in lowered or "deaths" in lowered:
+        return "deaths", True
+    if "admission" in lowered:
+        return "admissions", True
+    return "people", value_type in ("dsr", "crude_rate")
+
+
+def years_pooled(period: str) -> int:
+    """How many years a period label spans: "2021 - 23" -> 3, "2019/20 - 21/22" -> 3, "2023/24" -> 1."""
+    found = re.search(r"(\d{4})(?:/\d{2})?\s*-\s*(\d{2,4})(?:/\d{2})?$", str(period).strip())
+    if not found:
+        return 1
+    first, tail = int(found.group(1)), found.group(2)
+    last = int(tail) if len(tail) == 4 else first - first % 100 + int(tail)
+    if last < first:
+        last += 100
+    return max(1, last - first + 1)
+
+
+def about(number: float) -> str:
+    """A rounded count for prose: 7, 48, 160, 1,400 (two significant figures from 100 up)."""
+    if number is None or math.isnan(number):
+        return "n/a"
+    n = abs(float(number))
+    if n >= 100:
+        digits = math.floor(math.log10(n)) - 1
+        n = round(n, -digits)
+    return f"{round(n):,}"
+
+
+def count_phrase(count: float, indicator_id: int, period: str, name: str = "", value_type: str = "") -> str:
+    """E.g. "about 160 preventable deaths under 75 a year (2021 - 23)"."""
+    noun, per_year = event_noun(indicator_id, name, value_type)
+    years = years_pooled(period)
+    per = " a year" if per_year else ""
+    value = float(count) / years if per_year else float(count)
+    return f"about {about(value)} {noun}{per} ({period})"
+
+
+def excess_phrase(excess: float, indicator_id: int, high_is_good: bool, reference: str,
+                  name: str = "", value_type: str = "") -> str:
+    """E.g. "about 40 more preventable deaths under 75 a year than at England's rate"."""
+    noun, per_year = event_noun(indicator_id, name, value_type)
+    more = "fewer" if high_is_good else "more"
+    per = " a year" if per_year else ""
+    return f"about {about(excess)} {more} {noun}{per} than {reference}"
