@@ -1,4 +1,4 @@
-"""Key messages: order (red-red first), count, and numbers taken from the headline rows."""
+"""Key messages: life expectancy first, then red-red; count; numbers taken from the headline rows."""
 from __future__ import annotations
 
 import numpy as np
@@ -26,30 +26,58 @@ def _headline():
         _row(5, "Infant mortality", 4.0, 4.0, "Similar"),
         _row(90366, "Life expectancy at birth", 76.2, 79.2, "Worse", polarity="high_is_good", sex="Male",
              unit="years"),
-    ])
+        _row(90366, "Life expectancy at birth", 81.0, 83.1, "Similar", polarity="high_is_good", sex="Female",
+             unit="years"),
+    ]).assign(label=lambda f: f["short_name"] + np.where(f["indicator_id"] == 90366,
+                                                           np.where(f["sex"] == "Male", " (men)", " (women)"), ""))
 
 
-def test_red_red_first_then_99_8_then_95_and_numbers_in_words():
+def test_life_expectancy_first_then_red_red_then_99_8_then_95_and_numbers_in_words():
     messages = key_messages(_headline(), "Burnley", ["Burnley has 96,435 residents."])
     ids = [m.indicator_id for m in messages]
-    assert ids[:2] == [3, 2]  # worse and getting worse; then worse at 99.8%
+    assert ids[:4] == [90366, 90366, 3, 2]  # men, women; worse and getting worse; then worse at 99.8%
+    assert messages[0].text == ("Life expectancy at birth for men in Burnley is 76.2 years (2023/24), 3.0 years "
+                                "below England (79.2 years); significantly worse than England.")
+    assert "for women" in messages[1].text and "2.1 years below England (83.1 years)" in messages[1].text
     assert ids.index(1) < ids.index(4)  # worse before better
     assert MIN_MESSAGES <= len(messages) <= MAX_MESSAGES
-    first = messages[0].text
-    assert "250.0 per 100,000" in first and "160.0 per 100,000" in first and "getting worse" in first
-    assert "even at 99.8% confidence" in messages[1].text
+    third = messages[2].text
+    assert third.startswith("The rate of self-harm admissions in Burnley is 250.0 per 100,000")  # not "admissions is"
+    assert "160.0 per 100,000" in third and "getting worse" in third
+    assert "even at 99.8% confidence" in messages[3].text
+
+
+def test_life_expectancy_leads_even_when_many_indicators_are_worse_and_says_when_missing():
+    many = pd.concat([_headline()] + [pd.DataFrame([_row(100 + i, f"Thing {i}", 30.0, 10.0, "Worse",
+                                                         compared_998="Worse")]) for i in range(12)])
+    messages = key_messages(many, "Wyre")
+    assert [m.indicator_id for m in messages[:2]] == [90366, 90366] and len(messages) == MAX_MESSAGES
+    without = key_messages(many[many["indicator_id"] != 90366], "Wyre")
+    assert without[0].text.startswith("Life expectancy at birth for Wyre is not in this snapshot")
+
+
+def test_no_polarity_indicators_are_never_ahead_or_behind_and_goals_are_named():
+    from hwb.text.messages import indicator_sentence
+
+    prevalence = pd.Series(_row(247, "Dementia prevalence (QOF)", 0.9, 0.7, "Higher", polarity="no_judgement"))
+    assert relative_gap(prevalence) == 0.0
+    assert all(m.indicator_id != 247 for m in key_messages(pd.DataFrame([prevalence]), "Fylde"))
+    goal = pd.Series({**_row(92949, "Dementia diagnosis rate 65+", 58.4, 63.0, "Worse", polarity="high_is_good"),
+                      "goal": 66.7, "compared_to": "goal"})
+    assert "short of the national goal of 66.7% (England 63.0%)" in indicator_sentence(goal, "Fylde")
 
 
 def test_context_sentences_fill_up_to_five():
     few = _headline().iloc[[4]]  # one similar indicator: not a message on its own
     messages = key_messages(few, "Fylde", ["Fylde has 81,000 residents.", "Second.", "Third.", "4.", "5.", "6."])
     assert len(messages) == MIN_MESSAGES
-    assert messages[0].text == "Fylde has 81,000 residents."
+    assert messages[0].text.startswith("Life expectancy at birth for Fylde is not in this snapshot")
+    assert messages[1].text == "Fylde has 81,000 residents."
 
 
 def test_relative_gap_is_positive_when_worse_whatever_the_polarity():
     rows = _headline().set_index("indicator_id")
     assert relative_gap(rows.loc[1]) > 0  # low is good, higher than England
-    assert relative_gap(rows.loc[90366]) > 0  # high is good, lower than England
+    assert relative_gap(rows.loc[90366].iloc[0]) > 0  # high is good, lower than England
     assert relative_gap(rows.loc[4]) < 0
     assert np.isclose(relative_gap(rows.loc[2]), 5 / 22)

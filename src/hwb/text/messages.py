@@ -1,9 +1,12 @@
 """Key messages: 5-8 plain sentences generated from the headline table, most important first.
 
-Order (as the OHID Health Profiles do it, red-red first): significantly worse than
-England *and* getting worse; worse at 99.8%; worse at 95%; life expectancy whatever
-its judgement; similar but getting worse; better than England. Within a group, the
-bigger relative gap to England comes first. Every number comes from the headline row.
+Life expectancy at birth comes first in every pack, men then women, with its gap to
+England in years (or a sentence saying it is not available). Then, as the OHID Health
+Profiles order them, red-red first: significantly worse than England (or below its goal)
+*and* getting worse; worse at 99.8%; worse at 95%; similar but getting worse; better than
+England. Within a group, the bigger relative gap to England comes first. Indicators with
+no polarity get no group: they are neither better nor worse. Every number comes from the
+headline row.
 """
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ from hwb.text import format as fmt
 
 MIN_MESSAGES, MAX_MESSAGES = 5, 8
 LIFE_EXPECTANCY_IDS = (90366, 90362)
+LIFE_AT_BIRTH = 90366
+#: words that make an indicator's short name plural ("Self-harm admissions", "Physically inactive adults")
+PLURAL_WORDS = frozenset({"children", "adults", "admissions", "conceptions", "fractures", "readmissions", "users"})
 
 
 @dataclass(frozen=True)
@@ -37,18 +43,28 @@ def relative_gap(row: pd.Series) -> float:
         return -gap
     if row["polarity"] == "low_is_good":
         return gap
-    return abs(gap)
+    return 0.0  # no polarity: neither ahead nor behind
 
 
 def _subject(row: pd.Series, district: str) -> str:
+    """The subject of a singular sentence: "Life expectancy at birth for men in Burnley",
+    "The percentage of physically inactive adults in Burnley", "The rate of self-harm admissions in Burnley"."""
     sex = fmt.sex_words(row["sex"]) if "(" in str(row["label"]) else ""
-    name = row["short_name"]
-    return f"{name} {sex} in {district}".replace("  ", " ") if sex else f"{name} in {district}"
+    name = str(row["short_name"])
+    words = {w.strip(",").lower() for w in name.split()}
+    if words & PLURAL_WORDS:
+        kind = "percentage" if row["unit"] == "%" else "rate"
+        name = f"The {kind} of {fmt.lower_first(name)}"
+    return f"{name} {sex} in {district}" if sex else f"{name} in {district}"
 
 
 def _comparison_words(row: pd.Series) -> str:
     label95, label998 = row["compared_95"], row["compared_998"]
     england = fmt.with_unit(row["england_value"], row["unit"])
+    if row.get("compared_to", "England") == "goal":
+        goal = fmt.with_unit(row["goal"], row["unit"])
+        met = "meeting" if label95 == "Better" else "short of"
+        return f"{met} the national goal of {goal} (England {england})"
     strength = "significantly " if label95 in ("Worse", "Better", "Higher", "Lower") else ""
     if label95 == "Similar":
         return f"similar to England ({england})"
@@ -80,34 +96,65 @@ def indicator_sentence(row: pd.Series, district: str) -> str:
 
 
 def _group(row: pd.Series) -> int | None:
+    if row["polarity"] == "no_judgement":
+        return None
     if row.get("red_red", False):
-        return 0
+        return 1
     if row["compared_95"] == "Worse":
-        return 1 if row["compared_998"] == "Worse" else 2
+        return 2 if row["compared_998"] == "Worse" else 3
     if int(row["indicator_id"]) in LIFE_EXPECTANCY_IDS:
-        return 3
-    if str(row["recent_trend"]).endswith("getting worse"):
         return 4
-    if row["compared_95"] == "Better":
+    if str(row["recent_trend"]).endswith("getting worse"):
         return 5
+    if row["compared_95"] == "Better":
+        return 6
     return None
+
+
+def life_expectancy_sentence(row: pd.Series, district: str) -> str:
+    """E.g. "Life expectancy at birth for men in Burnley is 75.5 years (2021 - 23), 3.6 years below
+    England (79.1 years); significantly worse than England."."""
+    value = fmt.with_unit(row["value"], row["unit"])
+    text = f"{_subject(row, district)} is {value} ({row['period']})"
+    if fmt.is_missing(row["england_value"]):
+        return f"{text}; England's figure for the same period is not in this snapshot."
+    gap = fmt.difference(row["value"], row["england_value"], row["unit"])
+    side = "below" if row["value"] < row["england_value"] else "above" if row["value"] > row["england_value"] else ""
+    where = f"{gap} {side} England" if side else "the same as England"
+    judged = {"Worse": "significantly worse than England", "Better": "significantly better than England",
+              "Similar": "not significantly different from England"}.get(row["compared_95"], "not compared statistically")
+    return f"{text}, {where} ({fmt.with_unit(row['england_value'], row['unit'])}); {judged}."
+
+
+def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
+    rows = headline[headline["indicator_id"] == LIFE_AT_BIRTH]
+    rows = rows.assign(_order=rows["sex"].map({"Male": 0, "Female": 1, "Persons": 2})).sort_values("_order")
+    have = rows[rows["status"] == "ok"]
+    out = [Message(life_expectancy_sentence(r, district), LIFE_AT_BIRTH, str(r["compared_95"]), 0)
+           for _, r in have.iterrows()]
+    if not out:
+        out.append(Message(f"Life expectancy at birth for {district} is not in this snapshot, so the pack cannot "
+                           "say how long people live compared with England.", None, "", 0))
+    return out
 
 
 def key_messages(headline: pd.DataFrame, district: str, context: list[str] | None = None) -> list[Message]:
     """5-8 messages from ``headline`` (the pack's headline table), most important first.
 
-    ``context`` sentences (population, deprivation, what is missing) fill the list up
-    to five when the data give fewer judged messages.
+    Life expectancy at birth (men, women) always comes first. ``context`` sentences
+    (population, deprivation, what is missing) fill the list up to five when the data
+    give fewer judged messages.
     """
-    rows = headline[headline["status"] == "ok"].copy()
+    messages = _life_messages(headline, district)
+    rows = headline[(headline["status"] == "ok") & (headline["indicator_id"] != LIFE_AT_BIRTH)].copy()
     rows["_group"] = [_group(r) for _, r in rows.iterrows()]
     rows = rows[rows["_group"].notna()]
     rows["_gap"] = [relative_gap(r) for _, r in rows.iterrows()]
     rows = rows.sort_values(["_group", "_gap", "indicator_id", "sex"], ascending=[True, False, True, True],
                             kind="mergesort")
-    messages = [
+    messages += [
         Message(indicator_sentence(r, district), int(r["indicator_id"]), str(r["compared_95"]), int(r["_group"]))
-        for _, r in rows.head(MAX_MESSAGES).iterrows()
+        for _, r in rows.head(MAX_MESSAGES - len(messages)).iterrows()
     ]
     for sentence in context or []:
         if len(messages) >= MIN_MESSAGES:
