@@ -1,4 +1,6 @@
-"""The demonstration snapshot: reproducible, complete, internally consistent, and labelled."""
+"""The demonstration snapshot (scale tests and benchmarks only): reproducible, complete,
+internally consistent, and labelled. The shipped snapshot is real (tests/test_data_assemble.py);
+these tests generate the demonstration one in a temporary folder."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ import shutil
 import numpy as np
 import pytest
 
-from hwb import paths
 from hwb.data import demo, snapshot
 from hwb.data.catalogue import load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
@@ -19,17 +20,22 @@ LANCASHIRE_12 = [f"E07000{n}" for n in range(117, 129)]
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    return load_snapshot()
+def demo_folder(tmp_path_factory):
+    return demo.write_demo_snapshot(tmp_path_factory.mktemp("demo") / "snapshot")
+
+
+@pytest.fixture(scope="module")
+def shipped(demo_folder):
+    return load_snapshot(demo_folder)
 
 
 def folder_bytes(folder):
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_committed_snapshot_regenerates_byte_identically(tmp_path):
+def test_default_demo_regenerates_byte_identically(tmp_path, demo_folder):
     out = demo.write_demo_snapshot(tmp_path / "snap")
-    assert folder_bytes(out) == folder_bytes(paths.SNAPSHOT)
+    assert folder_bytes(out) == folder_bytes(demo_folder)
 
 
 def test_small_sets_are_reproducible_and_seed_dependent(tmp_path):
@@ -42,14 +48,14 @@ def test_small_sets_are_reproducible_and_seed_dependent(tmp_path):
     assert load_manifest(a)["source"]["command"] == "hwb data demo --seed 7 --areas 5"
 
 
-def test_one_file_per_indicator_named_as_the_live_client_names_them(shipped):
-    manifest = load_manifest()
+def test_one_file_per_indicator_named_as_the_live_client_names_them(shipped, demo_folder):
+    manifest = load_manifest(demo_folder)
     catalogue = sorted(int(i) for i in load_catalogue().index)
     assert [entry["indicators"] for entry in manifest["files"]] == [[i] for i in catalogue]
     assert [entry["name"] for entry in manifest["files"]] == [
         snapshot.indicator_file_name(i) for i in catalogue
     ]
-    assert sorted(p.name for p in paths.SNAPSHOT.iterdir()) == sorted(
+    assert sorted(p.name for p in demo_folder.iterdir()) == sorted(
         [snapshot.MANIFEST_NAME, *(entry["name"] for entry in manifest["files"])]
     )
     for entry in manifest["files"]:
@@ -69,8 +75,8 @@ def test_changing_one_indicator_changes_only_its_file(tmp_path, monkeypatch):
     assert changed == [snapshot.indicator_file_name(93085), snapshot.MANIFEST_NAME]
 
 
-def test_manifest_is_synthetic_with_banner_and_file_facts(shipped):
-    manifest = load_manifest()
+def test_manifest_is_synthetic_with_banner_and_file_facts(shipped, demo_folder):
+    manifest = load_manifest(demo_folder)
     assert snapshot.is_synthetic(manifest)
     assert snapshot.banner_text(manifest) == (
         "Demonstration data — not official statistics. Run `make data` for the published Fingertips data."
@@ -154,9 +160,9 @@ def test_deciles_and_population_pyramid(shipped):
         assert set(rows.sex) == {"Male", "Female"} and rows.age.nunique() == 19, area
 
 
-def test_a_changed_byte_fails_the_hash_check_naming_file_and_fix(tmp_path):
+def test_a_changed_byte_fails_the_hash_check_naming_file_and_fix(tmp_path, demo_folder):
     copy = tmp_path / "snapshot"
-    shutil.copytree(paths.SNAPSHOT, copy)
+    shutil.copytree(demo_folder, copy)
     name = snapshot.indicator_file_name(93085)
     data = copy / name
     raw = bytearray(data.read_bytes())
@@ -168,9 +174,9 @@ def test_a_changed_byte_fails_the_hash_check_naming_file_and_fix(tmp_path):
     assert name in message and "sha256" in message and "hwb data demo" in message
 
 
-def test_asking_for_indicators_reads_only_their_files(tmp_path):
+def test_asking_for_indicators_reads_only_their_files(tmp_path, demo_folder):
     copy = tmp_path / "snapshot"
-    shutil.copytree(paths.SNAPSHOT, copy)
+    shutil.copytree(demo_folder, copy)
     damaged = copy / snapshot.indicator_file_name(93085)
     damaged.write_bytes(damaged.read_bytes()[:-10])
     frame = load_snapshot(copy, indicators=[90366, 20401])
@@ -186,9 +192,9 @@ def test_asking_for_indicators_reads_only_their_files(tmp_path):
         load_snapshot(copy)
 
 
-def test_an_unlisted_file_is_refused(tmp_path):
+def test_an_unlisted_file_is_refused(tmp_path, demo_folder):
     copy = tmp_path / "snapshot"
-    shutil.copytree(paths.SNAPSHOT, copy)
+    shutil.copytree(demo_folder, copy)
     (copy / "extra.csv").write_text("x\n", encoding="utf-8")
     with pytest.raises(SnapshotMismatch, match="extra.csv are not listed"):
         load_snapshot(copy)

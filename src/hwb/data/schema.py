@@ -49,9 +49,12 @@ REQUIRED_HEADERS: tuple[str, ...] = tuple(FINGERTIPS_COLUMNS)
 OPTIONAL_COLUMNS: dict[str, str] = {
     "Compared to England value or percentiles": "compared_england",
 }
-# The labels Fingertips publishes in "Compared to England value or percentiles".
+# The labels Fingertips publishes in "Compared to England value or percentiles"
+# (interval methods; quintile methods; no comparison).
 PUBLISHED_COMPARISONS: frozenset[str] = frozenset(
-    {"Better", "Similar", "Worse", "Higher", "Lower", "Not compared", ""}
+    {"Better", "Similar", "Worse", "Higher", "Lower", "Not compared", "Cannot be calculated", ""}
+    | {f"{q} quintile" for q in ("Lowest", "Low", "Middle", "High", "Highest")}
+    | {f"{q} quintile" for q in ("Best", "Better", "Worse", "Worst")}
 )
 
 # The full header of each vintage, in order, as Fingertips writes it (the demo and the

@@ -1,0 +1,142 @@
+"""The shipped snapshot is real, reproducible from its public sources, and says where each file came from."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from hwb import paths
+from hwb.data import assemble, snapshot
+from hwb.data.catalogue import load_catalogue, period_mismatches
+from hwb.data.load import load_manifest, load_snapshot
+from hwb.errors import DataInvalid
+from hwb.pack.model import OK, headline_table
+
+LANCASHIRE_12 = [f"E07000{n}" for n in range(117, 129)]
+SOURCES = paths.SHARED_DATA
+
+
+def needs_sources():
+    if not (SOURCES / "fingertipsnext_poc_northwest" / "healthdata.csv").is_file():
+        pytest.skip("../shared/data (the public sources) is absent")
+
+
+def folder_bytes(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_snapshot()
+
+
+# --------------------------------------------------------------------------- reproducible
+def test_assemble_reproduces_the_committed_snapshot_byte_identically(tmp_path):
+    needs_sources()
+    out = assemble.assemble_snapshot(SOURCES, tmp_path / "snapshot")
+    assert folder_bytes(out) == folder_bytes(paths.SNAPSHOT)
+
+
+def test_a_changed_source_copy_is_refused_naming_it(tmp_path):
+    needs_sources()
+    copy = tmp_path / "shared"
+    shutil.copytree(SOURCES / "fingertips_republished", copy / "fingertips_republished")
+    shutil.copytree(SOURCES / "fingertipsnext_poc_northwest", copy / "fingertipsnext_poc_northwest")
+    target = (
+        copy
+        / "fingertips_republished/traffordDataLab_trafford_themes/data/health/life_expectancy.csv"
+    )
+    target.chmod(0o644)
+    target.write_text(
+        target.read_text(encoding="utf-8").replace("75.5", "95.5", 1), encoding="utf-8"
+    )
+    out = tmp_path / "snapshot"
+    with pytest.raises(DataInvalid, match=r"life_expectancy\.csv: sha256 .* data/sources\.yml"):
+        assemble.assemble_snapshot(copy, out)
+    assert not out.exists()  # nothing half-written
+
+
+def test_missing_sources_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(DataInvalid, match="hwb data assemble ../shared/data"):
+        assemble.assemble_snapshot(tmp_path / "nope", tmp_path / "out")
+
+
+def test_sources_file_names_only_known_sources(tmp_path):
+    bad = tmp_path / "sources.yml"
+    text = assemble.SOURCES_FILE.read_text(encoding="utf-8").replace(
+        "source: iod2019", "source: iod2091", 1
+    )
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(DataInvalid, match="'iod2091' is not one of"):
+        assemble.load_sources(bad)
+
+
+# --------------------------------------------------------------------------- provenance
+def test_manifest_is_real_with_origin_and_processing_for_every_file():
+    manifest = load_manifest()
+    assert manifest["synthetic"] is False and snapshot.banner_text(manifest) is None
+    assert "Open Government Licence" in manifest["licence"]
+    for entry in manifest["files"]:
+        assert entry["origin"], entry["name"]
+        for origin in entry["origin"]:
+            assert origin["repository"] and len(origin["commit"]) == 40 and origin["path"]
+            assert origin["licence"]
+        assert entry["processing"] and entry["why"] and entry["coverage"], entry["name"]
+    listed = {i for entry in manifest["files"] for i in entry["indicators"]}
+    absent = {a["indicator_id"] for a in manifest["not_in_snapshot"]}
+    assert listed | absent == set(load_catalogue().index) and not listed & absent
+    rounded = next(e for e in manifest["files"] if e["indicators"] == [90366])
+    assert any("no confidence intervals" in step for step in rounded["processing"])
+
+
+def test_period_labels_match_the_catalogue(shipped):
+    assert period_mismatches(shipped) == []
+    obesity = shipped[(shipped.indicator_id == 92026) & (shipped.category_type == "")]
+    assert "2019/20 - 23/24" in set(obesity.period)  # five pooled school years, not one
+
+
+# --------------------------------------------------------------------------- real values
+def test_burnley_life_expectancy_2021_23_equals_the_source(shipped):
+    needs_sources()
+    path = (
+        SOURCES
+        / "fingertips_republished/traffordDataLab_trafford_themes/data/health/life_expectancy.csv"
+    )
+    with open(path, encoding="utf-8") as handle:
+        source = {
+            r["inequality"]: float(r["value"])
+            for r in csv.DictReader(handle)
+            if r["area_code"] == "E07000117" and r["period"] == "2021 - 23"
+        }
+    rows = shipped[
+        (shipped.indicator_id == 90366)
+        & (shipped.area_code == "E07000117")
+        & (shipped.period == "2021 - 23")
+    ]
+    assert dict(zip(rows.sex, rows.value)) == source == {"Male": 75.5, "Female": 80.1}
+
+
+def test_at_least_twenty_indicators_have_a_real_value_for_every_district(shipped):
+    catalogue = load_catalogue()
+    counts = []
+    for code in LANCASHIRE_12:
+        table = headline_table(shipped, catalogue, code, "E10000017", "E92000001")
+        counts.append(table.loc[table.status == OK, "indicator_id"].nunique())
+    assert min(counts) >= 20, counts
+
+
+def test_published_values_without_limits_keep_fingertips_comparison(shipped):
+    le = shipped[(shipped.indicator_id == 90366) & (shipped.area_code == "E07000117")]
+    assert le["lower_95"].isna().all()
+    assert set(le["compared_england"]) <= {"Better", "Similar", "Worse"}
+    with_limits = shipped[(shipped.indicator_id == 93085) & (shipped.area_code == "E07000117")]
+    assert with_limits["lower_95"].notna().all() and with_limits["count"].notna().all()
+
+
+def test_all_english_districts_where_the_source_has_them(shipped):
+    le = shipped[(shipped.indicator_id == 90366) & shipped.area_code.str.match(r"E0[6-9]")]
+    assert le.area_code.nunique() > 290
+    nw = shipped[(shipped.indicator_id == 93085) & shipped.area_code.str.match(r"E0[6-9]")]
+    assert 30 <= nw.area_code.nunique() < 50  # FingertipsNext: the North West only
