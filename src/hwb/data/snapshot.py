@@ -10,19 +10,22 @@ file and the command that fixes it (the habit of Our World in Data's snapshots).
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import io
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import yaml
 
-from hwb import yamlio
+from hwb import paths, yamlio
 from hwb.errors import SnapshotMismatch
 
 MANIFEST_NAME = "manifest.yml"
@@ -87,23 +90,67 @@ def is_data_file(path: Path) -> bool:
     return path.is_file() and path.name.lower().endswith(DATA_SUFFIXES)
 
 
+def shown(path: Path | str) -> str:
+    """A path as messages show it: ``..`` collapsed, relative to the repository when inside
+    it (``data/snapshot/x.csv.gz``), else absolute (``/home/me/snaps/x.csv.gz``)."""
+    resolved = Path(os.path.abspath(path))
+    try:
+        return resolved.relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def _check_name(manifest_path: Path, name: Any) -> str:
+    """A manifest file name must be a plain file name inside the snapshot folder."""
+    if not isinstance(name, str) or not name.strip():
+        raise SnapshotMismatch(
+            f"{shown(manifest_path)}: a 'files' entry has no name; each entry needs the name of a "
+            "data file in this folder. Rebuild the snapshot with `hwb data demo` or `make data`."
+        )
+    plain = (
+        name not in (".", "..")
+        and PurePosixPath(name).name == name
+        and PureWindowsPath(name).name == name
+        and "\0" not in name
+    )
+    if not plain:
+        raise SnapshotMismatch(
+            f"{shown(manifest_path)}: file name {name!r} points outside the snapshot folder; a "
+            "manifest may list only files beside it (a plain name such as 'fingertips_90366.csv.gz'). "
+            "Fix the manifest or rebuild the snapshot with `hwb data demo` or `make data`."
+        )
+    return name
+
+
 def read_manifest(folder: Path) -> dict[str, Any]:
-    """The parsed ``manifest.yml`` of a snapshot folder (not yet checked against the files)."""
+    """The parsed ``manifest.yml`` of a snapshot folder (not yet checked against the files).
+
+    Every ``files`` entry must be a mapping whose ``name`` is a plain file name: a name
+    with a folder in it (``../outside/x.csv.gz``) or an absolute path is refused, so
+    nothing outside the snapshot folder is ever read.
+    """
     path = Path(folder) / MANIFEST_NAME
     if not path.is_file():
         raise SnapshotMismatch(
-            f"{path}: no manifest. A snapshot folder needs manifest.yml beside its CSV files; "
+            f"{shown(path)}: no manifest. A snapshot folder needs manifest.yml beside its CSV files; "
             "rebuild it with `hwb data demo` (demonstration data) or `make data` (Fingertips)."
         )
     try:
         manifest = yamlio.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise SnapshotMismatch(f"{path}: not valid YAML ({exc}). Rebuild the snapshot.") from exc
+        raise SnapshotMismatch(f"{shown(path)}: not valid YAML ({exc}). Rebuild the snapshot.") from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         raise SnapshotMismatch(
-            f"{path}: expected a mapping with a 'files' list (name, sha256, size, rows, ...). "
+            f"{shown(path)}: expected a mapping with a 'files' list (name, sha256, size, rows, ...). "
             "Rebuild the snapshot with `hwb data demo` or `make data`."
         )
+    for entry in manifest["files"]:
+        if not isinstance(entry, dict):
+            raise SnapshotMismatch(
+                f"{shown(path)}: each 'files' entry must be a mapping (name, sha256, size, rows, ...), "
+                f"got {entry!r}. Rebuild the snapshot with `hwb data demo` or `make data`."
+            )
+        _check_name(path, entry.get("name"))
     return manifest
 
 
@@ -115,17 +162,71 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> Path:
     return path
 
 
-def fix_command(manifest: dict[str, Any], file_name: str) -> str:
-    """What a person runs to get a good copy of ``file_name`` back."""
-    rebuild = "`hwb data demo`" if is_synthetic(manifest) else "`make data`"
+def fix_command(manifest: dict[str, Any], file_name: str, folder: Path | None = None) -> str:
+    """What a person runs to get a good copy of ``file_name`` in ``folder`` back.
+
+    ``git checkout`` is suggested only for a snapshot inside this repository, with the
+    file's real path; a snapshot elsewhere is restored from wherever it came from or
+    rebuilt in place (``--out``). The rebuilding command is the manifest's own
+    ``source.command`` when it names one, else ``hwb data demo`` (synthetic) or ``make data``.
+    """
+    folder = Path(folder) if folder is not None else paths.SNAPSHOT
+    command = (manifest.get("source") or {}).get("command")
+    if not (isinstance(command, str) and command.startswith(("hwb ", "make "))):
+        command = "hwb data demo" if is_synthetic(manifest) else "make data"
+    where = shown(folder)
+    if Path(where).is_absolute():  # outside the repository: git cannot restore it
+        if command.startswith("hwb data "):
+            command = f"{command} --out {where}"
+        return (
+            f"restore {file_name} from wherever the snapshot in {where} came from, "
+            f"or rebuild that snapshot with `{command}`"
+        )
     return (
-        f"restore it with `git checkout -- data/snapshot/{file_name}` if it is the committed "
-        f"snapshot, or rebuild the snapshot with {rebuild}"
+        f"restore it with `git checkout -- {where}/{file_name}` if it is committed, "
+        f"or rebuild the snapshot with `{command}`"
     )
 
 
+@lru_cache(maxsize=1024)
+def _scan(path: str, sha256: str) -> tuple[int, frozenset[str] | None]:
+    """(data rows, area codes) of one CSV file; keyed by content hash, so read once a process."""
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = [h.strip() for h in next(reader, [])]
+            column = header.index("Area Code") if "Area Code" in header else None
+            rows, codes = 0, set()
+            for record in reader:
+                rows += 1
+                if column is not None and column < len(record):
+                    codes.add(record[column].strip())
+    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
+        raise SnapshotMismatch(
+            f"{shown(path)}: cannot be read as a CSV file ({exc}); rebuild the snapshot."
+        ) from None
+    return rows, (frozenset(codes) if column is not None else None)
+
+
+def count_rows(path: Path) -> int:
+    """Data rows (CSV records after the header; quoted newlines allowed) in one file."""
+    return _scan(str(path), sha256_of(path))[0]
+
+
+def area_codes(source: Path) -> frozenset[str]:
+    """Every area code with at least one row in a snapshot folder (verified) or a bare CSV."""
+    source = Path(source)
+    if source.is_dir():
+        manifest = verify_snapshot(source)
+        scans = [_scan(str(source / e["name"]), e["sha256"]) for e in manifest["files"]]
+    else:
+        scans = [_scan(str(source), sha256_of(source))]
+    return frozenset().union(*(codes or () for _, codes in scans))
+
+
 def verify_snapshot(folder: Path, names: Iterable[str] | None = None) -> dict[str, Any]:
-    """Check the manifest's files exist with the recorded size and sha256.
+    """Check the manifest's files exist with the recorded size, sha256 and rows.
 
     ``names`` limits the (costly) hash check to those files, e.g. the ones a page
     reads; every listed name must still be in the manifest and every data file in the
@@ -135,46 +236,48 @@ def verify_snapshot(folder: Path, names: Iterable[str] | None = None) -> dict[st
     """
     folder = Path(folder)
     manifest = read_manifest(folder)
-    listed = set()
-    for entry in manifest["files"]:
-        name = entry.get("name")
-        if not name:
-            raise SnapshotMismatch(f"{folder / MANIFEST_NAME}: a 'files' entry has no name.")
-        listed.add(name)
+    listed = {entry["name"] for entry in manifest["files"]}
     wanted = None if names is None else set(names)
     for entry in manifest["files"]:
         name = entry["name"]
         if wanted is not None and name not in wanted:
             continue
         path = folder / name
+        fix = fix_command(manifest, name, folder)
         if not path.is_file():
-            raise SnapshotMismatch(
-                f"{path}: listed in {MANIFEST_NAME} but missing; {fix_command(manifest, name)}."
-            )
+            raise SnapshotMismatch(f"{shown(path)}: listed in {MANIFEST_NAME} but missing; {fix}.")
         size = path.stat().st_size
         if entry.get("size") is not None and int(entry["size"]) != size:
             raise SnapshotMismatch(
-                f"{path}: size {size:,} bytes, but {MANIFEST_NAME} records {int(entry['size']):,}; "
-                f"the file changed since the snapshot was made — {fix_command(manifest, name)}."
+                f"{shown(path)}: size {size:,} bytes, but {MANIFEST_NAME} records {int(entry['size']):,}; "
+                f"the file changed since the snapshot was made — {fix}."
             )
         actual = sha256_of(path)
         if actual != entry.get("sha256"):
             raise SnapshotMismatch(
-                f"{path}: sha256 {actual[:16]}… does not match {MANIFEST_NAME} "
+                f"{shown(path)}: sha256 {actual[:16]}… does not match {MANIFEST_NAME} "
                 f"({str(entry.get('sha256'))[:16]}…); the file changed since the snapshot was made — "
-                f"{fix_command(manifest, name)}."
+                f"{fix}."
             )
+        if entry.get("rows") is not None:
+            rows = _scan(str(path), actual)[0]
+            if rows != int(entry["rows"]):
+                raise SnapshotMismatch(
+                    f"{shown(path)}: {rows:,} data rows, but {MANIFEST_NAME} records "
+                    f"{int(entry['rows']):,}; the manifest does not describe this file — {fix}."
+                )
     unknown = sorted((wanted or set()) - listed)
     if unknown:
         raise SnapshotMismatch(
-            f"{folder / MANIFEST_NAME}: does not list {', '.join(unknown)}; rebuild the snapshot with "
-            "`hwb data demo` or `make data`."
+            f"{shown(folder / MANIFEST_NAME)}: does not list {', '.join(unknown)}; rebuild the snapshot "
+            "with `hwb data demo` or `make data`."
         )
     extra = sorted(p.name for p in folder.iterdir() if is_data_file(p) and p.name not in listed)
     if extra:
         raise SnapshotMismatch(
-            f"{folder}: data file(s) {', '.join(extra)} are not listed in {MANIFEST_NAME}, so their "
-            "provenance is unknown; remove them, or rebuild the snapshot with `hwb data demo` or `make data`."
+            f"{shown(folder)}: data file(s) {', '.join(extra)} are not listed in {MANIFEST_NAME}, so "
+            "their provenance is unknown; remove them, or rebuild the snapshot with `hwb data demo` "
+            "or `make data`."
         )
     return manifest
 
@@ -223,7 +326,9 @@ def provenance_text(manifest: dict[str, Any]) -> str:
 def describe_file(path: Path, frame) -> dict[str, Any]:
     """A manifest ``files`` entry: name, sha256, size, rows, indicators, areas and periods.
 
-    ``frame`` is the file's content, either in the Fingertips layout or as a tidy frame.
+    ``frame`` is the file's content, either in the Fingertips layout or as a tidy frame;
+    ``rows`` counts the file's own data rows (what :func:`verify_snapshot` checks), not the
+    frame's, which may have had rows dropped by validation.
     """
     path = Path(path)
     names = {"indicator_id": "Indicator ID", "area_code": "Area Code", "period": "Time period"}
@@ -234,7 +339,7 @@ def describe_file(path: Path, frame) -> dict[str, Any]:
         "name": path.name,
         "sha256": sha256_of(path),
         "size": path.stat().st_size,
-        "rows": len(frame),
+        "rows": count_rows(path),
         "indicators": sorted(int(i) for i in set(frame[names["indicator_id"]])),
         "areas": int(frame[names["area_code"]].nunique()),
         "periods": {

@@ -1,0 +1,159 @@
+"""Snapshot manifests: names stay inside the folder, rows are checked, messages point at
+the real file and suggest a fix that works for where the snapshot is."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hwb import paths
+from hwb.data import snapshot
+from hwb.errors import SnapshotMismatch
+
+HEADER = "Indicator ID,Area Code,Time period,Value\n"
+
+
+def _write(folder: Path, files: dict[str, str], *, rows: dict[str, int] | None = None) -> Path:
+    """A snapshot folder of gzip CSV files with a manifest recording sha256, size and rows."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name, text in files.items():
+        data = snapshot.gzip_bytes(text.encode())
+        (folder / name).write_bytes(data)
+        entries.append(
+            {
+                "name": name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+                "rows": (rows or {}).get(name, text.count("\n") - 1),
+            }
+        )
+    snapshot.write_manifest(folder, {"schema_version": 1, "synthetic": True, "files": entries})
+    return folder
+
+
+def _edit_manifest(folder: Path, **changes) -> None:
+    manifest = yaml.safe_load((folder / "manifest.yml").read_text())
+    for key, value in changes.items():
+        manifest["files"][0][key] = value
+    (folder / "manifest.yml").write_text(yaml.safe_dump(manifest, sort_keys=False))
+
+
+@pytest.fixture
+def snap(tmp_path: Path) -> Path:
+    return _write(
+        tmp_path / "snaps" / "one",
+        {
+            "a.csv.gz": HEADER + "1,E07000117,2020,5\n1,E10000017,2020,6\n",
+            "b.csv.gz": HEADER + "2,E92000001,2020,7\n",
+        },
+    )
+
+
+def test_a_well_formed_snapshot_verifies_and_lists_its_areas(snap):
+    assert len(snapshot.verify_snapshot(snap)["files"]) == 2
+    assert snapshot.area_codes(snap) == {"E07000117", "E10000017", "E92000001"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../outside/x.csv.gz",
+        "/etc/passwd",
+        "sub/x.csv.gz",
+        "..",
+        "..\\x.csv.gz",
+        "C:\\data\\x.csv.gz",
+    ],
+)
+def test_manifest_names_that_leave_the_folder_are_refused(snap, tmp_path, name):
+    outside = tmp_path / "snaps" / "outside"
+    outside.mkdir()
+    (outside / "x.csv.gz").write_bytes(b"")
+    _edit_manifest(snap, name=name)
+    with pytest.raises(SnapshotMismatch, match="points outside the snapshot folder") as err:
+        snapshot.verify_snapshot(snap)
+    assert repr(name) in str(err.value)
+    with pytest.raises(SnapshotMismatch, match="points outside"):
+        snapshot.read_manifest(snap)
+
+
+def test_a_manifest_entry_without_a_name_or_not_a_mapping_is_refused(snap):
+    _edit_manifest(snap, name=None)
+    with pytest.raises(SnapshotMismatch, match="has no name"):
+        snapshot.read_manifest(snap)
+    (snap / "manifest.yml").write_text("files:\n- just-a-string\n")
+    with pytest.raises(SnapshotMismatch, match="must be a mapping"):
+        snapshot.read_manifest(snap)
+
+
+def test_rows_in_the_manifest_are_checked(snap):
+    # A header-only file whose hash and size were updated but not its row count.
+    data = snapshot.gzip_bytes(HEADER.encode())
+    (snap / "a.csv.gz").write_bytes(data)
+    _edit_manifest(snap, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    with pytest.raises(
+        SnapshotMismatch, match=r"a\.csv\.gz: 0 data rows, but manifest\.yml records 2"
+    ):
+        snapshot.verify_snapshot(snap)
+
+
+def test_rows_count_records_not_lines(tmp_path):
+    text = HEADER + '1,E07000117,2020,"5"\n1,"E0700\n0118",2020,6\n'
+    folder = _write(tmp_path / "s", {"q.csv.gz": text}, rows={"q.csv.gz": 2})
+    snapshot.verify_snapshot(folder)
+
+
+def test_describe_file_counts_the_files_rows_not_the_frames(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "x.csv.gz"
+    path.write_bytes(gzip.compress((HEADER + "1,E07000117,2020,5\n1,E07000118,2020,6\n").encode()))
+    frame = pd.DataFrame({"Indicator ID": [1], "Area Code": ["E07000117"], "Time period": ["2020"]})
+    assert snapshot.describe_file(path, frame)["rows"] == 2
+
+
+def test_messages_for_a_snapshot_outside_the_repo_give_a_clean_path_and_no_git_hint(snap):
+    (snap / "a.csv.gz").write_bytes(b"tampered")
+    shown = Path(str(snap.parent / ".." / "snaps" / "one"))  # as a person might type it
+    with pytest.raises(SnapshotMismatch) as err:
+        snapshot.verify_snapshot(shown)
+    message = str(err.value)
+    assert message.startswith(f"{snap.resolve()}/a.csv.gz: size")
+    assert "/../" not in message
+    assert "git checkout" not in message
+    assert f"restore a.csv.gz from wherever the snapshot in {snap.resolve()} came from" in message
+    assert f"`hwb data demo --out {snap.resolve()}`" in message
+
+
+def test_the_git_hint_names_the_real_path_inside_the_repo(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    folder = _write(tmp_path / "data" / "other", {"a.csv.gz": HEADER + "1,E07000117,2020,5\n"})
+    (folder / "a.csv.gz").write_bytes(b"x")
+    with pytest.raises(SnapshotMismatch) as err:
+        snapshot.verify_snapshot(tmp_path / "data" / ".." / "data" / "other")
+    message = str(err.value)
+    assert message.startswith("data/other/a.csv.gz: size")
+    assert "`git checkout -- data/other/a.csv.gz`" in message
+    assert "`hwb data demo`" in message
+
+
+@pytest.mark.parametrize("damage", ["flip", "delete", "add"])
+def test_every_change_behind_the_manifests_back_is_named(snap, damage):
+    if damage == "flip":
+        data = bytearray((snap / "b.csv.gz").read_bytes())
+        data[-5] ^= 0xFF
+        (snap / "b.csv.gz").write_bytes(bytes(data))
+        expected = r"b\.csv\.gz: sha256 .* does not match manifest\.yml"
+    elif damage == "delete":
+        (snap / "b.csv.gz").unlink()
+        expected = r"b\.csv\.gz: listed in manifest\.yml but missing"
+    else:
+        (snap / "c.csv").write_text(HEADER)
+        expected = r"data file\(s\) c\.csv are not listed in manifest\.yml"
+    with pytest.raises(SnapshotMismatch, match=expected):
+        snapshot.verify_snapshot(snap)
