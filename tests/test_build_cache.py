@@ -142,3 +142,46 @@ def test_overview_depends_only_on_the_district_fields_it_reads():
     assert len(districts) == 12
     assert all(set(d) == set(OVERVIEW_FIELDS) for d in districts)
     assert "partnership" not in OVERVIEW_FIELDS and "priority_weights" in OVERVIEW_FIELDS
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "delete a listed file", "add an unlisted file"])
+def test_a_snapshot_changed_behind_the_manifest_stops_the_build_instead_of_hitting_the_cache(project, damage):
+    from hwb.build import pipeline
+    from hwb.errors import SnapshotMismatch
+
+    _record_all(_jobs())
+    target = paths.SNAPSHOT / "chorley.csv"
+    if damage == "flip a byte":
+        data = bytearray(target.read_bytes())
+        data[0] ^= 0x01
+        target.write_bytes(bytes(data))
+    elif damage == "delete a listed file":
+        target.unlink()
+    else:
+        (paths.SNAPSHOT / "extra.csv").write_text("Area Code\nE07000117\n")
+    with pytest.raises(SnapshotMismatch, match=r"chorley\.csv|extra\.csv"):
+        _actions(_jobs())
+    with pytest.raises(SnapshotMismatch):
+        pipeline.run(_jobs(), progress=False)
+
+
+def test_the_cli_reports_a_tampered_snapshot_in_one_line_and_exits_non_zero(project, capsys):
+    from hwb.cli import main
+
+    _record_all(_jobs())
+    (paths.SNAPSHOT / "england.csv").write_text("Area Code\nE92000001\nE06000001\n")
+    assert main(["build", *SLUGS, "--no-book"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "england.csv" in err and len(err.splitlines()) == 1
+
+
+def test_a_noop_build_checks_every_file_and_stays_under_a_second(project):
+    import time
+
+    from hwb.build import pipeline
+
+    _record_all(_jobs())
+    start = time.perf_counter()
+    results = pipeline.run(_jobs(), progress=False)
+    assert [r.status for r in results] == ["cached"] * 3
+    assert time.perf_counter() - start < 1.0

@@ -12,7 +12,10 @@ template's markdown cells. So:
 * anything else, or ``--force``                                   -> ``execute``.
 
 Unlike notebook caches that hash only code (jupyter-cache, Quarto's freeze), data
-changes invalidate: each page records the sha256 of every snapshot file it reads.
+changes invalidate: each page records the sha256 of every snapshot file it reads, and
+every build (a no-op included) first checks every snapshot file's bytes against the
+manifest, so a file changed, deleted or added behind the manifest's back is an error,
+never a cache hit.
 
 Which files a page reads: the template may declare ``"hwb": {"reads": [...]}`` in its
 notebook metadata, naming the areas it reads ("district", "county", "england"); a
@@ -118,12 +121,18 @@ def template_parts(template: Path) -> TemplateParts:
 
 # --------------------------------------------------------------------------- snapshot files
 def snapshot_files(snapshot: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(manifest without its file list, file entries) for a snapshot folder or a bare CSV."""
+    """(manifest without its file list, file entries) for a snapshot folder or a bare CSV.
+
+    A folder's files are checked against its manifest first, byte for byte (sha256, size,
+    rows; no file missing, none unlisted): the cache trusts the manifest's hashes only
+    once the files are shown to match them, so a tampered, deleted or added file stops
+    the build (:class:`~hwb.errors.SnapshotMismatch`) instead of being served from cache.
+    """
     snapshot = Path(snapshot)
     if snapshot.is_dir():
-        from hwb.data.snapshot import read_manifest
+        from hwb.data.snapshot import verify_snapshot
 
-        manifest = dict(read_manifest(snapshot))
+        manifest = dict(verify_snapshot(snapshot))
         files = list(manifest.pop("files", []))
         return manifest, files
     return {"bare_csv": snapshot.name}, [{"name": snapshot.name, "sha256": file_digest(snapshot)}]
