@@ -15,20 +15,21 @@ FORCE       ?=
 J           ?=
 PORT        ?= 8000
 BENCH_FLAGS ?= --runs 3 --areas 300
+SOURCES     ?= ../shared/data
 
 # What a person types (`make district=…`) reaches commands only as data. A value given on
 # the command line or in the environment is kept literally (make does not expand `$(…)`
 # in it), and recipes read it from the environment as "$$district", never pasted into the
 # shell's text, so quotes, backticks and `;` in it are just characters. Options are given
 # as --name=value and names after `--`, so a value starting with `-` is not an option.
-USER_VARIABLES := district SNAPSHOT FORCE J PORT CHROMIUM HWB_CHROMIUM BENCH_FLAGS
+USER_VARIABLES := district SNAPSHOT FORCE J PORT CHROMIUM HWB_CHROMIUM BENCH_FLAGS SOURCES
 $(foreach v,$(USER_VARIABLES),$(if $(filter command% environment%,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
-export district SNAPSHOT FORCE J PORT BENCH_FLAGS
+export district SNAPSHOT FORCE J PORT BENCH_FLAGS SOURCES
 
 HWB_FLAGS := $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT") $(if $(FORCE),--force) $(if $(J),--jobs="$$J")
 
 .DEFAULT_GOAL := default
-.PHONY: default help pack all book test data clean lock venv
+.PHONY: default help pack all book test data assemble clean lock venv
 .PHONY: pdf pdfs check-rendered diff serve test-prerequisites
 
 default: ## with district=<slug>: render that district's pack, build the book, print its page (else: this help)
@@ -67,6 +68,9 @@ book: $(STAMP) ## build the Jupyter Book from the already-rendered pages
 
 data: $(STAMP) ## refresh data/snapshot/ from the OHID Fingertips API (needs network)
 	@$(HWB) data fetch
+
+assemble: $(STAMP) ## rebuild the shipped real snapshot from the public copies in SOURCES (default ../shared/data)
+	@$(HWB) data assemble -- "$$SOURCES"
 
 test: $(STAMP) test-prerequisites ## lint (ruff), check the committed packs are current, then run every test (unit, end-to-end, browser, accessibility)
 	@status=0; $(PY) -m ruff check src tests bench || status=$$?; \

@@ -140,3 +140,15 @@ def test_all_english_districts_where_the_source_has_them(shipped):
     assert le.area_code.nunique() > 290
     nw = shipped[(shipped.indicator_id == 93085) & shipped.area_code.str.match(r"E0[6-9]")]
     assert 30 <= nw.area_code.nunique() < 50  # FingertipsNext: the North West only
+
+
+def test_a_published_value_outside_its_limits_by_rounding_is_kept(shipped):
+    """England, 93701, 2022/23: Fingertips publishes 15.6 with limits 15.52-15.59."""
+    row = shipped[
+        (shipped.indicator_id == 93701)
+        & (shipped.area_code == "E92000001")
+        & (shipped.period == "2022/23")
+        & (shipped.category_type == "")
+    ]
+    assert list(zip(row.value, row.lower_95, row.upper_95)) == [(15.6, 15.52, 15.59)]
+    assert shipped.attrs["quarantined"] == []
