@@ -98,6 +98,7 @@ def make_root(root: Path, **template_options) -> Path:
     (root / "book" / "districts").mkdir(parents=True)
     shutil.copytree(REPO / "parameters", root / "parameters")
     shutil.copy(REPO / "requirements.lock", root / "requirements.lock")
+    shutil.copy(REPO / "_toc.yml", root / "_toc.yml")
     small_template(root / "notebooks" / "district_pack.ipynb", **template_options)
     write_snapshot(root / "data" / "snapshot", {
         "england.csv": ["E92000001"],

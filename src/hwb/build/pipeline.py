@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import json
+import logging
 import os
 import sys
 import time
@@ -28,6 +29,8 @@ from hwb import paths
 from hwb.build import atomic
 from hwb.build.execute import Job, display_path, district_job
 from hwb.errors import HwbError
+
+log = logging.getLogger("hwb.build")
 
 OVERVIEW_TEMPLATE_NAME = "overview.ipynb"
 RUN_MANIFEST = "run-manifest.json"
@@ -75,11 +78,64 @@ def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -
     )
 
 
+def check_areas(districts: list, snapshot: Path) -> None:
+    """Every district's ONS code has rows in ``snapshot`` (a verified folder or a bare CSV).
+
+    A well-formed but wrong code (``E07000999``) would otherwise publish an empty pack.
+    """
+    from hwb.data.snapshot import area_codes, shown
+
+    present = area_codes(snapshot)
+    for district in districts:
+        if district.ons_code not in present:
+            raise HwbError(
+                f"{shown(paths.PARAMETERS / (district.slug + '.yml'))}: ons_code {district.ons_code} "
+                f"({district.name}) has no rows in the snapshot {shown(snapshot)}; check the code "
+                "against ONS's list of local authority codes, or use a snapshot that covers this "
+                "area (`make data` fetches every district)"
+            )
+
+
+def warn_uncatalogued(snapshot: Path) -> list[int]:
+    """Warn (and return) indicators a snapshot folder's manifest lists that the indicator
+    catalogue does not: no page shows them, which should be a choice, not an accident."""
+    from hwb import yamlio
+    from hwb.data.snapshot import read_manifest, shown
+
+    if not Path(snapshot).is_dir() or not paths.CATALOGUE.is_file():
+        return []
+    catalogue = yamlio.safe_load(paths.CATALOGUE.read_text(encoding="utf-8")) or {}
+    known = {int(i) for i in (catalogue.get("indicators") or {})}
+    listed = {int(i) for entry in read_manifest(snapshot)["files"]
+              for i in (entry.get("indicators") if isinstance(entry.get("indicators"), list) else [])}
+    missing = sorted(listed - known)
+    if missing:
+        log.warning(
+            "warning: the snapshot %s holds indicator(s) %s that %s does not list, so no page shows "
+            "them; add them to the catalogue, or leave them out of the snapshot",
+            shown(snapshot), ", ".join(map(str, missing)), shown(paths.CATALOGUE),
+        )
+    return missing
+
+
 def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) -> list[Job]:
-    """Validate every named district (before anything runs) and return the jobs."""
+    """Validate everything (before anything runs) and return the jobs.
+
+    Every build, of one district or all, runs the whole-parameter checks: every parameter
+    file valid, no two districts with the same ONS code, every district in ``_toc.yml``
+    (and every district entry there with a parameter file). Each district built must
+    have rows in the snapshot. Indicators in the snapshot but not in the catalogue are
+    warned about.
+    """
     if snapshot is not None and not Path(snapshot).exists():
         raise HwbError(f"snapshot '{snapshot}' does not exist; give a snapshot folder or a Fingertips CSV")
-    jobs = [district_job(parameters.load_district(slug), snapshot) for slug in slugs]
+    districts = [parameters.load_district(slug) for slug in slugs]  # a misspelt name first
+    everyone = parameters.load_all()
+    parameters.check_table_of_contents()
+    source = Path(snapshot) if snapshot is not None else paths.SNAPSHOT
+    check_areas(everyone if overview else districts, source)
+    warn_uncatalogued(source)
+    jobs = [district_job(district, snapshot) for district in districts]
     if overview:
         jobs.append(overview_job(snapshot))
     missing = sorted({str(j.template) for j in jobs if not Path(j.template).is_file()})
@@ -341,6 +397,7 @@ def summary_table(results: list[Result]) -> str:
 __all__ = [
     "Result",
     "build_lock",
+    "check_areas",
     "overview_job",
     "plan",
     "run",
@@ -348,5 +405,6 @@ __all__ = [
     "sweep_leftovers",
     "update_run_manifest",
     "versions",
+    "warn_uncatalogued",
     "write_run_manifest",
 ]

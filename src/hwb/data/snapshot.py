@@ -14,6 +14,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -188,9 +189,41 @@ def fix_command(manifest: dict[str, Any], file_name: str, folder: Path | None = 
     )
 
 
+SCAN_CACHE = "snapshot-scan.json"  # under build/cache: rows and areas by content hash
+
+
+@lru_cache(maxsize=1)
+def _scan_cache() -> dict[str, Any]:
+    try:
+        return json.loads((paths.BUILD / "cache" / SCAN_CACHE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_scan_cache(entries: dict[str, Any]) -> None:
+    folder = paths.BUILD / "cache"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{SCAN_CACHE}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(entries, handle)
+        os.replace(temporary, folder / SCAN_CACHE)
+    except OSError:  # a read-only checkout just scans again next time
+        pass
+
+
 @lru_cache(maxsize=1024)
 def _scan(path: str, sha256: str) -> tuple[int, frozenset[str] | None]:
-    """(data rows, area codes) of one CSV file; keyed by content hash, so read once a process."""
+    """(data rows, area codes) of one CSV file whose bytes have this sha256.
+
+    Keyed by the content hash (checked by the caller), so it is read once a process and
+    remembered in ``build/cache`` between builds: a no-op build hashes the files but does
+    not parse them again.
+    """
+    known = _scan_cache().get(sha256)
+    if isinstance(known, dict) and isinstance(known.get("rows"), int):
+        areas = known.get("areas")
+        return known["rows"], (frozenset(areas) if isinstance(areas, list) else None)
     opener = gzip.open if path.lower().endswith(".gz") else open
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
@@ -206,7 +239,11 @@ def _scan(path: str, sha256: str) -> tuple[int, frozenset[str] | None]:
         raise SnapshotMismatch(
             f"{shown(path)}: cannot be read as a CSV file ({exc}); rebuild the snapshot."
         ) from None
-    return rows, (frozenset(codes) if column is not None else None)
+    found = frozenset(codes) if column is not None else None
+    cache = _scan_cache()
+    cache[sha256] = {"rows": rows, "areas": sorted(found) if found is not None else None}
+    _save_scan_cache(cache)
+    return rows, found
 
 
 def count_rows(path: Path) -> int:
