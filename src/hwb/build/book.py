@@ -131,7 +131,35 @@ def build_book(root: Path | None = None, output: Path | None = None, quiet: bool
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
         raise HwbError(f"the book build failed (Sphinx warnings are errors):\n{tail}")
-    return output / "_build" / "html"
+    html = output / "_build" / "html"
+    pages = _toc_files(yamlio.safe_load(Path(toc).read_text(encoding="utf-8")))
+    removed = prune_removed_pages(html, pages)
+    if removed:
+        print(f"note: removed from the built site, no longer in the book: {', '.join(removed)}")
+    return html
+
+
+def prune_removed_pages(html: Path, pages: list[str]) -> list[str]:
+    """Delete built pages that are no longer part of the book; return their entries.
+
+    Sphinx builds incrementally and never deletes the HTML of a page that left the table
+    of contents (a district removed, or a page left out because it is not rendered yet),
+    so the site would keep serving it. Only ``.html`` files under ``html/book/`` (where
+    every page of this book lands) are considered; shared assets are left alone.
+    """
+    html = Path(html)
+    keep = {page.removesuffix(".ipynb").removesuffix(".md") for page in pages}
+    base = html / "book"
+    removed = []
+    for path in sorted(base.rglob("*.html")) if base.is_dir() else []:
+        entry = path.relative_to(html).with_suffix("").as_posix()
+        if entry not in keep:
+            path.unlink()
+            removed.append(entry)
+    for folder in sorted((p for p in base.rglob("*") if p.is_dir()), reverse=True) if base.is_dir() else []:
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
 
 
 def book_key(root: Path | None = None) -> str:
