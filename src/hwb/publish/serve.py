@@ -49,7 +49,7 @@ def serving(folder: Path, port: int = 0, quiet: bool = True) -> Iterator[str]:
     folder = _check_folder(folder)
     handler = functools.partial(_QuietHandler if quiet else http.server.SimpleHTTPRequestHandler,
                                 directory=str(folder))
-    server = _Server((HOST, port), handler)
+    server = _bind(port, handler)
     thread = threading.Thread(target=server.serve_forever, name="hwb-serve", daemon=True)
     thread.start()
     try:
@@ -60,10 +60,30 @@ def serving(folder: Path, port: int = 0, quiet: bool = True) -> Iterator[str]:
         thread.join()
 
 
+def _bind(port: int, handler) -> _Server:
+    """The server on ``HOST:port``; a port in use or not allowed is a one-line :class:`HwbError`."""
+    import errno
+
+    if not 0 <= port <= 65535:
+        raise HwbError(f"port {port} is not a TCP port; give one from 1024 to 65535, e.g. make serve PORT=8001")
+    try:
+        return _Server((HOST, port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise HwbError(
+                f"port {port} on {HOST} is already in use (another `make serve`, or another program); "
+                f"stop it or choose another port, e.g. make serve PORT={port + 1 if port < 65535 else 8001}"
+            ) from None
+        raise HwbError(
+            f"cannot serve on {HOST}:{port} ({exc.strerror or exc}); "
+            "choose another port from 1024 to 65535, e.g. make serve PORT=8001"
+        ) from None
+
+
 def serve_forever(folder: Path, port: int = 8000) -> None:
     """Serve ``folder`` until interrupted (``make serve``), printing the address to open."""
     folder = _check_folder(folder)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    with _Server((HOST, port), handler) as server:
+    with _bind(port, handler) as server:
         print(f"serving {folder} at http://{HOST}:{server.server_address[1]}/ (Ctrl+C stops)", flush=True)
         server.serve_forever()
