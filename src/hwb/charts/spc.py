@@ -1,7 +1,8 @@
 """SPC (statistical process control) charts in the NHS "Making Data Count" style.
 
 Takes the output of :func:`hwb.stats.spc` (one indicator's points with mean, process
-limits and ``point_class``). Special-cause points are drawn with their own marker
+limits and ``point_class``); the panel title is the caller's (the pack puts the recent trend
+there, so each indicator has one verdict on change). Special-cause points are drawn with their own marker
 shape as well as colour: improvement (filled circle), concern (filled square),
 special cause without a judgement (triangle); common cause points are small grey dots.
 """
@@ -21,6 +22,8 @@ POINT_STYLE = {
     "Neither": (theme.LIGHT_PURPLE, "^", 45),
     "Common cause": (theme.LIGHT_GREY, "o", 18),
 }
+LEGEND = {"Improvement": "Unusual: improvement", "Concern": "Unusual: concern",
+          "Neither": "Unusual (no better or worse)", "Common cause": "Usual variation"}
 
 
 def _panel(ax, points: pd.DataFrame, title: str) -> None:
@@ -35,13 +38,12 @@ def _panel(ax, points: pd.DataFrame, title: str) -> None:
         if pick.any():
             ax.scatter([i for i, p in zip(x, pick) if p], points.loc[pick, "value"], color=colour, marker=marker,
                        s=size, zorder=3, edgecolor=theme.DARK_GREY if cls != "Common cause" else "none",
-                       label=cls)
+                       label=LEGEND[cls])
     labels = list(points["period"])
     step = max(1, math.ceil(len(labels) / 6))
     ax.set_xticks(list(range(0, len(labels), step)), labels[::step], fontsize=8)
     ax.tick_params(axis="y", labelsize=8)
-    variation = points["variation"].iloc[0] if "variation" in points else ""
-    ax.set_title(f"{title}\n{variation}", fontsize=9, loc="left", fontweight="bold")
+    ax.set_title(title, fontsize=9, loc="left", fontweight="bold")  # the caller's words, no second verdict
     ax.legend(fontsize=7, loc="best")
 
 

@@ -67,11 +67,17 @@ SIGNIFICANCE: dict[str, SignificanceStyle] = {
     "Lower": SignificanceStyle(PALE_BLUE, "#000000", "v", "▼"),
     "Not compared": SignificanceStyle("#FFFFFF", "#000000", "o", "○"),
 }
-for _quintile, _style in (
-    ("Best", "Better"), ("Worst", "Worse"), ("Middle", "Similar"),
-    ("Highest", "Higher"), ("High", "Higher"), ("Low", "Lower"), ("Lowest", "Lower"),
-):
+for _quintile, _style in (("Best", "Better"), ("Worst", "Worse")):
     SIGNIFICANCE.setdefault(_quintile, SIGNIFICANCE[_style])
+#: Quintiles (fifths of the districts ranked by value) have their own marks, not the significance
+#: shapes: a hexagon shaded from light (lowest fifth) to dark (highest) and a numbered circle.
+QUINTILE_LABELS = ("Lowest", "Low", "Middle", "High", "Highest")
+for _n, (_label, _fill, _text) in enumerate(zip(
+    QUINTILE_LABELS,
+    ("#EDE6F7", "#D0BFEA", "#A285D1", "#6F4FAE", "#3F2470"),
+    ("#000000", "#000000", "#000000", "#FFFFFF", "#FFFFFF"),
+)):
+    SIGNIFICANCE[_label] = SignificanceStyle(_fill, _text, "h", "①②③④⑤"[_n])
 
 
 def significance_style(label: str) -> SignificanceStyle:

@@ -16,19 +16,27 @@ from hwb.charts.trends import trend_data, trend_grid
 from hwb.data.snapshot import banner_text, provenance_text
 from hwb.pack import display as d
 from hwb.pack.model import ENGLAND_WIDE, OK, Pack
-from hwb.pack.priorities import COMPONENTS, rank_priorities
-from hwb.stats.projection import project
-from hwb.stats.xmr import spc
+from hwb.pack.priorities import (
+    COMPONENTS,
+    WATCH_LIST,
+    WORSE_LIST,
+    WORSENING_LIST,
+    peer_rows,
+    rank_priorities,
+    sensitivity,
+)
+from hwb.stats.projection import NOT_WITHIN, REACHED, WITHIN, period_midpoint, project, scale_for
+from hwb.stats.xmr import MIN_POINTS as SPC_MIN_POINTS
+from hwb.stats.xmr import spc, spc_applicable
 from hwb.text import alt
 from hwb.text import format as fmt
 from hwb.text.messages import key_messages as _key_messages
-from hwb.text.messages import relative_gap
+from hwb.text.messages import quintile_phrase, relative_gap
 
 POPULATION_ID = 92708
 DEPRIVATION_ID = 93553
 LIFE_IDS = (90366, 90362, 91102)
 INEQUALITY_ID = 92901
-SPC_MIN_POINTS = 10
 MAX_TREND_PANELS = 4
 MAX_SPC_PANELS = 2
 MAX_PROJECTION_PANELS = 4
@@ -95,11 +103,14 @@ def _context_sentences(pack: Pack) -> list[str]:
     dep = h[(h["indicator_id"] == DEPRIVATION_ID) & (h["status"] == OK)]
     if len(dep):
         r = dep.iloc[0]
+        fifth = quintile_phrase(str(r["quintile"]), DEPRIVATION_ID, int(r["districts_n"]), ENGLAND_WIDE)
+        fifth = f"; {pack.name} is {fifth}" if fifth else ""
         out.append(f"Its deprivation score is {fmt.number(r['value'])} against {fmt.number(r['england_value'])} "
-                   f"for England ({r['period']}; higher means more deprived).")
+                   f"for England ({r['period']}; higher means more deprived{fifth}).")
     judged = int(h["compared_95"].isin(["Better", "Similar", "Worse", "Higher", "Lower"]).sum())
-    out.append(f"{judged} of the {h['indicator_id'].nunique()} indicators in the catalogue can be compared "
-               f"with England for {pack.name} in this snapshot; the rest are listed under each section.")
+    total = h["indicator_id"].nunique()
+    out.append(f"{judged} of the {fmt.plural(total, 'indicator')} in the catalogue can be compared with England "
+               f"(or a national goal) for {pack.name} in this snapshot; the rest are listed under each section.")
     return out
 
 
@@ -161,6 +172,43 @@ def pack_numbers(pack: Pack) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- headline
+def compared_cell(row: pd.Series) -> str:
+    """The "compared" cell of a table: badge (shape, colour, word), and what it is compared with."""
+    label = str(row["compared_95"])
+    if row.get("compared_to", "England") == "goal":
+        met = "meets" if label == "Better" else "misses"
+        return (f"{d.badge(label)} {met} the national goal of {d.escape(fmt.with_unit(row['goal'], row['unit']))} "
+                f"(England: {d.escape(str(row.get('compared_england_95', 'Not compared')).lower())})")
+    fifth = quintile_phrase(label, int(row["indicator_id"]), int(row["districts_n"] or 0), ENGLAND_WIDE)
+    if fifth:
+        return f"{d.badge(label)} {d.escape(fifth)}"
+    if row["indicator_id"] == INEQUALITY_ID:
+        return f"{d.badge(label)} (a district's SII is not comparable with England's)"
+    if label in ("Higher", "Lower"):
+        return f"{d.badge(label)} (neither better nor worse)"
+    return d.badge(label)
+
+
+def trend_cell(row: pd.Series) -> str:
+    """The recent trend, marked † when it is our weighted-regression substitute, not Fingertips' test."""
+    trend = str(row["recent_trend"]) or "Not available"
+    return f"{trend} †" if uses_regression(row) else trend
+
+
+def uses_regression(row: pd.Series) -> bool:
+    """Whether the pack's own trend test fell back to the weighted regression (no counts, or a rate
+    that is not a proportion or crude rate); Fingertips' published trends never do."""
+    if row.get("trend_source") != "calculated" or str(row["recent_trend"]) in ("", "Cannot be calculated"):
+        return False
+    has_counts = not (fmt.is_missing(row.get("count")) or fmt.is_missing(row.get("denominator")))
+    return not (has_counts and row.get("value_type") in ("proportion", "crude_rate"))
+
+
+REGRESSION_NOTE = ("† Trend from our weighted regression of the last five values on their confidence intervals: "
+                   "Fingertips publishes no trend for this kind of indicator, so this is our substitute, not "
+                   "Fingertips' test.")
+
+
 def headline(pack: Pack) -> d.Html:
     """Every indicator with a district value: 95% CI, county, England, judgement and trend."""
     rows = pack.headline[pack.headline["status"] == OK]
@@ -174,24 +222,15 @@ def headline(pack: Pack) -> d.Html:
         "95% CI": [fmt.interval(lo, hi) for lo, hi in zip(rows["lower_95"], rows["upper_95"])],
         pack.county_name: rows["county_value"].map(fmt.number),
         "England": rows["england_value"].map(fmt.number),
-        "Compared with England": [d.badge(x) for x in rows["compared_95"]],
-        "Recent trend": rows["recent_trend"].replace("", "Not available"),
+        "Compared with England (or goal)": [compared_cell(r) for _, r in rows.iterrows()],
+        "Recent trend": [trend_cell(r) for _, r in rows.iterrows()],
     })
-    notes = []
-    published = rows["compared_source"].eq("published")
-    if published.any():
-        table.loc[published.to_numpy(), "Compared with England"] += " *"
-        notes.append(d.paragraph(
-            "* Published without confidence intervals (values rounded at source): the comparison "
-            "with England is the one Fingertips published, not recalculated here."))
-    latest = int(rows["period_sortable"].max()) // 10000 if len(rows) else 0
-    old = rows[rows["period_sortable"] // 10000 <= latest - 4]
-    if len(old):
-        notes.append(d.paragraph(
-            f"Older data: the latest period available here for {fmt.join_words(list(dict.fromkeys(old['short_name'])))} "
-            "is several years old; it is shown with its period and should be read as history, not "
-            "as the current position."))
-    return d.join([d.Html(_styled_table(table, ("Compared with England",)), f"{len(table)} indicators"), *notes])
+    parts = [d.Html(_styled_table(table, ("Compared with England (or goal)",)), f"{len(table)} indicators")]
+    notes = ["95% CI: the 95% confidence interval, the range the true value very probably lies in."]
+    if any(uses_regression(r) for _, r in rows.iterrows()):
+        notes.append(REGRESSION_NOTE)
+    parts.append(d.paragraph(" ".join(notes)))
+    return d.join(parts)
 
 
 # --------------------------------------------------------------------------- the district
@@ -237,7 +276,8 @@ def _largest(district: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------- life expectancy
 def life_expectancy(pack: Pack) -> d.Html:
-    """Life and healthy life expectancy by sex: table, gap sentences, trend charts, inequality (SII)."""
+    """Life and healthy life expectancy by sex: gap sentences, trend charts, inequality (SII, not
+    compared with England), and the spine chart of the Overarching indicators."""
     h = pack.headline
     rows = h[h["indicator_id"].isin(LIFE_IDS + (INEQUALITY_ID,))]
     have = rows[rows["status"] == OK]
@@ -253,19 +293,29 @@ def life_expectancy(pack: Pack) -> d.Html:
             continue
         gap = fmt.difference(r["value"], r["england_value"], r["unit"])
         side = "below" if r["value"] < r["england_value"] else "above"
+        judged = {"Worse": "significantly worse than England", "Better": "significantly better than England",
+                  "Similar": "not significantly different from England"}.get(r["compared_95"], "not compared")
         sentences.append(f"{r['label']}: {fmt.with_unit(r['value'], r['unit'])} in {r['period']}, "
                          f"{gap} {side} England ({fmt.with_unit(r['england_value'], r['unit'])}); "
-                         f"{r['compared_95'].lower()} at 95% confidence.")
+                         f"{judged} (95% confidence).")
     sii = have[have["indicator_id"] == INEQUALITY_ID]
     for _, r in sii.iterrows():
-        sentences.append(f"Within {pack.name}, the gap in life expectancy between the most and least deprived "
-                         f"(slope index of inequality) is {fmt.with_unit(r['value'], r['unit'])} "
-                         f"{fmt.sex_words(r['sex'])} ({r['period']}; England {fmt.with_unit(r['england_value'], r['unit'])}).")
-    if sii.empty:
+        ci = fmt.interval(r["lower_95"], r["upper_95"])
+        ci = f", 95% confidence interval {ci[1:-1]}" if ci else ", no interval published"
+        sentences.append(f"Within {pack.name}, the gap in life expectancy {fmt.sex_words(r['sex'])} between the most "
+                         f"and least deprived neighbourhoods (the slope index of inequality, SII) is "
+                         f"{fmt.with_unit(r['value'], r['unit'])} ({r['period']}{ci}).")
+    if len(sii):
+        sentences.append("The SII is not compared with England: a district's SII is measured across its own "
+                         "neighbourhoods ranked into tenths by deprivation, England's across national tenths, "
+                         "so the two are not on the same footing.")
+    else:
         sentences.append("The slope index of inequality in life expectancy within the district is not in this snapshot.")
+    sentences.append("Life expectancy by deprivation tenth or by ward is not in this snapshot.")
     parts.append(d.bullets(sentences))
     parts.append(_trend_figure(pack, have[have["indicator_id"].isin(LIFE_IDS)],
                                f"Life expectancy in {pack.name}, {pack.county_name} and England"))
+    parts.append(spine(pack, "Overarching"))
     missing = _missing_sentence(rows)
     if missing:
         parts.append(d.paragraph(missing))
@@ -311,36 +361,53 @@ def _trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
 
 
 def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
-    panels, words = [], []
-    for _, r in rows.iterrows():
+    """SPC (XmR) charts only where valid: at least 12 non-overlapping periods; otherwise a sentence.
+
+    The verdict on change is the recent trend (one per indicator, as in the table); the chart
+    shows which single periods were unusual, not a second verdict.
+    """
+    panels, words, reasons = [], [], []
+    for _, r in rows.drop_duplicates(["indicator_id", "sex"]).iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
         mine = series[(series["area_code"] == pack.code) & series["value"].notna()]
-        if len(mine) < SPC_MIN_POINTS:
+        period_type = pack.catalogue.loc[int(r["indicator_id"]), "period_type"]
+        ok, why = spc_applicable(len(mine), period_type)
+        if not ok:
+            reasons.append(why)
             continue
         points = spc(mine, polarity=r["polarity"])
-        panels.append((str(r["label"]), points))
-        words.append(f"{r['label']}: {points['variation'].iloc[0]}, mean {fmt.number(points['mean'].iloc[0])}, "
-                     f"process limits {fmt.number(points['lower_process_limit'].iloc[0])} to "
-                     f"{fmt.number(points['upper_process_limit'].iloc[0])}, "
-                     f"{int(points['special_cause'].sum())} special-cause points.")
+        unusual = points.loc[points["special_cause"], "period"].tolist()
+        trend = str(r["recent_trend"]) or "not available"
+        flagged = (f"{fmt.plural(len(unusual), 'unusual period')} ({fmt.join_words(unusual)})" if unusual
+                   else "no unusual periods")
+        panels.append((f"{r['label']}\nRecent trend: {trend}; {flagged}", points))
+        words.append(f"{r['label']}: average {fmt.number(points['mean'].iloc[0])}, usual range "
+                     f"{fmt.number(points['lower_process_limit'].iloc[0])} to "
+                     f"{fmt.number(points['upper_process_limit'].iloc[0])}; {flagged}; recent trend {trend.lower()}.")
     if not panels:
-        return d.paragraph(f"No {programme} indicator has the {SPC_MIN_POINTS} or more points an SPC chart needs.")
+        overlap = any("overlap" in w for w in reasons)
+        why = ("their periods overlap (rolling pooled years) or " if overlap else "") + \
+            f"they have fewer than {SPC_MIN_POINTS} periods"
+        return d.paragraph(f"No SPC chart for {programme}: a statistical process control chart is valid only for at "
+                           f"least {SPC_MIN_POINTS} periods that do not overlap, and these indicators do not qualify "
+                           f"({why}). The trend charts above show the change over time.")
     total = len(panels)
-    special = [i for i, (_, pts) in enumerate(panels) if pts["special_cause"].any()]
-    order = special + [i for i in range(total) if i not in special]
+    order = sorted(range(total), key=lambda i: not panels[i][1]["special_cause"].any())
     panels = [panels[i] for i in order[:MAX_SPC_PANELS]]
     words = [words[i] for i in order[:MAX_SPC_PANELS]]
-    title = (f"{len(special)} of {total} {programme} indicators with 10+ points show special-cause variation"
-             if special else f"No special-cause variation in the {total} {programme} indicators with 10+ points")
+    title = f"{programme}: which periods were unusual ({fmt.plural(total, 'indicator')} with {SPC_MIN_POINTS}+ periods)"
     fig = spc_grid(panels, title)
-    table = pd.concat([p.assign(Indicator=t) for t, p in panels], ignore_index=True)
+    table = pd.concat([p.assign(Indicator=t.split("\n")[0]) for t, p in panels], ignore_index=True)
     table = table[["Indicator", "period", "value", "mean", "lower_process_limit", "upper_process_limit", "point_class"]]
-    table.columns = ["Indicator", "Period", "Value", "Mean", "Lower process limit", "Upper process limit", "Point"]
-    for c in ("Value", "Mean", "Lower process limit", "Upper process limit"):
+    table.columns = ["Indicator", "Period", "Value", "Average", "Bottom of usual range", "Top of usual range", "Point"]
+    for c in ("Value", "Average", "Bottom of usual range", "Top of usual range"):
         table[c] = table[c].map(fmt.number)
-    shown = "" if total <= MAX_SPC_PANELS else f" (the {MAX_SPC_PANELS} shown put special cause first)"
-    return d.figure(fig, f"SPC charts for {pack.name}{shown}. " + " ".join(words), table,
-                    caption=f"{title}{shown}. Dashed lines: process limits; circles improvement, squares concern.")
+    shown = "" if total <= MAX_SPC_PANELS else f" (the {MAX_SPC_PANELS} shown put those with unusual periods first)"
+    caption = (f"{title}{shown}. The usual range (dashed lines, the 'process limits') is the average plus or minus "
+               "2.66 times the average change from one period to the next; a point outside it, or a run of 7 on one "
+               "side of the average or rising or falling, is unusual (circles: improvement, squares: concern, "
+               "triangles: neither). The verdict on change is the recent trend, as in the table.")
+    return d.figure(fig, f"SPC charts for {pack.name}{shown}. " + " ".join(words), table, caption=caption)
 
 
 def programme(pack: Pack, name: str) -> d.Html:
@@ -359,19 +426,37 @@ def programme(pack: Pack, name: str) -> d.Html:
 
 # --------------------------------------------------------------------------- looking ahead
 def projections(pack: Pack) -> pd.DataFrame:
-    """:func:`hwb.stats.project` for every judged indicator with enough points, against England."""
+    """:func:`hwb.stats.project` for every judged indicator with enough points, against England (or its goal).
+
+    Each is modelled on the scale its value type allows (log for rates, logit for
+    percentages), its periods dated by their midpoints, overlapping pooled periods handled.
+    """
     horizons = pack.params.get("horizons", [2030, 2035])
     frames = []
-    rows = pack.headline[(pack.headline["status"] == OK) & (pack.headline["polarity"] != "no_judgement")]
+    h = pack.headline
+    rows = h[(h["status"] == OK) & (h["polarity"] != "no_judgement") & (h["benchmark"] != "none")]
     for _, r in rows.iterrows():
+        entry = pack.catalogue.loc[int(r["indicator_id"])]
         series = pack.series(r["indicator_id"], r["sex"])
         mine = series[series["area_code"] == pack.code]
-        england = series[series["area_code"] == pack.england_code]
-        result = project(mine, horizons=horizons, benchmark=england if len(england) else None,
-                         polarity=r["polarity"])
-        frames.append(result.assign(indicator_id=r["indicator_id"], sex=r["sex"], label=r["label"],
-                                    unit=r["unit"], compared_95=r["compared_95"]))
+        reference = series[series["area_code"] == pack.england_code]
+        goal = r.get("goal")
+        if r.get("compared_to") == "goal" and not fmt.is_missing(goal):
+            reference = mine.assign(value=float(goal))
+        scale, upper = scale_for(entry["value_type"], entry["multiplier"])
+        result = project(mine, horizons=horizons, benchmark=reference if len(reference) else None,
+                         polarity=r["polarity"], scale=scale, upper=upper, period_col="period",
+                         period_type=entry["period_type"])
+        frames.append(result.assign(indicator_id=r["indicator_id"], sex=r["sex"], label=r["label"], unit=r["unit"],
+                                    compared_95=r["compared_95"], compared_to=r.get("compared_to", "England"),
+                                    period_type=entry["period_type"], latest_period=r["period"]))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+SCALE_WORDS = {"log": "steady % change (log scale)", "logit": "bends near 0% and 100% (logit scale)",
+               "identity": "straight line"}
+REACH_WORDS = {REACHED: "already as good", WITHIN: "yes, within the strategy period",
+               NOT_WITHIN: "not within the strategy period"}
 
 
 def looking_ahead(pack: Pack) -> d.Html:
@@ -387,39 +472,49 @@ def looking_ahead(pack: Pack) -> d.Html:
     last = max(horizons)
     at_last = ok[ok["horizon"] == last]
     worse = at_last[at_last["compared_95"] == "Worse"]
-    if len(worse) and "gap_closes_year" in worse:
+    if len(worse):
         parts.append(d.paragraph(_closing_sentence(pack.name, worse, last)))
+    against = ["goal" if t == "goal" else "England" for t in at_last["compared_to"]]
     shown = pd.DataFrame({
         "Indicator": at_last["label"],
-        "Latest": [f"{fmt.number(v)} ({int(y)})" for v, y in zip(at_last["latest_value"], at_last["latest_year"])],
-        "Change per year": at_last["slope"].map(lambda s: fmt.number(s, decimals=2)),
+        "Latest": [f"{fmt.number(v)} ({p})" for v, p in zip(at_last["latest_value"], at_last["latest_period"])],
+        "Model": at_last["scale"].map(SCALE_WORDS),
+        f"Average change a year to {last}": at_last["slope"].map(lambda x: fmt.number(x, decimals=2)),
     })
     for h in horizons:
         at = ok[ok["horizon"] == h].set_index(["indicator_id", "sex"])
         key = list(zip(at_last["indicator_id"], at_last["sex"]))
-        shown[f"Projected {h} (95% PI)"] = [
+        shown[f"Projected {h} (95% range)"] = [
             f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
             if k in at.index else "" for k in key]
     if "benchmark_projected" in at_last:
-        shown[f"England {last}"] = at_last["benchmark_projected"].map(fmt.number).to_numpy()
-        shown["Gap to England closes"] = [
-            f"after {FAR_FUTURE}" if pd.notna(y) and y > FAR_FUTURE else ("" if pd.isna(text) else str(text))
-            for y, text in zip(at_last["gap_closes_year"], at_last["gap_closes"])]
-        shown[f"Yearly change needed to reach England by {last}"] = at_last["change_needed_per_year"].map(
-            lambda s: fmt.number(s, decimals=2)).to_numpy()
+        shown[f"England (or goal) {last}"] = [
+            f"{fmt.number(v)}{' (goal)' if a == 'goal' else ''}" for v, a in zip(at_last["benchmark_projected"], against)]
+        shown[f"Reaches England (or goal) by {last}?"] = [
+            REACH_WORDS.get(x, "") + (" (but the 95% range includes it)" if x == NOT_WITHIN and inside else "")
+            for x, inside in zip(at_last["reaches_benchmark"], at_last["benchmark_in_interval"])]
+        shown[f"Change a year needed to get there by {last}"] = [
+            fmt.number(c, decimals=2) if x not in (REACHED, "") else ""
+            for c, x in zip(at_last["change_needed_per_year"], at_last["reaches_benchmark"])]
     parts.append(d.Html(_styled_table(shown.reset_index(drop=True)), f"{len(shown)} projections"))
+    parts.append(d.paragraph(
+        "95% range: the prediction interval, where the value for that year would be expected to fall if the recent "
+        "trend continued with the same ups and downs. Periods are dated by their midpoint (2021 - 23 as mid-2022); "
+        "projections never leave the possible range (no rate below zero, no percentage outside 0 to 100)."))
     worst = at_last.assign(_w=at_last["compared_95"].eq("Worse")).sort_values(
         ["_w", "indicator_id"], ascending=[False, True]).head(MAX_PROJECTION_PANELS)
     _, names = _areas(pack)
     panels = []
     for _, r in worst.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
+        series = series.assign(year=[period_midpoint(x, r["period_type"]) for x in series["period"]])
         rows = ok[(ok["indicator_id"] == r["indicator_id"]) & (ok["sex"] == r["sex"])]
+        rows = rows.assign(horizon=rows["horizon"] + 0.5)
         panels.append((r["label"], "" if r["unit"] == "%" else r["unit"],
                        series[series["area_code"] == pack.code], series[series["area_code"] == pack.england_code], rows))
     fig = projection_grid(panels, names, f"{pack.name} on current trends to {last}")
     alt_text = f"Projections for {pack.name} to {fmt.join_words([str(h) for h in horizons])}. " + " ".join(
-        f"{r['label']}: latest {fmt.number(r['latest_value'])} in {int(r['latest_year'])}, projected "
+        f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}, projected "
         f"{fmt.number(r['projected'])} in {last} (95% prediction interval "
         f"{fmt.number(r['lower_95'])} to {fmt.number(r['upper_95'])})." for _, r in worst.iterrows())
     parts.append(d.figure(fig, alt_text))
@@ -429,53 +524,87 @@ def looking_ahead(pack: Pack) -> d.Html:
     return d.join(parts)
 
 
-FAR_FUTURE = 2060
-
-
 def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
-    """Which gaps to England close by the last horizon on current trends, which later, which never."""
-    year = worse["gap_closes_year"]
-    by = worse[year.notna() & (year <= last)]
-    later = worse[year.notna() & (year > last) & (year <= FAR_FUTURE)]
-    never = worse[year.isna() | (year > FAR_FUTURE)]
-    out = [f"Of the {len(worse)} indicators where {district} is worse than England, on current trends"]
+    """Which gaps to England close within the strategy period on current trends, and which do not."""
+    within = worse[worse["reaches_benchmark"] == WITHIN]
+    not_within = worse[worse["reaches_benchmark"] == NOT_WITHIN]
+    n = len(worse)
+    out = (f"Of the {fmt.plural(n, 'indicator')} where {district} is significantly worse than England (or its "
+           f"goal), on current trends")
     clauses = []
-    if len(by):
-        clauses.append("the gap would close by " + str(last) + " for "
-                       + fmt.join_words([f"{r['label']} ({int(r['gap_closes_year'])})" for _, r in by.iterrows()]))
-    if len(later):
-        clauses.append("it would close only after " + str(last) + " for "
-                       + fmt.join_words([f"{r['label']} ({int(r['gap_closes_year'])})" for _, r in later.iterrows()]))
-    if len(never):
-        clauses.append(f"it would not close before {FAR_FUTURE} for " + fmt.join_words(list(never["label"])))
-    return out[0] + " " + "; ".join(clauses) + ". The table gives the yearly change needed to reach England's " \
-        f"projected value by {last}."
+    if len(within):
+        clauses.append(f"the gap would close within the strategy period (by {last}) for "
+                       + fmt.join_words(list(within["label"])))
+    if len(not_within):
+        clauses.append("it would not close within the strategy period for " + fmt.join_words(list(not_within["label"])))
+    if not clauses:
+        clauses.append("none is projected")
+    return (out + " " + "; ".join(clauses) + ". The table gives the change a year needed to reach England's "
+            f"projected value (or the goal) by {last}.")
 
 
 # --------------------------------------------------------------------------- priorities
 def priorities(pack: Pack) -> d.Html:
-    """The ranked candidates with their evidence scores, reasons, and the recommended ones first."""
+    """The long-list of candidate priorities: recommended ones first, both lists, the scores and
+    reasons, and whether the top three change under other weights (see :mod:`hwb.pack.priorities`)."""
     weights = pack.params.get("priority_weights", {})
-    ranked = rank_priorities(pack.headline, weights, int(pack.params.get("recommended_priorities", 3)))
+    recommend = int(pack.params.get("recommended_priorities", 3))
+    peers = peer_rows(pack.frame, pack.code)
+    ranked = rank_priorities(pack.headline, weights, recommend, peers=peers)
     if ranked.empty:
         return d.paragraph(f"No indicator with a judgement has a value for {pack.name} in this snapshot, "
-                           "so no priority can be ranked from the data.")
+                           "so no priority can be drawn from the data.")
+    parts = [d.paragraph(
+        f"A long-list for the partnership to choose from, not a decision: only indicators where {pack.name} is "
+        "significantly worse than England (or misses a national goal) are candidates, with a separate list of "
+        "those similar to England but getting worse. Each candidate's reason gives the evidence; the methods page "
+        "explains the scores.")]
     recommended = ranked[ranked["recommended"]]
-    items = [f"{r['outcome'][0].upper() + r['outcome'][1:]}: {r['reason']}" for _, r in recommended.iterrows()]
-    parts = [d.paragraph(f"Recommended from the data ({len(recommended)}):", "hwb-lead"), d.bullets(items, ordered=True)]
+    lists = set(ranked["list"])
+    if WORSE_LIST not in lists:
+        parts.append(d.paragraph(
+            f"No indicator is significantly worse than England for {pack.name}, so "
+            + ("the recommendation comes from the list of indicators similar to England but getting worse."
+               if WORSENING_LIST in lists else
+               "and none is getting worse: the one ranked lowest among the districts is offered to watch.")))
+    items = [f"{fmt.upper_first(r['outcome'])} ({r['list']}): {r['reason']}" for _, r in recommended.iterrows()]
+    parts += [d.paragraph(f"Recommended from the data ({len(recommended)}):", "hwb-lead"),
+              d.bullets(items, ordered=True)]
+    for name, heading in ((WORSE_LIST, "Long-list 1: significantly worse than England ({n})"),
+                          (WORSENING_LIST, "Long-list 2: similar to England but getting worse ({n})"),
+                          (WATCH_LIST, "To watch ({n})")):
+        rows = ranked[ranked["list"] == name]
+        if rows.empty:
+            if name == WORSENING_LIST and WORSE_LIST in lists:
+                parts.append(d.paragraph("Long-list 2 (similar to England but getting worse) is empty."))
+            continue
+        parts.append(d.paragraph(heading.format(n=len(rows)), "hwb-lead"))
+        parts.append(d.Html(_styled_table(_candidate_table(rows)), f"{len(rows)} candidates"))
     weight_words = ", ".join(f"{c.replace('_', ' ')} {fmt.number(weights.get(c, 0), decimals=0)}" for c in COMPONENTS)
-    parts.append(d.paragraph(f"Weights (from the district's parameters): {weight_words}. "
-                             "Each piece of evidence scores 0 to 1; the methods page explains each."))
-    table = pd.DataFrame({
-        "Rank": ranked["rank"],
-        "Candidate priority": ranked["outcome"].map(lambda s: s[0].upper() + s[1:]),
-        **{c.replace("_", " ").capitalize(): ranked[c].map(lambda x: fmt.number(x, decimals=2)) for c in COMPONENTS},
-        "Score": ranked["score"].map(lambda x: fmt.number(x, decimals=2)),
-        "Recommended": ranked["recommended"].map({True: "Yes", False: ""}),
-        "Why": ranked["reason"],
-    })
-    parts.append(d.Html(_styled_table(table), f"{len(table)} candidates"))
+    parts.append(d.paragraph(
+        f"Weights (from the district's parameters): {weight_words}. Each piece of evidence scores 0 to 1: "
+        "significance (1 worse even at 99.8%, 0.5 at 95% only), trend (1 getting worse), gap (percentile rank among "
+        "the districts, 1 = worst), people (percentile rank of excess events, 1 = most), strategy link."))
+    view = sensitivity(pack.headline, weights, top=min(3, recommend), peers=peers)
+    if len(view) > 1:
+        changed = (view["Same top three?"].iloc[1:] != "yes").sum()
+        verdict = ("The top three are the same under every other weighting tried." if changed == 0 else
+                   f"The top three change under {int(changed)} of the {len(view) - 1} other weightings tried: "
+                   "read the ranking as a guide, not a verdict.")
+        parts.append(d.paragraph(f"Sensitivity: does the top of the long-list depend on the weights? {verdict}"))
+        parts.append(d.Html(_styled_table(view), "sensitivity"))
     return d.join(parts)
+
+
+def _candidate_table(rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Rank": rows["rank"],
+        "Candidate priority": rows["outcome"].map(fmt.upper_first),
+        **{c.replace("_", " ").capitalize(): rows[c].map(lambda x: fmt.number(x, decimals=2)) for c in COMPONENTS},
+        "Score": rows["score"].map(lambda x: fmt.number(x, decimals=2)),
+        "Recommended": rows["recommended"].map({True: "Yes", False: ""}),
+        "Why": rows["reason"],
+    }).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- about this data

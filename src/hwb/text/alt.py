@@ -18,8 +18,10 @@ def value_phrase(row: pd.Series, column: str = "value") -> str:
 
 
 def spine_title(rows: pd.DataFrame, district: str, topic: str = "") -> str:
-    """E.g. "Burnley is significantly worse than England on 5 of 8 Living Well indicators"."""
-    judged = rows[rows["compared_95"].isin(JUDGED)]
+    """E.g. "Burnley is significantly worse than England on 5 of 8 Living Well indicators".
+
+    Only indicators with a polarity count: "similar" for a no-polarity indicator is not a verdict."""
+    judged = rows[rows["compared_95"].isin(JUDGED) & rows["polarity"].ne("no_judgement")]
     topic_words = f" {topic}" if topic else ""
     if judged.empty:
         return f"{district}{topic_words}: no indicator here can be judged against England"
@@ -39,17 +41,21 @@ def spine_alt(rows: pd.DataFrame, district: str, range_label: str) -> str:
     groups: dict[str, list[str]] = {}
     for _, row in rows.iterrows():
         label = row["compared_95"] if row["compared_95"] in JUDGED + ("Higher", "Lower") else "Not compared"
+        if row.get("compared_to", "England") == "goal" and label in JUDGED:
+            label = "Goal met" if label == "Better" else "Goal missed"
         england = f" (England {value_phrase(row, 'england_value')})" if not fmt.is_missing(row["england_value"]) else ""
         groups.setdefault(label, []).append(f"{row['label']} {value_phrase(row)}{england}")
     wording = {
         "Worse": "Significantly worse than England",
         "Better": "Significantly better than England",
         "Similar": "Similar to England",
-        "Higher": "Significantly higher than England",
-        "Lower": "Significantly lower than England",
+        "Higher": "Significantly higher than England (neither better nor worse)",
+        "Lower": "Significantly lower than England (neither better nor worse)",
         "Not compared": "Not compared",
+        "Goal met": "Meets its national goal",
+        "Goal missed": "Misses its national goal",
     }
-    for key in ("Worse", "Higher", "Similar", "Lower", "Better", "Not compared"):
+    for key in ("Worse", "Goal missed", "Higher", "Similar", "Lower", "Better", "Goal met", "Not compared"):
         if key in groups:
             parts.append(f"{wording[key]}: {'; '.join(groups[key])}.")
     return " ".join(parts)

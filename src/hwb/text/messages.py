@@ -161,3 +161,22 @@ def key_messages(headline: pd.DataFrame, district: str, context: list[str] | Non
             break
         messages.append(Message(sentence, None, "", 9))
     return messages
+
+
+DEPRIVATION_ID = 93553
+_FIFTHS = {"Lowest": "the lowest fifth", "Low": "the second-lowest fifth", "Middle": "the middle fifth",
+           "High": "the second-highest fifth", "Highest": "the highest fifth"}
+_DEPRIVED = {"Lowest": "among the least deprived fifth", "Low": "in the second least deprived fifth",
+             "Middle": "in the middle fifth for deprivation", "High": "in the second most deprived fifth",
+             "Highest": "among the most deprived fifth"}
+
+
+def quintile_phrase(label: str, indicator_id: int, districts_n: int, england_wide: int = 100) -> str:
+    """A quintile in words, e.g. "among the most deprived fifth of the 12 districts in this snapshot";
+    "" for a label that is not a quintile."""
+    of = "of English districts" if districts_n >= england_wide else f"of the {districts_n} districts in this snapshot"
+    if int(indicator_id) == DEPRIVATION_ID and label in _DEPRIVED:
+        return f"{_DEPRIVED[label]} {of}"
+    if label in _FIFTHS:
+        return f"in {_FIFTHS[label]} {of}"
+    return ""
