@@ -190,3 +190,24 @@ def test_make_with_a_misspelt_district_fails_and_writes_nothing():
     assert result.returncode != 0
     assert "did you mean 'burnley'?" in result.stderr
     assert _tree_state() == before
+
+
+def test_unknown_key_error_lists_the_valid_keys_and_suggests_the_closest(params_dir):
+    path = _edit(params_dir, "pendle", partnerhsip="Pendle Partnership")
+    with pytest.raises(BadParameter) as err:
+        params.load_district("pendle", params_dir)
+    message = str(err.value)
+    assert message.startswith(f"{path}: unknown key 'partnerhsip' (did you mean 'partnership'?)")
+    assert "valid keys: slug, name, ons_code, parent_code, partnership, horizons, priority_wards, " \
+        "priority_weights" in message
+
+
+def test_unknown_nested_key_lists_the_keys_valid_there(params_dir):
+    _edit(params_dir, "wyre", priority_weights={"trend": 1.0, "gaps": 2.0})
+    with pytest.raises(BadParameter, match=r"unknown key 'priority_weights\.gaps' \(did you mean 'gap'\?\); "
+                                           r"valid keys: significance, trend, gap, people, strategy_link"):
+        params.load_district("wyre", params_dir)
+    (params_dir / "defaults.yml").write_text("county_nam: Lancashire\n")
+    with pytest.raises(BadParameter, match=r"defaults\.yml: unknown key 'county_nam' \(did you mean 'county_name'\?\); "
+                                           r"valid keys: county_code, county_name"):
+        params.load_defaults(params_dir)

@@ -96,12 +96,30 @@ class DistrictParams(BaseModel):
         return self.model_dump(mode="json")
 
 
-def _describe(error: ValidationError) -> str:
+def _valid_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys allowed where ``loc`` (the unknown key's location) sits in ``model``."""
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        inner = None
+        if field is not None:
+            candidates = [field.annotation, *getattr(field.annotation, "__args__", ())]
+            inner = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if inner is None:
+            return []
+        model = inner
+    return list(model.model_fields)
+
+
+def _describe(error: ValidationError, model: type[BaseModel] | None = None) -> str:
     parts = []
     for item in error.errors():
         key = ".".join(str(p) for p in item["loc"]) or "(top level)"
         if item["type"] == "extra_forbidden":
-            parts.append(f"unknown key '{key}'")
+            valid = _valid_keys(model, tuple(item["loc"])) if model is not None else []
+            close = difflib.get_close_matches(str(item["loc"][-1]), valid, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            listed = f"; valid keys: {', '.join(valid)}" if valid else ""
+            parts.append(f"unknown key '{key}'{hint}{listed}")
         elif item["type"] == "missing":
             parts.append(f"missing key '{key}'")
         else:
@@ -137,7 +155,7 @@ def load_defaults(directory: Path | None = None) -> SharedDefaults:
     try:
         return SharedDefaults.model_validate(_read_yaml(path))
     except ValidationError as exc:
-        raise BadParameter(f"{path}: {_describe(exc)}") from None
+        raise BadParameter(f"{path}: {_describe(exc, SharedDefaults)}") from None
 
 
 def unknown_district_message(slug: str, valid: list[str]) -> str:
@@ -162,7 +180,7 @@ def load_district(slug: str, directory: Path | None = None) -> DistrictParams:
     try:
         district = DistrictFile.model_validate(_read_yaml(path))
     except ValidationError as exc:
-        raise BadParameter(f"{path}: {_describe(exc)}") from None
+        raise BadParameter(f"{path}: {_describe(exc, DistrictFile)}") from None
     if district.slug != slug:
         raise BadParameter(
             f"{path}: key 'slug' is '{district.slug}' but the file is named '{slug}.yml'; "
