@@ -18,7 +18,7 @@ from hwb.charts.theme import significance_style
 from hwb.data.snapshot import banner_text
 from hwb.pack import display as d
 from hwb.pack.model import OK, Pack, headline_table, load_pack
-from hwb.pack.priorities import rank_priorities
+from hwb.pack.priorities import WORSE_LIST, peer_rows, rank_priorities
 from hwb.text import format as fmt
 
 
@@ -185,11 +185,13 @@ def priorities_side_by_side(overview: Overview) -> d.Html:
     rows = []
     for pack in overview.packs:
         ranked = rank_priorities(pack.headline, pack.params.get("priority_weights", {}),
-                                 int(pack.params.get("recommended_priorities", 3)))
+                                 int(pack.params.get("recommended_priorities", 3)),
+                                 peers=peer_rows(pack.frame, pack.code))  # the same ranking as the pack's
         chosen = ranked[ranked["recommended"]] if len(ranked) else ranked
         rows.append({
             "District": f"<a href='{pack_href(pack.slug)}'>{d.escape(pack.name)}</a>",
-            **{f"Priority {i + 1}": d.escape(f"{r['outcome'][0].upper()}{r['outcome'][1:]} ({r['label']})")
+            **{f"Priority {i + 1}": d.escape(f"{r['outcome'][0].upper()}{r['outcome'][1:]} ({r['label']}"
+                                             + ("" if r["list"] == WORSE_LIST else f"; {r['list']}") + ")")
                for i, (_, r) in enumerate(chosen.iterrows())},
         })
     frame = pd.DataFrame(rows).fillna("")
