@@ -15,6 +15,7 @@ from hwb.build import execute as execute_module
 from hwb.build import executors, pipeline
 from hwb.build.execute import district_job, execute
 from hwb.build.rerender import rerender
+from hwb.errors import PackFailed
 
 pytestmark = pytest.mark.slow
 
@@ -114,3 +115,29 @@ def test_dask_local_cluster_renders_the_same_bytes_as_the_pool_and_a_noop_starts
     monkeypatch.setattr(executors, "run_dask", no_cluster)
     again = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, executor="dask", progress=False)
     assert [r.status for r in again] == ["cached", "cached"]
+
+
+def test_kernels_are_shut_down_without_an_interrupt_so_no_keyboardinterrupt_noise(project, monkeypatch, capfd):
+    """jupyter_client interrupts every kernel before shutting it down; a kernel that is idle
+    but still handling a message logs "KeyboardInterrupt caught in kernel." during a
+    successful build. Ours are asked to exit first and are never interrupted when idle."""
+    real = execute_module.kernel_manager_class
+    interrupts = []
+
+    def spying(fork_address=None):
+        class Spy(real(fork_address)):
+            async def _async_interrupt_kernel(self):
+                interrupts.append(self.shutting_down)
+                await super()._async_interrupt_kernel()
+
+        return Spy
+
+    monkeypatch.setattr(execute_module, "kernel_manager_class", spying)
+    small_template(paths.DISTRICT_TEMPLATE, fail_for="chorley")
+    burnley, chorley, fylde = _jobs()
+    execute(burnley, fast=True)
+    with pytest.raises(PackFailed):
+        execute(chorley, fast=True)
+    execute(fylde, fast=False)
+    assert interrupts == []
+    assert "KeyboardInterrupt" not in capfd.readouterr().err

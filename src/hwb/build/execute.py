@@ -20,6 +20,9 @@ from hwb.build.normalise import dumps, fill_markdown, normalise
 from hwb.errors import PackFailed
 
 KERNEL = "python3"
+# How long a kernel asked to shut down gets to exit before it is interrupted (an idle one
+# exits in a fraction of a second; only a kernel still running code needs the interrupt).
+SHUTDOWN_GRACE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,19 @@ def kernel_manager_class(fork_address: str | None = None):
     encrypted and ipykernel does not warn about plain-text TCP once per pack. With
     ``fork_address`` the kernel is forked from that pre-warmed server instead of started
     as a new Python. Neither changes a byte of the executed notebook.
+
+    Shutting down, it asks the kernel to exit before anything else. jupyter_client's own
+    shutdown interrupts (SIGINT) the kernel first, and a kernel that is idle but still
+    handling a message when the signal lands logs ``[IPKernelApp] ERROR | KeyboardInterrupt
+    caught in kernel.`` to the build's terminal during a build that succeeded. Here the
+    interrupt is kept for a kernel that has not exited within
+    :data:`SHUTDOWN_GRACE_SECONDS` (one still running code).
     """
+    import asyncio
+
     import zmq
     from jupyter_client.manager import KernelManager
+    from jupyter_client.utils import run_sync
 
     encryption = "auto" if zmq.has("curve") else "disabled"  # pyzmq wheels bundle libsodium
     base = KernelManager
@@ -93,6 +106,24 @@ def kernel_manager_class(fork_address: str | None = None):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport_encryption", encryption)
             super().__init__(**kwargs)
+
+        async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            if not now and not restart and self.owns_kernel and self.has_kernel:
+                self.shutting_down = True
+                self.stop_restarter()
+                await self._async_request_shutdown()
+                try:
+                    await asyncio.wait_for(self._async_wait(pollinterval=0.02), SHUTDOWN_GRACE_SECONDS)
+                except TimeoutError:
+                    pass  # still running code: interrupt, ask again, then terminate (below)
+                else:
+                    if self.has_kernel:
+                        await self.provisioner.wait()
+                    await self._async_cleanup_resources(restart=restart)
+                    return
+            await super()._async_shutdown_kernel(now=now, restart=restart)
+
+        shutdown_kernel = run_sync(_async_shutdown_kernel)
 
     return PackKernelManager
 
