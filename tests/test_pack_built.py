@@ -73,7 +73,7 @@ def test_headline_numbers_match_the_snapshot(built):
         pick = frame[(frame["indicator_id"] == indicator_id) & (frame["sex"] == sex) & (frame["age"] == entry["age"])
                      & (frame["category_type"] == "") & (frame["period"] == period)].set_index("area_code")["value"]
         for code, shown in (("E07000117", district), ("E10000017", county), ("E92000001", england)):
-            if shown:
+            if shown and shown != "n/a":
                 expected = pick.loc[code]
                 decimals = 0 if abs(expected) >= 1000 or unit == "people" else 1
                 assert shown == f"{expected:,.{decimals}f}", (label, code)

@@ -143,10 +143,15 @@ def range_scopes(headline: pd.DataFrame, manifest: Mapping[str, Any]) -> pd.Seri
         for indicator_id in entry.get("indicators") or []:
             if entry.get("coverage"):
                 coverage[int(indicator_id)] = str(entry["coverage"])
-    fallback = np.where(headline["districts_n"] >= ENGLAND_WIDE, "all English districts",
-                        "the districts in this snapshot")
-    scopes = headline["indicator_id"].map(coverage)
-    return scopes.fillna(pd.Series(fallback, index=headline.index)).where(headline["districts_n"] > 0, "")
+    scopes = []
+    for indicator_id, n in zip(headline["indicator_id"], headline["districts_n"]):
+        if not n or pd.isna(n):
+            scopes.append("")
+        elif int(indicator_id) in coverage:
+            scopes.append(coverage[int(indicator_id)])
+        else:
+            scopes.append("all English districts" if n >= ENGLAND_WIDE else "the districts in this snapshot")
+    return pd.Series(scopes, index=headline.index, dtype="str")
 
 
 def _quiet_logs() -> None:

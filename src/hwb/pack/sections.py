@@ -184,9 +184,27 @@ def compared_cell(row: pd.Series) -> str:
         return f"{d.badge(label)} {d.escape(fifth)}"
     if row["indicator_id"] == INEQUALITY_ID:
         return f"{d.badge(label)} (a district's SII is not comparable with England's)"
+    mark = " *" if row.get("compared_source") == "published" else ""
     if label in ("Higher", "Lower"):
-        return f"{d.badge(label)} (neither better nor worse)"
-    return d.badge(label)
+        return f"{d.badge(label)}{mark} (neither better nor worse)"
+    return d.badge(label) + mark
+
+
+PUBLISHED_NOTE = ("* Published without confidence intervals (values rounded at source): the comparison with "
+                  "England is the one Fingertips published, not recalculated here.")
+
+
+def old_periods_note(rows: pd.DataFrame) -> str:
+    """A sentence naming indicators whose latest period is four or more years behind the newest."""
+    if rows.empty:
+        return ""
+    newest = int(rows["period_sortable"].max()) // 10000
+    old = rows[rows["period_sortable"] // 10000 <= newest - 4]
+    if old.empty:
+        return ""
+    names = fmt.join_words(list(dict.fromkeys(old["short_name"])))
+    return (f"Older data: the latest period available here for {names} is several years old; it is shown with "
+            "its period and should be read as history, not as the current position.")
 
 
 def trend_cell(row: pd.Series) -> str:
@@ -229,7 +247,12 @@ def headline(pack: Pack) -> d.Html:
     notes = ["95% CI: the 95% confidence interval, the range the true value very probably lies in."]
     if any(uses_regression(r) for _, r in rows.iterrows()):
         notes.append(REGRESSION_NOTE)
+    if rows["compared_source"].eq("published").any():
+        notes.append(PUBLISHED_NOTE)
     parts.append(d.paragraph(" ".join(notes)))
+    old = old_periods_note(rows)
+    if old:
+        parts.append(d.paragraph(old))
     return d.join(parts)
 
 
@@ -632,8 +655,12 @@ def about(pack: Pack) -> d.Html:
     parts = [d.Html(_styled_table(facts_table), "About this data")]
     missing = pack.headline[pack.headline["status"] != OK].drop_duplicates("indicator_id")
     if len(missing):
+        reasons = snapshot_gaps(pack.manifest)
+        words = missing["status"].map(_STATUS_WORDS).fillna(missing["status"])
+        words = [f"{w} ({reasons[int(i)]})" if int(i) in reasons else w
+                 for i, w in zip(missing["indicator_id"], words)]
         why = pd.DataFrame({"Indicator": missing["short_name"], "Programme": missing["programme"],
-                            "Why it is not shown": missing["status"].map(_STATUS_WORDS).fillna(missing["status"])})
+                            "Why it is not shown": words})
         parts.append(d.paragraph(f"{len(missing)} catalogue indicators have no value for {pack.name} here:"))
         parts.append(d.Html(d.details(f"Show the {len(missing)} indicators not available", _styled_table(why)), ""))
     if held:
@@ -647,6 +674,15 @@ def about(pack: Pack) -> d.Html:
         parts.append(d.Html(d.details(f"Show the sources of {len(sources)} indicators", _styled_table(sources)), ""))
     parts.append(download_all(pack))
     return d.join(parts)
+
+
+def snapshot_gaps(manifest: dict) -> dict[int, str]:
+    """Why the manifest says an indicator has no file: not in any public copy, or no data at that area type."""
+    gaps = {}
+    for key in ("not_in_snapshot", "no_data"):
+        for entry in manifest.get(key) or []:
+            gaps[int(entry["indicator_id"])] = str(entry.get("reason", "")).rstrip(".")
+    return gaps
 
 
 def source_table(pack: Pack) -> pd.DataFrame:
@@ -669,7 +705,7 @@ def source_table(pack: Pack) -> pd.DataFrame:
 
 _STATUS_WORDS = {
     "not published for districts": "Fingertips publishes it for counties and unitary authorities only",
-    "not in this snapshot": "not in the shipped snapshot (no public copy was found); `make data` fetches it",
+    "not in this snapshot": "not in this snapshot; `make data` fetches it from Fingertips",
     "no value for this district in the snapshot": "the snapshot has it for other areas but not this district",
     "suppressed": "the value is suppressed (small numbers) or not available",
 }
