@@ -205,12 +205,16 @@ def test_fetch_builds_a_validated_snapshot_with_provenance(fetched, httpserver):
     assert manifest["licence"] == "Open Government Licence v3.0"
     assert manifest["source"]["api_base"] == httpserver.url_for("/api")  # the base used
     assert manifest["no_data"] == []
-    assert [f["name"] for f in manifest["files"]] == [
+    assert [f["name"] for f in manifest["files"] if f.get("kind") != "small_area"] == [
         "fingertips_93085.csv.gz",
         "fingertips_90366.csv.gz",
         "fingertips_92033.csv.gz",
         "fingertips_90362.csv.gz",
     ]
+    # the small-area files (not from the API) are kept from the snapshot replaced, hash-checked
+    kept = [f["name"] for f in manifest["files"] if f.get("kind") == "small_area"]
+    assert kept and all((fetched / name).read_bytes() == (paths.SNAPSHOT / name).read_bytes() for name in kept)
+    assert "small_areas_not_kept" not in manifest
     frame = load_snapshot(fetched)
     smoking = frame[(frame.indicator_id == 93085) & (frame.category_type == "")]
     burnley = smoking[(smoking.area_code == "E07000117") & (smoking.period == "2023/24")].iloc[0]
@@ -307,7 +311,9 @@ def test_header_only_download_is_recorded_not_written(httpserver, tmp_path, old_
             "reason": "no data at this area type",
         }
     ]
-    assert [f["name"] for f in manifest["files"]] == ["fingertips_93085.csv.gz"]
+    assert [f["name"] for f in manifest["files"] if f.get("kind") != "small_area"] == [
+        "fingertips_93085.csv.gz"
+    ]
     assert not (out / "fingertips_92196.csv.gz").exists()
 
 

@@ -109,7 +109,7 @@ def test_parent_must_be_the_county(params_dir):
 
 
 def test_two_districts_cannot_share_a_code(params_dir):
-    _edit(params_dir, "rossendale", ons_code="E07000117")
+    _edit(params_dir, "rossendale", ons_code="E07000117", priority_wards=[])
     with pytest.raises(BadParameter, match=r"rossendale\.yml: key 'ons_code' E07000117 is also used by burnley"):
         params.load_all(params_dir)
 

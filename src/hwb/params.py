@@ -191,6 +191,9 @@ def load_district(slug: str, directory: Path | None = None) -> DistrictParams:
             f"{path}: key 'parent_code' is {district.parent_code} but the book covers "
             f"{defaults.county_name} ({defaults.county_code}); fix the code or parameters/defaults.yml"
         )
+    from hwb.data.small_areas import check_ward_names  # wards against the snapshot's 2019 lookup
+
+    check_ward_names(district.priority_wards, district.ons_code, str(path))
     return DistrictParams(
         slug=district.slug,
         name=district.name,

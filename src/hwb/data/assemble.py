@@ -39,7 +39,7 @@ ATTRIBUTION = (
     "Sources: Office for Health Improvement and Disparities, Public health profiles "
     "(Fingertips), https://fingertips.phe.org.uk; Ministry of Housing, Communities and Local "
     "Government, English Indices of Deprivation 2019; Office for National Statistics. "
-    "© Crown copyright."
+    "© Crown copyright. MSOA names: House of Commons Library, Open Parliament Licence v3.0."
 )
 
 Row = dict[str, str]
@@ -100,6 +100,7 @@ def assemble_snapshot(
             "catalogue or remove them from sources.yml."
         )
     inputs = _checked_inputs(root, spec)
+    small_inputs, small_where = _small_area_inputs(root, spec)
     reader = _Readers(root, spec, catalogue)
     entries = []
     with snapshot.staging_folder(target) as staging:
@@ -121,7 +122,8 @@ def assemble_snapshot(
             entry = snapshot.describe_file(staging / name, frame)
             entry.update(_provenance(spec, choice, reader.notes.get(int(iid), [])))
             entries.append(entry)
-        snapshot.write_manifest(staging, _manifest(spec, entries, inputs, catalogue))
+        entries += _small_area_files(spec, small_where, staging)
+        snapshot.write_manifest(staging, _manifest(spec, entries, inputs + small_inputs, catalogue))
         load_snapshot(staging)  # the whole snapshot validates before it replaces anything
         snapshot.replace_folder(staging, target)
     return target
@@ -140,32 +142,38 @@ def _checked_inputs(root: Path, spec: dict[str, Any]) -> list[dict[str, Any]]:
         used.add(("fingertipsnext", "areas"))
     inputs = []
     for source_key, file_key in sorted(used):
-        source = spec["sources"][source_key]
-        entry = source["files"][file_key]
-        path = root / entry["local"]
-        if not path.is_file():
-            raise DataInvalid(
-                f"{path}: missing; sources.yml ({source_key}.{file_key}) expects a copy of "
-                f"{source['repository']}@{source['commit'][:12]}:{entry['path']} there."
-            )
-        digest = snapshot.sha256_of(path)
-        if digest != entry["sha256"]:
-            raise DataInvalid(
-                f"{path}: sha256 {digest[:16]}… is not the {entry['sha256'][:16]}… recorded in "
-                f"data/sources.yml for {source_key}.{file_key}; the copy changed. Restore it, or "
-                "update sources.yml after checking the new copy."
-            )
-        inputs.append(
-            {
-                "source": source_key,
-                "repository": source["repository"],
-                "commit": entry.get("commit", source["commit"]),
-                "path": entry["path"],
-                "licence": source["licence"],
-                "sha256": digest,
-            }
-        )
+        inputs.append(_checked_input(root, spec["sources"], source_key, file_key)[1])
     return inputs
+
+
+def _checked_input(
+    root: Path, sources: dict[str, Any], source_key: str, file_key: str, label: str = ""
+) -> tuple[Path, dict[str, Any]]:
+    """One source file, present with the sha256 sources.yml records; its path and input record."""
+    source = sources[source_key]
+    entry = source["files"][file_key]
+    label = label or f"{source_key}.{file_key}"
+    path = root / entry["local"]
+    if not path.is_file():
+        raise DataInvalid(
+            f"{path}: missing; sources.yml ({label}) expects a copy of "
+            f"{source['repository']}@{source['commit'][:12]}:{entry['path']} there."
+        )
+    digest = snapshot.sha256_of(path)
+    if digest != entry["sha256"]:
+        raise DataInvalid(
+            f"{path}: sha256 {digest[:16]}… is not the {entry['sha256'][:16]}… recorded in "
+            f"data/sources.yml for {label}; the copy changed. Restore it, or "
+            "update sources.yml after checking the new copy."
+        )
+    return path, {
+        "source": source_key,
+        "repository": source["repository"],
+        "commit": entry.get("commit", source["commit"]),
+        "path": entry["path"],
+        "licence": source["licence"],
+        "sha256": digest,
+    }
 
 
 def _read_csv(path: Path) -> list[Row]:
@@ -477,3 +485,216 @@ def _manifest(
         "not_in_snapshot": absent,
         "files": entries,
     }
+
+
+# --------------------------------------------------------------------------- small areas
+#: Local Health MSOA measures kept (bwd-ph/mapdata IndID), in the order the files list them
+LOCAL_HEALTH_MEASURES = (
+    "LE_male",
+    "LE_female",
+    "Em_admit_allcause",
+    "Death_allcause_allage",
+    "Death_allcause_under75",
+)
+
+
+def _small_area_sources(spec: dict[str, Any]) -> dict[str, Any]:
+    section = spec.get("small_areas")
+    if not isinstance(section, dict) or not all(k in section for k in ("sources", "files")):
+        raise DataInvalid(
+            f"{SOURCES_FILE}: expected a 'small_areas' mapping with 'sources' and 'files'."
+        )
+    return section
+
+
+def _small_area_inputs(
+    root: Path, spec: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Path]]:
+    """Every small-area source file, present with its recorded sha256; and where each one is."""
+    section = _small_area_sources(spec)
+    inputs, where = [], {}
+    for source_key, source in sorted(section["sources"].items()):
+        for file_key in sorted(source["files"]):
+            label = f"small_areas.sources.{source_key}.{file_key}"
+            path, record = _checked_input(root, section["sources"], source_key, file_key, label)
+            where[f"{source_key}.{file_key}"] = path
+            inputs.append(record)
+    return inputs, where
+
+
+def _small_area_files(
+    spec: dict[str, Any], where: dict[str, Path], staging: Path
+) -> list[dict[str, Any]]:
+    """Write the five small-area files into ``staging``, validated; their manifest entries."""
+    from hwb.data import small_areas
+
+    section = _small_area_sources(spec)
+    districts = {str(c) for c in section["districts"]}
+    lookup = _ward_lookup(where, districts)
+    lsoas = {r["lsoa11_code"] for r in lookup}
+    wards = {r["ward_code"] for r in lookup}
+    msoas = {r["msoa11_code"] for r in lookup}
+    tables = {
+        "ward_lookup": lookup,
+        "lsoa_deprivation": _lsoa_deprivation(where["humaniverse_imd.lsoa"], lsoas),
+        "ward_deprivation": _ward_deprivation(where["humaniverse_imd.ward"]),
+        "ward_population": _ward_population(where["ward_population.lancashire"], wards),
+        "local_health": _local_health(
+            where["local_health.msoa"], where["local_health.metadata"], msoas
+        ),
+    }
+    entries = []
+    for key, rows in tables.items():
+        name = small_areas.file_name(key)
+        data = small_areas.csv_bytes(key, rows)
+        small_areas.parse_rows(name, data, key)  # the loader's own validation, before it is written
+        (staging / name).write_bytes(snapshot.gzip_bytes(data))
+        choice = section["files"][key]
+        origins = []
+        for ref in choice["from"]:
+            source_key, file_key = ref.split(".")
+            source = section["sources"][source_key]
+            entry = source["files"][file_key]
+            origins.append(
+                {
+                    "source": source_key,
+                    "repository": source["repository"],
+                    "commit": entry.get("commit", source["commit"]),
+                    "path": entry["path"],
+                    "licence": source["licence"],
+                }
+            )
+        entries.append(
+            {
+                "name": name,
+                "kind": small_areas.KIND,
+                "boundary_year": int(section["boundary_year"]),
+                "sha256": snapshot.sha256_of(staging / name),
+                "size": (staging / name).stat().st_size,
+                "rows": snapshot.count_rows(staging / name),
+                "columns": small_areas.columns(key),
+                "origin": origins,
+                "why": " ".join(str(choice["why"]).split()),
+                "coverage": str(choice.get("coverage", "")),
+                "processing": list(choice.get("processing", [])),
+            }
+        )
+    return entries
+
+
+def _ward_lookup(where: dict[str, Path], districts: set[str]) -> list[Row]:
+    names = {r["msoa11nm"]: r for r in _read_csv(where["msoa_names.names"])}
+    rows = []
+    for raw in _read_csv(where["ons_lookups.lsoa_ward"]):
+        if raw["LAD19CD"] not in districts:
+            continue
+        msoa = names.get(raw["LSOA11NM"][:-1])
+        if msoa is None:
+            raise DataInvalid(
+                f"{where['ons_lookups.lsoa_ward']}: LSOA {raw['LSOA11CD']} ({raw['LSOA11NM']}) has no "
+                f"MSOA named {raw['LSOA11NM'][:-1]!r} in {where['msoa_names.names']}."
+            )
+        rows.append(
+            {
+                "lsoa11_code": raw["LSOA11CD"],
+                "lsoa11_name": raw["LSOA11NM"],
+                "msoa11_code": msoa["msoa11cd"],
+                "msoa11_name": msoa["msoa11hclnm"],
+                "ward_code": raw["WD19CD"],
+                "ward_name": raw["WD19NM"],
+                "district_code": raw["LAD19CD"],
+                "district_name": raw["LAD19NM"],
+            }
+        )
+    return sorted(rows, key=lambda r: (r["district_code"], r["ward_name"], r["lsoa11_code"]))
+
+
+def _read_rda(path: Path):
+    try:
+        import pyreadr
+    except ImportError as exc:  # only the assembly reads R data; packs never do
+        raise DataInvalid(
+            f"{path}: reading R data needs pyreadr (pinned in requirements.lock); run `make venv`."
+        ) from exc
+    frames = pyreadr.read_r(str(path))
+    return next(iter(frames.values()))
+
+
+def _lsoa_deprivation(path: Path, lsoas: set[str]) -> list[Row]:
+    from hwb.data.small_areas import ENGLAND_LSOAS
+
+    frame = _read_rda(path)
+    if len(frame) != ENGLAND_LSOAS:
+        raise DataInvalid(f"{path}: {len(frame):,} LSOAs, expected England's {ENGLAND_LSOAS:,}.")
+    columns = {"imd": "IMD", "income": "Income", "health": "Health"}
+    rows = []
+    for record in frame[frame["lsoa11_code"].isin(lsoas)].to_dict("records"):
+        row = {"lsoa11_code": record["lsoa11_code"]}
+        for short, long in columns.items():
+            row[f"{short}_rank"] = int(record[f"{long}_rank"])
+            row[f"{short}_decile"] = int(record[f"{long}_decile"])
+        rows.append(row)
+    return sorted(rows, key=lambda r: r["lsoa11_code"])
+
+
+def _ward_deprivation(path: Path) -> list[Row]:
+    frame = _read_rda(path)
+    rows = [
+        {
+            "ward_code": r["ward_code"],
+            "imd_score": f"{r['Score']:.4f}",
+            "income_score": f"{r['Income_Score']:.4f}",
+            "health_score": f"{r['Health_Score']:.4f}",
+        }
+        for r in frame.to_dict("records")
+    ]
+    return sorted(rows, key=lambda r: r["ward_code"])
+
+
+def _ward_population(path: Path, wards: set[str]) -> list[Row]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        records = list(book.worksheets[0].iter_rows(values_only=True))
+    finally:
+        book.close()
+    header = [str(h) for h in records[0]]
+    rows = []
+    for values in records[1:]:
+        raw = dict(zip(header, values))
+        if raw["gss_code"] in wards:
+            rows.append(
+                {
+                    "ward_code": raw["gss_code"],
+                    "population": int(raw["population"]),
+                    "period": "mid-2020",
+                }
+            )
+    return sorted(rows, key=lambda r: r["ward_code"])
+
+
+def _local_health(values: Path, metadata: Path, msoas: set[str]) -> list[Row]:
+    import re
+
+    meta = {r["IndID"]: r for r in _read_csv(metadata)}
+    judged = re.compile(r"(Better|Similar|Worse) (?:than|to) England")
+    order = {m: i for i, m in enumerate(LOCAL_HEALTH_MEASURES)}
+    rows = []
+    for raw in _read_csv(values):
+        if raw["IndID"] not in order or raw["polycode"] not in msoas:
+            continue
+        info = meta[raw["IndID"]]
+        found = judged.search(raw["label"])
+        rows.append(
+            {
+                "msoa11_code": raw["polycode"],
+                "measure": raw["IndID"],
+                "measure_name": info["IndName"],
+                "period": info["Years"].replace(" - ", "-"),
+                "value": raw["value"],
+                "england_value": info["DivergePoint"],
+                "compared": found.group(1) if found else "",
+            }
+        )
+    return sorted(rows, key=lambda r: (r["msoa11_code"], order[r["measure"]]))

@@ -49,7 +49,7 @@ from typing import Any
 import requests
 
 from hwb import paths
-from hwb.data import schema, snapshot
+from hwb.data import schema, small_areas, snapshot
 from hwb.errors import DataInvalid, FetchFailed, HwbError
 
 log = logging.getLogger("hwb.data")
@@ -478,6 +478,8 @@ def fetch_snapshot(
                 log.warning("quarantined: %s", finding)
                 quarantined.append(dict(finding))
             entries.append(snapshot.describe_file(path, frame))
+        kept, not_kept = small_areas.carry_over(target, staging)  # wards etc.: not from the API
+        entries += kept
         manifest = _manifest(
             ids,
             metadata,
@@ -488,6 +490,9 @@ def fetch_snapshot(
             no_data=no_data,
             quarantined=quarantined,
         )
+        if not_kept:
+            log.warning("small-area files not kept: %s", not_kept)
+            manifest["small_areas_not_kept"] = not_kept
         snapshot.write_manifest(staging, manifest)
         try:
             load_snapshot(staging)

@@ -74,10 +74,11 @@ def load_snapshot(
     path = _resolve(source)
     if path.is_dir():
         manifest = snapshot.read_manifest(path)
-        entries = manifest["files"]
+        # Small-area files (kind: small_area) have their own loader, hwb.data.small_areas.
+        entries = [e for e in manifest["files"] if e.get("kind") != "small_area"]
         if indicators is not None:
             indicators = [int(i) for i in indicators]
-            entries = snapshot.entries_for(manifest, indicators)
+            entries = snapshot.entries_for({"files": entries}, indicators)
         snapshot.verify_snapshot(path, names=[entry["name"] for entry in entries])
         files = [(path / entry["name"], entry["sha256"]) for entry in entries]
     else:

@@ -1,0 +1,377 @@
+"""Small-area data in the snapshot: 2019 wards, their neighbourhoods, deprivation and health.
+
+Five files sit in ``data/snapshot/`` beside the Fingertips files, listed in the same
+``manifest.yml`` with their source, hashes and processing, and marked ``kind: small_area``
+with the ward boundary year (2019) so the Fingertips loader skips them while
+:func:`hwb.data.snapshot.verify_snapshot` still checks their bytes. ``hwb data assemble``
+writes them (:mod:`hwb.data.assemble`); ``make data`` carries them over
+(:func:`carry_over`). This module is the one way to read them: :func:`load_small_areas`
+verifies the hashes and validates every cell, naming the file, line and column of a fault.
+
+The wards are the 2019 electoral wards (ONS WD19): the ward set the Indices of Deprivation
+2019 are aggregated to and that the LSOA (2011) lookup uses. :func:`check_ward_names`
+refuses a priority ward that is not a 2019 ward of its district, with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+import io
+import math
+import re
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from hwb import paths
+from hwb.data import snapshot
+from hwb.errors import BadParameter, DataInvalid, HwbError
+
+KIND = "small_area"
+BOUNDARY_YEAR = 2019
+#: LSOAs (2011) ranked in the English Indices of Deprivation 2019
+ENGLAND_LSOAS = 32_844
+COMPARED = ("Better", "Similar", "Worse", "")
+
+
+def _code(prefix: str, what: str) -> tuple[Callable[[str], Any], str]:
+    pattern = re.compile(rf"^{prefix}\d{{6}}$")
+
+    def check(text: str) -> str:
+        if not pattern.match(text):
+            raise ValueError
+        return text
+
+    return check, f"{what} code ({prefix} and six digits)"
+
+
+def _number(low: float | None = None, high: float | None = None, whole: bool = False):
+    def check(text: str):
+        value = int(text) if whole else float(text)
+        if (
+            (low is not None and value < low)
+            or (high is not None and value > high)
+            or not math.isfinite(value)
+        ):
+            raise ValueError
+        return value
+
+    span = f" from {low:g} to {high:g}" if low is not None and high is not None else ""
+    span = span or (f" of at least {low:g}" if low is not None else "")
+    return check, f"{'a whole number' if whole else 'a number'}{span}"
+
+
+def _text(text: str) -> str:
+    if not text:
+        raise ValueError
+    return text
+
+
+def _label(text: str) -> str:
+    if text not in COMPARED:
+        raise ValueError
+    return text
+
+
+TEXT = (_text, "some text")
+LABEL = (_label, "Better, Similar, Worse or an empty cell")
+RANK = _number(1, ENGLAND_LSOAS, whole=True)
+DECILE = _number(1, 10, whole=True)
+
+#: file key -> (file name, {column: (parser, what it expects)})
+FILES: dict[str, tuple[str, dict[str, tuple[Callable[[str], Any], str]]]] = {
+    "ward_lookup": (
+        "small_areas_ward_lookup.csv.gz",
+        {
+            "lsoa11_code": _code("E01", "LSOA (2011)"),
+            "lsoa11_name": TEXT,
+            "msoa11_code": _code("E02", "MSOA (2011)"),
+            "msoa11_name": TEXT,
+            "ward_code": _code("E05", "ward"),
+            "ward_name": TEXT,
+            "district_code": _code("E0[6-9]", "district"),
+            "district_name": TEXT,
+        },
+    ),
+    "lsoa_deprivation": (
+        "small_areas_lsoa_deprivation.csv.gz",
+        {
+            "lsoa11_code": _code("E01", "LSOA (2011)"),
+            "imd_rank": RANK,
+            "imd_decile": DECILE,
+            "income_rank": RANK,
+            "income_decile": DECILE,
+            "health_rank": RANK,
+            "health_decile": DECILE,
+        },
+    ),
+    "ward_deprivation": (
+        "small_areas_ward_deprivation.csv.gz",
+        {
+            "ward_code": _code("E05", "ward"),
+            "imd_score": _number(0, 100),
+            "income_score": _number(0, 1),
+            "health_score": _number(-5, 5),
+        },
+    ),
+    "ward_population": (
+        "small_areas_ward_population.csv.gz",
+        {
+            "ward_code": _code("E05", "ward"),
+            "population": _number(0, whole=True),
+            "period": TEXT,
+        },
+    ),
+    "local_health": (
+        "small_areas_msoa_local_health.csv.gz",
+        {
+            "msoa11_code": _code("E02", "MSOA (2011)"),
+            "measure": TEXT,
+            "measure_name": TEXT,
+            "period": TEXT,
+            "value": _number(0),
+            "england_value": _number(0),
+            "compared": LABEL,
+        },
+    ),
+}
+
+
+def file_name(key: str) -> str:
+    return FILES[key][0]
+
+
+def columns(key: str) -> list[str]:
+    return list(FILES[key][1])
+
+
+def is_small_area(entry: dict[str, Any]) -> bool:
+    """True for a manifest entry of a small-area file (the Fingertips loader skips these)."""
+    return entry.get("kind") == KIND
+
+
+# --------------------------------------------------------------------------- reading
+def parse_rows(name: str, data: bytes, key: str) -> list[dict[str, Any]]:
+    """Validated, typed rows of one small-area file's CSV bytes (``name`` for messages)."""
+    spec = FILES[key][1]
+    text = data.decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = next(reader, None)
+    if header != list(spec):
+        missing = [c for c in spec if c not in (header or [])]
+        problem = f"missing column(s) {', '.join(missing)}" if missing else "columns out of order"
+        raise DataInvalid(f"{name}, line 1: {problem}; expected {', '.join(spec)}.")
+    rows = []
+    for record in reader:
+        line = reader.line_num
+        if len(record) != len(spec):
+            raise DataInvalid(
+                f"{name}, line {line}: {len(record)} fields but the header has {len(spec)}."
+            )
+        row = {}
+        for column, cell in zip(spec, record):
+            parse, expected = spec[column]
+            try:
+                row[column] = parse(cell.strip())
+            except ValueError:
+                raise DataInvalid(
+                    f"{name}, line {line}, column '{column}': expected {expected} (found {cell!r})."
+                ) from None
+        rows.append(row)
+    return rows
+
+
+def _entries(folder: Path) -> dict[str, dict[str, Any]]:
+    """The manifest's small-area entries by file name (none for a bare CSV or an old snapshot)."""
+    if not folder.is_dir() or not (folder / snapshot.MANIFEST_NAME).is_file():
+        return {}
+    manifest = snapshot.read_manifest(folder)
+    return {e["name"]: e for e in manifest["files"] if is_small_area(e)}
+
+
+def missing_reason(folder: Path | str | None = None) -> str | None:
+    """Why ``folder`` has no small-area data, in words; None when all five files are listed."""
+    folder = Path(folder) if folder is not None else paths.SNAPSHOT
+    if not folder.is_dir():
+        return f"{snapshot.shown(folder)} is a single file, not a snapshot folder with small-area files"
+    listed = _entries(folder)
+    absent = [file_name(k) for k in FILES if file_name(k) not in listed]
+    if absent:
+        return (
+            f"the snapshot in {snapshot.shown(folder)} does not list {', '.join(absent)}; "
+            "`make assemble` builds them"
+        )
+    return None
+
+
+@lru_cache(maxsize=32)
+def _rows_cached(path: str, digest: str, key: str) -> tuple[dict[str, Any], ...]:
+    name = Path(path).name
+    try:
+        data = gzip.decompress(Path(path).read_bytes())
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise DataInvalid(f"{name}: cannot be read ({exc}); is it a truncated .gz?") from None
+    return tuple(parse_rows(name, data, key))
+
+
+def read_rows(key: str, folder: Path | str | None = None) -> list[dict[str, Any]]:
+    """One small-area file of a snapshot folder: hash-checked against the manifest, validated."""
+    folder = Path(folder) if folder is not None else paths.SNAPSHOT
+    reason = missing_reason(folder)
+    if reason:
+        raise DataInvalid(f"no small-area data: {reason}.")
+    name = file_name(key)
+    entry = snapshot.verify_snapshot(folder, names=[name])
+    digest = next(e["sha256"] for e in entry["files"] if e["name"] == name)
+    return [dict(r) for r in _rows_cached(str(folder / name), digest, key)]
+
+
+@dataclass
+class SmallAreas:
+    """The five small-area tables of a snapshot, validated and cross-checked."""
+
+    lookup: Any  # pandas frames; pandas is imported only when a pack loads them
+    lsoa: Any
+    wards: Any
+    population: Any
+    local_health: Any
+    entries: list[dict[str, Any]]
+    boundary_year: int = BOUNDARY_YEAR
+
+    def __repr__(self) -> str:
+        return f"SmallAreas({len(self.lookup)} LSOAs, {self.lookup['ward_code'].nunique()} wards)"
+
+
+def load_small_areas(source: Path | str | None = None) -> SmallAreas:
+    """Every small-area file of ``source`` (default: the shipped snapshot) as pandas frames.
+
+    Raises :class:`DataInvalid` when the snapshot has none (:func:`missing_reason` says why)
+    or a file fails validation, and when the files disagree: an LSOA or ward of the lookup
+    without its deprivation or population row.
+    """
+    import pandas as pd
+
+    folder = Path(source) if source is not None else paths.SNAPSHOT
+    tables = {key: pd.DataFrame(read_rows(key, folder), columns=columns(key)) for key in FILES}
+    lookup = tables["ward_lookup"]
+    for key, column, what in (
+        ("lsoa_deprivation", "lsoa11_code", "LSOA"),
+        ("ward_deprivation", "ward_code", "ward"),
+        ("ward_population", "ward_code", "ward"),
+    ):
+        absent = sorted(set(lookup[column]) - set(tables[key][column]))
+        if absent:
+            raise DataInvalid(
+                f"{file_name(key)}: no row for {len(absent)} {what}(s) of {file_name('ward_lookup')}, "
+                f"e.g. {absent[0]}; rebuild the snapshot with `make assemble`."
+            )
+    for key in FILES:
+        frame = tables[key]
+        keys = [
+            c for c in ("lsoa11_code", "ward_code", "msoa11_code", "measure") if c in frame.columns
+        ]
+        keys = keys[:1] if key != "local_health" else ["msoa11_code", "measure"]
+        doubled = frame.duplicated(keys, keep=False)
+        if doubled.any():
+            first = frame[doubled].iloc[0]
+            raise DataInvalid(
+                f"{file_name(key)}: more than one row for {', '.join(str(first[k]) for k in keys)}."
+            )
+    entries = list(_entries(folder).values())
+    year = int(
+        next((e.get("boundary_year") for e in entries if e.get("boundary_year")), BOUNDARY_YEAR)
+    )
+    return SmallAreas(
+        lookup,
+        tables["lsoa_deprivation"],
+        tables["ward_deprivation"],
+        tables["ward_population"],
+        tables["local_health"],
+        entries,
+        year,
+    )
+
+
+# --------------------------------------------------------------------------- ward names
+def district_wards(district_code: str, folder: Path | str | None = None) -> list[str]:
+    """The district's ward names for the boundary year, sorted; empty when the snapshot has none."""
+    folder = Path(folder) if folder is not None else paths.SNAPSHOT
+    if missing_reason(folder):
+        return []
+    rows = read_rows("ward_lookup", folder)
+    return sorted({r["ward_name"] for r in rows if r["district_code"] == district_code})
+
+
+def check_ward_names(
+    names: Sequence[str], district_code: str, where: str, folder: Path | str | None = None
+) -> None:
+    """Refuse a priority ward that is not a ward of the district in the boundary year.
+
+    ``where`` names the parameters file. The message gives the closest ward name (difflib)
+    and the district's wards. Without small-area files in the snapshot there is nothing to
+    check against, so nothing is refused.
+    """
+    valid = district_wards(district_code, folder)
+    if not valid:
+        return
+    named = next(
+        r["district_name"]
+        for r in read_rows("ward_lookup", folder)
+        if r["district_code"] == district_code
+    )
+    for name in names:
+        if name in valid:
+            continue
+        folded = {v.casefold().replace("&", "and"): v for v in valid}
+        close = [
+            folded[m]
+            for m in difflib.get_close_matches(
+                name.casefold().replace("&", "and"), list(folded), n=1, cutoff=0.5
+            )
+        ]
+        close = close or [v for v in valid if name.casefold() in v.casefold()][:1]
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise BadParameter(
+            f"{where}: key 'priority_wards': '{name}' is not a {BOUNDARY_YEAR} ward of {named} ({district_code})"
+            f"{hint}\n{named}'s {len(valid)} wards in {BOUNDARY_YEAR}: {', '.join(valid)}"
+        )
+    doubled = sorted({n for n in names if list(names).count(n) > 1})
+    if doubled:
+        raise BadParameter(
+            f"{where}: key 'priority_wards': '{doubled[0]}' is listed more than once"
+        )
+
+
+# --------------------------------------------------------------------------- make data
+def carry_over(current: Path | str, staging: Path | str) -> tuple[list[dict[str, Any]], str | None]:
+    """Copy the small-area files of the ``current`` snapshot into ``staging`` (``make data``).
+
+    Returns their manifest entries and None, or no entries and the reason they were not
+    kept (none in the current snapshot, or their bytes no longer match its manifest).
+    """
+    current, staging = Path(current), Path(staging)
+    reason = missing_reason(current)
+    if reason:
+        return [], reason
+    entries = _entries(current)
+    try:
+        snapshot.verify_snapshot(current, names=list(entries))
+    except HwbError as exc:
+        return [], f"the current small-area files could not be kept: {exc}"
+    for name in entries:
+        shutil.copyfile(current / name, staging / name)
+    return [entries[file_name(k)] for k in FILES], None
+
+
+def csv_bytes(key: str, rows: Iterable[dict[str, Any]]) -> bytes:
+    """A small-area file's CSV bytes (header, LF line ends) for the assembly to gzip."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns(key), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
