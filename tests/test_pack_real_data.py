@@ -64,3 +64,15 @@ def test_ranges_say_which_districts_they_span(burnley):
     label = range_label(mixed)
     assert "the North West's districts and unitary authorities for Smoking at time of delivery" in label
     assert (le.districts_n > 290).all()
+
+
+def test_indicators_with_old_latest_data_are_not_projected(burnley):
+    import hwb.pack as hp
+    from hwb.pack.sections import projections
+
+    projected = set(projections(burnley)["indicator_id"])
+    assert 21001 not in projected and 91414 not in projected  # latest 2017/18
+    assert 90366 in projected
+    text = hp.looking_ahead(burnley).text
+    assert "Not projected (the latest data are 4 or more years old" in text
+    assert "Self-harm admissions" in text.split("4 or more years old", 1)[1]

@@ -194,12 +194,23 @@ PUBLISHED_NOTE = ("* Published without confidence intervals (values rounded at s
                   "England is the one Fingertips published, not recalculated here.")
 
 
+#: a latest period this many years or more behind the pack's newest is history, not the current position
+STALE_YEARS = 4
+
+
+def stale(rows: pd.DataFrame) -> pd.Series:
+    """True for headline rows whose latest period is :data:`STALE_YEARS` or more behind the newest shown."""
+    if rows.empty:
+        return pd.Series(False, index=rows.index)
+    newest = int(rows["period_sortable"].max()) // 10000
+    return rows["period_sortable"] // 10000 <= newest - STALE_YEARS
+
+
 def old_periods_note(rows: pd.DataFrame) -> str:
-    """A sentence naming indicators whose latest period is four or more years behind the newest."""
+    """A sentence naming indicators whose latest period is several years behind the newest."""
     if rows.empty:
         return ""
-    newest = int(rows["period_sortable"].max()) // 10000
-    old = rows[rows["period_sortable"] // 10000 <= newest - 4]
+    old = rows[stale(rows)]
     if old.empty:
         return ""
     names = fmt.join_words(list(dict.fromkeys(old["short_name"])))
@@ -458,6 +469,7 @@ def projections(pack: Pack) -> pd.DataFrame:
     frames = []
     h = pack.headline
     rows = h[(h["status"] == OK) & (h["polarity"] != "no_judgement") & (h["benchmark"] != "none")]
+    rows = rows[~stale(h[h["status"] == OK]).reindex(rows.index, fill_value=False)]
     for _, r in rows.iterrows():
         entry = pack.catalogue.loc[int(r["indicator_id"])]
         series = pack.series(r["indicator_id"], r["sex"])
@@ -544,6 +556,12 @@ def looking_ahead(pack: Pack) -> d.Html:
     short = table[table["status"] != "ok"].drop_duplicates(["indicator_id", "sex"]) if len(table) else table
     if len(short):
         parts.append(d.paragraph(f"Not projected (fewer than 5 periods): {fmt.join_words(list(short['label']))}."))
+    ok = pack.headline[pack.headline["status"] == OK]
+    old = ok[stale(ok) & (ok["polarity"] != "no_judgement") & (ok["benchmark"] != "none")]
+    if len(old):
+        parts.append(d.paragraph(
+            f"Not projected (the latest data are {STALE_YEARS} or more years old, so a trend carried forward "
+            f"to the strategy horizons would not be evidence): {fmt.join_words(list(old['label']))}."))
     return d.join(parts)
 
 
