@@ -18,6 +18,7 @@ from hwb import paths, yamlio
 from hwb.errors import BadParameter
 
 DEFAULTS_FILE = "defaults.yml"
+PARTNERSHIPS_FILE = "partnerships.yml"  # read by hwb.partnerships, not a district
 
 LadCode = Annotated[str, Field(pattern=r"^E0[6-9]\d{6}$", description="ONS lower-tier LA code")]
 CountyCode = Annotated[str, Field(pattern=r"^E1[01]\d{6}$", description="ONS county code")]
@@ -144,7 +145,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def known_districts(directory: Path | None = None) -> list[str]:
     """Slugs of every district that has a parameter file, sorted."""
     directory = directory or paths.PARAMETERS
-    return sorted(p.stem for p in directory.glob("*.yml") if p.name != DEFAULTS_FILE)
+    return sorted(p.stem for p in directory.glob("*.yml") if p.name not in (DEFAULTS_FILE, PARTNERSHIPS_FILE))
 
 
 def load_defaults(directory: Path | None = None) -> SharedDefaults:

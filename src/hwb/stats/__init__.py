@@ -13,6 +13,8 @@ Written here from the published methods: :func:`life_expectancy` (Chiang II),
 :func:`quintile_labels`, :func:`benchmark_against_england`, :func:`recent_trend`,
 :func:`red_red`, :func:`spc` (Making Data Count XmR), :func:`project`
 (statsmodels trend projections).
+Combining areas (sum counts, then the same interval methods): :func:`combine_areas`,
+:func:`why_not_combinable`.
 """
 
 from __future__ import annotations
@@ -41,10 +43,13 @@ _WHERE = {
     "spc": "xmr",
     "spc_summary": "xmr",
     "project": "projection",
+    "combine_areas": "combine",
+    "why_not_combinable": "combine",
 }
 
 __all__ = [
     "benchmark_against_england",
+    "combine_areas",
     "compare_to_benchmark",
     "compare_to_goal",
     "crude_rate",
@@ -65,6 +70,7 @@ __all__ = [
     "spc",
     "spc_summary",
     "trend_label",
+    "why_not_combinable",
 ]
 
 

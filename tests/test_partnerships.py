@@ -1,0 +1,144 @@
+"""Partnerships: parameters/partnerships.yml validated before anything runs, naming file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hwb import partnerships as P
+from hwb.errors import BadParameter
+
+
+def _rewrite(params_dir: Path, edit) -> Path:
+    path = params_dir / "partnerships.yml"
+    data = yaml.safe_load(path.read_text())
+    edit(data["partnerships"])
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def _entry(items, slug):
+    return next(p for p in items if p["slug"] == slug)
+
+
+def test_ten_partnerships_cover_the_twelve_districts_once_each():
+    loaded = P.load_partnerships()
+    assert len(loaded) == 10
+    members = [d for p in loaded for d in p.district_slugs]
+    assert len(members) == len(set(members)) == 12
+    by_slug = {p.slug: p for p in loaded}
+    assert by_slug["chorley-and-south-ribble"].district_slugs == ["chorley", "south-ribble"]
+    assert by_slug["fylde-and-wyre"].area_name == "Fylde and Wyre"
+    assert by_slug["burnley"].district_slugs == ["burnley"]
+
+
+def test_a_district_resolves_to_its_partnership_and_a_partnership_to_itself():
+    partnership, district = P.resolve("south-ribble")
+    assert (partnership.slug, district) == ("chorley-and-south-ribble", "south-ribble")
+    assert P.resolve("fylde-and-wyre")[0].district_slugs == ["fylde", "wyre"]
+    assert P.resolve("burnley")[0].slug == "burnley"
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("fylde-and-wyr", "fylde-and-wyre"),
+        ("burnly", "burnley"),
+        ("south-ribbel", "south-ribble"),
+    ],
+)
+def test_a_misspelt_name_gets_a_did_you_mean_across_districts_and_partnerships(typed, suggested):
+    with pytest.raises(BadParameter) as err:
+        P.resolve(typed)
+    message = str(err.value)
+    assert message.startswith(
+        f"unknown partnership or district '{typed}'; did you mean '{suggested}'?"
+    )
+    assert "valid partnerships:" in message and "valid districts:" in message
+
+
+def test_a_district_is_not_taken_for_a_partnership():
+    with pytest.raises(
+        BadParameter,
+        match="'wyre' is a district, not a partnership; its partnership is 'fylde-and-wyre'",
+    ):
+        P.resolve_partnership("wyre")
+
+
+def test_a_district_in_no_partnership_is_refused(params_dir):
+    path = _rewrite(
+        params_dir, lambda items: _entry(items, "fylde-and-wyre")["districts"].remove("wyre")
+    )
+    with pytest.raises(
+        BadParameter, match=rf"{path}: district 'wyre' \(parameters/wyre.yml\) is in no partnership"
+    ):
+        P.load_partnerships(params_dir)
+
+
+def test_a_district_in_two_partnerships_is_refused_naming_the_key(params_dir):
+    path = _rewrite(params_dir, lambda items: _entry(items, "burnley")["districts"].append("wyre"))
+    with pytest.raises(BadParameter) as err:
+        P.load_partnerships(params_dir)
+    assert str(err.value).startswith(f"{path}: key 'partnerships.")
+    assert "district 'wyre' is also in partnership" in str(err.value)
+
+
+def test_an_unknown_district_is_refused_with_a_did_you_mean(params_dir):
+    path = _rewrite(
+        params_dir, lambda items: _entry(items, "burnley")["districts"].__setitem__(0, "burnly")
+    )
+    with pytest.raises(
+        BadParameter,
+        match=rf"{path}: key 'partnerships.0.districts': 'burnly' is not a district "
+        r"\(no parameters/burnly.yml\); did you mean 'burnley'\?",
+    ):
+        P.load_partnerships(params_dir)
+
+
+def test_a_duplicate_slug_is_refused(params_dir):
+    path = _rewrite(
+        params_dir, lambda items: _entry(items, "pendle").__setitem__("slug", "burnley")
+    )
+    with pytest.raises(
+        BadParameter, match=rf"{path}: key 'partnerships.\d+.slug': 'burnley' is already the slug"
+    ):
+        P.load_partnerships(params_dir)
+
+
+def test_an_unknown_key_and_a_missing_file_are_named(params_dir):
+    path = _rewrite(
+        params_dir, lambda items: _entry(items, "pendle").__setitem__("distrcts", ["pendle"])
+    )
+    with pytest.raises(BadParameter, match=rf"{path}: .*unknown key 'partnerships.\d+.distrcts'"):
+        P.load_partnerships(params_dir)
+    path.unlink()
+    with pytest.raises(BadParameter, match=rf"{path}: missing"):
+        P.load_partnerships(params_dir)
+
+
+def test_a_district_file_naming_another_partnership_is_refused(params_dir):
+    wyre = params_dir / "wyre.yml"
+    wyre.write_text(wyre.read_text().replace("Fylde and Wyre Health", "Wyre Health"))
+    with pytest.raises(
+        BadParameter, match=rf"{wyre}: key 'partnership' is 'Wyre Health and Wellbeing Partnership'"
+    ):
+        P.load_partnerships(params_dir)
+
+
+def test_the_grouping_is_configuration(params_dir):
+    def split(items):
+        _entry(items, "fylde-and-wyre").update(
+            slug="fylde", name="Fylde Partnership", districts=["fylde"]
+        )
+        items.append({"slug": "wyre", "name": "Wyre Partnership", "districts": ["wyre"]})
+
+    _rewrite(params_dir, split)
+    for slug, name in (("fylde", "Fylde Partnership"), ("wyre", "Wyre Partnership")):
+        path = params_dir / f"{slug}.yml"
+        data = yaml.safe_load(path.read_text())
+        data["partnership"] = name
+        path.write_text(yaml.safe_dump(data))
+    assert len(P.load_partnerships(params_dir)) == 11
+    assert P.resolve("wyre", params_dir)[0].name == "Wyre Partnership"
