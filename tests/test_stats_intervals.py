@@ -11,7 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hwb.errors import StatsInputError
-from hwb.stats import crude_rate, dsr, esp2013, isr, isratio, poisson_limits, proportion
+from hwb.stats import (
+    crude_rate,
+    dsr,
+    esp2013,
+    funnel_limits,
+    isr,
+    isratio,
+    poisson_limits,
+    proportion,
+)
 
 
 def one(count, denominator, **kw):
@@ -140,7 +149,7 @@ def test_indirect_standardisation_zero_observed_and_ratio():
     [
         (pd.DataFrame({"count": [-1], "denominator": [10]}), {}, "negative"),
         (pd.DataFrame({"count": [11], "denominator": [10]}), {}, "larger than denominator"),
-        (pd.DataFrame({"count": [1], "denominator": [10]}), {"confidence": 95}, "outside 0.9-1"),
+        (pd.DataFrame({"count": [1], "denominator": [10]}), {"confidence": 85}, "outside 0.9-1"),
         (pd.DataFrame({"count": [1], "denominator": [10]}), {"confidence": 0.8}, "outside 0.9-1"),
         (pd.DataFrame({"count": [1], "denominator": [0]}), {}, "greater than zero"),
         (pd.DataFrame({"n": [1], "denominator": [10]}), {}, r"column\(s\) \['count'\] not found"),
@@ -253,3 +262,93 @@ def test_funnel_wrappers_flag_outliers_against_the_pooled_average():
     assert flags[4] == "High (0.001)" and flags[0] == "Not significant"
     with pytest.raises(StatsInputError, match="present on every row"):
         funnel_significance(df.assign(count=[1, None, 3, 4, 5]))
+
+
+# --- reference (PHEindicatormethods) behaviour where inputs are odd -------------------------
+
+
+def test_confidence_as_percentages_is_accepted_as_in_phe_indicator_methods():
+    frame = pd.DataFrame({"count": [30], "denominator": [100]})
+    fractions = proportion(frame, confidence=(0.95, 0.998))
+    percentages = proportion(frame, confidence=(95, 99.8))
+    pd.testing.assert_frame_equal(fractions, percentages)
+    assert list(proportion(frame, confidence=95).columns).count("lower_95") == 1
+
+
+@pytest.mark.parametrize(
+    ("confidence", "match"),
+    [
+        ((0.9, 0.95), r"several levels can only be 0\.95 and 0\.998 together"),
+        ((0.95, 0.99), r"several levels can only be 0\.95 and 0\.998"),
+        ((0.95, 0.998, 0.99), r"several levels can only be 0\.95 and 0\.998"),
+        ("0.95", r"confidence '0\.95' is text, not a number; pass 0\.95 or 0\.998"),
+        (("0.95",), r"confidence '0\.95' is text"),
+        (None, r"confidence None is not a number"),
+        (True, r"confidence True is not a number"),
+    ],
+)
+def test_other_confidence_inputs_are_refused_clearly(confidence, match):
+    with pytest.raises(StatsInputError, match=match):
+        proportion(pd.DataFrame({"count": [3], "denominator": [10]}), confidence=confidence)
+
+
+def test_wilson_at_confidence_one_returns_zero_and_the_multiplier():
+    out = proportion(pd.DataFrame({"count": [3, 0, 10], "denominator": [10, 5, 10]}), confidence=1)
+    assert out["lower_100"].tolist() == [0.0, 0.0, 0.0]
+    assert out["upper_100"].tolist() == [100.0, 100.0, 100.0]
+    assert out["value"].tolist() == [30.0, 0.0, 100.0]
+
+
+@pytest.mark.parametrize("multiplier", ["1000", None, True, -100, 0, 12.5, float("nan")])
+def test_a_multiplier_that_is_not_a_positive_whole_number_is_a_stats_input_error(multiplier):
+    frame = pd.DataFrame({"count": [3], "denominator": [10]})
+    for func in (proportion, crude_rate):
+        with pytest.raises(StatsInputError, match=rf"{func.__name__}: multiplier"):
+            func(frame, multiplier=multiplier)
+
+
+def test_dsr_with_every_population_missing_is_an_error_naming_the_group():
+    esp = esp2013()
+    good = pd.DataFrame({"age": esp["band"], "count": 20.0, "denominator": 1000.0, "area": "A"})
+    bad = good.assign(area="B", denominator=np.nan)
+    with pytest.raises(
+        StatsInputError,
+        match=r"every population in 'denominator' for group \{'area': 'B'\} is missing",
+    ):
+        dsr(pd.concat([good, bad]), group_cols="area")
+    assert len(dsr(good, group_cols="area")) == 1
+
+
+def test_indirect_standardisation_refuses_a_group_lacking_bands_and_allows_zero_population():
+    df = pd.DataFrame(
+        {
+            "area": ["A"] * 3 + ["B"] * 3,
+            "count": [5.0, 10, 20, 4, 0, 6],
+            "denominator": [1000.0, 800, 500, 1000, 0, 500],
+            "ref_count": [50.0, 100, 300] * 2,
+            "ref_denominator": [10000.0, 8000, 5000] * 2,
+        }
+    )
+    rate = isr(df, group_cols="area")  # B's empty middle band is allowed: it expects nothing
+    assert rate.loc[1, "expected"] == pytest.approx(5 + 30)
+    for func in (isr, isratio):
+        with pytest.raises(
+            StatsInputError,
+            match=r"every group needs the same 3 standardisation bands, but \{'area': 'B'\} has 2",
+        ):
+            func(df.drop(index=4), group_cols="area")
+
+
+def test_a_ratio_funnel_needs_a_ratio_type():
+    df = pd.DataFrame({"count": [10, 50, 30], "denominator": [12.0, 40, 35]})
+    with pytest.raises(StatsInputError, match=r"statistic='ratio' needs ratio_type 'count'"):
+        funnel_limits(df, statistic="ratio")
+    assert len(funnel_limits(df, statistic="ratio", ratio_type="isr")) == 100
+
+
+def test_phstatsmethods_errors_surface_as_stats_input_errors():
+    df = pd.DataFrame({"count": [3.0], "denominator": [10.0]})
+    with pytest.raises(
+        StatsInputError, match=r"crude_rate: PHStatsMethods\.ph_rate refused the input"
+    ):
+        crude_rate(df, confidence=1)  # PHStatsMethods refuses confidence 1 for Byar's limits

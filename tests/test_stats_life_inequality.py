@@ -146,4 +146,90 @@ def test_sii_proportions_on_percent_scale_and_validation():
     with pytest.raises(StatsInputError, match="population"):
         sii(frame.assign(population=0), value_type="rate")
     with pytest.raises(StatsInputError, match="outside 0.9-1"):
-        sii(frame, value_type="rate", confidence=99.8)
+        sii(frame, value_type="rate", confidence=100.5)
+
+
+# --- reference (PHEindicatormethods) behaviour where inputs are odd -------------------------
+
+
+def test_life_expectancy_one_invalid_group_is_blank_with_a_note_and_the_rest_computed():
+    good = example().assign(area="A")
+    negative = example(deaths=[-1, *DEATHS[1:]]).assign(area="B")
+    short = example().iloc[:-1].assign(area="C")  # no 90+ band
+    out = life_expectancy(pd.concat([good, negative, short]), group_cols="area").set_index("area")
+    assert out.loc["A", "value"] == pytest.approx(PUBLISHED[0][0], abs=1e-6)
+    assert np.isnan(out.loc["B", "value"]) and out.loc["B", "note"] == "a band has negative deaths"
+    assert np.isnan(out.loc["C", "value"]) and "missing [90]" in out.loc["C", "note"]
+    assert np.isnan(out.loc["C", "lower_95"])
+
+
+def sii_groups() -> pd.DataFrame:
+    a = deciles([800, 700, 650, 600, 560, 520, 500, 480, 450, 400], half_width=30).assign(area="A")
+    b = deciles([700, 690, 650, 640, 600, 580, 560, 540, 520, 500], half_width=30).assign(area="B")
+    return pd.concat([a, b], ignore_index=True)
+
+
+def test_sii_standard_errors_for_rates_and_proportions_are_on_the_log_and_logit_scales():
+    frame = deciles([800, 700, 650, 600, 560, 520, 500, 480, 450, 400], half_width=30)
+    z = 1.959963984540054
+    log_se = (np.log(frame["upper_95"]) - np.log(frame["lower_95"])) / (2 * z)
+    from_limits = sii(frame, value_type="rate")
+    from_se = sii(frame.assign(se=log_se), value_type="rate", se_col="se")
+    for col in ("sii", "lower_95", "upper_95"):
+        assert from_se.loc[0, col] == pytest.approx(from_limits.loc[0, col], rel=1e-9)
+    props = deciles([30, 28, 26, 25, 22, 20, 18, 15, 14, 12], half_width=2)
+    logit = lambda p: np.log(p / (1 - p))
+    logit_se = (logit(props["upper_95"] / 100) - logit(props["lower_95"] / 100)) / (2 * z)
+    a = sii(props, value_type="proportion", multiplier=100)
+    b = sii(props.assign(se=logit_se), value_type="proportion", multiplier=100, se_col="se")
+    assert b.loc[0, "lower_95"] == pytest.approx(a.loc[0, "lower_95"], rel=1e-9)
+
+
+def test_sii_drops_a_group_missing_a_quantile_with_a_warning():
+    frame = sii_groups()
+    both = sii(frame, group_cols="area", value_type="rate")
+    missing = frame.drop(index=frame[(frame.area == "B") & (frame["quantile"] == 4)].index)
+    with pytest.warns(
+        UserWarning,
+        match=r"left out 1 group\(s\) without every quantile: \{'area': 'B'\} \(quantile\(s\) \[4\] missing\)",
+    ):
+        out = sii(missing, group_cols="area", value_type="rate")
+    assert out["area"].tolist() == ["A"]
+    pd.testing.assert_frame_equal(out, both.iloc[[0]])
+    blank = frame.assign(
+        value=frame["value"].where(~((frame.area == "A") & (frame["quantile"] == 2)))
+    )
+    with pytest.warns(UserWarning, match=r"\{'area': 'A'\} \(missing 'value'\)"):
+        assert sii(blank, group_cols="area", value_type="rate")["area"].tolist() == ["B"]
+    with (
+        pytest.warns(UserWarning),
+        pytest.raises(StatsInputError, match="no group has every quantile"),
+    ):
+        sii(blank[blank.area == "A"], value_type="rate", group_cols="area")
+
+
+def test_sii_proportion_limits_outside_zero_to_one_are_an_error():
+    props = deciles([30, 28, 26, 25, 22, 20, 18, 15, 14, 12], half_width=2)
+    with pytest.raises(StatsInputError, match=r"proportion limits must lie strictly inside 0-100"):
+        sii(
+            props.assign(upper_95=props["upper_95"].where(props["quantile"] != 3, 101)),
+            value_type="proportion",
+            multiplier=100,
+        )
+    with pytest.raises(StatsInputError, match=r"proportions must lie strictly between 0 and 1"):
+        sii(props, value_type="proportion", multiplier=1)
+
+
+def test_sii_negative_multiplier_flips_the_sign_and_inverts_the_rii():
+    frame = deciles([800, 700, 650, 600, 560, 520, 500, 480, 450, 400], half_width=30)
+    plus = sii(frame, value_type="rate", confidence=(0.95, 0.998))
+    minus = sii(frame, value_type="rate", confidence=(0.95, 0.998), multiplier=-1)
+    assert minus.loc[0, "sii"] == pytest.approx(-plus.loc[0, "sii"])
+    for c in ("95", "998"):
+        assert minus.loc[0, f"lower_{c}"] == pytest.approx(-plus.loc[0, f"upper_{c}"])
+        assert minus.loc[0, f"upper_{c}"] == pytest.approx(-plus.loc[0, f"lower_{c}"])
+        assert minus.loc[0, f"rii_lower_{c}"] == pytest.approx(1 / plus.loc[0, f"rii_upper_{c}"])
+        assert minus.loc[0, f"rii_upper_{c}"] == pytest.approx(1 / plus.loc[0, f"rii_lower_{c}"])
+    assert minus.loc[0, "rii"] == pytest.approx(1 / plus.loc[0, "rii"])
+    with pytest.raises(StatsInputError, match="multiplier '1' is not a number"):
+        sii(frame, value_type="rate", multiplier="1")

@@ -18,25 +18,68 @@ _MAX_ROWS_SHOWN = 5
 
 
 def confidences(confidence: Confidence, func: str) -> tuple[float, ...]:
-    """Normalise ``confidence`` (0.95, 0.998 or both) to a tuple of floats in [0.9, 1)."""
-    levels = (confidence,) if isinstance(confidence, (int, float)) else tuple(confidence)
+    """Normalise ``confidence`` to a tuple of fractions, as PHEindicatormethods accepts it.
+
+    One level between 0.9 and 1, or the same as a percentage between 90 and 100 (95 and
+    99.8 mean 0.95 and 0.998); or exactly two levels, 0.95 and 0.998 (95 and 99.8), to
+    output both. Any other pair, more than two levels, text ("0.95") or anything else
+    that is not a number is refused with a :class:`StatsInputError` saying what to pass.
+    """
+    hint = "pass 0.95 or 0.998 (or 95 or 99.8), or (0.95, 0.998) for both"
+    if isinstance(confidence, (str, bytes)):
+        raise StatsInputError(f"{func}: confidence {confidence!r} is text, not a number; {hint}.")
+    if isinstance(confidence, (int, float, np.number)):
+        levels = (confidence,)
+    else:
+        try:
+            levels = tuple(confidence)
+        except TypeError:
+            raise StatsInputError(
+                f"{func}: confidence {confidence!r} is not a number; {hint}."
+            ) from None
     if not levels:
-        raise StatsInputError(f"{func}: confidence is empty; pass 0.95, 0.998 or (0.95, 0.998).")
+        raise StatsInputError(f"{func}: confidence is empty; {hint}.")
     out = []
     for level in levels:
-        if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)):
+        if isinstance(level, (str, bytes)):
+            raise StatsInputError(f"{func}: confidence {level!r} is text, not a number; {hint}.")
+        if isinstance(level, (bool, np.bool_)) or not isinstance(level, (int, float, np.number)):
+            raise StatsInputError(f"{func}: confidence {level!r} is not a number; {hint}.")
+        value = float(level)
+        if 90 <= value <= 100:
+            value /= 100  # a percentage, as PHEindicatormethods accepts
+        elif not 0.9 <= value <= 1:
             raise StatsInputError(
-                f"{func}: confidence {level!r} is not a number; pass e.g. 0.95 or 0.998."
+                f"{func}: confidence {level!r} is outside 0.9-1 (or 90-100 as a percentage); {hint}."
             )
-        if not 0.9 <= float(level) < 1:
-            raise StatsInputError(
-                f"{func}: confidence {level!r} is outside 0.9-1; pass a fraction such as 0.95 or 0.998 "
-                "(not a percentage such as 95)."
-            )
-        out.append(round(float(level), 4))
+        out.append(round(value, 4))
     if len(set(out)) != len(out):
-        raise StatsInputError(f"{func}: confidence {levels!r} repeats a level.")
+        raise StatsInputError(f"{func}: confidence {levels!r} repeats a level; {hint}.")
+    if len(out) > 1 and sorted(out) != [0.95, 0.998]:
+        raise StatsInputError(
+            f"{func}: confidence {levels!r}: several levels can only be 0.95 and 0.998 together "
+            "(as PHEindicatormethods); pass one level, or (0.95, 0.998)."
+        )
     return tuple(out)
+
+
+def multiplier_value(multiplier: object, func: str, *, allow_negative: bool = False) -> float:
+    """``multiplier`` as a float: a number (not text, not a bool), non-zero; positive unless
+    ``allow_negative``. Refused with a :class:`StatsInputError` otherwise."""
+    if isinstance(multiplier, (bool, np.bool_)) or not isinstance(
+        multiplier, (int, float, np.number)
+    ):
+        raise StatsInputError(
+            f"{func}: multiplier {multiplier!r} is not a number; pass a number such as 100 or 100000"
+            + (" (text such as '1000' is not converted)." if isinstance(multiplier, str) else ".")
+        )
+    value = float(multiplier)
+    if not np.isfinite(value) or value == 0 or (value < 0 and not allow_negative):
+        allowed = "a non-zero number" if allow_negative else "a positive number"
+        raise StatsInputError(
+            f"{func}: multiplier {multiplier!r} must be {allowed} (e.g. 100, 100000)."
+        )
+    return value
 
 
 def ci_label(level: float) -> str:

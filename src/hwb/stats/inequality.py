@@ -16,10 +16,17 @@ technical guidance and PHEindicatormethods ``phe_sii``:
   directly for life expectancy and other values), the line is refitted, and
   the limits are the percentiles of the simulated SIIs. The random generator
   is seeded (``seed``), so results are reproducible.
+
+Where inputs are odd, :func:`sii` does what the reference implementation,
+PHEindicatormethods ``phe_sii``, does (see its docstring): standard errors given for
+rates and proportions are taken to be on the log and logit scales; a group missing a
+quantile (or with a missing value) is dropped with a warning; proportion limits outside
+0-1 are an error; a negative multiplier flips the sign of the SII and inverts the RII.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -66,11 +73,27 @@ def sii(
     their published scale and its ``multiplier`` (100 for per cent). Returns one
     row per group: ``sii``, ``lower_<c>``/``upper_<c>``, and with ``rii=True``
     ``rii``, ``rii_lower_<c>``/``rii_upper_<c>``; plus ``n_quantiles``.
+
+    As PHEindicatormethods ``phe_sii``:
+
+    * ``se_col`` for a rate is the standard error of log(rate), for a proportion that of
+      logit(proportion) (the scales the simulation works on), used as given; for life
+      expectancy and other values it is on the values' own scale.
+    * Every group needs every quantile present in the frame, with a value, population
+      and limits (or SE); a group missing any is left out of the result with a
+      ``UserWarning`` naming it (an error if no group is left).
+    * Proportion values and limits must lie inside 0-1 (0-``multiplier``); outside is an
+      error, never NaN limits.
+    * A negative ``multiplier`` flips the polarity: the SII and its limits change sign
+      (lower and upper swap) and the RII and its limits are inverted. Its size is the
+      proportions' scale as above.
     """
     func = "sii"
     groups = v.as_list(group_cols)
     levels = v.confidences(confidence, func)
     v.require_choice(value_type, "value_type", _VALUE_TYPES, func)
+    sign = -1.0 if v.multiplier_value(multiplier, func, allow_negative=True) < 0 else 1.0
+    multiplier = abs(float(multiplier))
     if repetitions < 1000:
         raise v.StatsInputError(
             f"{func}: repetitions={repetitions}; use at least 1,000 (default 10,000)."
@@ -82,15 +105,9 @@ def sii(
     v.require_columns(df, [value_col, population_col, quantile_col, *ci_cols, *groups], func)
     v.require_numeric(df, [value_col, population_col, *ci_cols], func)
     v.require_positive(df, [population_col], func)
-    for col in [value_col, population_col, *ci_cols]:
-        bad = df[col].isna()
-        if bad.any():
-            raise v.StatsInputError(
-                f"{func}: column {col!r} is missing at rows {list(bad[bad].index[:5])}; "
-                "the SII needs every quantile."
-            )
     z95 = float(norm.ppf(0.975))
-    rows = []
+    expected = set(df[quantile_col].dropna())
+    rows, dropped = [], []
     grouped = df.groupby(groups, sort=True, dropna=False) if groups else [((), df)]
     for key, g in grouped:
         key = key if isinstance(key, tuple) else (key,)
@@ -100,6 +117,18 @@ def sii(
             raise v.StatsInputError(
                 f"{func}: repeated quantiles{where}; one row per quantile please."
             )
+        missing = sorted(expected - set(g[quantile_col].dropna()))
+        blank = [
+            c for c in [quantile_col, value_col, population_col, *ci_cols] if g[c].isna().any()
+        ]
+        if missing or blank:
+            why = (
+                f"quantile(s) {missing} missing"
+                if missing
+                else f"missing {', '.join(map(repr, blank))}"
+            )
+            dropped.append(f"{dict(zip(groups, key)) if groups else 'the data'} ({why})")
+            continue
         k = len(g)
         if k < 5:
             raise v.StatsInputError(
@@ -117,7 +146,7 @@ def sii(
                 )
             centre = np.log(y)
             se = (
-                g[se_col].to_numpy(float) / y
+                g[se_col].to_numpy(float)  # already the SE of log(rate), as phe_sii
                 if se_col
                 else (np.log(g[upper_col].to_numpy(float)) - np.log(g[lower_col].to_numpy(float)))
                 / (2 * z95)
@@ -127,17 +156,19 @@ def sii(
             p = y / multiplier
             if ((p <= 0) | (p >= 1)).any():
                 raise v.StatsInputError(
-                    f"{func}: proportions must lie strictly between 0 and {multiplier}{where}."
+                    f"{func}: proportions must lie strictly between 0 and {multiplier:g}{where} "
+                    "(give multiplier=100 for per cents)."
                 )
             centre = np.log(p / (1 - p))
             if se_col:
-                se = g[se_col].to_numpy(float) / multiplier / (p * (1 - p))
+                se = g[se_col].to_numpy(float)  # already the SE of logit(p), as phe_sii
             else:
                 lo = g[lower_col].to_numpy(float) / multiplier
                 up = g[upper_col].to_numpy(float) / multiplier
                 if ((lo <= 0) | (up >= 1)).any():
                     raise v.StatsInputError(
-                        f"{func}: proportion limits must lie strictly inside 0-{multiplier}{where}."
+                        f"{func}: proportion limits must lie strictly inside 0-{multiplier:g}{where}; "
+                        "limits outside that range cannot be put on the logit scale."
                     )
                 se = (np.log(up / (1 - up)) - np.log(lo / (1 - lo))) / (2 * z95)
 
@@ -162,19 +193,33 @@ def sii(
         rng = np.random.default_rng(seed)
         sims = back(centre + se * rng.standard_normal((repetitions, k)))
         s_slope, s_intercept = _fit(sims, a, x)
-        row = dict(zip(groups, key), sii=float(slope))
+        row = dict(zip(groups, key), sii=sign * float(slope))
         for c in levels:
-            row[v.lower_col(c)], row[v.upper_col(c)] = np.quantile(
-                s_slope, [(1 - c) / 2, (1 + c) / 2]
-            )
+            lo, up = sign * np.quantile(s_slope, [(1 - c) / 2, (1 + c) / 2])
+            row[v.lower_col(c)], row[v.upper_col(c)] = min(lo, up), max(lo, up)
         if rii:
-            row["rii"] = float((intercept + slope) / intercept)
             with np.errstate(divide="ignore", invalid="ignore"):
+                value = float((intercept + slope) / intercept)
                 s_rii = (s_intercept + s_slope) / s_intercept
+                limits = {c: np.quantile(s_rii, [(1 - c) / 2, (1 + c) / 2]) for c in levels}
+                if sign < 0:  # inverted, as phe_sii does for a negative multiplier
+                    value = 1 / value
+                    limits = {c: 1 / lim[::-1] for c, lim in limits.items()}
+            row["rii"] = value
             for c in levels:
-                row[f"rii_{v.lower_col(c)}"], row[f"rii_{v.upper_col(c)}"] = np.quantile(
-                    s_rii, [(1 - c) / 2, (1 + c) / 2]
-                )
+                row[f"rii_{v.lower_col(c)}"], row[f"rii_{v.upper_col(c)}"] = limits[c]
         row["n_quantiles"] = k
         rows.append(row)
+    if dropped:
+        warnings.warn(
+            f"{func}: left out {len(dropped)} group(s) without every quantile: {'; '.join(dropped[:5])}"
+            + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""),
+            UserWarning,
+            stacklevel=2,
+        )
+    if not rows:
+        raise v.StatsInputError(
+            f"{func}: no group has every quantile ({sorted(expected)}) with a value, population "
+            "and limits; the SII needs them all."
+        )
     return pd.DataFrame(rows)

@@ -13,6 +13,15 @@ works around two narrow problems found in version 0.1.16:
 * ``ph_dsr`` with ``euro_standard_pops=True`` prints to stdout and matches
   bands by sort order; we attach ESP 2013 weights ourselves by band start age
   (refusing mismatched bands) and call it with ``euro_standard_pops=False``.
+
+Where PHStatsMethods and the reference implementation, PHEindicatormethods (R), differ
+in what they accept, these functions follow PHEindicatormethods: confidence is one level
+in 0.9-1 or 90-100, or the pair 0.95 and 0.998 (see :func:`hwb.stats._validate.confidences`);
+Wilson limits at confidence 1 are 0 and 1 (x multiplier); a DSR group with every
+population missing, a multiplier that is not a number, and a ratio funnel without
+``ratio_type`` are errors; and any input PHStatsMethods refuses is reported as a
+:class:`~hwb.errors.StatsInputError` naming the function, never as PHStatsMethods' own
+``ValueError``/``TypeError``.
 """
 
 from __future__ import annotations
@@ -52,11 +61,25 @@ def esp2013() -> pd.DataFrame:
 
 
 def _int_multiplier(multiplier: float, func: str) -> int:
-    if not float(multiplier).is_integer() or multiplier <= 0:
+    """A positive whole-number multiplier; text ('1000'), bools and fractions are refused."""
+    value = v.multiplier_value(multiplier, func)
+    if not value.is_integer():
         raise v.StatsInputError(
             f"{func}: multiplier {multiplier!r} must be a positive whole number (e.g. 100, 100000)."
         )
-    return int(multiplier)
+    return int(value)
+
+
+def _ph(func: str, method, *args, **kwargs):
+    """Call a PHStatsMethods function; what it refuses becomes a :class:`StatsInputError`."""
+    try:
+        return method(*args, **kwargs)
+    except v.StatsInputError:
+        raise
+    except (ValueError, TypeError, KeyError, ZeroDivisionError) as exc:
+        raise v.StatsInputError(
+            f"{func}: PHStatsMethods.{getattr(method, '__name__', 'function')} refused the input: {exc}"
+        ) from exc
 
 
 def _aggregate(df: pd.DataFrame, cols: list[str], group_cols: list[str]) -> pd.DataFrame:
@@ -102,6 +125,10 @@ def proportion(
     confidence level (e.g. ``lower_95``, ``upper_998``), scaled by ``multiplier``
     (100 = per cent), and ``method`` ("Wilson").
 
+    ``confidence`` is one level (0.9-1, or 90-100 as a percentage) or (0.95, 0.998); at
+    confidence 1 the limits are 0 and 1 x ``multiplier``, as PHEindicatormethods returns
+    (PHStatsMethods raises there). ``multiplier`` must be a positive whole number.
+
     Reference: Wilson EB (1927); Newcombe RG & Altman DG (2000), as in the
     Fingertips technical guidance and PHEindicatormethods ``phe_proportion``.
     """
@@ -113,8 +140,19 @@ def proportion(
     v.require_count_le_denominator(df, count_col, denominator_col, func)
     base = _aggregate(df, [count_col, denominator_col], groups)
     work = base[[count_col, denominator_col]].astype(float)
-    if len(work):
-        res = phs.ph_proportion(
+    if len(work) and levels == (1.0,):  # certainty: the whole range, as PHEindicatormethods
+        value = (work[count_col] / work[denominator_col] * mult).to_numpy()
+        res = pd.DataFrame(
+            {
+                "value": value,
+                v.lower_col(1.0): np.where(np.isnan(value), np.nan, 0.0),
+                v.upper_col(1.0): np.where(np.isnan(value), np.nan, float(mult)),
+            }
+        )
+    elif len(work):
+        res = _ph(
+            func,
+            phs.ph_proportion,
             work,
             count_col,
             denominator_col,
@@ -151,9 +189,10 @@ def poisson_limits(
         if np.isnan(x):
             continue
         if x == 0:
-            lower[i], upper[i] = 0.0, float(phs.exact_upper(0, level))
+            lower[i], upper[i] = 0.0, float(_ph("poisson_limits", phs.exact_upper, 0, level))
         else:
-            lower[i], upper[i] = float(phs.byars_lower(x, level)), float(phs.byars_upper(x, level))
+            lower[i] = float(_ph("poisson_limits", phs.byars_lower, x, level))
+            upper[i] = float(_ph("poisson_limits", phs.byars_upper, x, level))
     return lower, upper
 
 
@@ -185,7 +224,9 @@ def crude_rate(
         safe = work.copy()
         safe.loc[zero, count_col] = np.nan  # PHStatsMethods cannot take 0; filled below
         res = _rename_ph(
-            phs.ph_rate(
+            _ph(
+                func,
+                phs.ph_rate,
                 safe,
                 count_col,
                 denominator_col,
@@ -235,8 +276,11 @@ def dsr(
     bands are matched to the 2013 European Standard Population by their start age
     (the first number in ``age_col``), and a group with missing, extra or
     repeated bands is refused. As in Fingertips, the value and limits are blank
-    when the group has fewer than 10 events. Returns one row per group with
-    ``count``, ``denominator``, ``value``, limits and ``method`` ("Dobson").
+    when the group has fewer than 10 events. A group whose populations are all
+    missing is an error (as PHEindicatormethods), not a silent blank; so is a
+    ``multiplier`` that is not a positive whole number (e.g. the text '1000').
+    Returns one row per group with ``count``, ``denominator``, ``value``, limits and
+    ``method`` ("Dobson").
 
     References: Dobson AJ et al., Stat Med 1991;10:457-62; Breslow & Day (1987);
     Eurostat, Revision of the European Standard Population (2013).
@@ -265,11 +309,23 @@ def dsr(
                 f"(0-4, 5-9, ..., 85-89, 90+): missing starts {missing}, unexpected {extra}, repeated {repeated}. "
                 "Aggregate 0 and 1-4 into 0-4 and 90+ into one band."
             )
+        if g[population_col].isna().all():
+            where = (
+                f" for group {dict(zip(groups, key if isinstance(key, tuple) else (key,)))}"
+                if groups
+                else ""
+            )
+            raise v.StatsInputError(
+                f"{func}: every population in {population_col!r}{where} is missing, so there is no "
+                "rate to standardise; give the populations, or leave that group out."
+            )
     esp = esp2013().set_index("age_start")["esp2013"]
     work["_esp"] = work["_age_start"].map(esp).astype(float)
     work[count_col] = work[count_col].astype(float)
     work[population_col] = work[population_col].astype(float)
-    res = phs.ph_dsr(
+    res = _ph(
+        func,
+        phs.ph_dsr,
         work[[*groups, count_col, population_col, "_esp"]],
         count_col,
         population_col,
@@ -314,6 +370,11 @@ def _indirect(
 
     ``scale(g)`` gives the factor applied to observed/expected for a group's rows
     ``g`` (refvalue for ratios; the reference crude rate x multiplier for rates).
+
+    As PHEindicatormethods: every group must have the same bands (rows) as the others,
+    since a group lacking bands would have its reference rates recomputed from its own
+    bands only; a band with zero local population is allowed (it expects no events),
+    while reference populations must be above zero.
     """
     groups = v.as_list(group_cols)
     levels = v.confidences(confidence, func)
@@ -322,8 +383,8 @@ def _indirect(
         df, [count_col, population_col, ref_count_col, ref_population_col, *groups], func
     )
     v.require_numeric(df, [count_col, population_col, ref_count_col, ref_population_col], func)
-    v.require_non_negative(df, [count_col, ref_count_col], func)
-    v.require_positive(df, [population_col, ref_population_col], func)
+    v.require_non_negative(df, [count_col, ref_count_col, population_col], func)
+    v.require_positive(df, [ref_population_col], func)
     cols = [count_col, population_col, ref_count_col, ref_population_col]
     work = df[[*cols, *groups]].copy()
     for c in cols:
@@ -331,11 +392,26 @@ def _indirect(
     gcols = groups or ["_all"]
     if not groups:
         work["_all"] = "all"
+    sizes = work.groupby(gcols, sort=True, dropna=False).size()
+    if groups and sizes.nunique() > 1:
+        bands = int(sizes.max())
+        short = sizes[sizes < bands]
+        named = ", ".join(
+            f"{dict(zip(groups, k if isinstance(k, tuple) else (k,)))} has {n}"
+            for k, n in short.head(5).items()
+        )
+        raise v.StatsInputError(
+            f"{func}: every group needs the same {bands} standardisation bands, but {named}; "
+            "a group lacking bands would be standardised against reference rates from its own "
+            "bands only. Give every group every band (0 events where there were none)."
+        )
     observed = work.groupby(gcols, sort=True, dropna=False)[count_col].transform("sum")
     zero = (observed == 0).to_numpy()
     parts = []
     if (~zero).any():
-        res = ph_func(
+        res = _ph(
+            func,
+            ph_func,
             work[~zero],
             count_col,
             population_col,
@@ -397,7 +473,9 @@ def isr(
     England) counts and populations for that band in ``ref_count_col`` and
     ``ref_population_col``. Returns one row per group: ``observed``,
     ``expected``, ``value`` (observed / expected x the reference crude rate) and
-    limits. Reference: Breslow & Day (1987).
+    limits. Every group must have the same bands (as PHEindicatormethods; a group
+    lacking some is an error, not a rate against a reference recomputed from its own
+    bands); a band with zero local population is allowed. Reference: Breslow & Day (1987).
     """
     mult = _int_multiplier(multiplier, "isr")
     return _indirect(
@@ -427,8 +505,9 @@ def isratio(
 ) -> pd.DataFrame:
     """Indirectly standardised ratios, e.g. SMRs x 100 (``PHStatsMethods.ph_ISRatio``), Byar's / exact limits.
 
-    Same input as :func:`isr`; ``value`` is observed / expected x ``refvalue``
-    (100 gives the Fingertips convention where England = 100).
+    Same input and checks as :func:`isr` (every group the same bands; zero local
+    populations allowed); ``value`` is observed / expected x ``refvalue`` (100 gives the
+    Fingertips convention where England = 100).
     """
     return _indirect(
         df,
@@ -460,8 +539,10 @@ def funnel_limits(
 
     ``statistic`` is "proportion", "rate" or "ratio" as in the Fingertips
     technical guidance; rates also need ``rate_col``, ``rate_type`` ("dsr" or
-    "crude") and ``years_of_data``. Returns 100 points along the x-axis with the
-    limits and the baseline, ready for a chart.
+    "crude") and ``years_of_data``; ratios need ``ratio_type`` ("count" or "isr"), as
+    PHEindicatormethods requires (PHStatsMethods 0.1.16 skips that check and returns
+    unadjusted limits). Returns 100 points along the x-axis with the limits and the
+    baseline, ready for a chart.
     """
     func = "funnel_limits"
     v.require_choice(statistic, "statistic", ["proportion", "rate", "ratio"], func)
@@ -479,7 +560,14 @@ def funnel_limits(
         raise v.StatsInputError(
             f"{func}: statistic='rate' needs rate_col, rate_type ('dsr'/'crude') and years_of_data."
         )
-    return phs.calculate_funnel_limits(
+    if statistic == "ratio" and ratio_type not in ("count", "isr"):
+        raise v.StatsInputError(
+            f"{func}: statistic='ratio' needs ratio_type 'count' (observed/expected) or 'isr' "
+            f"(ratios x 100), got {ratio_type!r}."
+        )
+    return _ph(
+        func,
+        phs.calculate_funnel_limits,
         df,
         count_col,
         statistic,
@@ -517,7 +605,9 @@ def funnel_significance(
             f"{func}: {count_col!r} and {denominator_col!r} must be present on every row."
         )
     mult = None if multiplier is None else _int_multiplier(multiplier, func)
-    return phs.assign_funnel_significance(
+    return _ph(
+        func,
+        phs.assign_funnel_significance,
         df,
         count_col,
         statistic,

@@ -18,6 +18,11 @@ PHEindicatormethods ``phe_life_expectancy``:
   missing, deaths exceed population, the open band has no deaths, or the total
   population is 5,000 or less; a value whose 95% interval is wider than 20
   years is blanked (its limits are kept), as PHE does.
+* One group's bad data does not stop the others (as PHEindicatormethods
+  ``phe_life_expectancy``): a group with negative or missing deaths, or whose
+  age bands are not the 20 life-table bands, is blank with a note saying why,
+  and every other group is computed. Only when no group has the right bands is
+  it an error (the bands were given wrongly, not one area's data).
 """
 
 from __future__ import annotations
@@ -104,9 +109,11 @@ def life_expectancy(
     several, or "all". Returns one row per group and age with ``age_start``,
     ``value``, ``se``, ``lower_<c>``/``upper_<c>``, ``deaths_used``,
     ``population_used`` (from that age up) and ``note`` (why a value is blank,
-    "" otherwise). Mismatched or incomplete bands are refused with
-    :class:`~hwb.errors.StatsInputError`; data that PHE would not publish
-    (see module notes) give blank values with a note instead.
+    "" otherwise). As PHEindicatormethods, a group with invalid data (negative deaths,
+    a missing or unexpected band) is blank with a note and the other groups are still
+    computed; data that PHE would not publish (see module notes) are blank with a note
+    too. If no group has the 20 life-table bands, a
+    :class:`~hwb.errors.StatsInputError` says what bands to give.
     """
     func = "life_expectancy"
     groups = v.as_list(group_cols)
@@ -114,7 +121,6 @@ def life_expectancy(
     v.require_frame(df, func)
     v.require_columns(df, [deaths_col, population_col, age_col, *groups], func)
     v.require_numeric(df, [deaths_col, population_col], func)
-    v.require_non_negative(df, [deaths_col], func)
     if isinstance(le_age, str):
         if le_age != "all":
             raise v.StatsInputError(
@@ -131,25 +137,33 @@ def life_expectancy(
     z = {c: float(norm.ppf(0.5 + c / 2)) for c in levels}
     work = df[[*groups, age_col, deaths_col, population_col]].copy()
     work["_start"] = [_band_start(x) for x in work[age_col]]
-    rows = []
+    rows, band_errors, good_bands = [], [], 0
     grouped = work.groupby(groups, sort=True, dropna=False) if groups else [((), work)]
+    blank = np.full(len(LE_BAND_STARTS), np.nan)
     for key, g in grouped:
         key = key if isinstance(key, tuple) else (key,)
         starts = sorted(g["_start"].tolist())
         if starts != [float(s) for s in LE_BAND_STARTS]:
             missing = sorted(set(LE_BAND_STARTS) - {int(s) for s in starts if not np.isnan(s)})
             where = f" for group {dict(zip(groups, key))}" if groups else ""
-            raise v.StatsInputError(
+            band_errors.append(
                 f"{func}: age bands in {age_col!r}{where} are not the 20 life-table bands "
                 f"0, 1-4, 5-9, ..., 85-89, 90+ (got starts {[s if np.isnan(s) else int(s) for s in starts]}; "
                 f"missing {missing}). Split 0-4 into 0 and 1-4 and pool 90+ into one band."
             )
-        g = g.sort_values("_start")
-        deaths = g[deaths_col].to_numpy(dtype=float)
-        pops = g[population_col].to_numpy(dtype=float)
-        e, se, note = _one_table(deaths, pops, z)
-        d_used = np.cumsum(deaths[::-1])[::-1]
-        p_used = np.cumsum(pops[::-1])[::-1]
+            e = se = d_used = p_used = blank
+            note = f"age bands are not the 20 life-table bands (missing {missing})"
+        else:
+            good_bands += 1
+            g = g.sort_values("_start")
+            deaths = g[deaths_col].to_numpy(dtype=float)
+            pops = g[population_col].to_numpy(dtype=float)
+            if (deaths < 0).any():
+                e, se, note = blank, blank, "a band has negative deaths"
+            else:
+                e, se, note = _one_table(deaths, pops, z)
+            d_used = np.cumsum(deaths[::-1])[::-1]
+            p_used = np.cumsum(pops[::-1])[::-1]
         for i, start in enumerate(LE_BAND_STARTS):
             if start not in ages:
                 continue
@@ -164,6 +178,8 @@ def life_expectancy(
                 row_note = "95% interval wider than 20 years"
             row.update(deaths_used=d_used[i], population_used=p_used[i], note=row_note)
             rows.append(row)
+    if band_errors and not good_bands:
+        raise v.StatsInputError(band_errors[0])
     cols = [
         *groups,
         "age_start",
