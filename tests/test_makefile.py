@@ -1,7 +1,9 @@
 """The Makefile hands what a person types to commands only as data, never as shell text.
 
-Each case runs make with the commands replaced by a stand-in that records its arguments,
-so nothing is built; one case runs the real ``hwb`` (it stops at parameter validation).
+Each case runs a copy of the Makefile in a scratch folder (with its own up-to-date venv
+stamp, so no case can ever rebuild .venv) and the commands replaced by a stand-in that
+records its arguments, so nothing is built; one case runs the real ``hwb`` (it stops at
+parameter validation).
 """
 
 from __future__ import annotations
@@ -18,6 +20,20 @@ import pytest
 from hwb import paths
 
 STAMP = ".venv/.installed-from-lock"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """The Makefile in a scratch folder whose venv stamp is newer than its lock file."""
+    folder = tmp_path / "checkout"
+    (folder / ".venv").mkdir(parents=True)
+    shutil.copy(paths.ROOT / "Makefile", folder / "Makefile")
+    (folder / "requirements.lock").write_text("")
+    os.utime(folder / "requirements.lock", (1_000_000_000, 1_000_000_000))
+    (folder / STAMP).write_text("")
+    return folder
+
+
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs GNU make")
 
 
@@ -36,7 +52,7 @@ def recorder(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _make(
-    args: list[str], recorder, tmp_path: Path
+    args: list[str], recorder, workdir: Path
 ) -> tuple[subprocess.CompletedProcess, list[list[str]]]:
     script, log = recorder
     env = {
@@ -57,7 +73,7 @@ def _make(
             *args,
         ],
         check=False,
-        cwd=paths.ROOT,
+        cwd=workdir,
         env=env,
         capture_output=True,
         text=True,
@@ -77,33 +93,33 @@ INJECTIONS = [
 
 
 @pytest.mark.parametrize("template", INJECTIONS)
-def test_a_district_value_is_passed_as_one_literal_argument(template, recorder, tmp_path):
+def test_a_district_value_is_passed_as_one_literal_argument(template, recorder, tmp_path, workdir):
     marker = tmp_path / "ran"
     value = template.format(marker=marker)
-    result, calls = _make([f"district={value}"], recorder, tmp_path)
+    result, calls = _make([f"district={value}"], recorder, workdir)
     assert result.returncode == 0, result.stderr
     assert not marker.exists(), "a command inside the district value ran"
     assert calls == [["district", "--", value]]
 
 
 @pytest.mark.parametrize("template", INJECTIONS)
-def test_snapshot_jobs_and_port_values_are_data(template, recorder, tmp_path):
+def test_snapshot_jobs_and_port_values_are_data(template, recorder, tmp_path, workdir):
     marker = tmp_path / "ran"
     value = template.format(marker=marker)
     result, calls = _make(
-        ["district=burnley", f"SNAPSHOT={value}", f"J={value}", "FORCE=1"], recorder, tmp_path
+        ["district=burnley", f"SNAPSHOT={value}", f"J={value}", "FORCE=1"], recorder, workdir
     )
     assert result.returncode == 0, result.stderr
     assert calls == [
         ["district", f"--snapshot={value}", "--force", f"--jobs={value}", "--", "burnley"]
     ]
-    result, calls = _make(["serve", f"PORT={value}"], recorder, tmp_path)
+    result, calls = _make(["serve", f"PORT={value}"], recorder, workdir)
     assert result.returncode == 0, result.stderr
     assert calls[-1] == ["-m", "hwb.publish.cli", "serve", f"--port={value}"]
     assert not marker.exists(), "a command inside a make variable ran"
 
 
-def test_values_from_the_environment_are_data_too(recorder, tmp_path):
+def test_values_from_the_environment_are_data_too(recorder, tmp_path, workdir):
     marker = tmp_path / "ran"
     script, log = recorder
     value = f"$(shell touch {marker})`touch {marker}`"
@@ -111,7 +127,7 @@ def test_values_from_the_environment_are_data_too(recorder, tmp_path):
     env.pop("MAKEFLAGS", None)
     subprocess.run(
         ["make", "--no-print-directory", "-o", STAMP, f"HWB={script}"],
-        cwd=paths.ROOT,
+        cwd=workdir,
         env=env,
         capture_output=True,
         text=True,
@@ -122,13 +138,13 @@ def test_values_from_the_environment_are_data_too(recorder, tmp_path):
     assert json.loads(log.read_text()) == ["district", "--", value]
 
 
-def test_diff_and_pdf_pass_the_district_as_data(recorder, tmp_path):
+def test_diff_and_pdf_pass_the_district_as_data(recorder, tmp_path, workdir):
     marker = tmp_path / "ran"
     value = f'x"; touch {marker}; echo "'
-    result, calls = _make(["diff", f"district={value}"], recorder, tmp_path)
+    result, calls = _make(["diff", f"district={value}"], recorder, workdir)
     assert result.returncode == 0, result.stderr
     assert calls == [["-m", "hwb.publish.cli", "diff-rendered", "--", value]]
-    result, calls = _make(["pdf", f"district={value}", f"SNAPSHOT={value}"], recorder, tmp_path)
+    result, calls = _make(["pdf", f"district={value}", f"SNAPSHOT={value}"], recorder, workdir)
     assert result.returncode == 0, result.stderr
     assert calls[-2:] == [
         ["district", f"--snapshot={value}", "--", value],
@@ -137,18 +153,26 @@ def test_diff_and_pdf_pass_the_district_as_data(recorder, tmp_path):
     assert not marker.exists()
 
 
-def test_a_value_that_looks_like_an_option_is_still_a_district_name(recorder, tmp_path):
-    _, calls = _make(["district=--help"], recorder, tmp_path)
+def test_a_value_that_looks_like_an_option_is_still_a_district_name(recorder, tmp_path, workdir):
+    _, calls = _make(["district=--help"], recorder, workdir)
     assert calls == [["district", "--", "--help"]]
 
 
-def test_the_real_command_refuses_an_injected_district_without_running_it(tmp_path):
+def test_the_real_command_refuses_an_injected_district_without_running_it(tmp_path, workdir):
     marker = tmp_path / "ran"
     env = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"}
+    hwb = paths.ROOT / ".venv" / "bin" / "hwb"
+    if not hwb.is_file():
+        pytest.skip(f"{hwb} is not installed")
     result = subprocess.run(
-        ["make", "--no-print-directory", "-o", STAMP, f'district=burnley"; touch {marker}; echo "'],
+        [
+            "make",
+            "--no-print-directory",
+            f"HWB={hwb}",
+            f'district=burnley"; touch {marker}; echo "',
+        ],
         check=False,
-        cwd=paths.ROOT,
+        cwd=workdir,
         env=env,
         capture_output=True,
         text=True,
