@@ -20,6 +20,7 @@ from hwb.pack.sections import (
     programme,
     spine,
 )
+from hwb.pack.wards import priority_wards
 
 __all__ = [
     "Pack",
@@ -33,6 +34,7 @@ __all__ = [
     "load_pack",
     "looking_ahead",
     "priorities",
+    "priority_wards",
     "programme",
     "rank_priorities",
     "spine",
