@@ -19,6 +19,7 @@ from hwb.data.snapshot import banner_text
 from hwb.pack import display as d
 from hwb.pack.model import OK, Pack, headline_table, load_pack
 from hwb.pack.priorities import WORSE_LIST, peer_rows, rank_priorities
+from hwb.pack.wards import overview_rows
 from hwb.text import format as fmt
 
 
@@ -200,3 +201,14 @@ def priorities_side_by_side(overview: Overview) -> d.Html:
     raw = tuple(frame.columns)
     return d.Html(f"<div style='overflow-x:auto;font-size:0.85em'>{d.table(frame, raw_html_columns=raw)}</div>",
                   f"Recommended priorities for {len(rows)} districts")
+
+
+# --------------------------------------------------------------------------- priority wards
+def priority_wards(overview: Overview) -> d.Html:
+    """Every district's priority wards in one table (see each pack's Priority wards section)."""
+    frame = overview_rows(overview.packs, pack_href)
+    if frame.empty:
+        return d.paragraph("No districts were given.")
+    return d.Html(f"<div style='overflow-x:auto;font-size:0.85em'>"
+                  f"{d.table(frame, raw_html_columns=tuple(frame.columns))}</div>",
+                  f"Priority wards of {len(overview.packs)} districts")

@@ -398,3 +398,31 @@ def _sources_sentence(areas) -> str:
         "mid-2020; OHID Local Health MSOA values, 2019 release (no confidence intervals in the copy "
         "used, so these are not tested for significance). 'Middle ward' is the median ward."
     )
+
+
+# --------------------------------------------------------------------------- overview
+def overview_rows(packs: list[Pack], href=lambda slug: f"districts/{slug}.html") -> pd.DataFrame:
+    """Every district's named priority wards, one row each (HTML-escaped cells, district linked)."""
+    rows = []
+    for pack in packs:
+        link = f'<a href="{href(pack.slug)}">{d.escape(pack.name)}</a>'
+        chosen, named = shown_wards(pack)
+        if not named or chosen.empty:
+            why = "none named" if not named else "no ward data in this snapshot"
+            rows.append({"District": link, "Ward": f"({why})"})
+            continue
+        for _, r in chosen.iterrows():
+            rows.append(
+                {
+                    "District": link,
+                    "Ward": d.escape(r["ward_name"]),
+                    "Population (mid-2020)": fmt.number(r["population"], "people"),
+                    "IMD 2019 score": fmt.number(r["imd_score"]),
+                    "Rank in England": f"{int(r['england_rank']):,} of {int(r['england_wards']):,}",
+                    "LSOAs in England's most deprived 10%": f"{r['most_deprived']} of {r['lsoas']}",
+                    "Income-deprived (%)": fmt.number(100 * r["income_score"]),
+                    "Life expectancy, men (years)": _span(r, "LE_male", 1),
+                    "Life expectancy, women (years)": _span(r, "LE_female", 1),
+                }
+            )
+    return pd.DataFrame(rows).fillna("")
