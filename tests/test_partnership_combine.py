@@ -199,11 +199,11 @@ def test_where_the_need_is_concentrated_is_said_in_words(chorley_and_south_ribbl
 
     pack = chorley_and_south_ribble
     labels = {m.name: _row(m.headline, 20401)["compared_95"] for m in pack.members}
-    words = concentration(pack, 20401, "Female")
+    words = concentration(pack, 20401, "Under-18 conceptions")
     worse = [name for name, label in labels.items() if label == "Worse"]
     if len(worse) == 1:
         assert words.startswith(f"the need is concentrated in {worse[0]}")
-    assert concentration(pack, 20401, "Female") == words  # deterministic
+    assert concentration(pack, 20401, "Under-18 conceptions") == words  # deterministic
 
 
 def test_a_one_district_partnership_is_exactly_the_district_pack():

@@ -70,6 +70,28 @@ class PartnershipParams(BaseModel):
     def district_slugs(self) -> list[str]:
         return [d.slug for d in self.districts]
 
+    def markdown(self) -> dict[str, str]:
+        """The values the pack template's text uses (``{{ partnership }}`` and so on)."""
+        names = [d.name for d in self.districts]
+        heading, areas = "", ""
+        if len(names) > 1:
+            heading = (
+                f"## {self.area_name}: the districts side by side\n\n"
+                "The combined area's figure, where counts and denominators can be added up honestly, "
+                "beside each district's own. Where there is no combined figure, the table says why."
+            )
+            areas = (
+                f"One pack for the {len(names)} districts of the partnership, {self.area_name}: figures are "
+                "for the combined area where they can be combined honestly, and for each district otherwise."
+            )
+        return {
+            "partnership": self.name,
+            "district_name": self.area_name,
+            "partnership_areas": areas,
+            "side_by_side_heading": heading,
+            "county_name": self.districts[0].county_name,
+        }
+
     def to_notebook(self) -> dict[str, Any]:
         """Plain JSON-able values for Papermill's parameter injection."""
         return {

@@ -46,19 +46,30 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
-def district_job(params, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
-    """The job for one district's evidence pack (``params`` is a validated DistrictParams)."""
+def partnership_job(partnership, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
+    """The job for one partnership's evidence pack (``partnership`` is a validated PartnershipParams).
+
+    Its parameters are the partnership's and every member district's, so a change to one
+    district's parameters re-renders its partnership's pack only.
+    """
     snapshot = Path(snapshot) if snapshot else paths.SNAPSHOT
     output_dir = Path(output_dir) if output_dir else paths.DISTRICT_PAGES
-    values = params.to_notebook()
     return Job(
-        slug=params.slug,
+        slug=partnership.slug,
         template=paths.DISTRICT_TEMPLATE,
-        output=output_dir / f"{params.slug}.ipynb",
-        parameters={"district": params.slug, "params": values, "snapshot": display_path(snapshot)},
-        markdown={**values, "district_name": params.name},
+        output=output_dir / f"{partnership.slug}.ipynb",
+        parameters={"partnership": partnership.slug, "params": partnership.to_notebook(),
+                    "snapshot": display_path(snapshot)},
+        markdown=partnership.markdown(),
         snapshot=snapshot,
     )
+
+
+def district_job(params, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
+    """The job for the pack of the partnership a district belongs to (``params``: DistrictParams)."""
+    from hwb.partnerships import partnership_of
+
+    return partnership_job(partnership_of(params.slug), snapshot, output_dir)
 
 
 def failed_path(slug: str) -> Path:

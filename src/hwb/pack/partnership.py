@@ -279,19 +279,20 @@ def side_by_side(pack: PartnershipPack) -> pd.DataFrame:
     return out[have].reset_index(drop=True)
 
 
-def concentration(pack: PartnershipPack, indicator_id: int, sex: str) -> str:
+def concentration(pack: PartnershipPack, indicator_id: int, label: str) -> str:
     """Where the need behind a priority sits, in words: in one member district or in both.
 
-    Uses each member's own comparison with England (95%); "" for a one-district pack.
+    ``label`` is the headline row's label (it carries the sex). Uses each member's own
+    comparison with England (95%); "" for a one-district pack.
     """
     if not pack.combined:
         return ""
     worse, other = [], []
     for member in pack.members:
         h = member.headline
-        row = h[(h["indicator_id"] == indicator_id) & (h["sex"] == sex)]
-        label = row["compared_95"].iloc[0] if len(row) and row["status"].iloc[0] == OK else ""
-        (worse if label == "Worse" else other).append((member.name, label))
+        row = h[(h["indicator_id"] == indicator_id) & (h["label"] == label)]
+        compared = row["compared_95"].iloc[0] if len(row) and row["status"].iloc[0] == OK else ""
+        (worse if compared == "Worse" else other).append((member.name, compared))
     names = [n for n, _ in worse]
     if len(worse) == len(pack.members):
         return (
