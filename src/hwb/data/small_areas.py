@@ -30,7 +30,7 @@ from typing import Any
 
 from hwb import paths
 from hwb.data import snapshot
-from hwb.errors import BadParameter, DataInvalid, HwbError
+from hwb.errors import BadParameter, DataInvalid, HwbError, SnapshotMismatch
 
 KIND = "small_area"
 BOUNDARY_YEAR = 2019
@@ -220,15 +220,36 @@ def _rows_cached(path: str, digest: str, key: str) -> tuple[dict[str, Any], ...]
 
 
 def read_rows(key: str, folder: Path | str | None = None) -> list[dict[str, Any]]:
-    """One small-area file of a snapshot folder: hash-checked against the manifest, validated."""
+    """One small-area file of a snapshot folder: hash-checked against the manifest, validated.
+
+    Checked here rather than by :func:`hwb.data.snapshot.verify_snapshot`, whose row count
+    writes a scan cache: checking ward names must write nothing.
+    """
     folder = Path(folder) if folder is not None else paths.SNAPSHOT
     reason = missing_reason(folder)
     if reason:
         raise DataInvalid(f"no small-area data: {reason}.")
     name = file_name(key)
-    entry = snapshot.verify_snapshot(folder, names=[name])
-    digest = next(e["sha256"] for e in entry["files"] if e["name"] == name)
-    return [dict(r) for r in _rows_cached(str(folder / name), digest, key)]
+    entry = _entries(folder)[name]
+    path = folder / name
+    fix = snapshot.fix_command(snapshot.read_manifest(folder), name, folder)
+    if not path.is_file():
+        raise SnapshotMismatch(
+            f"{snapshot.shown(path)}: listed in manifest.yml but missing; {fix}."
+        )
+    digest = snapshot.sha256_of(path)
+    if digest != entry.get("sha256"):
+        raise SnapshotMismatch(
+            f"{snapshot.shown(path)}: sha256 {digest[:16]}… does not match manifest.yml "
+            f"({str(entry.get('sha256'))[:16]}…); the file changed since the snapshot was made — {fix}."
+        )
+    rows = [dict(r) for r in _rows_cached(str(path), digest, key)]
+    if entry.get("rows") is not None and int(entry["rows"]) != len(rows):
+        raise SnapshotMismatch(
+            f"{snapshot.shown(path)}: {len(rows):,} data rows, but manifest.yml records "
+            f"{int(entry['rows']):,}; {fix}."
+        )
+    return rows
 
 
 @dataclass
