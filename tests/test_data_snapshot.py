@@ -157,3 +157,22 @@ def test_every_change_behind_the_manifests_back_is_named(snap, damage):
         expected = r"data file\(s\) c\.csv are not listed in manifest\.yml"
     with pytest.raises(SnapshotMismatch, match=expected):
         snapshot.verify_snapshot(snap)
+
+
+def test_a_file_rewritten_behind_a_kept_mtime_is_hashed_again(tmp_path):
+    import os
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"Area Code\nE07000117\n")
+    first = snapshot.sha256_of(path)
+    assert snapshot.sha256_of(path) == first  # unchanged: this process's hash is reused
+    before = path.stat()
+    path.write_bytes(b"Area Code\nE07000118\n")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert snapshot.sha256_of(path) == hashlib.sha256(path.read_bytes()).hexdigest() != first
+
+
+def test_each_caller_gets_its_own_copy_of_the_manifest(snap):
+    one = snapshot.read_manifest(snap)
+    one["files"].clear()
+    assert len(snapshot.read_manifest(snap)["files"]) == 2

@@ -10,6 +10,7 @@ file and the command that fixes it (the habit of Our World in Data's snapshots).
 
 from __future__ import annotations
 
+import copy
 import csv
 import gzip
 import hashlib
@@ -77,13 +78,32 @@ def entries_for(manifest: dict[str, Any], indicators: Iterable[int]) -> list[dic
     return chosen
 
 
+_HASHED: dict[tuple, str] = {}  # this process's hashes, by path and the file's full stat
+
+
 def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks.
+
+    Each process reads a file's bytes at least once; asked again for a file whose size,
+    inode, modification and change times are all unchanged, it reuses that hash (any
+    write, even one that restores the modification time, moves the change time).
+    """
+    status = os.stat(path)
+    key = (os.path.abspath(path), status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+    known = _HASHED.get(key)
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    _HASHED[key] = digest.hexdigest()
+    return _HASHED[key]
+
+
+@lru_cache(maxsize=32)
+def _parse_manifest(text: str) -> Any:
+    return yamlio.safe_load(text)
 
 
 def is_data_file(path: Path) -> bool:
@@ -136,8 +156,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             f"{shown(path)}: no manifest. A snapshot folder needs manifest.yml beside its CSV files; "
             "rebuild it with `hwb data demo` (demonstration data) or `make data` (Fingertips)."
         )
-    try:
-        manifest = yamlio.safe_load(path.read_text(encoding="utf-8"))
+    try:  # parsed once per text; callers get their own copy to change
+        manifest = copy.deepcopy(_parse_manifest(path.read_text(encoding="utf-8")))
     except yaml.YAMLError as exc:
         raise SnapshotMismatch(f"{shown(path)}: not valid YAML ({exc}). Rebuild the snapshot.") from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
