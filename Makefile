@@ -10,6 +10,7 @@ HWB         := $(VENV)/bin/hwb
 STAMP       := $(VENV)/.installed-from-lock
 
 district    ?=
+partnership ?=
 SNAPSHOT    ?=
 FORCE       ?=
 J           ?=
@@ -22,9 +23,9 @@ SOURCES     ?= ../shared/data
 # in it), and recipes read it from the environment as "$$district", never pasted into the
 # shell's text, so quotes, backticks and `;` in it are just characters. Options are given
 # as --name=value and names after `--`, so a value starting with `-` is not an option.
-USER_VARIABLES := district SNAPSHOT FORCE J PORT CHROMIUM HWB_CHROMIUM BENCH_FLAGS SOURCES
+USER_VARIABLES := district partnership SNAPSHOT FORCE J PORT CHROMIUM HWB_CHROMIUM BENCH_FLAGS SOURCES
 $(foreach v,$(USER_VARIABLES),$(if $(filter command% environment%,$(origin $(v))),$(eval override $(v) := $$(value $(v)))))
-export district SNAPSHOT FORCE J PORT BENCH_FLAGS SOURCES
+export district partnership SNAPSHOT FORCE J PORT BENCH_FLAGS SOURCES
 
 HWB_FLAGS := $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT") $(if $(FORCE),--force) $(if $(J),--jobs="$$J")
 
@@ -32,8 +33,10 @@ HWB_FLAGS := $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT") $(if $(FORCE),--force) $(
 .PHONY: default help pack all book test data assemble clean lock venv
 .PHONY: pdf pdfs check-rendered diff serve test-prerequisites
 
-default: ## with district=<slug>: render that district's pack, build the book, print its page (else: this help)
-ifneq ($(strip $(district)),)
+default: ## with partnership=<slug> or district=<slug>: render that partnership's pack, build the book, print its page (else: this help)
+ifneq ($(strip $(partnership)),)
+	@$(MAKE) --no-print-directory pack
+else ifneq ($(strip $(district)),)
 	@$(MAKE) --no-print-directory pack
 else
 	@$(MAKE) --no-print-directory help
@@ -42,8 +45,9 @@ endif
 help: ## list the targets
 	@echo "Lancashire Health & Wellbeing evidence book"
 	@echo
-	@echo "  make district=burnley    render Burnley's pack, build the book, print the page to open"
-	@echo "                           (SNAPSHOT=<dir|csv> another snapshot; FORCE=1 re-execute)"
+	@echo "  make partnership=fylde-and-wyre   render that partnership's pack, build the book, print the page"
+	@echo "  make district=south-ribble        render the pack of the district's partnership (says which)"
+	@echo "                                    (SNAPSHOT=<dir|csv> another snapshot; FORCE=1 re-execute)"
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | grep -v '^default:' \
 	  | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-20s %s\n", $$1, $$2}'
 
@@ -57,10 +61,11 @@ $(STAMP): requirements.lock
 
 venv: $(STAMP) ## create or refresh the pinned environment in .venv
 
-pack: $(STAMP) ## render one district (district=<slug>), build the book, print the page path
-	@$(HWB) district $(HWB_FLAGS) -- "$$district"
+pack: $(STAMP) ## render one partnership's pack (partnership=<slug> or district=<slug>), build the book, print the page path
+	@if [ -n "$$partnership" ]; then $(HWB) partnership $(HWB_FLAGS) -- "$$partnership"; \
+	  else $(HWB) district $(HWB_FLAGS) -- "$$district"; fi
 
-all: $(STAMP) ## render all 12 packs and the Lancashire overview, then build the book
+all: $(STAMP) ## render the 10 partnership packs and the Lancashire overview, then build the book
 	@$(HWB) build $(HWB_FLAGS)
 
 book: $(STAMP) ## build the Jupyter Book from the already-rendered pages

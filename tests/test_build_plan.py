@@ -40,10 +40,11 @@ def test_an_ons_code_with_no_rows_in_the_snapshot_is_an_error_naming_code_and_sn
 
 def test_a_bare_csv_snapshot_is_checked_too(project, tmp_path):
     csv = tmp_path / "extract.csv"
-    csv.write_text("Indicator ID,Area Code\n1,E07000118\n")
+    csv.write_text("Indicator ID,Area Code\n1,E07000118\n1,E07000126\n")
     with pytest.raises(HwbError, match=rf"E07000117 \(Burnley\) has no rows in the snapshot {csv}"):
         pipeline.plan(["burnley"], csv, overview=False)
-    assert [j.slug for j in pipeline.plan(["chorley"], csv, overview=False)] == ["chorley"]
+    # a district builds its partnership's pack, which needs every member's rows
+    assert [j.slug for j in pipeline.plan(["chorley"], csv, overview=False)] == ["chorley-and-south-ribble"]
 
 
 def test_one_district_build_refuses_a_duplicate_ons_code_elsewhere(project):
@@ -58,7 +59,7 @@ def test_one_district_build_refuses_a_district_missing_from_the_table_of_content
     toc = paths.ROOT / "_toc.yml"
     toc.write_text(toc.read_text().replace("      - file: book/districts/burnley\n", ""))
     with pytest.raises(
-        BadParameter, match=r"no page for district 'burnley'; add `- file: book/districts/burnley`"
+        BadParameter, match=r"no page for partnership 'burnley'; add `- file: book/districts/burnley`"
     ):
         pipeline.plan(["burnley"], overview=False)
 

@@ -179,5 +179,5 @@ def test_the_real_command_refuses_an_injected_district_without_running_it(tmp_pa
         timeout=120,
     )
     assert result.returncode != 0
-    assert "unknown district 'burnley\"; touch" in result.stderr
+    assert "unknown partnership or district 'burnley\"; touch" in result.stderr
     assert not marker.exists()

@@ -38,18 +38,25 @@ def test_all_twelve_districts_validate_with_their_ons_codes():
     assert all(d.horizons == [2030, 2035] for d in districts)
 
 
-def test_every_district_has_a_page_in_the_table_of_contents():
-    params.check_table_of_contents()
+def test_every_partnership_has_a_page_in_the_table_of_contents():
+    from hwb import partnerships
+
+    partnerships.check_table_of_contents()
 
 
-def test_a_district_without_a_page_is_named(params_dir, tmp_path):
-    (params_dir / "blackburn.yml").write_text((params_dir / "burnley.yml").read_text())
-    with pytest.raises(BadParameter, match=r"no page for district 'blackburn'; add `- file: book/districts/blackburn`"):
-        params.check_table_of_contents(directory=params_dir)
+def test_a_partnership_without_a_page_is_named(params_dir, tmp_path):
+    from hwb import partnerships
+
+    path = params_dir / "partnerships.yml"
+    data = yaml.safe_load(path.read_text())
+    data["partnerships"][0]["slug"] = "burnley-town"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(BadParameter, match=r"no page for partnership 'burnley-town'; add `- file: book/districts/burnley-town`"):
+        partnerships.check_table_of_contents(directory=params_dir)
     toc = tmp_path / "_toc.yml"
     toc.write_text((paths.ROOT / "_toc.yml").read_text() + "      - file: book/districts/blackpool\n")
-    with pytest.raises(BadParameter, match=r"page 'book/districts/blackpool' has no parameters/blackpool\.yml"):
-        params.check_table_of_contents(toc)
+    with pytest.raises(BadParameter, match=r"page 'book/districts/blackpool' is not a partnership"):
+        partnerships.check_table_of_contents(toc)
 
 
 def test_unknown_district_suggests_the_closest_and_lists_the_valid_names():
@@ -176,8 +183,9 @@ def test_cli_unknown_district_fails_and_writes_nothing():
         cwd=paths.ROOT, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 2
-    assert "unknown district 'burnly'; did you mean 'burnley'?" in result.stderr
+    assert "unknown partnership or district 'burnly'; did you mean 'burnley'?" in result.stderr
     assert "valid districts: burnley, chorley" in result.stderr
+    assert "valid partnerships: burnley, chorley-and-south-ribble" in result.stderr
     assert "Traceback" not in result.stderr
     assert _tree_state() == before
 

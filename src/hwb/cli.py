@@ -14,7 +14,7 @@ from hwb.errors import HwbError
 
 
 def _cmd_params_check(args: argparse.Namespace) -> int:
-    from hwb import params
+    from hwb import params, partnerships
 
     if args.district:
         for slug in args.district:
@@ -22,7 +22,9 @@ def _cmd_params_check(args: argparse.Namespace) -> int:
         names = args.district
     else:
         names = [d.slug for d in params.load_all()]
-        params.check_table_of_contents()
+        groups = partnerships.load_partnerships()
+        partnerships.check_table_of_contents()
+        print(f"partnerships valid: {', '.join(p.slug for p in groups)}")
     print(f"parameters valid: {', '.join(names)}")
     return 0
 
@@ -91,11 +93,23 @@ def _book(force: bool = False, warm=None) -> Path:
 
 
 def _cmd_district(args: argparse.Namespace) -> int:
-    from hwb import params, paths
+    """A district's name builds its partnership's pack (and says which); a partnership's, its own."""
+    from hwb import partnerships
+
+    if args.partnership:
+        partnership = partnerships.resolve_partnership(args.slug)  # validates before anything runs
+    else:
+        partnership, district = partnerships.resolve(args.slug)
+        if district is not None and partnership.district_slugs != [district]:
+            print(f"{district} is in the {partnership.name}: rendering its pack ({partnership.slug})")
+    return _render_pack(args, partnership)
+
+
+def _render_pack(args: argparse.Namespace, partnership) -> int:
+    from hwb import paths
     from hwb.build import book, pipeline
 
-    district = params.load_district(args.slug)  # validates before anything runs
-    jobs = pipeline.plan([district.slug], args.snapshot, overview=False)
+    jobs = pipeline.plan([partnership.slug], args.snapshot, overview=False)
     options = _run_options(args)
     warmer = _BookWarmer(len(jobs), options["workers"])
     status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
@@ -103,16 +117,16 @@ def _cmd_district(args: argparse.Namespace) -> int:
         warmer.cancel()
         return status
     html = _book(warm=warmer.warm)
-    page = book.page_path(f"book/districts/{district.slug}", html)
-    print(f"{district.name} evidence pack: {page.relative_to(paths.ROOT)}")
+    page = book.page_path(f"book/districts/{partnership.slug}", html)
+    print(f"{partnership.name} evidence pack: {page.relative_to(paths.ROOT)}")
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from hwb import params
+    from hwb import partnerships
     from hwb.build import pipeline
 
-    slugs = args.districts or params.known_districts()
+    slugs = args.districts or partnerships.known_partnerships()
     jobs = pipeline.plan(slugs, args.snapshot, overview=not args.districts)
     options = _run_options(args)
     warmer = _BookWarmer(len(jobs), options["workers"], enabled=not args.no_book)
@@ -163,12 +177,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("district", nargs="*")
     check.set_defaults(func=_cmd_params_check)
 
-    d = sub.add_parser("district", help="render one district's pack, build the book, print its page")
+    d = sub.add_parser("district", help="render the pack of a district's partnership, build the book, print its page")
     d.add_argument("slug")
     _add_run_options(d, executors=False)
-    d.set_defaults(func=_cmd_district)
+    d.set_defaults(func=_cmd_district, partnership=False)
 
-    b = sub.add_parser("build", help="render districts (default: all, plus the overview) and the book")
+    pp = sub.add_parser("partnership", help="render one partnership's pack, build the book, print its page")
+    pp.add_argument("slug")
+    _add_run_options(pp, executors=False)
+    pp.set_defaults(func=_cmd_district, partnership=True)
+
+    b = sub.add_parser("build", help="render packs (default: every partnership, plus the overview) and the book")
     b.add_argument("districts", nargs="*")
     _add_run_options(b, executors=True)
     b.add_argument("--no-book", action="store_true", help="render notebooks only")

@@ -250,3 +250,25 @@ def partnership_of(district: str, directory: Path | None = None) -> PartnershipP
     raise BadParameter(
         parameters.unknown_district_message(district, parameters.known_districts(directory))
     )
+
+
+def check_table_of_contents(toc_path: Path | None = None, directory: Path | None = None) -> None:
+    """Every partnership has a page entry in ``_toc.yml`` and every pack entry there is a partnership."""
+    toc_path = toc_path or paths.ROOT / "_toc.yml"
+    prefix = "book/districts/"
+    lines = toc_path.read_text(encoding="utf-8").splitlines()
+    entries = {
+        line.split(prefix, 1)[1].strip()
+        for line in lines
+        if prefix in line and not line.lstrip().startswith("#")
+    }
+    valid = known_partnerships(directory)
+    for slug in [s for s in valid if s not in entries]:
+        raise BadParameter(
+            f"{toc_path}: no page for partnership '{slug}'; add `- file: {prefix}{slug}` to the partnership part"
+        )
+    for slug in sorted(entries - set(valid)):
+        raise BadParameter(
+            f"{toc_path}: page '{prefix}{slug}' is not a partnership in {partnerships_file(directory)}; "
+            "add the partnership there or remove the entry"
+        )

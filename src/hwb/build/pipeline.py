@@ -27,7 +27,7 @@ from typing import Any
 from hwb import params as parameters
 from hwb import paths
 from hwb.build import atomic
-from hwb.build.execute import Job, display_path, district_job
+from hwb.build.execute import Job, display_path, partnership_job
 from hwb.errors import HwbError
 
 log = logging.getLogger("hwb.build")
@@ -61,8 +61,12 @@ OVERVIEW_FIELDS = ("slug", "name", "ons_code", "parent_code", "county_name", "en
 
 def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
     """The Lancashire overview page, rendered from the districts' parameters it uses."""
+    from hwb.partnerships import load_partnerships
+
     defaults = parameters.load_defaults()
     districts = parameters.load_all()
+    groups = [{"slug": p.slug, "name": p.name, "area_name": p.area_name, "districts": p.district_slugs}
+              for p in load_partnerships()]
     snapshot = Path(snapshot) if snapshot else paths.SNAPSHOT
     output_dir = Path(output_dir) if output_dir else paths.BOOK
     return Job(
@@ -71,6 +75,7 @@ def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -
         output=output_dir / "overview.ipynb",
         parameters={
             "districts": [{k: d.to_notebook()[k] for k in OVERVIEW_FIELDS} for d in districts],
+            "partnerships": groups,
             "snapshot": display_path(snapshot),
         },
         markdown={"county_name": defaults.county_name},
@@ -121,21 +126,28 @@ def warn_uncatalogued(snapshot: Path) -> list[int]:
 def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) -> list[Job]:
     """Validate everything (before anything runs) and return the jobs.
 
-    Every build, of one district or all, runs the whole-parameter checks: every parameter
-    file valid, no two districts with the same ONS code, every district in ``_toc.yml``
-    (and every district entry there with a parameter file). Each district built must
-    have rows in the snapshot. Indicators in the snapshot but not in the catalogue are
-    warned about.
+    ``slugs`` name partnerships or districts (a district builds its partnership's pack;
+    each pack once). Every build, of one pack or all, runs the whole-parameter checks:
+    every parameter file valid, no two districts with the same ONS code, every district in
+    exactly one partnership, every partnership in ``_toc.yml`` (and every pack entry there a
+    partnership). Each district built must have rows in the snapshot. Indicators in the
+    snapshot but not in the catalogue are warned about.
     """
+    from hwb import partnerships
+
     if snapshot is not None and not Path(snapshot).exists():
         raise HwbError(f"snapshot '{snapshot}' does not exist; give a snapshot folder or a Fingertips CSV")
-    districts = [parameters.load_district(slug) for slug in slugs]  # a misspelt name first
+    chosen = {}
+    for slug in slugs:  # a misspelt name first
+        partnership, _ = partnerships.resolve(slug)
+        chosen.setdefault(partnership.slug, partnership)
     everyone = parameters.load_all()
-    parameters.check_table_of_contents()
+    partnerships.check_table_of_contents()
     source = Path(snapshot) if snapshot is not None else paths.SNAPSHOT
-    check_areas(everyone if overview else districts, source)
+    members = [d for p in chosen.values() for d in p.districts]
+    check_areas(everyone if overview else members, source)
     warn_uncatalogued(source)
-    jobs = [district_job(district, snapshot) for district in districts]
+    jobs = [partnership_job(p, snapshot) for p in chosen.values()]
     if overview:
         jobs.append(overview_job(snapshot))
     missing = sorted({str(j.template) for j in jobs if not Path(j.template).is_file()})

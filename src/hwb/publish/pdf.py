@@ -200,12 +200,14 @@ def district_pdfs(
     """
     import contextlib
 
-    from hwb import params
+    from hwb import partnerships
     from hwb.publish import browser, serve
 
     html_dir = Path(html_dir or paths.BOOK_HTML)
     out_dir = Path(out_dir or PDF_DIR)
-    districts = [params.load_district(s) for s in (slugs or params.known_districts())]
+    # a district's name prints its partnership's pack; each pack once
+    packs = {p.slug: p for p in (partnerships.resolve(s)[0] for s in (slugs or partnerships.known_partnerships()))}
+    districts = list(packs.values())
     pages = {d.slug: _district_page(html_dir, d.slug) for d in districts}
     data = data_date(snapshot)
     written = []
@@ -213,7 +215,7 @@ def district_pdfs(
     with serve.serving(html_dir) as base, launch as running:
         for district in districts:
             output = out_dir / f"{district.slug}.pdf"
-            title = f"{district.name} evidence pack"
+            title = f"{district.name}: evidence pack"
             print_page(running, base + pages[district.slug], output, title, data)
             if publish:
                 published = html_dir / HTML_PDF_FOLDER / output.name

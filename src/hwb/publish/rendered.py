@@ -67,8 +67,8 @@ def committed_path(page: str, committed_dir: Path | None = None) -> Path:
 
 
 def _jobs(pages: list[str], output_dir: Path, snapshot: Path | None):
-    from hwb import params
-    from hwb.build.execute import district_job
+    from hwb import partnerships
+    from hwb.build.execute import partnership_job
     from hwb.build.pipeline import overview_job
 
     jobs = []
@@ -76,7 +76,7 @@ def _jobs(pages: list[str], output_dir: Path, snapshot: Path | None):
         if page == OVERVIEW:
             jobs.append(overview_job(snapshot, output_dir=output_dir))
         else:
-            jobs.append(district_job(params.load_district(page), snapshot, output_dir=output_dir))
+            jobs.append(partnership_job(partnerships.resolve(page)[0], snapshot, output_dir=output_dir))
     return jobs
 
 
@@ -126,10 +126,10 @@ def first_difference(committed: Path, fresh: Path) -> str:
 
 
 def default_pages() -> list[str]:
-    """Every district with a parameter file, then the overview."""
-    from hwb import params
+    """Every partnership's pack, then the overview."""
+    from hwb import partnerships
 
-    return [*params.known_districts(), OVERVIEW]
+    return [*partnerships.known_partnerships(), OVERVIEW]
 
 
 def compare(pages: list[str], fresh_dir: Path, committed_dir: Path | None = None,
@@ -172,11 +172,11 @@ def rerendered_path(page: str) -> Path:
 
 def diff_rendered(page: str, snapshot: Path | None = None, extra_args: list[str] | None = None) -> int:
     """Re-render ``page`` and print nbdime's diff against the committed one; return nbdiff's exit code."""
-    committed = committed_path(page)
     if page != OVERVIEW:
-        from hwb import params
+        from hwb import partnerships
 
-        params.load_district(page)  # a clear "did you mean" for a bad name
+        page = partnerships.resolve(page)[0].slug  # a district diffs its partnership's pack; "did you mean"
+    committed = committed_path(page)
     if not committed.is_file():
         raise HwbError(f"{page}: no committed rendered page at {committed}; render it with `make all` first")
     fresh = rerendered_path(page)
