@@ -12,7 +12,8 @@ from hwb.build.execute import district_job
 
 project = support.project  # the fixture: a temporary project root
 
-SLUGS = ["burnley", "chorley", "fylde"]
+# One-district partnerships, so each page is one district's (see parameters/partnerships.yml).
+SLUGS = ["burnley", "hyndburn", "lancaster"]
 
 
 def _jobs():
@@ -51,23 +52,23 @@ def test_nothing_changed_means_cached_and_force_executes(project):
 
 def test_changing_one_districts_parameters_invalidates_only_it(project):
     _record_all(_jobs())
-    path = project / "parameters" / "chorley.yml"
-    path.write_text(path.read_text().replace("partnership: ", "partnership: Renamed "))
+    path = project / "parameters" / "hyndburn.yml"
+    path.write_text(path.read_text().replace("name: Hyndburn", "name: Hyndburn Borough"))
     decisions = _actions(_jobs())
     assert {s: d.action for s, d in decisions.items()} == {
-        "burnley": "cached", "chorley": "execute", "fylde": "cached"}
-    assert decisions["chorley"].reasons == ["parameters changed"]
+        "burnley": "cached", "hyndburn": "execute", "lancaster": "cached"}
+    assert decisions["hyndburn"].reasons == ["parameters changed"]
 
 
 def test_data_file_change_invalidates_exactly_the_pages_that_read_it(project):
     # The template declares it reads its district, county and England rows.
     small_template(paths.DISTRICT_TEMPLATE, reads=["district", "county", "england"])
     _record_all(_jobs())
-    change_file(paths.SNAPSHOT, "chorley.csv")
+    change_file(paths.SNAPSHOT, "hyndburn.csv")
     decisions = _actions(_jobs())
     assert {s: d.action for s, d in decisions.items()} == {
-        "burnley": "cached", "chorley": "execute", "fylde": "cached"}
-    assert decisions["chorley"].reasons == ["data files changed: chorley.csv"]
+        "burnley": "cached", "hyndburn": "execute", "lancaster": "cached"}
+    assert decisions["hyndburn"].reasons == ["data files changed: hyndburn.csv"]
     # A file every district reads (England's) invalidates all of them.
     _record_all(_jobs())
     change_file(paths.SNAPSHOT, "england.csv")
@@ -76,7 +77,7 @@ def test_data_file_change_invalidates_exactly_the_pages_that_read_it(project):
 
 def test_without_a_declaration_every_file_counts(project):
     _record_all(_jobs())
-    change_file(paths.SNAPSHOT, "chorley.csv")
+    change_file(paths.SNAPSHOT, "hyndburn.csv")
     assert {d.action for d in _actions(_jobs()).values()} == {"execute"}
 
 
@@ -117,8 +118,8 @@ def test_a_damaged_or_missing_output_is_rebuilt(project):
     jobs[1].output.unlink()
     decisions = _actions(jobs)
     assert decisions["burnley"].reasons == ["output burnley.ipynb changed on disk"]
-    assert decisions["chorley"].reasons == ["output chorley.ipynb is missing"]
-    assert decisions["fylde"].action == "cached"
+    assert decisions["hyndburn"].reasons == ["output hyndburn.ipynb is missing"]
+    assert decisions["lancaster"].action == "cached"
 
 
 def test_source_and_lock_are_part_of_the_key(project):
@@ -185,3 +186,12 @@ def test_a_noop_build_checks_every_file_and_stays_under_a_second(project):
     results = pipeline.run(_jobs(), progress=False)
     assert [r.status for r in results] == ["cached"] * 3
     assert time.perf_counter() - start < 1.0
+
+
+def test_a_partnership_page_reads_every_member_districts_files():
+    member = {"ons_code": "E07000118", "parent_code": "E10000017", "england_code": "E92000001"}
+    partnership = {"slug": "x", "districts": [member, {**member, "ons_code": "E07000126"}]}
+    assert cache.area_codes(["district", "england"], partnership) == {"E07000118", "E07000126", "E92000001"}
+    # Parameters that give no code for a declared role mean every file, never none.
+    assert cache.area_codes(["district"], {"slug": "x", "name": "no codes"}) is None
+    assert cache.area_codes(["district"], {"districts": [{"ons_code": None}]}) is None

@@ -106,6 +106,8 @@ def make_root(root: Path, **template_options) -> Path:
         "burnley.csv": ["E07000117"],
         "chorley.csv": ["E07000118"],
         "fylde.csv": ["E07000119"],
+        "hyndburn.csv": ["E07000120"],
+        "lancaster.csv": ["E07000121"],
     })
     return root
 

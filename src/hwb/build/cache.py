@@ -139,13 +139,27 @@ def snapshot_files(snapshot: Path) -> tuple[dict[str, Any], list[dict[str, Any]]
 
 
 def area_codes(reads: Iterable[str], params: Mapping[str, Any] | None) -> frozenset[str] | None:
-    """The area codes a page reads, or None for every file."""
+    """The area codes a page reads, or None for every file.
+
+    ``params`` is a district's parameters, or a partnership's with its member districts'
+    under ``districts`` (the page reads each member's areas). Parameters that name no
+    area code for a role the template declares mean every file: a page is never
+    fingerprinted on fewer files than it may read.
+    """
     reads = tuple(reads)
     if params is None or not reads or "all" in reads or any(r not in ROLES for r in reads):
         return None
-    by_role = {"district": params.get("ons_code"), "county": params.get("parent_code"),
-               "england": params.get("england_code")}
-    return frozenset(code for role in reads if (code := by_role[role]))
+    members = params.get("districts")
+    areas = [m for m in members if isinstance(m, Mapping)] if isinstance(members, list) else [params]
+    codes = set()
+    for area in areas:
+        by_role = {"district": area.get("ons_code"), "county": area.get("parent_code"),
+                   "england": area.get("england_code")}
+        found = [by_role[role] for role in reads]
+        if not all(found):
+            return None
+        codes.update(found)
+    return frozenset(codes) if codes else None
 
 
 def files_read(files: list[dict[str, Any]], codes: frozenset[str] | None) -> dict[str, str]:
