@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 project = support.project  # the fixture: a temporary project root
 
-SLUGS = ["burnley", "chorley", "fylde"]
+SLUGS = ["burnley", "hyndburn", "lancaster"]
 
 
 def _jobs(slugs=SLUGS, output_dir=None):
@@ -64,27 +64,27 @@ def test_markdown_only_edit_rerenders_the_same_bytes_as_a_full_run(project, tmp_
 
 
 def test_cold_then_noop_then_one_parameter_change_with_a_failing_district(project):
-    small_template(paths.DISTRICT_TEMPLATE, fail_for="fylde")
+    small_template(paths.DISTRICT_TEMPLATE, fail_for="lancaster")
     cold = pipeline.run(_jobs(), workers=2, progress=False)
     assert [(r.slug, r.status, r.action) for r in cold] == [
-        ("burnley", "rendered", "execute"), ("chorley", "rendered", "execute"),
-        ("fylde", "failed", "execute")]
-    kept = paths.FAILED / "fylde.ipynb"
-    assert kept.is_file() and "deliberate failure for fylde" in kept.read_text()
+        ("burnley", "rendered", "execute"), ("hyndburn", "rendered", "execute"),
+        ("lancaster", "failed", "execute")]
+    kept = paths.FAILED / "lancaster.ipynb"
+    assert kept.is_file() and "deliberate failure for lancaster" in kept.read_text()
     assert "An Exception was encountered" in kept.read_text()  # papermill's banner cell
-    assert "cell" in cold[2].message and "build/failed/fylde.ipynb" in cold[2].message
-    assert not (paths.DISTRICT_PAGES / "fylde.ipynb").exists()
-    rendered = {s: (paths.DISTRICT_PAGES / f"{s}.ipynb").read_bytes() for s in ("burnley", "chorley")}
+    assert "cell" in cold[2].message and "build/failed/lancaster.ipynb" in cold[2].message
+    assert not (paths.DISTRICT_PAGES / "lancaster.ipynb").exists()
+    rendered = {s: (paths.DISTRICT_PAGES / f"{s}.ipynb").read_bytes() for s in ("burnley", "hyndburn")}
 
     again = pipeline.run(_jobs(), workers=2, progress=False)
     assert [(r.slug, r.status) for r in again] == [
-        ("burnley", "cached"), ("chorley", "cached"), ("fylde", "failed")]
+        ("burnley", "cached"), ("hyndburn", "cached"), ("lancaster", "failed")]
 
-    path = project / "parameters" / "chorley.yml"
-    path.write_text(path.read_text().replace("partnership: ", "partnership: Renamed "))
-    changed = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, progress=False)
+    path = project / "parameters" / "hyndburn.yml"
+    path.write_text(path.read_text().replace("name: Hyndburn", "name: Hyndburn Borough"))
+    changed = pipeline.run(_jobs(["burnley", "hyndburn"]), workers=2, progress=False)
     assert [(r.slug, r.status, r.reasons) for r in changed] == [
-        ("burnley", "cached", ["unchanged"]), ("chorley", "rendered", ["parameters changed"])]
+        ("burnley", "cached", ["unchanged"]), ("hyndburn", "rendered", ["parameters changed"])]
     assert (paths.DISTRICT_PAGES / "burnley.ipynb").read_bytes() == rendered["burnley"]
     manifest = (paths.BUILD / "run-manifest.json").read_text()
     assert '"parameters changed"' in manifest and '"papermill": "2.7.0"' in manifest
@@ -93,27 +93,27 @@ def test_cold_then_noop_then_one_parameter_change_with_a_failing_district(projec
 def test_cli_exits_non_zero_and_prints_the_table_when_a_district_fails(project, capsys):
     from hwb.cli import main
 
-    small_template(paths.DISTRICT_TEMPLATE, fail_for="chorley")
-    status = main(["build", "burnley", "chorley", "--no-book", "-j", "2"])
+    small_template(paths.DISTRICT_TEMPLATE, fail_for="hyndburn")
+    status = main(["build", "burnley", "hyndburn", "--no-book", "-j", "2"])
     out, err = capsys.readouterr()
     assert status == 1
     assert "burnley" in out and "rendered" in out and "failed" in out and "cached" in out
-    assert "chorley: the notebook failed at cell" in err
+    assert "hyndburn: the notebook failed at cell" in err
 
 
 def test_dask_local_cluster_renders_the_same_bytes_as_the_pool_and_a_noop_starts_no_cluster(project, monkeypatch):
-    pool = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, progress=False)
+    pool = pipeline.run(_jobs(["burnley", "hyndburn"]), workers=2, progress=False)
     first = {r.slug: r.output.read_bytes() for r in pool}
     shutil.rmtree(paths.DISTRICT_PAGES)
-    dask = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, executor="dask", progress=False)
-    assert [(r.slug, r.status) for r in dask] == [("burnley", "rendered"), ("chorley", "rendered")]
+    dask = pipeline.run(_jobs(["burnley", "hyndburn"]), workers=2, executor="dask", progress=False)
+    assert [(r.slug, r.status) for r in dask] == [("burnley", "rendered"), ("hyndburn", "rendered")]
     assert {r.slug: r.output.read_bytes() for r in dask} == first
     # everything cached now: a no-op starts no cluster at all
     def no_cluster(*args, **kwargs):
         raise AssertionError("a cluster was started with nothing to execute")
 
     monkeypatch.setattr(executors, "run_dask", no_cluster)
-    again = pipeline.run(_jobs(["burnley", "chorley"]), workers=2, executor="dask", progress=False)
+    again = pipeline.run(_jobs(["burnley", "hyndburn"]), workers=2, executor="dask", progress=False)
     assert [r.status for r in again] == ["cached", "cached"]
 
 
@@ -133,11 +133,11 @@ def test_kernels_are_shut_down_without_an_interrupt_so_no_keyboardinterrupt_nois
         return Spy
 
     monkeypatch.setattr(execute_module, "kernel_manager_class", spying)
-    small_template(paths.DISTRICT_TEMPLATE, fail_for="chorley")
-    burnley, chorley, fylde = _jobs()
+    small_template(paths.DISTRICT_TEMPLATE, fail_for="hyndburn")
+    burnley, hyndburn, lancaster = _jobs()
     execute(burnley, fast=True)
     with pytest.raises(PackFailed):
-        execute(chorley, fast=True)
-    execute(fylde, fast=False)
+        execute(hyndburn, fast=True)
+    execute(lancaster, fast=False)
     assert interrupts == []
     assert "KeyboardInterrupt" not in capfd.readouterr().err

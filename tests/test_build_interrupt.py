@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 project = support.project  # the fixture: a temporary project root
 
-SLUGS = ["burnley", "chorley", "fylde"]
+SLUGS = ["burnley", "hyndburn", "lancaster"]
 
 
 def _jobs():
@@ -39,9 +39,9 @@ def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
     assert [r.status for r in first] == ["rendered"] * 3
     before = {s: (paths.DISTRICT_PAGES / f"{s}.ipynb").read_bytes() for s in SLUGS}
 
-    # A code change makes every page stale; fylde's kernel hangs, so we kill the build there.
+    # A code change makes every page stale; lancaster's kernel hangs, so we kill the build there.
     support.small_template(paths.DISTRICT_TEMPLATE, extra_code="\n# version 2")
-    env = {**os.environ, "HWB_ROOT": str(project), "HWB_TEST_SLOW": "fylde"}
+    env = {**os.environ, "HWB_ROOT": str(project), "HWB_TEST_SLOW": "lancaster"}
     env.pop("HWB_FORKSERVER", None)
     code = "import sys; from hwb.cli import main; sys.exit(main(sys.argv[1:]))"
     build = subprocess.Popen(
@@ -51,7 +51,7 @@ def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
     )
     try:
         scratch = paths.BUILD / "scratch"
-        _wait_for(lambda: any(scratch.glob("fylde.*.ipynb")), "fylde to start executing")
+        _wait_for(lambda: any(scratch.glob("lancaster.*.ipynb")), "lancaster to start executing")
         time.sleep(1.0)
         os.killpg(build.pid, signal.SIGKILL)
         build.wait(timeout=30)
@@ -60,14 +60,14 @@ def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
             os.killpg(build.pid, signal.SIGKILL)
     assert build.returncode == -signal.SIGKILL
 
-    for slug in SLUGS:  # every page is whole: re-rendered (burnley, chorley) or untouched (fylde)
+    for slug in SLUGS:  # every page is whole: re-rendered (burnley, hyndburn) or untouched (lancaster)
         nbformat.validate(nbformat.read(str(paths.DISTRICT_PAGES / f"{slug}.ipynb"), as_version=4))
-    assert "# version 2" in (paths.DISTRICT_PAGES / "chorley.ipynb").read_text()
-    assert (paths.DISTRICT_PAGES / "fylde.ipynb").read_bytes() == before["fylde"]  # intact
+    assert "# version 2" in (paths.DISTRICT_PAGES / "hyndburn.ipynb").read_text()
+    assert (paths.DISTRICT_PAGES / "lancaster.ipynb").read_bytes() == before["lancaster"]  # intact
     assert not list(paths.DISTRICT_PAGES.glob(".*.tmp"))
 
     repaired = pipeline.run(_jobs(), workers=1, progress=False)
     assert [(r.slug, r.status) for r in repaired] == [
-        ("burnley", "cached"), ("chorley", "cached"), ("fylde", "rendered")]
-    assert not any((paths.BUILD / "scratch").glob("fylde.*.ipynb"))  # the dead run's scratch swept
-    assert "# version 2" in (paths.DISTRICT_PAGES / "fylde.ipynb").read_text()
+        ("burnley", "cached"), ("hyndburn", "cached"), ("lancaster", "rendered")]
+    assert not any((paths.BUILD / "scratch").glob("lancaster.*.ipynb"))  # the dead run's scratch swept
+    assert "# version 2" in (paths.DISTRICT_PAGES / "lancaster.ipynb").read_text()

@@ -21,8 +21,9 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 
 def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for: str = "",
                    extra_code: str = "") -> Path:
-    """A district template; ``fail_for`` names a slug that raises. The district named in
-    ``$HWB_TEST_SLOW`` (in the build's environment) sleeps a minute."""
+    """A pack template (parameters as a partnership's pack gets them); ``fail_for`` names a
+    slug that raises. The pack named in ``$HWB_TEST_SLOW`` (in the build's environment)
+    sleeps a minute."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     if reads is not None:
@@ -30,15 +31,16 @@ def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for
     nb.cells = [
         nbformat.v4.new_markdown_cell("# {{ district_name }}: test pack"),
         nbformat.v4.new_code_cell(
-            'district = "burnley"\nparams = None\nsnapshot = "data/snapshot"',
+            'partnership = "burnley"\nparams = None\nsnapshot = "data/snapshot"',
             metadata={"tags": ["parameters"]},
         ),
         nbformat.v4.new_code_cell(
             "import os\nimport time\nimport warnings\nimport sys\n"
             "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns"
         ),
-        nbformat.v4.new_markdown_cell("Figures for {{ district_name }} ({{ ons_code }})." + extra_markdown),
+        nbformat.v4.new_markdown_cell("Figures for {{ district_name }} ({{ partnership }})." + extra_markdown),
         nbformat.v4.new_code_cell(
+            "district = partnership\n"
             "if os.environ.get('HWB_TEST_SLOW') == district:\n    time.sleep(60)\n"
             f"if district == {fail_for!r}:\n    raise ValueError('deliberate failure for ' + district)\n"
             "rng = np.random.default_rng(len(district))\n"
@@ -46,7 +48,7 @@ def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for
             "frame"
         ),
         nbformat.v4.new_code_cell(
-            "print(params['name'], params['ons_code'])\n"
+            "print(params['name'], params['districts'][0]['ons_code'])\n"
             "warnings.warn('a warning shown in the notebook')\n"
             "print('to stderr', file=sys.stderr)"
         ),
