@@ -320,7 +320,19 @@ def life_expectancy(pack: Pack) -> d.Html:
             f"Life expectancy and healthy life expectancy for {pack.name} are not in this snapshot "
             f"({_missing_sentence(rows)[len('Not available here: '):].rstrip('.')}), so this section has no chart."
         )
-    parts = []
+    parts = [d.bullets(life_sentences(pack, have))]
+    parts.append(_trend_figure(pack, have[have["indicator_id"].isin(LIFE_IDS)],
+                               f"Life expectancy in {pack.name}, {pack.county_name} and England"))
+    parts.append(spine(pack, "Overarching"))
+    missing = _missing_sentence(rows)
+    if missing:
+        parts.append(d.paragraph(missing))
+    return d.join(parts)
+
+
+def life_sentences(pack: Pack, have: pd.DataFrame) -> list[str]:
+    """Life expectancy and its gap to England, and the inequality within the district, in words
+    (``have``: the pack's headline rows with values; the pack's section and its summary use them)."""
     sentences = []
     for _, r in have[have["indicator_id"].isin(LIFE_IDS)].iterrows():
         if fmt.is_missing(r["england_value"]):
@@ -346,14 +358,7 @@ def life_expectancy(pack: Pack) -> d.Html:
     else:
         sentences.append("The slope index of inequality in life expectancy within the district is not in this snapshot.")
     sentences.append("Life expectancy by deprivation tenth or by ward is not in this snapshot.")
-    parts.append(d.bullets(sentences))
-    parts.append(_trend_figure(pack, have[have["indicator_id"].isin(LIFE_IDS)],
-                               f"Life expectancy in {pack.name}, {pack.county_name} and England"))
-    parts.append(spine(pack, "Overarching"))
-    missing = _missing_sentence(rows)
-    if missing:
-        parts.append(d.paragraph(missing))
-    return d.join(parts)
+    return sentences
 
 
 # --------------------------------------------------------------------------- programmes
