@@ -13,6 +13,7 @@ plain ``status`` saying why, so every section can explain its gaps.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,7 +166,8 @@ def _resolve_snapshot(snapshot: str | Path | None) -> Path:
     if snapshot is None:
         return paths.SNAPSHOT
     path = Path(snapshot)
-    return path if path.is_absolute() else paths.ROOT / path
+    # normpath, not resolve: "repo/../snaps" reads as "snaps" in messages, symlinks stay as given
+    return Path(os.path.normpath(path if path.is_absolute() else paths.ROOT / path))
 
 
 def _breakdowns(entry: pd.Series) -> list[str]:
