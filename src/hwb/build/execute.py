@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,13 @@ def partnership_job(partnership, snapshot: Path | None = None, output_dir: Path 
         markdown=partnership.markdown(),
         snapshot=snapshot,
     )
+
+
+def summary_job(partnership, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
+    """The job for a partnership's four-page summary (``book/summaries/<slug>``): the pack's
+    parameters and data, the summary template (``notebooks/summary.ipynb``)."""
+    job = partnership_job(partnership, snapshot, output_dir or paths.SUMMARY_PAGES)
+    return replace(job, slug=f"{partnership.slug}-summary", template=paths.SUMMARY_TEMPLATE)
 
 
 def district_job(params, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:

@@ -27,7 +27,7 @@ from typing import Any
 from hwb import params as parameters
 from hwb import paths
 from hwb.build import atomic
-from hwb.build.execute import Job, display_path, partnership_job
+from hwb.build.execute import Job, display_path, partnership_job, summary_job
 from hwb.errors import HwbError
 
 log = logging.getLogger("hwb.build")
@@ -126,8 +126,8 @@ def warn_uncatalogued(snapshot: Path) -> list[int]:
 def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) -> list[Job]:
     """Validate everything (before anything runs) and return the jobs.
 
-    ``slugs`` name partnerships or districts (a district builds its partnership's pack;
-    each pack once). Every build, of one pack or all, runs the whole-parameter checks:
+    ``slugs`` name partnerships or districts (a district builds its partnership's pack and
+    its four-page summary; each once). Every build, of one pack or all, runs the whole-parameter checks:
     every parameter file valid, no two districts with the same ONS code, every district in
     exactly one partnership, every partnership in ``_toc.yml`` (and every pack entry there a
     partnership). Each district built must have rows in the snapshot. Indicators in the
@@ -147,7 +147,7 @@ def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) 
     members = [d for p in chosen.values() for d in p.districts]
     check_areas(everyone if overview else members, source)
     warn_uncatalogued(source)
-    jobs = [partnership_job(p, snapshot) for p in chosen.values()]
+    jobs = [job(p, snapshot) for p in chosen.values() for job in (partnership_job, summary_job)]
     if overview:
         jobs.append(overview_job(snapshot))
     missing = sorted({str(j.template) for j in jobs if not Path(j.template).is_file()})
