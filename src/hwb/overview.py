@@ -1,8 +1,12 @@
-"""The Lancashire overview page: every district side by side, with links to each pack.
+"""The Lancashire overview page: every partnership side by side, with links to each pack.
 
-:func:`load_overview` builds each district's headline table (the same one its pack
-uses, :func:`hwb.pack.model.headline_table`) from one load of the snapshot; the
-functions below turn them into the page's sections.
+:func:`load_overview` builds each District Health and Wellbeing Partnership's pack model
+(:func:`hwb.pack.partnership.load_partnership_pack`, the same one its pack uses) from one
+load of the snapshot; the functions below turn them into the page's sections. Counts and
+recommended priorities are the partnership's (the combined area for a two-district
+partnership, from :func:`hwb.pack.sections.recommended_priorities`, as its pack shows
+them); the tartan rug, life expectancy and priority wards keep one column or row per
+district, grouped by partnership. Every link goes to a partnership's page.
 """
 from __future__ import annotations
 
@@ -17,87 +21,167 @@ from hwb.charts.gaps import gap_chart
 from hwb.charts.theme import significance_style
 from hwb.data.snapshot import banner_text
 from hwb.pack import display as d
-from hwb.pack.model import OK, Pack, headline_table, load_pack
-from hwb.pack.priorities import WORSE_LIST, peer_rows, rank_priorities
+from hwb.pack.model import OK, Pack, load_pack
+from hwb.pack.partnership import NOT_COMBINED, PartnershipPack, concentration, load_partnership_pack
+from hwb.pack.priorities import WORSE_LIST
+from hwb.pack.sections import recommended_priorities
 from hwb.pack.wards import overview_rows
 from hwb.text import format as fmt
 
 
 @dataclass
 class Overview:
-    """Every district's pack data, sharing one frame, catalogue and manifest."""
+    """Every partnership's pack data (each with its member districts' packs), sharing one frame."""
 
-    packs: list[Pack]
+    partnerships: list[PartnershipPack]
+
+    @property
+    def packs(self) -> list[Pack]:
+        """Every district's own pack, grouped by partnership (in partnership order)."""
+        return [member for partnership in self.partnerships for member in partnership.members]
 
     @property
     def county_name(self) -> str:
-        return self.packs[0].county_name if self.packs else "Lancashire"
+        return self.partnerships[0].county_name if self.partnerships else "Lancashire"
 
     @property
     def manifest(self) -> dict[str, Any]:
-        return self.packs[0].manifest
+        return self.partnerships[0].manifest
+
+    def page_of(self, district: str) -> str:
+        """The slug of the partnership page showing ``district`` (a district's slug)."""
+        return next(p.partnership["slug"] for p in self.partnerships if district in p.partnership["districts"])
 
     def __repr__(self) -> str:
-        return f"Overview({len(self.packs)} districts)"
+        return f"Overview({len(self.partnerships)} partnerships, {len(self.packs)} districts)"
 
 
-def load_overview(districts: Sequence[Mapping[str, Any]], snapshot: str | Path | None = None) -> Overview:
-    """Load the snapshot once and build each district's headline table."""
+def _groups(districts: Sequence[Mapping[str, Any]],
+            partnerships: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """Each partnership with its member districts' parameters (``districts`` listed by slug)."""
+    from hwb.text.format import join_words
+
+    if partnerships is None:
+        from hwb.partnerships import load_partnerships
+
+        partnerships = [{"slug": p.slug, "name": p.name, "districts": p.district_slugs} for p in load_partnerships()]
+    by_slug = {str(p["slug"]): dict(p) for p in districts}
+    groups, placed = [], set()
+    for group in partnerships:
+        members = [by_slug[s] for s in group["districts"] if s in by_slug]
+        if not members:
+            continue
+        placed.update(m["slug"] for m in members)
+        groups.append({"slug": group["slug"], "name": group["name"],
+                       "area_name": group.get("area_name") or join_words([m["name"] for m in members]),
+                       "districts": members})
+    for slug, params in by_slug.items():  # a district in no partnership given: its own page
+        if slug not in placed:
+            groups.append({"slug": slug, "name": params.get("partnership") or params["name"],
+                           "area_name": params["name"], "districts": [params]})
+    return groups
+
+
+def load_overview(districts: Sequence[Mapping[str, Any]], snapshot: str | Path | None = None,
+                  partnerships: Sequence[Mapping[str, Any]] | None = None) -> Overview:
+    """Load the snapshot once and build each partnership's pack model.
+
+    ``districts``: every district's parameters; ``partnerships``: each partnership's slug,
+    name, area name and member district slugs, in book order (default: parameters/partnerships.yml).
+    """
     if not districts:
         return Overview([])
-    first = load_pack(districts[0], snapshot)
-    packs = [first]
-    for params in districts[1:]:
-        params = dict(params)
-        table = headline_table(first.frame, first.catalogue, params["ons_code"], params["parent_code"],
-                               params.get("england_code", "E92000001"))
-        packs.append(Pack(params=params, frame=first.frame, catalogue=first.catalogue, manifest=first.manifest,
-                          headline=table, snapshot=first.snapshot))
-    return Overview(packs)
+    groups = _groups(districts, partnerships)
+    loaded = load_pack(groups[0]["districts"][0], snapshot)
+    return Overview([load_partnership_pack(group, snapshot, loaded=loaded) for group in groups])
 
 
 def pack_href(slug: str) -> str:
-    """The built page of a district's pack, relative to the overview page (book/overview.html)."""
+    """The built page of a partnership's pack, relative to the overview page (book/overview.html)."""
     return f"districts/{slug}.html"
 
 
+def _link(pack: PartnershipPack) -> str:
+    return f'<a href="{pack_href(pack.partnership["slug"])}">{d.escape(pack.partnership_name)}</a>'
+
+
 def banner(overview: Overview) -> d.Html:
-    text = banner_text(overview.manifest) if overview.packs else None
+    text = banner_text(overview.manifest) if overview.partnerships else None
     return d.banner(text) if text else d.Html("", "")
 
 
-def district_links(overview: Overview) -> d.Html:
-    """One row per district: a link to its pack and how many indicators are worse / better than England."""
+def benchmark_counts(pack: Pack) -> dict[str, int]:
+    """How many of a pack's headline indicators are worse, similar or better than England (95%)."""
+    judged = pack.headline[pack.headline["status"] == OK]["compared_95"]
+    return {"Worse": int((judged == "Worse").sum()), "Similar": int((judged == "Similar").sum()),
+            "Better": int((judged == "Better").sum()), "With a value": len(judged)}
+
+
+def partnership_links(overview: Overview) -> d.Html:
+    """One row per partnership: a link to its pack and how many indicators are worse / similar / better
+    than England, for the combined area where a partnership spans districts."""
     rows = []
-    for pack in overview.packs:
-        judged = pack.headline[pack.headline["status"] == OK]["compared_95"]
+    for pack in overview.partnerships:
+        counts = benchmark_counts(pack)
+        not_combined = int((pack.headline["status"] == NOT_COMBINED).sum()) if pack.combined else None
         rows.append({
-            "District": f'<a href="{pack_href(pack.slug)}">{d.escape(pack.name)}</a>',
-            "Worse than England": int((judged == "Worse").sum()),
-            "Similar": int((judged == "Similar").sum()),
-            "Better than England": int((judged == "Better").sum()),
-            "Indicators with a value": len(judged),
+            "Partnership": _link(pack),
+            "Districts": d.escape(fmt.join_words([m.name for m in pack.members])),
+            "Worse than England": counts["Worse"],
+            "Similar": counts["Similar"],
+            "Better than England": counts["Better"],
+            "Indicators with a value": counts["With a value"],
+            "No combined figure (shown for each district)": "–" if not_combined is None else not_combined,
         })
     if not rows:
-        return d.paragraph("No districts were given.")
+        return d.paragraph("No partnerships were given.")
     frame = pd.DataFrame(rows)
-    return d.Html(d.table(frame, raw_html_columns=("District",)), f"{len(rows)} district packs")
+    if not any(p.combined for p in overview.partnerships):
+        frame = frame.drop(columns=["No combined figure (shown for each district)"])
+    return d.Html(d.table(frame, raw_html_columns=("Partnership", "Districts")),
+                  f"{len(rows)} partnership packs")
 
 
 # --------------------------------------------------------------------------- tartan rug
 def rug_table(overview: Overview) -> pd.DataFrame:
     """Long table behind the rug: one row per indicator (and sex) and district, plus county and England."""
     frames = []
-    for pack in overview.packs:
-        h = pack.headline[pack.headline["status"] == OK]
-        frames.append(h.assign(district=pack.name, slug=pack.slug))
+    for partnership in overview.partnerships:
+        for pack in partnership.members:
+            h = pack.headline[pack.headline["status"] == OK]
+            frames.append(h.assign(district=pack.name, slug=pack.slug, partnership=partnership.partnership_name))
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
 
 
+def rug_head(overview: Overview) -> str:
+    """The rug's column headings: each partnership (linked to its pack) over its districts' columns.
+
+    A one-district partnership's heading spans both header rows; a partnership of several
+    districts heads a column group with a column per district beneath it.
+    """
+    span = " rowspan='2'" if any(p.combined for p in overview.partnerships) else ""
+    top = [f"<th scope='col'{span}>Indicator</th>", f"<th scope='col'{span}>England</th>",
+           f"<th scope='col'{span}>{d.escape(overview.county_name)}</th>"]
+    below = []
+    groups = ["<colgroup span='3'></colgroup>"]
+    for pack in overview.partnerships:
+        link = (f"<a href='{pack_href(pack.partnership['slug'])}' title='{d.escape(pack.partnership_name)}'>"
+                f"{d.escape(pack.partnership.get('area_name') or pack.name)}</a>")
+        groups.append(f"<colgroup span='{len(pack.members)}'></colgroup>")
+        if pack.combined:
+            top.append(f"<th scope='colgroup' colspan='{len(pack.members)}'>{link}</th>")
+            below += [f"<th scope='col'>{d.escape(m.name)}</th>" for m in pack.members]
+        else:
+            top.append(f"<th scope='col'{span}>{link}</th>")
+    rows = "".join(f"<tr>{''.join(cells)}</tr>" for cells in (top, below) if cells)
+    return "".join(groups) + f"<thead>{rows}</thead>"
+
+
 def tartan_rug(overview: Overview) -> d.Html:
-    """Indicators x districts, each cell the value with its benchmark as colour, shape and word."""
+    """Indicators x districts (grouped by partnership), each cell the value with its benchmark as
+    colour, shape and word."""
     long = rug_table(overview)
     long = long[long["benchmark"] != "none"] if len(long) else long
     if long.empty:
@@ -107,10 +191,6 @@ def tartan_rug(overview: Overview) -> d.Html:
     order = order.assign(_p=order["programme"].map({p: i for i, p in enumerate(programmes)}).fillna(9))
     order = order.sort_values("_p", kind="mergesort")
     names = [p.name for p in overview.packs]
-    head = ("<th scope='col'>Indicator</th><th scope='col'>England</th><th scope='col'>"
-            f"{d.escape(overview.county_name)}</th>"
-            + "".join(f"<th scope='col'><a href='{pack_href(p.slug)}'>{d.escape(p.name)}</a></th>"
-                      for p in overview.packs))
     body = []
     current = None
     for _, ind in order.iterrows():
@@ -138,12 +218,14 @@ def tartan_rug(overview: Overview) -> d.Html:
         body.append("<tr>" + "".join(row) + "</tr>")
     legend = " ".join(d.badge(x) for x in ("Worse", "Similar", "Better", "Higher", "Lower", "Not compared"))
     html = (f"<p>{legend}</p><div style='overflow-x:auto;font-size:0.8em'>"
-            f"<table class='hwb-rug'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            f"<table class='hwb-rug'>{rug_head(overview)}<tbody>{''.join(body)}</tbody></table></div>"
             "<style>.hwb-sr{position:absolute;left:-9999px}</style>")
-    data = long[["district", "label", "period", "value", "lower_95", "upper_95", "county_value", "england_value",
+    data = long[["partnership", "district", "label", "period", "value", "lower_95", "upper_95", "county_value", "england_value",
                  "compared_95", "compared_998", "recent_trend"]]
     link = d.csv_link(data, "overview-districts.csv", "Download the overview numbers (CSV)")
-    return d.Html(html, f"Overview table of {len(order)} indicators for {len(names)} districts.") + link
+    text = (f"Overview table of {len(order)} indicators for {len(names)} districts in "
+            f"{fmt.plural(len(overview.partnerships), 'partnership')}.")
+    return d.Html(html, text) + link
 
 
 # --------------------------------------------------------------------------- life expectancy gaps
@@ -181,32 +263,37 @@ def life_expectancy_gaps(overview: Overview) -> d.Html:
 
 
 # --------------------------------------------------------------------------- priorities
+def priority_cell(pack: PartnershipPack, row: pd.Series) -> str:
+    """One recommended priority as the overview shows it: outcome, indicator, list; for a
+    partnership of several districts, where the need is (as its pack says)."""
+    text = d.escape(f"{fmt.upper_first(row['outcome'])} ({row['label']}"
+                    + ("" if row["list"] == WORSE_LIST else f"; {row['list']}") + ")")
+    where = concentration(pack, row["indicator_id"], row["label"])
+    return f"{text}<br><small>{d.escape(fmt.upper_first(where))}</small>" if where else text
+
+
 def priorities_side_by_side(overview: Overview) -> d.Html:
-    """Each district's recommended priorities (from its own parameters' weights), in one table."""
+    """Each partnership's recommended priorities, the very rows its pack recommends, in one table."""
     rows = []
-    for pack in overview.packs:
-        ranked = rank_priorities(pack.headline, pack.params.get("priority_weights", {}),
-                                 int(pack.params.get("recommended_priorities", 3)),
-                                 peers=peer_rows(pack.frame, pack.code))  # the same ranking as the pack's
-        chosen = ranked[ranked["recommended"]] if len(ranked) else ranked
+    for pack in overview.partnerships:
+        chosen = recommended_priorities(pack)
         rows.append({
-            "District": f"<a href='{pack_href(pack.slug)}'>{d.escape(pack.name)}</a>",
-            **{f"Priority {i + 1}": d.escape(f"{r['outcome'][0].upper()}{r['outcome'][1:]} ({r['label']}"
-                                             + ("" if r["list"] == WORSE_LIST else f"; {r['list']}") + ")")
-               for i, (_, r) in enumerate(chosen.iterrows())},
+            "Partnership": _link(pack),
+            **{f"Priority {i + 1}": priority_cell(pack, r) for i, (_, r) in enumerate(chosen.iterrows())},
         })
     frame = pd.DataFrame(rows).fillna("")
     if frame.empty:
-        return d.paragraph("No district has data to rank priorities from.")
+        return d.paragraph("No partnership has data to rank priorities from.")
     raw = tuple(frame.columns)
     return d.Html(f"<div style='overflow-x:auto;font-size:0.85em'>{d.table(frame, raw_html_columns=raw)}</div>",
-                  f"Recommended priorities for {len(rows)} districts")
+                  f"Recommended priorities for {len(rows)} partnerships")
 
 
 # --------------------------------------------------------------------------- priority wards
 def priority_wards(overview: Overview) -> d.Html:
-    """Every district's priority wards in one table (see each pack's Priority wards section)."""
-    frame = overview_rows(overview.packs, pack_href)
+    """Every district's priority wards in one table, grouped by partnership, each district linked
+    to its partnership's pack (see each pack's Priority wards section)."""
+    frame = overview_rows(overview.packs, lambda district: pack_href(overview.page_of(district)))
     if frame.empty:
         return d.paragraph("No districts were given.")
     return d.Html(f"<div style='overflow-x:auto;font-size:0.85em'>"

@@ -82,13 +82,20 @@ def _combined_params(partnership: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def load_partnership_pack(
-    partnership: Mapping[str, Any], snapshot: str | Path | None = None
+    partnership: Mapping[str, Any],
+    snapshot: str | Path | None = None,
+    loaded: Pack | None = None,
 ) -> PartnershipPack:
-    """Everything a partnership's pack shows (see the module docstring)."""
+    """Everything a partnership's pack shows (see the module docstring).
+
+    ``loaded``: any pack already loaded from the same snapshot, whose frame, catalogue and
+    manifest are used instead of loading the snapshot again (the overview builds every
+    partnership's pack from one load).
+    """
     members = [dict(d) for d in partnership["districts"]]
     if not members:
         raise ValueError(f"partnership {partnership.get('slug')!r} has no districts")
-    first = load_pack(members[0], snapshot)
+    first = load_pack(members[0], snapshot) if loaded is None else _sibling(loaded, members[0])
     member_packs = [first] + [_sibling(first, params) for params in members[1:]]
     info = {
         "slug": partnership["slug"],
@@ -138,6 +145,8 @@ def load_partnership_pack(
 def _sibling(first: Pack, params: Mapping[str, Any]) -> Pack:
     """Another district's pack on the same loaded snapshot (as the overview builds them)."""
     params = dict(params)
+    params.setdefault("county_name", "Lancashire")  # as load_pack
+    params.setdefault("england_code", "E92000001")
     table = headline_table(
         first.frame,
         first.catalogue,
