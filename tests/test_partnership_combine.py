@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -216,3 +218,35 @@ def test_a_one_district_partnership_is_exactly_the_district_pack():
     plain = load_pack(load_district("burnley").to_notebook())
     assert not pack.combined and pack.params == plain.params and pack.code == plain.code
     pd.testing.assert_frame_equal(pack.headline, plain.headline)
+
+
+# --------------------------------------------------------------------------- key messages
+def test_two_district_key_messages_give_each_districts_life_expectancy_first(chorley_and_south_ribble):
+    """Life expectancy cannot be combined: men then women for each member, then the combined area."""
+    from hwb.pack.sections import key_messages
+    from hwb.text.messages import MAX_MESSAGES, life_expectancy_sentence
+
+    pack = chorley_and_south_ribble
+    items = re.findall(r"<li>(.*?)</li>", key_messages(pack).html)
+    assert len(items) <= MAX_MESSAGES and "not in this snapshot" not in " ".join(items)
+    expected = []
+    for member in pack.members:
+        le = member.headline[member.headline["indicator_id"] == 90366]
+        expected += [life_expectancy_sentence(le[le["sex"] == sex].iloc[0], member.name)
+                     for sex in ("Male", "Female")]
+    assert [html.unescape(re.sub(r"<span.*?</span> ", "", i)) for i in items[:4]] == expected
+    assert "Life expectancy at birth for men in Chorley" in expected[0] and "below England" in expected[0]
+    assert "women in South Ribble" in expected[3]
+    rest = " ".join(items[4:])
+    assert "Chorley and South Ribble" in rest and "Life expectancy" not in rest
+
+
+def test_one_district_key_messages_are_unchanged_by_partnerships():
+    from hwb.pack.model import load_pack
+    from hwb.pack.partnership import load_partnership_pack
+    from hwb.pack.sections import key_messages
+    from hwb.params import load_district
+    from hwb.partnerships import resolve
+
+    pack = load_partnership_pack(resolve("burnley")[0].to_notebook())
+    assert key_messages(pack).html == key_messages(load_pack(load_district("burnley").to_notebook())).html

@@ -19,7 +19,6 @@ from hwb.pack import display as d
 from hwb.pack import sections
 from hwb.pack.model import OK
 from hwb.pack.partnership import PartnershipPack, concentration, side_by_side
-from hwb.pack.priorities import peer_rows, rank_priorities
 from hwb.text import format as fmt
 
 
@@ -103,14 +102,7 @@ def priorities(pack: PartnershipPack) -> d.Html:
     shown = sections.priorities(pack)
     if not pack.combined:
         return shown
-    weights = pack.params.get("priority_weights", {})
-    ranked = rank_priorities(
-        pack.headline,
-        weights,
-        int(pack.params.get("recommended_priorities", 3)),
-        peers=peer_rows(pack.frame, pack.code),
-    )
-    recommended = ranked[ranked["recommended"]] if len(ranked) else ranked
+    recommended = sections.recommended_priorities(pack)
     items = [
         f"{fmt.upper_first(r['outcome'])} ({r['label']}): {concentration(pack, r['indicator_id'], r['label'])}."
         for _, r in recommended.iterrows()

@@ -115,8 +115,14 @@ def _context_sentences(pack: Pack) -> list[str]:
 
 
 def key_messages(pack: Pack) -> d.Html:
-    """5-8 generated sentences, most important first, each with its benchmark badge."""
-    messages = _key_messages(pack.headline, pack.name, _context_sentences(pack))
+    """5-8 generated sentences, most important first, each with its benchmark badge.
+
+    For a pack of several districts (a partnership's :class:`~hwb.pack.partnership.PartnershipPack`),
+    life expectancy comes first for each member district, then the combined area's messages.
+    """
+    members = getattr(pack, "members", [])
+    messages = _key_messages(pack.headline, pack.name, _context_sentences(pack),
+                             [(m.headline, m.name) for m in members] if len(members) > 1 else None)
     if not messages:
         return d.paragraph(f"This snapshot has no indicator values for {pack.name}.")
     items = "".join(
@@ -590,13 +596,29 @@ def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
 
 
 # --------------------------------------------------------------------------- priorities
+def ranked_priorities(pack: Pack) -> pd.DataFrame:
+    """The pack's long-list (:func:`hwb.pack.priorities.rank_priorities` with the pack's own weights,
+    number to recommend and peers); the Priorities section and the overview both show this one."""
+    if "priorities" not in pack._cache:
+        pack._cache["priorities"] = rank_priorities(
+            pack.headline, pack.params.get("priority_weights", {}),
+            int(pack.params.get("recommended_priorities", 3)), peers=peer_rows(pack.frame, pack.code))
+    return pack._cache["priorities"]
+
+
+def recommended_priorities(pack: Pack) -> pd.DataFrame:
+    """The rows of :func:`ranked_priorities` the pack recommends."""
+    ranked = ranked_priorities(pack)
+    return ranked[ranked["recommended"]] if len(ranked) else ranked
+
+
 def priorities(pack: Pack) -> d.Html:
     """The long-list of candidate priorities: recommended ones first, both lists, the scores and
     reasons, and whether the top three change under other weights (see :mod:`hwb.pack.priorities`)."""
     weights = pack.params.get("priority_weights", {})
     recommend = int(pack.params.get("recommended_priorities", 3))
     peers = peer_rows(pack.frame, pack.code)
-    ranked = rank_priorities(pack.headline, weights, recommend, peers=peers)
+    ranked = ranked_priorities(pack)
     if ranked.empty:
         return d.paragraph(f"No indicator with a judgement has a value for {pack.name} in this snapshot, "
                            "so no priority can be drawn from the data.")

@@ -1,7 +1,8 @@
 """Key messages: 5-8 plain sentences generated from the headline table, most important first.
 
 Life expectancy at birth comes first in every pack, men then women, with its gap to
-England in years (or a sentence saying it is not available). Then, as the OHID Health
+England in years (or a sentence saying it is not available); in a pack of several
+districts, for each district in turn (it cannot be combined). Then, as the OHID Health
 Profiles order them, red-red first: significantly worse than England (or below its goal)
 *and* getting worse; worse at 99.8%; worse at 95%; similar but getting worse; better than
 England. Within a group, the bigger relative gap to England comes first. Indicators with
@@ -138,14 +139,21 @@ def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
     return out
 
 
-def key_messages(headline: pd.DataFrame, district: str, context: list[str] | None = None) -> list[Message]:
+def key_messages(headline: pd.DataFrame, district: str, context: list[str] | None = None,
+                 members: list[tuple[pd.DataFrame, str]] | None = None) -> list[Message]:
     """5-8 messages from ``headline`` (the pack's headline table), most important first.
 
-    Life expectancy at birth (men, women) always comes first. ``context`` sentences
-    (population, deprivation, what is missing) fill the list up to five when the data
-    give fewer judged messages.
+    Life expectancy at birth (men, women) always comes first. For an area of several
+    districts (``members``: each district's headline table and name), life expectancy
+    cannot be combined, so it comes first for each member district in turn, then the
+    area's own messages. ``context`` sentences (population, deprivation, what is missing)
+    fill the list up to five when the data give fewer judged messages (up to eight for an
+    area of several districts, where few figures can be combined).
     """
-    messages = _life_messages(headline, district)
+    if members:
+        messages = [m for member, name in members for m in _life_messages(member, name)]
+    else:
+        messages = _life_messages(headline, district)
     rows = headline[(headline["status"] == "ok") & (headline["indicator_id"] != LIFE_AT_BIRTH)].copy()
     rows["_group"] = [_group(r) for _, r in rows.iterrows()]
     rows = rows[rows["_group"].notna()]
@@ -156,8 +164,10 @@ def key_messages(headline: pd.DataFrame, district: str, context: list[str] | Non
         Message(indicator_sentence(r, district), int(r["indicator_id"]), str(r["compared_95"]), int(r["_group"]))
         for _, r in rows.head(MAX_MESSAGES - len(messages)).iterrows()
     ]
+    # an area of several districts has fewer combined figures, so its context always has room
+    enough = MAX_MESSAGES if members else MIN_MESSAGES
     for sentence in context or []:
-        if len(messages) >= MIN_MESSAGES:
+        if len(messages) >= enough:
             break
         messages.append(Message(sentence, None, "", 9))
     return messages
