@@ -88,21 +88,23 @@ export CHROMIUM
 NODE_STAMP := node_modules/.installed-from-lock
 SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
 
-pdf: $(STAMP) $(CHROMIUM) ## with district=<slug>: render and build its page, print book/_build/pdf/<slug>.pdf (A4)
-	@test -n "$$district" || { echo "usage: make pdf district=<slug>" >&2; exit 2; }
+# pdf and diff take partnership=<slug> or district=<slug> (a district means its partnership's
+# pack; partnership wins when both are given, as for `pack`), read as "$${partnership:-$$district}".
+pdf: $(STAMP) $(CHROMIUM) ## with partnership=<slug> or district=<slug>: render and build the partnership's page, print book/_build/pdf/<partnership>.pdf (A4)
+	@test -n "$$partnership$$district" || { echo "usage: make pdf partnership=<slug> (or district=<slug>)" >&2; exit 2; }
 	@$(MAKE) --no-print-directory pack
-	@$(PUBLISH) pdf $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT") -- "$$district"
+	@$(PUBLISH) pdf $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT") -- "$${partnership:-$$district}"
 
-pdfs: $(STAMP) $(CHROMIUM) ## render and build every page, print every district's A4 PDF to book/_build/pdf/
+pdfs: $(STAMP) $(CHROMIUM) ## render and build every page, print every partnership's A4 PDF to book/_build/pdf/
 	@$(MAKE) --no-print-directory all
 	@$(PUBLISH) pdf $(if $(SNAPSHOT),--snapshot="$$SNAPSHOT")
 
 check-rendered: $(STAMP) ## re-render the committed packs in a scratch folder; fail naming any that differ
 	@$(PUBLISH) check-rendered
 
-diff: $(STAMP) ## with district=<slug>: nbdime diff of a fresh render against the committed pack
-	@test -n "$$district" || { echo "usage: make diff district=<slug>" >&2; exit 2; }
-	@$(PUBLISH) diff-rendered -- "$$district"
+diff: $(STAMP) ## with partnership=<slug> or district=<slug>: nbdime diff of a fresh render against the committed pack
+	@test -n "$$partnership$$district" || { echo "usage: make diff partnership=<slug> (or district=<slug>)" >&2; exit 2; }
+	@$(PUBLISH) diff-rendered -- "$${partnership:-$$district}"
 
 serve: $(STAMP) ## preview the built book at http://127.0.0.1:8000/ (PORT=<n> for another port)
 	@$(PUBLISH) serve --port="$$PORT"

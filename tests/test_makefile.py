@@ -58,7 +58,7 @@ def _make(
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("district", "SNAPSHOT", "J", "PORT", "MAKEFLAGS")
+        if k not in ("district", "partnership", "SNAPSHOT", "J", "PORT", "MAKEFLAGS")
     }
     env["ARGV_LOG"] = str(log)
     result = subprocess.run(
@@ -151,6 +151,31 @@ def test_diff_and_pdf_pass_the_district_as_data(recorder, tmp_path, workdir):
         ["-m", "hwb.publish.cli", "pdf", f"--snapshot={value}", "--", value],
     ]
     assert not marker.exists()
+
+
+def test_diff_and_pdf_take_a_partnership_as_data_too(recorder, tmp_path, workdir):
+    marker = tmp_path / "ran"
+    value = f'x"; touch {marker}; echo "'
+    result, calls = _make(["diff", f"partnership={value}"], recorder, workdir)
+    assert result.returncode == 0, result.stderr
+    assert calls == [["-m", "hwb.publish.cli", "diff-rendered", "--", value]]
+    result, calls = _make(["pdf", f"partnership={value}"], recorder, workdir)
+    assert result.returncode == 0, result.stderr
+    assert calls[-2:] == [
+        ["partnership", "--", value],
+        ["-m", "hwb.publish.cli", "pdf", "--", value],
+    ]
+    # both given: the partnership, as for `make partnership=… district=…`
+    _, calls = _make(["diff", "partnership=fylde-and-wyre", "district=burnley"], recorder, workdir)
+    assert calls[-1] == ["-m", "hwb.publish.cli", "diff-rendered", "--", "fylde-and-wyre"]
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("target", ["diff", "pdf"])
+def test_diff_and_pdf_without_a_name_print_usage(target, recorder, workdir):
+    result, calls = _make([target], recorder, workdir)
+    assert result.returncode == 2 and calls == []
+    assert f"usage: make {target} partnership=<slug> (or district=<slug>)" in result.stderr
 
 
 def test_a_value_that_looks_like_an_option_is_still_a_district_name(recorder, tmp_path, workdir):
