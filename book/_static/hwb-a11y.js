@@ -25,3 +25,19 @@
   }
   window.addEventListener("resize", addTabStops);
 })();
+
+// Printing from the browser: the numbers behind each chart print open, not as a collapsed
+// "Show the numbers" control (the print stylesheet hides the control itself).
+(function () {
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.hwb-details:not([open])").forEach(function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  });
+})();

@@ -25,6 +25,7 @@ from hwb.pack import display as d
 from hwb.pack import sections
 from hwb.pack.model import OK, Pack
 from hwb.pack.priorities import peer_rows, rank_priorities
+from hwb.publish.reproducibility import release_text, source_copies
 from hwb.stats.projection import NOT_WITHIN, REACHED
 from hwb.text import format as fmt
 
@@ -48,22 +49,12 @@ def _districts(pack: Pack) -> str:
     return fmt.join_words([m.name for m in _members(pack)])
 
 
-def release(manifest: dict) -> str:
-    """The data release in a phrase: the snapshot's title, date (if recorded) and hash."""
-    from hwb.publish.reproducibility import snapshot_sha256
-
-    title = str(manifest.get("title") or (manifest.get("source") or {}).get("name") or "data snapshot")
-    fetched = manifest.get("date_fetched")
-    when = f", fetched {fetched}" if fetched else ""
-    return f"{title}{when} (snapshot {snapshot_sha256(manifest)[:12]})"
-
-
 def introduction(pack: Pack) -> d.Html:
     """Whose summary it is, the data release, how to read it and where the full pack is."""
     slug = getattr(pack, "partnership", {}).get("slug", pack.slug)
     whose = (f"The evidence pack of the {getattr(pack, 'partnership_name', pack.name)} in four pages, "
              f"for {_districts(pack)}.")
-    lines = [whose, f"Data: {release(pack.manifest)}.", HOW_TO_READ]
+    lines = [whose, f"Data: {release_text(pack.manifest)}.", HOW_TO_READ]
     body = "".join(f"<p>{d.escape(line)}</p>" for line in lines)
     link = (f'<p class="hwb-glance-full"><a href="../districts/{d.escape(slug)}.html">'
             "The full evidence pack, with every chart and the numbers behind it</a></p>")
@@ -203,12 +194,10 @@ def heading(pack: Pack) -> d.Html:
 def sources(pack: Pack) -> d.Html:
     """Page 4, continued: where the data come from, the snapshot and the licence."""
     manifest = pack.manifest
-    repos = {}
-    for entry in (manifest.get("source") or {}).get("inputs") or []:
-        repos.setdefault(str(entry.get("repository")), str(entry.get("commit", ""))[:12])
     lines = [provenance_text(manifest)]
-    if repos:
-        lines.append("Copies read: " + "; ".join(f"{r} @ {c}" for r, c in repos.items()) + ".")
-    lines.append(f"Snapshot: {release(manifest)}. The full pack's \"About this data\" lists every file, "
+    copies = source_copies(manifest)
+    if copies:
+        lines.append(f"Copies read: {copies}.")
+    lines.append(f"Snapshot: {release_text(manifest)}. The full pack's \"About this data\" lists every file, "
                  "its source and what was done to it; the methods page explains every statistic.")
     return d.join([d.paragraph(line) for line in lines])

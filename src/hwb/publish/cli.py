@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -9,12 +10,18 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
     from hwb import paths
     from hwb.publish import pdf
 
-    written = pdf.district_pdfs(args.districts or None, snapshot=args.snapshot)
+    written = pdf.print_pdfs(args.districts or None, snapshot=args.snapshot)
+    status = 0
     for path in written:
         summary = pdf.summarise(path)
         print(f"{path.relative_to(paths.ROOT)}: {summary.pages} A4 pages, {summary.images} images, "
               f"{path.stat().st_size / 1024:.0f} KB")
-    return 0
+        if path.name.endswith("-summary.pdf") and summary.pages != pdf.SUMMARY_PAGES:
+            print(f"error: {path.name} has {summary.pages} pages, not {pdf.SUMMARY_PAGES}", file=sys.stderr)
+            status = 1
+    day, source = pdf.printed_on()
+    print(f"printed: dated {day.isoformat()} ({source}); the book links them: {paths.BOOK_HTML / 'pdf'}")
+    return status
 
 
 def _cmd_check_rendered(args: argparse.Namespace) -> int:
@@ -65,8 +72,8 @@ def _cmd_build_info(args: argparse.Namespace) -> int:
 
 def add_commands(sub) -> None:
     """Register ``pdf``, ``check-rendered``, ``diff-rendered``, ``changes``, ``serve``, ``build-info``."""
-    p = sub.add_parser("pdf", help="print district pages of the built book to A4 PDFs (default: all)")
-    p.add_argument("districts", nargs="*", help="district slugs (default: every district)")
+    p = sub.add_parser("pdf", help="print each partnership's pack and four-page summary to A4 PDFs (default: all)")
+    p.add_argument("districts", nargs="*", help="partnership or district slugs (default: every partnership)")
     p.add_argument("--snapshot", type=Path, default=None, help="snapshot named in the running header")
     p.set_defaults(func=_cmd_pdf)
 

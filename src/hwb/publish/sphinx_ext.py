@@ -2,9 +2,10 @@
 
 It does what theme configuration cannot:
 
-* adds a "Download this pack as a PDF" link under the title of every district page
-  (the PDF itself is printed later by ``make pdf``/``make pdfs`` into ``pdf/<slug>.pdf``
-  inside the built HTML, see :mod:`hwb.publish.pdf`);
+* adds "Download … as a PDF" links under the title of each partnership's pack and summary
+  page, but only for PDFs printed (``make pdf``/``make pdfs``, see :mod:`hwb.publish.pdf`) from
+  the page's current notebook, and copies those PDFs into the site as ``pdf/<name>.pdf``: no
+  page links a PDF that is not there. A page is rebuilt when its PDFs appear or go stale;
 * provides the ``{hwb-build-info}`` directive that fills the reproducibility page
   (``book/reproducibility.md``) with this build's commit, hashes and tool versions, and
   re-reads that page on every build so it never describes an older one;
@@ -22,16 +23,37 @@ from pathlib import Path
 from typing import Any
 
 TEMPLATES = Path(__file__).parent / "templates"
-DISTRICT_DOC = re.compile(r"^book/districts/(?P<slug>[a-z][a-z0-9-]*)$")
+PAGE_DOC = re.compile(r"^book/(?P<kind>districts|summaries)/(?P<slug>[a-z][a-z0-9-]*)$")
 REPRODUCIBILITY_DOC = "book/reproducibility"
 PDF_LINK_CLASS = "hwb-pdf-link"
+PDF_LINK_WORDS = {"pack": "Download the full evidence pack as a PDF (A4)",
+                  "summary": "Download the four-page summary as a PDF (A4)"}
 
 
-def pdf_href(slug: str, from_docname: str | None = None) -> str:
-    """The relative link from a page (default: the district's own page) to the district's PDF."""
-    docname = from_docname or f"book/districts/{slug}"
-    depth = docname.count("/")
-    return "../" * depth + f"pdf/{slug}.pdf"
+def pdf_href(name: str, from_docname: str | None = None) -> str:
+    """The relative link from a page (default: a pack page) to a PDF in the site's ``pdf/`` folder.
+
+    ``name`` is a file name (``burnley-summary.pdf``) or a partnership's slug (its pack).
+    """
+    docname = from_docname or "book/districts/page"
+    filename = name if name.endswith(".pdf") else f"{name}.pdf"
+    return "../" * docname.count("/") + f"pdf/{filename}"
+
+
+def _pdf_links(app) -> dict[str, list[tuple[str, str]]]:
+    """{docname: [(kind, file)]}: each page's PDFs and its partner's (a pack links its summary and back)."""
+    from hwb.publish.pdf import available
+
+    found = available(Path(app.srcdir))
+    links: dict[str, list[tuple[str, str]]] = {}
+    for docname, pdfs in found.items():
+        match = PAGE_DOC.match(docname)
+        if not match:
+            continue
+        slug = match.group("slug")
+        for page in (f"book/districts/{slug}", f"book/summaries/{slug}"):
+            links.setdefault(page, []).extend(pdfs)
+    return {page: sorted(set(pdfs)) for page, pdfs in links.items()}
 
 
 def _add_templates(app, config) -> None:
@@ -87,23 +109,48 @@ def _always_reread_build_info(app, env, added, changed, removed) -> list[str]:
     return [REPRODUCIBILITY_DOC] if REPRODUCIBILITY_DOC in env.found_docs else []
 
 
+def _pdf_state(app, env, added, changed, removed) -> list[str]:
+    # Pages whose PDF links changed since the last build (a PDF printed, or gone stale) are
+    # re-read, so the links follow the PDFs without any page source changing.
+    state = _pdf_links(app)
+    before = getattr(env, "hwb_pdf_links", {})
+    env.hwb_pdf_links = state
+    return sorted(doc for doc in set(state) | set(before)
+                  if state.get(doc) != before.get(doc) and doc in env.found_docs)
+
+
 def _add_pdf_link(app, doctree, docname: str) -> None:
-    match = DISTRICT_DOC.match(docname)
-    if not match:
+    pdfs = getattr(app.env, "hwb_pdf_links", {}).get(docname)
+    if not pdfs:
         return
     from docutils import nodes
 
-    slug = match.group("slug")
+    items = " · ".join(f'<a href="{pdf_href(name, docname)}" download>{PDF_LINK_WORDS[kind]}</a>'
+                       for kind, name in sorted(pdfs))
+    link = nodes.raw("", f'<p class="{PDF_LINK_CLASS}">{items}</p>', format="html")
     title = next(iter(doctree.findall(nodes.title)), None)
-    html = (
-        f'<p class="{PDF_LINK_CLASS}"><a href="{pdf_href(slug)}" download>'
-        f"Download this evidence pack as a PDF (A4)</a></p>"
-    )
-    link = nodes.raw("", html, format="html")
     if title is not None:
         title.parent.insert(title.parent.index(title) + 1, link)
     else:
         doctree.insert(0, link)
+
+
+def _copy_pdfs(app, exception) -> None:
+    """Put every linked PDF in the site's ``pdf/`` folder, and nothing else there."""
+    import shutil
+
+    from hwb.publish.pdf import HTML_PDF_FOLDER, PDF_DIR
+
+    if exception is not None or app.builder.format != "html":
+        return
+    wanted = {name for pdfs in getattr(app.env, "hwb_pdf_links", {}).values() for _, name in pdfs}
+    folder = Path(app.outdir) / HTML_PDF_FOLDER
+    for old in folder.glob("*.pdf") if folder.is_dir() else []:
+        if old.name not in wanted:
+            old.unlink()
+    for name in sorted(wanted):
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PDF_DIR / name, folder / name)
 
 
 def _is_thebe(script: Any) -> bool:
@@ -155,6 +202,8 @@ def setup(app) -> dict[str, Any]:
     app.connect("config-inited", _add_templates)
     app.add_directive("hwb-build-info", _build_info_directive())
     app.connect("env-get-outdated", _always_reread_build_info)
+    app.connect("env-get-outdated", _pdf_state)
     app.connect("doctree-resolved", _add_pdf_link)
+    app.connect("build-finished", _copy_pdfs)
     app.connect("html-page-context", _tidy_page_context, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
