@@ -137,5 +137,5 @@ clean: ## remove built HTML, scratch files and caches (keeps .venv and rendered 
 	@find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 
 .PHONY: bench
-bench: $(STAMP) ## benchmark naive papermill vs `make all` (12 districts, 300 synthetic areas); writes bench/RESULTS.md
+bench: $(STAMP) ## benchmark naive papermill vs `make all` (10 partnership packs, 300 synthetic areas); writes bench/RESULTS.md
 	@set -f; $(PY) bench/bench.py $$BENCH_FLAGS

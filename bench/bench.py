@@ -2,7 +2,8 @@
 against ``make all`` (``hwb build``), in a temporary copy of the project.
 
 Scenarios: cold, no-op, one district's parameters changed, one data file changed; for the
-12 districts and (``--areas N``) for N synthetic areas from ``hwb data demo --areas N``,
+10 partnership packs of the 12 districts and (``--areas N``) for N synthetic areas from
+``hwb data demo --areas N``, each its own partnership,
 on the local pool and on a Dask LocalCluster. Each figure is the median of ``--runs``
 runs (seconds, and peak memory: the largest sum of resident memory over the process tree,
 sampled every 0.2 s; forked kernels share pages, so the sum over-counts them). Prints a
@@ -28,6 +29,9 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+PARTNERSHIPS = "partnerships.yml"  # hwb.params.PARTNERSHIPS_FILE, under parameters/
+#: each partnership's pages: book/<folder>/<slug>.ipynb rendered from notebooks/<template>
+PAGE_FOLDERS = {"districts": "district_pack.ipynb", "summaries": "summary.ipynb"}
 VENV_BIN = Path(sys.executable).parent
 COPY = ("_config.yml", "_toc.yml", "requirements.lock", "Makefile", "pyproject.toml", "notebooks",
         "parameters", "data", "book", "src")
@@ -92,7 +96,8 @@ def make_project(folder: Path, areas: int = 0) -> Path:
 
 
 def _synthetic_areas(folder: Path, n: int) -> None:
-    """Replace the 12 districts with ``n`` synthetic ones and a matching snapshot and _toc."""
+    """Replace the 12 districts with ``n`` synthetic ones, each its own partnership, and a matching
+    snapshot, parameters/partnerships.yml and _toc."""
     env = {**os.environ, "HWB_ROOT": str(folder), "PYTHONPATH": str(folder / "src")}
     subprocess.run([str(VENV_BIN / "hwb"), "data", "demo", "--areas", str(n), "--out",
                     str(folder / "data" / "snapshot")], env=env, check=True, cwd=folder,
@@ -101,38 +106,52 @@ def _synthetic_areas(folder: Path, n: int) -> None:
     for path in params.glob("*.yml"):
         if path.name != "defaults.yml":
             path.unlink()
-    chapters = []
+    partnerships = []
     for i in range(1, n + 1):
         slug = f"demo-{i:03d}"
+        name = f"Demo District {i:03d} Partnership"
         (params / f"{slug}.yml").write_text(yaml.safe_dump({
             "slug": slug, "name": f"Demo District {i:03d}", "ons_code": f"E079{i:05d}",
-            "parent_code": "E10000017", "partnership": f"Demo District {i:03d} Partnership"}))
-        chapters.append({"file": f"book/districts/{slug}"})
-    for page in (folder / "book" / "districts").glob("*.ipynb"):
-        page.unlink()
+            "parent_code": "E10000017", "partnership": name}))
+        partnerships.append({"slug": slug, "name": name, "districts": [slug]})
+    (params / PARTNERSHIPS).write_text(yaml.safe_dump({"partnerships": partnerships}, sort_keys=False))
+    for kind in PAGE_FOLDERS:
+        for page in (folder / "book" / kind).glob("*.ipynb"):
+            page.unlink()
     toc = yaml.safe_load((folder / "_toc.yml").read_text())
     for part in toc["parts"]:
-        if any(c["file"].startswith("book/districts/") for c in part["chapters"]):
-            part["chapters"] = chapters
+        kinds = [k for k in PAGE_FOLDERS if any(c["file"].startswith(f"book/{k}/") for c in part["chapters"])]
+        if kinds:  # each area's pack (and summary, where the book has them), as for a partnership
+            part["chapters"] = [{"file": f"book/{k}/{p['slug']}"} for p in partnerships for k in kinds]
     (folder / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
 
 
 def clean_outputs(folder: Path) -> None:
     shutil.rmtree(folder / "build", ignore_errors=True)
     shutil.rmtree(folder / "book" / "_build", ignore_errors=True)
-    for page in (folder / "book" / "districts").glob("*.ipynb"):
-        page.unlink()
+    for kind in PAGE_FOLDERS:
+        for page in (folder / "book" / kind).glob("*.ipynb"):
+            page.unlink()
     (folder / "book" / "overview.ipynb").unlink(missing_ok=True)
 
 
 def slugs(folder: Path) -> list[str]:
-    return sorted(p.stem for p in (folder / "parameters").glob("*.yml") if p.name != "defaults.yml")
+    """The districts (every parameter file but the defaults and the partnerships)."""
+    return sorted(p.stem for p in (folder / "parameters").glob("*.yml")
+                  if p.name not in ("defaults.yml", PARTNERSHIPS))
+
+
+def partnership_slugs(folder: Path) -> list[str]:
+    """The packs: one per partnership in parameters/partnerships.yml."""
+    data = yaml.safe_load((folder / "parameters" / PARTNERSHIPS).read_text())
+    return [p["slug"] for p in data["partnerships"]]
 
 
 def change_parameters(folder: Path, slug: str, run: int) -> None:
+    """A district setting only its partnership's pack reads (the overview receives no horizons)."""
     path = folder / "parameters" / f"{slug}.yml"
     data = yaml.safe_load(path.read_text())
-    data["partnership"] = data["partnership"].split(" (run")[0] + f" (run {run})"
+    data["horizons"] = [2030, 2036 + run % 2]  # differs from the previous run's every time
     path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
@@ -160,9 +179,11 @@ def change_data_file(folder: Path, run: int) -> str:
 def naive(folder: Path, env: dict) -> list[str]:
     """Serial papermill per page, then jupyter-book build: a shell script."""
     lines = ["set -e"]
-    for slug in slugs(folder):
-        lines.append(f"{VENV_BIN}/papermill --no-progress-bar notebooks/district_pack.ipynb book/districts/{slug}.ipynb "
-                     f"-p district {slug} -k python3 --cwd {folder}")
+    for slug in partnership_slugs(folder):
+        for kind, template in PAGE_FOLDERS.items():
+            if (folder / "notebooks" / template).is_file():
+                lines.append(f"{VENV_BIN}/papermill --no-progress-bar notebooks/{template} book/{kind}/{slug}.ipynb "
+                             f"-p partnership {slug} -k python3 --cwd {folder}")
     if (folder / "notebooks" / "overview.ipynb").is_file():
         lines.append(f"{VENV_BIN}/papermill --no-progress-bar notebooks/overview.ipynb book/overview.ipynb -k python3 "
                      f"--cwd {folder}")
@@ -297,7 +318,7 @@ def main() -> int:
     print(f"benchmarking in {work}", flush=True)
     if not args.skip_districts:
         project = make_project(work / "districts")
-        rows += run_scenarios("12 districts", project, args.runs, True, ["pool"])
+        rows += run_scenarios("10 partnerships (12 districts)", project, args.runs, True, ["pool"])
         _write(args.out, rows, args)
     if args.areas:
         project = make_project(work / "areas", args.areas)

@@ -94,8 +94,8 @@ def toc_pages(book_html: Path) -> list[str]:
     return [f"{entry}.html" for entry in entries if (Path(book_html) / f"{entry}.html").is_file()]
 
 
-def district_pages() -> dict[str, str]:
-    """{slug: HTML path} for every district with a parameter file."""
-    from hwb import params
+def partnership_pages() -> dict[str, str]:
+    """{slug: HTML path} for every partnership's pack (parameters/partnerships.yml)."""
+    from hwb import partnerships
 
-    return {slug: f"book/districts/{slug}.html" for slug in params.known_districts()}
+    return {slug: f"book/districts/{slug}.html" for slug in partnerships.known_partnerships()}

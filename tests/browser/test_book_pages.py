@@ -5,7 +5,7 @@ import re
 from urllib.parse import urljoin
 
 import pytest
-from conftest import VIEWPORT, district_pages, toc_pages
+from conftest import VIEWPORT, partnership_pages, toc_pages
 
 pytestmark = pytest.mark.browser
 
@@ -19,23 +19,23 @@ def test_index_loads_and_leads_to_the_root_page(page, base_url):
     assert page.problems.items == []
 
 
-def test_every_district_page_is_reachable_from_the_navigation(page, base_url):
-    from hwb import params
+def test_every_partnership_page_is_reachable_from_the_navigation(page, base_url):
+    from hwb.partnerships import resolve_partnership
 
     page.goto(base_url, wait_until="networkidle")
     hrefs = page.locator("nav.bd-docs-nav a").evaluate_all("links => links.map(a => a.href)")
-    for slug, path in district_pages().items():
+    for slug, path in partnership_pages().items():
         target = urljoin(base_url, path)
         assert target in hrefs, f"no link to {path} in the book's navigation"
         response = page.goto(target, wait_until="domcontentloaded")
         assert response is not None and response.ok, f"{path}: HTTP {response and response.status}"
         heading = page.locator("article h1").first.inner_text()
-        assert params.load_district(slug).name in heading, f"{path}: H1 is {heading!r}"
+        assert resolve_partnership(slug).name in heading, f"{path}: H1 is {heading!r}"
 
 
-def test_key_messages_are_on_the_first_screen_of_every_district_page(page, base_url):
+def test_key_messages_are_on_the_first_screen_of_every_partnership_page(page, base_url):
     late = {}
-    for slug, path in district_pages().items():
+    for slug, path in partnership_pages().items():
         page.goto(urljoin(base_url, path), wait_until="networkidle")
         heading = page.get_by_role("heading", name=re.compile(r"^\s*Key messages", re.IGNORECASE)).first
         assert heading.count() == 1, f"{path}: no 'Key messages' heading"
