@@ -22,7 +22,8 @@ def test_same_figure_gives_identical_png_bytes_without_metadata():
     assert first.startswith(b"\x89PNG")
     assert b"matplotlib" not in first and b"Software" not in first
     image = Image.open(io.BytesIO(first))
-    assert image.size == (int(theme.WIDTH * theme.DPI), int(theme.SIZES["wide"][1] * theme.DPI))
+    scale = theme.DPI * theme.PRINT_SCALE  # drawn at twice screen resolution, sharp on paper
+    assert image.size == (int(theme.WIDTH * scale), int(theme.SIZES["wide"][1] * scale))
 
 
 def test_palette_is_the_analysis_function_palette():

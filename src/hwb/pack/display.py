@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from hwb.charts.theme import png_data_uri, significance_style
+from hwb.charts.theme import display_width, png_data_uri, significance_style
 from hwb.text import format as fmt
 
 
@@ -111,7 +111,9 @@ def csv_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
 def figure(fig, alt: str, data: pd.DataFrame | None = None, caption: str = "") -> Html:
     """A chart as an <img> with alt text, an optional caption, and its numbers in a collapsed table."""
     uri = png_data_uri(fig)
-    parts = [f'<figure class="hwb-figure"><img src="{uri}" alt="{escape(alt)}" style="max-width:100%;height:auto">']
+    image = (f'<img src="{uri}" width="{display_width(uri)}" alt="{escape(alt)}" '
+             'style="max-width:100%;height:auto">')
+    parts = [f'<figure class="hwb-figure">{image}']
     if caption:
         parts.append(f"<figcaption>{escape(caption)}</figcaption>")
     parts.append("</figure>")

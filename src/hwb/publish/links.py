@@ -3,8 +3,10 @@
 Every ``href``/``src`` in every HTML page that points inside the book must name a file
 that exists and, if it has a ``#fragment``, an element with that id on the target page.
 External links (with a scheme such as https: or mailto:) are not followed: the book is
-checked offline. Links to a district's PDF (``pdf/<slug>.pdf``) are checked only once the
-PDFs have been printed into the book (``make pdfs``), because the book is built first.
+checked offline. Links to PDFs are checked like any other (the book links a PDF only once it
+is printed, see :mod:`hwb.publish.pdf`), and every PDF in the site is opened and its own
+links checked (:func:`pdf_problems`): a link inside a PDF must go to a place in the same PDF
+or to an external web address, never to the local server it was printed from.
 """
 from __future__ import annotations
 
@@ -12,8 +14,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from hwb.publish.pdf import HTML_PDF_FOLDER
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,6 @@ def _parse(path: Path) -> _Collector:
 def broken_links(html_dir: Path) -> list[BrokenLink]:
     """Every broken internal link in the HTML pages under ``html_dir``, sorted."""
     html_dir = Path(html_dir).resolve()
-    pdfs_printed = (html_dir / HTML_PDF_FOLDER).is_dir()
     parsed: dict[Path, _Collector] = {}
 
     def page(path: Path) -> _Collector:
@@ -73,15 +72,48 @@ def broken_links(html_dir: Path) -> list[BrokenLink]:
             if target.is_dir():
                 target = target / "index.html"
             try:
-                inside = target.relative_to(html_dir)
+                target.relative_to(html_dir)
             except ValueError:
                 broken.append(BrokenLink(shown, link, "points outside the book"))
-                continue
-            if inside.parts[:1] == (HTML_PDF_FOLDER,) and not pdfs_printed:
                 continue
             if not target.is_file():
                 broken.append(BrokenLink(shown, link, "no such file"))
                 continue
             if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in page(target).ids:
                 broken.append(BrokenLink(shown, link, f"no element with id '{parts.fragment}'"))
+    for pdf in sorted(html_dir.rglob("*.pdf")):
+        shown = pdf.relative_to(html_dir).as_posix()
+        broken += [BrokenLink(shown, link, reason) for link, reason in pdf_problems(pdf)]
     return sorted(set(broken), key=lambda b: (b.page, b.link))
+
+
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "[::1]")
+
+
+def pdf_problems(path: Path) -> list[tuple[str, str]]:
+    """(link, reason) for every link inside a PDF that cannot work for its reader."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    names = {str(n).lstrip("/") for n in reader.named_destinations}
+    problems = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            action = annotation.get("/A")
+            action = action.get_object() if action is not None else {}
+            target = annotation.get("/Dest") if annotation.get("/Dest") is not None else action.get("/D")
+            if action.get("/S") == "/URI":
+                uri = str(action.get("/URI", ""))
+                parts = urlsplit(uri)
+                if parts.scheme not in ("http", "https", "mailto"):
+                    problems.append((uri, "not a web address"))
+                elif parts.hostname in _LOCAL_HOSTS or (parts.netloc or "").startswith(_LOCAL_HOSTS):
+                    problems.append((uri, "points at the local server the PDF was printed from"))
+            elif target is not None and not isinstance(target, list):
+                name = str(target).lstrip("/")
+                if name not in names:
+                    problems.append((f"#{name}", "no such destination in the PDF"))
+    return problems

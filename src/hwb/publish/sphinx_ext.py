@@ -113,8 +113,10 @@ def _pdf_state(app, env, added, changed, removed) -> list[str]:
     # Pages whose PDF links changed since the last build (a PDF printed, or gone stale) are
     # re-read, so the links follow the PDFs without any page source changing.
     state = _pdf_links(app)
-    before = getattr(env, "hwb_pdf_links", {})
+    before = getattr(env, "hwb_pdf_links", None)
     env.hwb_pdf_links = state
+    if before is None:  # an environment from before PDF links followed the PDFs: every pack page
+        return sorted(doc for doc in env.found_docs if PAGE_DOC.match(doc))
     return sorted(doc for doc in set(state) | set(before)
                   if state.get(doc) != before.get(doc) and doc in env.found_docs)
 
