@@ -24,9 +24,10 @@ def _set(slug: str, **changes) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
-def test_a_valid_district_plans_one_job(project):
-    [job] = pipeline.plan(["burnley"], overview=False)
-    assert job.slug == "burnley"
+def test_a_valid_district_plans_its_pack_and_summary(project):
+    pack, summary = pipeline.plan(["burnley"], overview=False)
+    assert (pack.slug, summary.slug) == ("burnley", "burnley-summary")
+    assert summary.template == paths.SUMMARY_TEMPLATE and summary.output == paths.SUMMARY_PAGES / "burnley.ipynb"
 
 
 def test_an_ons_code_with_no_rows_in_the_snapshot_is_an_error_naming_code_and_snapshot(project):
@@ -44,7 +45,8 @@ def test_a_bare_csv_snapshot_is_checked_too(project, tmp_path):
     with pytest.raises(HwbError, match=rf"E07000117 \(Burnley\) has no rows in the snapshot {csv}"):
         pipeline.plan(["burnley"], csv, overview=False)
     # a district builds its partnership's pack, which needs every member's rows
-    assert [j.slug for j in pipeline.plan(["chorley"], csv, overview=False)] == ["chorley-and-south-ribble"]
+    assert [j.slug for j in pipeline.plan(["chorley"], csv, overview=False)] == [
+        "chorley-and-south-ribble", "chorley-and-south-ribble-summary"]
 
 
 def test_one_district_build_refuses_a_duplicate_ons_code_elsewhere(project):
