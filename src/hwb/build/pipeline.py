@@ -56,7 +56,7 @@ class Result:
 # The district parameters the overview reads (hwb.overview): passing only these keeps a
 # change to, say, one district's partnership name or priority wards from re-executing it.
 OVERVIEW_FIELDS = ("slug", "name", "ons_code", "parent_code", "county_name", "england_code",
-                   "priority_weights", "recommended_priorities")
+                   "priority_weights", "recommended_priorities", "priority_wards")
 
 
 def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
