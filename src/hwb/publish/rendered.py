@@ -1,7 +1,7 @@
 """Reviewable rendered packs: check the committed ones are current, and diff one readably.
 
-The rendered notebooks of the shipped snapshot are committed (``book/districts/<slug>.ipynb``
-and ``book/overview.ipynb``) so a reviewer sees what a change does to every pack.
+The rendered notebooks of the shipped snapshot are committed (``book/districts/<slug>.ipynb``,
+``book/summaries/<slug>.ipynb`` and ``book/overview.ipynb``) so a reviewer sees what a change does to every pack.
 :func:`check_rendered` re-renders them into a scratch folder (never over the committed
 files) and compares bytes, naming every stale, missing or failed page; ``make
 check-rendered`` runs it. :func:`diff_rendered` re-renders one page and shows nbdime's
@@ -21,6 +21,7 @@ from hwb import paths
 from hwb.errors import HwbError
 
 OVERVIEW = "overview"
+SUMMARIES = "summaries/"  # page names "summaries/<slug>": a partnership's four-page summary
 
 
 @dataclass
@@ -63,26 +64,35 @@ def committed_path(page: str, committed_dir: Path | None = None) -> Path:
         return Path(committed_dir) / f"{page}.ipynb"
     if page == OVERVIEW:
         return paths.BOOK / f"{OVERVIEW}.ipynb"
+    if page.startswith(SUMMARIES):
+        return paths.SUMMARY_PAGES / f"{page[len(SUMMARIES):]}.ipynb"
     return paths.DISTRICT_PAGES / f"{page}.ipynb"
 
 
-def _jobs(pages: list[str], output_dir: Path, snapshot: Path | None):
+def _jobs(pages: list[str], output_dir: Path, snapshot: Path | None) -> dict[str, object]:
+    """{job slug: job} for ``pages``, each written to ``output_dir / f"{page}.ipynb"``."""
     from hwb import partnerships
-    from hwb.build.execute import partnership_job
+    from hwb.build.execute import partnership_job, summary_job
     from hwb.build.pipeline import overview_job
 
-    jobs = []
+    jobs = {}
     for page in pages:
         if page == OVERVIEW:
-            jobs.append(overview_job(snapshot, output_dir=output_dir))
+            job = overview_job(snapshot, output_dir=output_dir)
+        elif page.startswith(SUMMARIES):
+            chosen = partnerships.resolve(page[len(SUMMARIES):])[0]
+            job = summary_job(chosen, snapshot, output_dir=output_dir / SUMMARIES.rstrip("/"))
         else:
-            jobs.append(partnership_job(partnerships.resolve(page)[0], snapshot, output_dir=output_dir))
+            job = partnership_job(partnerships.resolve(page)[0], snapshot, output_dir=output_dir)
+        jobs[page] = job
     return jobs
 
 
 def render_pages(pages: list[str], output_dir: Path, snapshot: Path | None = None) -> dict[str, str]:
     """Render ``pages`` into ``output_dir``; return {page: error message} for any that failed."""
-    jobs = _jobs(pages, Path(output_dir), snapshot)
+    by_page = _jobs(pages, Path(output_dir), snapshot)
+    page_of = {job.slug: page for page, job in by_page.items()}
+    jobs = list(by_page.values())
     try:
         from hwb.build.executors import run
     except ImportError:  # the serial path of the first build engine
@@ -91,7 +101,7 @@ def render_pages(pages: list[str], output_dir: Path, snapshot: Path | None = Non
     if run is not None:
         for outcome in run(jobs):
             if outcome.status != "rendered":
-                failures[outcome.slug] = outcome.message
+                failures[page_of.get(outcome.slug, outcome.slug)] = outcome.message
         return failures
     from hwb.build.execute import execute
 
@@ -99,7 +109,7 @@ def render_pages(pages: list[str], output_dir: Path, snapshot: Path | None = Non
         try:
             execute(job)
         except HwbError as exc:
-            failures[job.slug] = str(exc)
+            failures[page_of[job.slug]] = str(exc)
     return failures
 
 
@@ -126,10 +136,11 @@ def first_difference(committed: Path, fresh: Path) -> str:
 
 
 def default_pages() -> list[str]:
-    """Every partnership's pack, then the overview."""
+    """Every partnership's pack and four-page summary, then the overview."""
     from hwb import partnerships
 
-    return [*partnerships.known_partnerships(), OVERVIEW]
+    slugs = list(partnerships.known_partnerships())
+    return [*slugs, *(f"{SUMMARIES}{slug}" for slug in slugs), OVERVIEW]
 
 
 def compare(pages: list[str], fresh_dir: Path, committed_dir: Path | None = None,
