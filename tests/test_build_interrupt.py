@@ -51,7 +51,12 @@ def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
     )
     try:
         scratch = paths.BUILD / "scratch"
-        _wait_for(lambda: any(scratch.glob("lancaster.*.ipynb")), "lancaster to start executing")
+        def started() -> bool:
+            if build.poll() is not None:  # the build ended by itself: show why
+                raise AssertionError(f"the build exited {build.returncode}: {build.stderr.read()}")
+            return any(scratch.glob("lancaster.*.ipynb"))
+
+        _wait_for(started, "lancaster to start executing")
         time.sleep(1.0)
         os.killpg(build.pid, signal.SIGKILL)
         build.wait(timeout=30)

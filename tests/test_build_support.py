@@ -102,6 +102,7 @@ def make_root(root: Path, **template_options) -> Path:
     shutil.copy(REPO / "requirements.lock", root / "requirements.lock")
     shutil.copy(REPO / "_toc.yml", root / "_toc.yml")
     small_template(root / "notebooks" / "district_pack.ipynb", **template_options)
+    small_template(root / "notebooks" / "summary.ipynb", **template_options)
     write_snapshot(root / "data" / "snapshot", {
         "england.csv": ["E92000001"],
         "lancashire.csv": ["E10000017"],
@@ -124,6 +125,8 @@ def point_paths_at(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
         "BOOK_HTML": root / "book" / "_build" / "html", "BUILD": root / "build",
         "FAILED": root / "build" / "failed", "LOCK": root / "requirements.lock",
         "DISTRICT_TEMPLATE": root / "notebooks" / "district_pack.ipynb",
+        "SUMMARY_TEMPLATE": root / "notebooks" / "summary.ipynb",
+        "SUMMARY_PAGES": root / "book" / "summaries",
     }
     for name, value in values.items():
         monkeypatch.setattr(paths, name, value)
