@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from hwb import params, paths
-from hwb.build import book
-from hwb.build.execute import district_job, execute
+from hwb.render import book
+from hwb.render.execute import district_job, execute
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +86,7 @@ def test_a_warm_book_process_has_already_imported_what_the_build_imports(rendere
     toc, _ = book._toc_for_build(root)
     script = textwrap.dedent(f"""
         import json, sys
-        from hwb.build import book_process
+        from hwb.render import book_process
         book_process.preload()
         before = set(sys.modules)
         try:

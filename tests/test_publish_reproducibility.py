@@ -17,7 +17,7 @@ def test_snapshot_hash_depends_on_file_hashes_not_their_order():
     assert reproducibility.snapshot_sha256(a) == expected
 
 
-def test_build_info_describes_this_checkout():
+def test_render_info_describes_this_checkout():
     info = reproducibility.build_info()
     assert info.lock_sha256 == hashlib.sha256(paths.LOCK.read_bytes()).hexdigest()
     assert len(info.commit) == 40 or info.commit.startswith("unknown")

@@ -1,7 +1,7 @@
 """The Lancashire Health & Wellbeing evidence book.
 
 The library the district and overview notebooks call. Import submodules directly
-(``hwb.params``, ``hwb.data``, ``hwb.stats``, ``hwb.charts``, ``hwb.build``); nothing
+(``hwb.params``, ``hwb.data``, ``hwb.stats``, ``hwb.charts``, ``hwb.render``); nothing
 heavy is imported here so ``import hwb`` stays fast.
 """
 from __future__ import annotations

@@ -30,7 +30,7 @@ def _cmd_params_check(args: argparse.Namespace) -> int:
 
 
 def _summarise(results) -> int:
-    from hwb.build.pipeline import summary_table
+    from hwb.render.pipeline import summary_table
 
     failed = [r for r in results if r.status == "failed"]
     print(summary_table(results))
@@ -40,7 +40,7 @@ def _summarise(results) -> int:
 
 
 def _run_options(args: argparse.Namespace) -> dict:
-    from hwb.build.executors import default_jobs
+    from hwb.render.executors import default_jobs
 
     if args.jobs is not None and args.jobs < 1:
         from hwb.errors import BadParameter
@@ -70,7 +70,7 @@ class _BookWarmer:
 
     def _start_if_idle(self) -> None:
         if self.enabled and self.warm is None and self.left < self.workers:
-            from hwb.build import book
+            from hwb.render import book
 
             self.warm = book.WarmBook()
 
@@ -82,7 +82,7 @@ class _BookWarmer:
 def _book(force: bool = False, warm=None) -> Path:
     import time
 
-    from hwb.build import book, pipeline
+    from hwb.render import book, pipeline
 
     start = time.perf_counter()
     html, built = book.build_book_if_changed(force=force, warm=warm)
@@ -107,7 +107,7 @@ def _cmd_district(args: argparse.Namespace) -> int:
 
 def _render_pack(args: argparse.Namespace, partnership) -> int:
     from hwb import paths
-    from hwb.build import book, pipeline
+    from hwb.render import book, pipeline
 
     jobs = pipeline.plan([partnership.slug], args.snapshot, overview=False)
     options = _run_options(args)
@@ -124,7 +124,7 @@ def _render_pack(args: argparse.Namespace, partnership) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from hwb import partnerships
-    from hwb.build import pipeline
+    from hwb.render import pipeline
 
     slugs = args.districts or partnerships.known_partnerships()
     jobs = pipeline.plan(slugs, args.snapshot, overview=not args.districts)
@@ -140,7 +140,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_book(args: argparse.Namespace) -> int:
-    from hwb.build import book
+    from hwb.render import book
 
     if args.force:
         html = book.build_book()

@@ -62,7 +62,7 @@ class PartnershipParams(BaseModel):
     @property
     def area_name(self) -> str:
         """The area the partnership covers, in words: "Chorley and South Ribble"."""
-        from hwb.text.format import join_words
+        from hwb.wording import join_words
 
         return join_words([d.name for d in self.districts])
 

@@ -31,7 +31,7 @@ def book_html(tmp_path_factory) -> Path:
     given = os.environ.get("HWB_BOOK_HTML")
     if given:
         return Path(given)
-    from hwb.build import book
+    from hwb.render import book
 
     out = tmp_path_factory.mktemp("book")
     return book.build_book(output=out)

@@ -45,8 +45,8 @@ def _pages_text(path: Path) -> list[str]:
 
 def test_first_page_names_the_partnership_its_districts_the_release_and_the_date(printed):
     from hwb.data.load import load_manifest
+    from hwb.data.snapshot import snapshot_sha256
     from hwb.publish import pdf
-    from hwb.publish.reproducibility import snapshot_sha256
 
     partnership = _partnership()
     first = _pages_text(printed["pack"][0])[0]
@@ -59,7 +59,7 @@ def test_first_page_names_the_partnership_its_districts_the_release_and_the_date
     assert "Key messages" in first
 
 
-def test_pack_is_a4_with_running_header_page_numbers_and_no_collapsed_controls(printed):
+def test_pages_is_a4_with_running_header_page_numbers_and_no_collapsed_controls(printed):
     from hwb.publish import pdf
 
     summary = pdf.summarise(printed["pack"][0])
@@ -88,7 +88,7 @@ def test_long_tables_are_in_an_appendix_linked_from_their_chart(printed):
     assert "hwb-appendix-1" in destinations
 
 
-def test_pack_has_every_chart_of_the_page_and_its_key_messages(printed, page, base_url):
+def test_pages_has_every_chart_of_the_page_and_its_key_messages(printed, page, base_url):
     from hwb.publish import pdf
 
     page.goto(urljoin(base_url, f"book/districts/{SLUG}.html"), wait_until="networkidle")

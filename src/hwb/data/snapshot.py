@@ -380,6 +380,28 @@ def provenance_text(manifest: dict[str, Any]) -> str:
     return text
 
 
+def snapshot_sha256(manifest: dict[str, Any]) -> str:
+    """One hash for a whole snapshot: sha256 over its files' names and sha256s, sorted by name."""
+    lines = sorted(f"{entry['name']} {entry['sha256']}\n" for entry in manifest.get("files", []))
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def release_text(manifest: dict[str, Any]) -> str:
+    """A data release in a phrase: the snapshot's title, fetch date (if recorded) and hash."""
+    title = str(manifest.get("title") or (manifest.get("source") or {}).get("name") or "data snapshot")
+    fetched = manifest.get("date_fetched")
+    when = f", fetched {fetched}" if fetched else ""
+    return f"{title}{when} (snapshot {snapshot_sha256(manifest)[:12]})"
+
+
+def source_copies(manifest: dict[str, Any]) -> str:
+    """The repositories (and commits) a snapshot was assembled from, in one line; "" if none recorded."""
+    repos: dict[str, str] = {}
+    for entry in (manifest.get("source") or {}).get("inputs") or []:
+        repos.setdefault(str(entry.get("repository")), str(entry.get("commit", ""))[:12])
+    return "; ".join(f"{r} @ {c}" for r, c in repos.items())
+
+
 def describe_file(path: Path, frame) -> dict[str, Any]:
     """A manifest ``files`` entry: name, sha256, size, rows, indicators, areas and periods.
 

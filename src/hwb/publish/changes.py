@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from hwb import paths
-from hwb.build import atomic
+from hwb.render import atomic
 
 PAGE = paths.BOOK / "changes.md"
 KEY = ["indicator_id", "area_code", "sex", "age"]
@@ -41,7 +41,7 @@ class Release:
 def describe_snapshot(source: Path) -> str:
     """A short reader-facing name for a snapshot: its title or file name, date and hash prefix."""
     from hwb.data.load import load_manifest
-    from hwb.publish.reproducibility import snapshot_sha256
+    from hwb.data.snapshot import snapshot_sha256
 
     manifest = load_manifest(source)
     title = manifest.get("title") or Path(source).name

@@ -40,8 +40,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hwb import paths
-from hwb.build import atomic
 from hwb.errors import HwbError
+from hwb.render import atomic
 
 PDF_DIR = paths.BOOK_BUILD / "pdf"
 MANIFEST = "manifest.json"
@@ -108,7 +108,7 @@ def _manifest(snapshot: Path | None):
 
 def data_date(snapshot: Path | None = None) -> str:
     """The running header's data description: the release, or that it is demonstration data."""
-    from hwb.publish.reproducibility import snapshot_sha256
+    from hwb.data.snapshot import snapshot_sha256
 
     manifest = _manifest(snapshot)
     if manifest.get("synthetic"):
@@ -139,7 +139,7 @@ def _long_date(day: date) -> str:
 
 def cover_lines(item: Printable, snapshot: Path | None = None, root: Path | None = None) -> list[tuple[str, str]]:
     """The title block of a printed pack: (label, text) pairs."""
-    from hwb.publish.reproducibility import release_text, source_copies
+    from hwb.data.snapshot import release_text, source_copies
 
     manifest = _manifest(snapshot)
     day, _ = printed_on(root)
@@ -477,7 +477,7 @@ def district_pdfs(
 
 def print_pdfs(slugs: list[str] | None = None, snapshot: Path | None = None) -> list[Path]:
     """Print the PDFs (see :func:`district_pdfs`), then rebuild the book so its pages link them."""
-    from hwb.build import book
+    from hwb.render import book
 
     written = district_pdfs(slugs, snapshot=snapshot)
     book.build_book()

@@ -72,8 +72,8 @@ def committed_path(page: str, committed_dir: Path | None = None) -> Path:
 def _jobs(pages: list[str], output_dir: Path, snapshot: Path | None) -> dict[str, object]:
     """{job slug: job} for ``pages``, each written to ``output_dir / f"{page}.ipynb"``."""
     from hwb import partnerships
-    from hwb.build.execute import partnership_job, summary_job
-    from hwb.build.pipeline import overview_job
+    from hwb.render.execute import partnership_job, summary_job
+    from hwb.render.pipeline import overview_job
 
     jobs = {}
     for page in pages:
@@ -94,7 +94,7 @@ def render_pages(pages: list[str], output_dir: Path, snapshot: Path | None = Non
     page_of = {job.slug: page for page, job in by_page.items()}
     jobs = list(by_page.values())
     try:
-        from hwb.build.executors import run
+        from hwb.render.executors import run
     except ImportError:  # the serial path of the first build engine
         run = None
     failures = {}
@@ -103,7 +103,7 @@ def render_pages(pages: list[str], output_dir: Path, snapshot: Path | None = Non
             if outcome.status != "rendered":
                 failures[page_of.get(outcome.slug, outcome.slug)] = outcome.message
         return failures
-    from hwb.build.execute import execute
+    from hwb.render.execute import execute
 
     for job in jobs:
         try:

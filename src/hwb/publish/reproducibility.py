@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from hwb import paths
+from hwb.data.snapshot import snapshot_sha256
 
 # Distribution names whose versions change what the book shows, in reading order.
 TOOLS = (
@@ -64,28 +65,6 @@ def _git(root: Path, *args: str) -> str | None:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "not found"
-
-
-def snapshot_sha256(manifest: dict) -> str:
-    """One hash for a whole snapshot: sha256 over its files' names and sha256s, sorted by name."""
-    lines = sorted(f"{entry['name']} {entry['sha256']}\n" for entry in manifest.get("files", []))
-    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-
-
-def release_text(manifest: dict) -> str:
-    """A data release in a phrase: the snapshot's title, fetch date (if recorded) and hash."""
-    title = str(manifest.get("title") or (manifest.get("source") or {}).get("name") or "data snapshot")
-    fetched = manifest.get("date_fetched")
-    when = f", fetched {fetched}" if fetched else ""
-    return f"{title}{when} (snapshot {snapshot_sha256(manifest)[:12]})"
-
-
-def source_copies(manifest: dict) -> str:
-    """The repositories (and commits) a snapshot was assembled from, in one line; "" if none recorded."""
-    repos: dict[str, str] = {}
-    for entry in (manifest.get("source") or {}).get("inputs") or []:
-        repos.setdefault(str(entry.get("repository")), str(entry.get("commit", ""))[:12])
-    return "; ".join(f"{r} @ {c}" for r, c in repos.items())
 
 
 def _snapshot(root: Path) -> tuple[str, str, str, bool]:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from hwb.stats import _validate as v
-from hwb.text.format import join_words
+from hwb.wording import join_words
 
 __all__ = ["COMBINED_COLUMNS", "combine_areas", "why_not_combinable"]
 

@@ -54,7 +54,7 @@ import pandas as pd
 
 # HAC (Newey-West) fits import these on first use; importing them here lets the build's
 # fork server preload them once instead of every pack importing them again.
-import statsmodels.base.covtype  # noqa: F401
+import statsmodels.base.covtype
 import statsmodels.stats.sandwich_covariance  # noqa: F401
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant

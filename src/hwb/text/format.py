@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from hwb.wording import join_words  # noqa: F401 (part of this module's surface)
+
 
 def is_missing(value) -> bool:
     try:
@@ -57,14 +59,6 @@ def difference(value, reference, unit: str = "", decimals: int | None = None) ->
     if unit == "%":
         return f"{number(gap, unit, decimals)} percentage points"
     return with_unit(gap, unit, decimals)
-
-
-def join_words(items: list[str], conjunction: str = "and") -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
 
 def lower_first(text: str) -> str:

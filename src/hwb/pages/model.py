@@ -1,0 +1,335 @@
+"""The numbers one district's pack is built from: loaded once, shared by every section.
+
+:func:`load_pack` reads the snapshot with the one loader, the catalogue and the
+manifest, and derives the *headline table*: for each catalogue indicator (and each
+sex, for sex-specific measures such as life expectancy) the district's latest value
+with its published 95% interval, the Lancashire and England values for the same
+period, the benchmark against England at 95% and 99.8% (:mod:`hwb.stats`), the
+recent trend (Fingertips' published trend when the snapshot has it, otherwise
+:func:`hwb.stats.recent_trend`), the red-red flag, and where the district sits among
+the districts in the snapshot. Indicators without district data keep a row with a
+plain ``status`` saying why, so every section can explain its gaps.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hwb import paths
+from hwb.data.catalogue import load_catalogue
+from hwb.data.load import load_manifest, load_snapshot
+from hwb.pages.judgements import catalogue_judgements
+from hwb.stats.benchmark import compare_to_benchmark, quintile_labels
+from hwb.stats.trend import recent_trend, red_red
+
+#: status values of a headline row
+OK = "ok"
+NOT_DISTRICT_LEVEL = "not published for districts"
+NOT_IN_SNAPSHOT = "not in this snapshot"
+NO_DISTRICT_ROWS = "no value for this district in the snapshot"
+SUPPRESSED = "suppressed"
+
+SEX_LABEL = {"Male": "men", "Female": "women", "Persons": "persons"}
+
+#: at least this many districts in the snapshot before we call the range "English districts"
+ENGLAND_WIDE = 100
+
+HEADLINE_COLUMNS = [
+    "indicator_id", "short_name", "label", "programme", "outcome", "polarity", "value_type", "unit", "multiplier",
+    "benchmark", "sex", "age", "period", "period_sortable", "value", "lower_95", "upper_95", "lower_998",
+    "upper_998", "count", "denominator", "value_note", "county_value", "england_value", "compared_95",
+    "compared_998", "compared_source", "published_comparison", "quintile", "recent_trend", "trend_source", "red_red", "n_points", "districts_n", "districts_min",
+    "districts_q25", "districts_q75", "districts_max", "rank", "range_scope", "status",
+]
+
+
+@dataclass
+class Pack:
+    """One district's evidence: parameters, the tidy frame, catalogue, provenance and headline table."""
+
+    params: dict[str, Any]
+    frame: pd.DataFrame
+    catalogue: pd.DataFrame
+    manifest: dict[str, Any]
+    headline: pd.DataFrame
+    snapshot: str
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def slug(self) -> str:
+        return self.params["slug"]
+
+    @property
+    def name(self) -> str:
+        return self.params["name"]
+
+    @property
+    def code(self) -> str:
+        return self.params["ons_code"]
+
+    @property
+    def county_code(self) -> str:
+        return self.params["parent_code"]
+
+    @property
+    def county_name(self) -> str:
+        return self.params.get("county_name", "Lancashire")
+
+    @property
+    def england_code(self) -> str:
+        return self.params.get("england_code", "E92000001")
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.manifest.get("synthetic", False))
+
+    def series(self, indicator_id: int, sex: str | None = None, age: str | None = None) -> pd.DataFrame:
+        """Every period of one indicator (headline breakdown) for the district, county and England."""
+        entry = self.catalogue.loc[int(indicator_id)]
+        # The frame split by indicator once (cached), not the whole frame filtered per call.
+        rows = split_by_indicator(self.frame).get(int(indicator_id), self.frame.iloc[:0])
+        return indicator_series(
+            rows, int(indicator_id), sex or entry["sex"], age or entry["age"],
+            [self.code, self.county_code, self.england_code],
+        )
+
+    def __repr__(self) -> str:  # deterministic: notebooks must not print memory addresses
+        return f"Pack({self.slug!r}, {len(self.headline)} headline rows)"
+
+
+def indicator_series(frame: pd.DataFrame, indicator_id: int, sex: str, age: str, areas: list[str]) -> pd.DataFrame:
+    """Headline (no category) rows of one indicator, sex and age for ``areas``, oldest period first."""
+    rows = frame[
+        (frame["indicator_id"] == indicator_id)
+        & (frame["sex"] == sex)
+        & (frame["age"] == age)
+        & (frame["category_type"] == "")
+        & (frame["area_code"].isin(areas))
+    ]
+    return rows.sort_values(["area_code", "period_sortable"]).reset_index(drop=True)
+
+
+def load_pack(params: Mapping[str, Any], snapshot: str | Path | None = None) -> Pack:
+    """Load everything one district's pack shows (``snapshot`` relative to the repo root or absolute)."""
+    _quiet_logs()
+    source = _resolve_snapshot(snapshot)
+    frame = load_snapshot(source)
+    catalogue = load_catalogue()
+    manifest = load_manifest(source)
+    params = dict(params)
+    params.setdefault("county_name", "Lancashire")
+    params.setdefault("england_code", "E92000001")
+    headline = headline_table(frame, catalogue, params["ons_code"], params["parent_code"], params["england_code"])
+    headline["range_scope"] = range_scopes(headline, manifest)
+    shown = str(snapshot) if snapshot is not None else "data/snapshot"
+    return Pack(params=params, frame=frame, catalogue=catalogue, manifest=manifest, headline=headline, snapshot=shown)
+
+
+def range_scopes(headline: pd.DataFrame, manifest: Mapping[str, Any]) -> pd.Series:
+    """Which areas each indicator's range of districts spans, in words.
+
+    The manifest records each file's coverage (all English districts, or the North West's
+    only); with no record, the count decides (at least :data:`ENGLAND_WIDE` districts reads
+    as English districts, fewer as "the districts in this snapshot").
+    """
+    coverage: dict[int, str] = {}
+    for entry in manifest.get("files", []) or []:
+        for indicator_id in entry.get("indicators") or []:
+            if entry.get("coverage"):
+                coverage[int(indicator_id)] = str(entry["coverage"])
+    scopes = []
+    for indicator_id, n in zip(headline["indicator_id"], headline["districts_n"]):
+        if not n or pd.isna(n):
+            scopes.append("")
+        elif int(indicator_id) in coverage:
+            scopes.append(coverage[int(indicator_id)])
+        else:
+            scopes.append("all English districts" if n >= ENGLAND_WIDE else "the districts in this snapshot")
+    return pd.Series(scopes, index=headline.index, dtype="str")
+
+
+def _quiet_logs() -> None:
+    """Keep loader warnings out of rendered notebooks (the pack reports dropped rows in words)."""
+    logger = logging.getLogger("hwb")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
+
+
+def _resolve_snapshot(snapshot: str | Path | None) -> Path:
+    if snapshot is None:
+        return paths.SNAPSHOT
+    path = Path(snapshot)
+    # normpath, not resolve: "repo/../snaps" reads as "snaps" in messages, symlinks stay as given
+    return Path(os.path.normpath(path if path.is_absolute() else paths.ROOT / path))
+
+
+def _breakdowns(entry: pd.Series) -> list[str]:
+    """Which sexes get a headline row: each sex for sex-specific measures, else the headline sex."""
+    sexes = list(entry["sexes"])
+    if entry["sex"] in ("Male", "Female") and set(sexes) <= {"Male", "Female"} and len(sexes) > 1:
+        return ["Male", "Female"]
+    return [entry["sex"]]
+
+
+def headline_table(
+    frame: pd.DataFrame, catalogue: pd.DataFrame, district: str, county: str, england: str
+) -> pd.DataFrame:
+    """One row per catalogue indicator (per sex for sex-specific ones); see the module docstring."""
+    groups = split_by_indicator(frame)
+    district_rows = pd.concat([g[g["area_code"] == district] for g in groups.values()]) if groups else frame.iloc[:0]
+    area_type = district_rows["area_type"].mode().iloc[0] if len(district_rows) else None
+    empty = frame.iloc[:0]
+    rows = []
+    for indicator_id, entry in catalogue.iterrows():
+        sexes = _breakdowns(entry)
+        subset = groups.get(int(indicator_id), empty)
+        for sex in sexes:
+            row = _headline_row(subset, int(indicator_id), entry, sex, district, county, england, area_type,
+                                present=bool(len(subset)))
+            row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+    return catalogue_judgements(_add_benchmarks(table, catalogue), catalogue)
+
+
+def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:
+    row: dict[str, Any] = {c: np.nan for c in HEADLINE_COLUMNS}
+    row.update(
+        indicator_id=indicator_id, short_name=entry["short_name"], programme=entry["programme"],
+        outcome=entry["outcome"], polarity=entry["polarity"], value_type=entry["value_type"], unit=entry["unit"],
+        multiplier=entry["multiplier"], benchmark=entry["benchmark"], sex=sex, age=entry["age"], period="",
+        period_sortable=0, value_note="", recent_trend="", trend_source="", red_red=False, n_points=0,
+        districts_n=0, compared_95="Not compared", compared_998="Not compared", quintile="",
+        compared_source="", published_comparison="",
+    )
+    return row
+
+
+def split_by_indicator(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
+    """Headline (no category) rows per indicator id, without the frame's attrs (they slow pandas down).
+
+    Cached on the frame object, so the overview's twelve headline tables split it once.
+    """
+    cached = _SPLIT_CACHE.get(id(frame))
+    if cached is not None and cached[0] is frame:
+        return cached[1]
+    plain = frame[frame["category_type"] == ""].copy()
+    plain.attrs = {}
+    groups = {int(k): g for k, g in plain.groupby("indicator_id", sort=True)}
+    _SPLIT_CACHE.clear()
+    _SPLIT_CACHE[id(frame)] = (frame, groups)
+    return groups
+
+
+_SPLIT_CACHE: dict[int, tuple[pd.DataFrame, dict[int, pd.DataFrame]]] = {}
+
+
+def _headline_row(frame, indicator_id, entry, sex, district, county, england, area_type,
+                  present: bool = True) -> dict[str, Any]:
+    row = _base_row(indicator_id, entry, sex)
+    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["sex"] == sex) & (frame["age"] == entry["age"])]
+    mine = rows[rows["area_code"] == district].sort_values("period_sortable")
+    if mine.empty:
+        if not entry["district_level"]:
+            row["status"] = NOT_DISTRICT_LEVEL
+        elif present:
+            row["status"] = NO_DISTRICT_ROWS
+        else:
+            row["status"] = NOT_IN_SNAPSHOT
+        return row
+    with_value = mine[mine["value"].notna()]
+    latest = (with_value if len(with_value) else mine).iloc[-1]
+    for column in ("period", "period_sortable", "value", "lower_95", "upper_95", "lower_998", "upper_998",
+                   "count", "denominator", "value_note"):
+        row[column] = latest[column]
+    row["published_comparison"] = str(latest.get("compared_england", "") or "")
+    row["n_points"] = int(with_value["period_sortable"].nunique())
+    row["status"] = OK if len(with_value) else SUPPRESSED
+    same_period = rows[rows["period_sortable"] == latest["period_sortable"]]
+    for code, column in ((county, "county_value"), (england, "england_value")):
+        match = same_period.loc[same_period["area_code"] == code, "value"]
+        row[column] = float(match.iloc[0]) if len(match) else np.nan
+    peer_rows = same_period[(same_period["area_type"] == area_type) & same_period["value"].notna()]
+    peers = peer_rows["value"]
+    if entry["benchmark"] == "quintiles" and len(peers) >= 5 and row["status"] == OK:
+        ranked = quintile_labels(peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"])
+        row["quintile"] = str(ranked.loc[ranked["area_code"] == district, "quintile"].iloc[0])
+    if len(peers) and row["status"] == OK:
+        row.update(
+            districts_n=len(peers), districts_min=peers.min(), districts_q25=peers.quantile(0.25),
+            districts_q75=peers.quantile(0.75), districts_max=peers.max(),
+            rank=_rank(peers, latest["value"], entry["polarity"]),
+        )
+    row["recent_trend"], row["trend_source"] = _trend(mine, latest, entry)
+    return row
+
+
+def _rank(peers: pd.Series, value: float, polarity: str) -> float:
+    """1 = best of the peers (highest when high is good, lowest when low is good); NaN without polarity."""
+    if polarity == "high_is_good":
+        return float((peers > value).sum() + 1)
+    if polarity == "low_is_good":
+        return float((peers < value).sum() + 1)
+    return np.nan
+
+
+def _trend(series: pd.DataFrame, latest: pd.Series, entry: pd.Series) -> tuple[str, str]:
+    """Fingertips' published recent trend when present, else :func:`hwb.stats.recent_trend`."""
+    published = str(latest.get("recent_trend", "") or "")
+    if published:
+        return published, "published"
+    kind = {"proportion": "proportion", "crude_rate": "rate"}.get(entry["value_type"], "other")
+    points = series[series["value"].notna()]
+    result = recent_trend(points, value_type=kind, polarity=entry["polarity"])
+    return str(result["recent_trend"].iloc[0]), "calculated"
+
+
+#: Fingertips' published "Compared to England" labels a page can use, by polarity
+_PUBLISHED_LABELS = {
+    "high_is_good": ("Better", "Similar", "Worse"),
+    "low_is_good": ("Better", "Similar", "Worse"),
+    "no_judgement": ("Higher", "Similar", "Lower"),
+}
+
+
+def _published_where_no_limits(table: pd.DataFrame, judged: pd.Series) -> None:
+    """Use Fingertips' own comparison where a value was published without limits.
+
+    Nothing is recomputed from rounded values: the label is the one Fingertips published
+    at 95% (its 99.8% comparison is not in such files, so that stays "Not compared"), and
+    ``compared_source`` says "published" so pages can label it.
+    """
+    no_limits = judged & (table["lower_95"].isna() | table["upper_95"].isna())
+    for index in table.index[no_limits]:
+        label = table.at[index, "published_comparison"]
+        if label in _PUBLISHED_LABELS.get(table.at[index, "polarity"], ()):
+            table.at[index, "compared_95"] = label
+            table.at[index, "compared_source"] = "published"
+        else:
+            table.at[index, "compared_source"] = ""
+
+
+def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """95% and 99.8% comparisons with England and the red-red flag, all from :mod:`hwb.stats`."""
+    judged = table["status"].eq(OK) & table["benchmark"].eq("ci_overlap")
+    if judged.any():
+        work = table.loc[judged].copy()
+        for level, column in ((0.95, "compared_95"), (0.998, "compared_998")):
+            labelled = compare_to_benchmark(
+                work, "england_value", confidence=level, polarity=work["polarity"], out_col="_label"
+            )
+            table.loc[judged, column] = labelled["_label"].to_numpy()
+        table.loc[judged, "compared_source"] = "calculated"
+        _published_where_no_limits(table, judged)
+    quintiles = table["benchmark"].eq("quintiles") & table["quintile"].ne("")
+    table.loc[quintiles, "compared_95"] = table.loc[quintiles, "quintile"]
+    flagged = red_red(table, comparison_col="compared_95", trend_col="recent_trend")
+    table["red_red"] = flagged["red_red"].astype(bool)
+    return table

@@ -1,0 +1,317 @@
+"""A partnership's pack: the combined area where it can be combined, and each member district.
+
+:func:`load_partnership_pack` takes a partnership's parameters
+(:meth:`hwb.partnerships.PartnershipParams.to_notebook`) and returns a
+:class:`PartnershipPack`, a :class:`~hwb.pages.model.Pack` every section already knows how
+to show, plus ``members``: each member district's own pack.
+
+* A one-district partnership's pack *is* that district's pack (:func:`hwb.pages.model.load_pack`,
+  the same parameters and headline table).
+* A two-district partnership's pack is the combined area. Its rows are made by
+  :func:`hwb.stats.combine_areas` for every indicator, sex, age and period: counts and
+  denominators summed, then Wilson or Byar's limits as for any district; an indicator
+  that cannot be combined honestly has no combined rows, and its headline row says why
+  (``status`` :data:`NOT_COMBINED`, ``combine_note`` the reason). The combined rows carry
+  the members' area type and replace the members' rows in the pack's frame, so the
+  benchmark against England, the recent trend (:func:`hwb.stats.recent_trend` on the
+  combined series), the range among the districts (the members counted once, as one area),
+  projections and priorities are all computed for the combined area by the same code as a
+  district's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hwb.pages.model import OK, Pack, headline_table, load_pack, range_scopes, split_by_indicator
+from hwb.stats.combine import combine_areas, why_not_combinable
+from hwb.text.format import join_words
+
+#: status of a headline row for which the members have values but no combined figure is honest
+NOT_COMBINED = "no combined figure"
+
+SIDE_BY_SIDE_KEYS = ["indicator_id", "sex", "label", "programme", "unit", "polarity"]
+
+
+@dataclass
+class PartnershipPack(Pack):
+    """A partnership's pack: the (combined) area's evidence plus each member district's pack."""
+
+    partnership: dict[str, Any] = field(default_factory=dict)
+    members: list[Pack] = field(default_factory=list)
+
+    @property
+    def combined(self) -> bool:
+        """True when the pack's area is more than one district."""
+        return len(self.members) > 1
+
+    @property
+    def partnership_name(self) -> str:
+        return self.partnership.get("name", self.params.get("partnership", ""))
+
+    def __repr__(self) -> str:  # deterministic: notebooks must not print memory addresses
+        return (
+            f"PartnershipPack({self.partnership.get('slug', self.slug)!r}, "
+            f"{len(self.members)} district(s), {len(self.headline)} headline rows)"
+        )
+
+
+def combined_code(codes: list[str]) -> str:
+    """The code the combined area goes by in the pack's frame: the members' ONS codes joined by "+"."""
+    return "+".join(codes)
+
+
+def _combined_params(partnership: Mapping[str, Any]) -> dict[str, Any]:
+    members = [dict(d) for d in partnership["districts"]]
+    first = members[0]
+    return {
+        **first,
+        "slug": partnership["slug"],
+        "name": partnership.get("area_name") or " and ".join(m["name"] for m in members),
+        "ons_code": combined_code([m["ons_code"] for m in members]),
+        "partnership": partnership["name"],
+        "priority_wards": [w for m in members for w in m.get("priority_wards", [])],
+        "districts": [m["slug"] for m in members],
+    }
+
+
+def load_partnership_pack(
+    partnership: Mapping[str, Any],
+    snapshot: str | Path | None = None,
+    loaded: Pack | None = None,
+) -> PartnershipPack:
+    """Everything a partnership's pack shows (see the module docstring).
+
+    ``loaded``: any pack already loaded from the same snapshot, whose frame, catalogue and
+    manifest are used instead of loading the snapshot again (the overview builds every
+    partnership's pack from one load).
+    """
+    members = [dict(d) for d in partnership["districts"]]
+    if not members:
+        raise ValueError(f"partnership {partnership.get('slug')!r} has no districts")
+    first = load_pack(members[0], snapshot) if loaded is None else _sibling(loaded, members[0])
+    member_packs = [first] + [_sibling(first, params) for params in members[1:]]
+    info = {
+        "slug": partnership["slug"],
+        "name": partnership["name"],
+        "area_name": partnership.get("area_name", first.name),
+        "districts": [m["slug"] for m in members],
+    }
+    if len(members) == 1:  # exactly the district's pack
+        return PartnershipPack(
+            params=first.params,
+            frame=first.frame,
+            catalogue=first.catalogue,
+            manifest=first.manifest,
+            headline=first.headline,
+            snapshot=first.snapshot,
+            partnership=info,
+            members=member_packs,
+        )
+    params = _combined_params(partnership)
+    frame = combined_frame(
+        first.frame,
+        first.catalogue,
+        [m.code for m in member_packs],
+        params["ons_code"],
+        params["name"],
+        {m.code: m.name for m in member_packs},
+    )
+    headline = headline_table(
+        frame, first.catalogue, params["ons_code"], params["parent_code"], params["england_code"]
+    )
+    headline["range_scope"] = range_scopes(headline, first.manifest)
+    headline = _explain_gaps(
+        headline, first.catalogue, member_packs, frame.attrs.get("combine_reasons", {})
+    )
+    return PartnershipPack(
+        params=params,
+        frame=frame,
+        catalogue=first.catalogue,
+        manifest=first.manifest,
+        headline=headline,
+        snapshot=first.snapshot,
+        partnership=info,
+        members=member_packs,
+    )
+
+
+def _sibling(first: Pack, params: Mapping[str, Any]) -> Pack:
+    """Another district's pack on the same loaded snapshot (as the overview builds them)."""
+    params = dict(params)
+    params.setdefault("county_name", "Lancashire")  # as load_pack
+    params.setdefault("england_code", "E92000001")
+    table = headline_table(
+        first.frame,
+        first.catalogue,
+        params["ons_code"],
+        params["parent_code"],
+        params.get("england_code", "E92000001"),
+    )
+    table["range_scope"] = range_scopes(table, first.manifest)
+    return Pack(
+        params=params,
+        frame=first.frame,
+        catalogue=first.catalogue,
+        manifest=first.manifest,
+        headline=table,
+        snapshot=first.snapshot,
+    )
+
+
+def combined_frame(
+    frame: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    codes: list[str],
+    code: str,
+    name: str,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """``frame`` with the members' rows replaced by the combined area's (where they can be combined).
+
+    Every catalogue indicator's headline rows (each sex and age) are combined period by
+    period with :func:`hwb.stats.combine_areas`. ``frame.attrs["combine_reasons"]`` maps
+    ``(indicator_id, sex, age)`` to ``{period_sortable: reason}`` for the periods left out.
+    """
+    groups = split_by_indicator(frame)
+    pieces, reasons = [], {}
+    for indicator_id, entry in catalogue.iterrows():
+        rows = groups.get(int(indicator_id))
+        if rows is None:
+            continue
+        rows = rows[rows["area_code"].isin(codes)]
+        for (sex, age), part in rows.groupby(["sex", "age"], sort=True):
+            combined = combine_areas(
+                part,
+                codes,
+                entry["value_type"],
+                entry["ci_method"],
+                entry["multiplier"],
+                names=names,
+            )
+            left_out = combined[combined["reason"] != ""]
+            reasons[(int(indicator_id), sex, age)] = dict(
+                zip(left_out["period_sortable"], left_out["reason"])
+            )
+            made = combined[combined["reason"] == ""]
+            if made.empty:
+                continue
+            template = part.sort_values(["period_sortable", "area_code"]).drop_duplicates(
+                "period_sortable"
+            )
+            template = (
+                template.set_index("period_sortable").loc[made["period_sortable"]].reset_index()
+            )
+            values = made.drop(columns=["method", "reason"]).reset_index(drop=True)
+            for column in values.columns.drop("period_sortable"):
+                template[column] = values[column].to_numpy()
+            pieces.append(
+                template.assign(
+                    area_code=code,
+                    area_name=name,
+                    value_note="",
+                    recent_trend="",
+                    compared_england="",
+                )
+            )
+    kept = frame[~frame["area_code"].isin(codes)]
+    out = pd.concat([kept, *pieces], ignore_index=True) if pieces else kept.reset_index(drop=True)
+    out = out.astype(frame.dtypes.to_dict(), errors="ignore")
+    out.attrs = {**frame.attrs, "combine_reasons": reasons}
+    return out
+
+
+def _explain_gaps(
+    headline: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    members: list[Pack],
+    reasons: Mapping[tuple, Mapping[int, str]],
+) -> pd.DataFrame:
+    """Say why a combined row is missing or older than the members' latest figures."""
+    headline = headline.copy()
+    headline["combine_note"] = ""
+    for index, row in headline.iterrows():
+        entry = catalogue.loc[int(row["indicator_id"])]
+        latest = [m.headline.loc[index] for m in members if m.headline.loc[index, "status"] == OK]
+        if not latest:
+            continue
+        newest = max(r["period_sortable"] for r in latest)
+        by_period = reasons.get((int(row["indicator_id"]), row["sex"], entry["age"]), {})
+        reason = why_not_combinable(entry["value_type"], entry["ci_method"]) or by_period.get(
+            newest, ""
+        )
+        if row["status"] != OK:
+            headline.at[index, "status"] = NOT_COMBINED
+            headline.at[index, "combine_note"] = (
+                reason or "the districts' figures are for different periods"
+            )
+        elif row["period_sortable"] < newest and reason:
+            period = next(r["period"] for r in latest if r["period_sortable"] == newest)
+            headline.at[index, "combine_note"] = (
+                f"combined for {row['period']}, not {period}: {reason}"
+            )
+    return headline
+
+
+def side_by_side(pack: PartnershipPack) -> pd.DataFrame:
+    """One row per headline indicator (and sex): the combined area's figure, then each member's.
+
+    Columns: :data:`SIDE_BY_SIDE_KEYS`, then for the combined area (when the pack has
+    more than one district) ``combined_period``, ``combined_value``, ``combined_lower_95``,
+    ``combined_upper_95``, ``combined_compared_95``, ``combined_note``, and for each member
+    ``<slug>_period``, ``<slug>_value``, ``<slug>_compared_95``; rows where no area has a
+    value are left out.
+    """
+    base = pack.headline
+    out = base[SIDE_BY_SIDE_KEYS].copy()
+    have = base["status"].eq(OK)
+    if pack.combined:
+        ok = base["status"].eq(OK)
+        out["combined_period"] = base["period"].where(ok, "")
+        for column in ("value", "lower_95", "upper_95"):
+            out[f"combined_{column}"] = base[column].where(ok, np.nan)
+        out["combined_compared_95"] = base["compared_95"].where(ok, "")
+        out["combined_note"] = base.get("combine_note", pd.Series("", index=base.index))
+    for member in pack.members:
+        h = member.headline
+        ok = h["status"].eq(OK)
+        have |= ok
+        out[f"{member.slug}_period"] = h["period"].where(ok, "")
+        out[f"{member.slug}_value"] = h["value"].where(ok, np.nan)
+        out[f"{member.slug}_compared_95"] = h["compared_95"].where(ok, "")
+    return out[have].reset_index(drop=True)
+
+
+def concentration(pack: PartnershipPack, indicator_id: int, label: str) -> str:
+    """Where the need behind a priority sits, in words: in one member district or in both.
+
+    ``label`` is the headline row's label (it carries the sex). Uses each member's own
+    comparison with England (95%); "" for a one-district pack.
+    """
+    if not pack.combined:
+        return ""
+    worse, other = [], []
+    for member in pack.members:
+        h = member.headline
+        row = h[(h["indicator_id"] == indicator_id) & (h["label"] == label)]
+        compared = row["compared_95"].iloc[0] if len(row) and row["status"].iloc[0] == OK else ""
+        (worse if compared == "Worse" else other).append((member.name, compared))
+    names = [n for n, _ in worse]
+    if len(worse) == len(pack.members):
+        return (
+            "the need is shared: "
+            + join_words(names)
+            + (" are" if len(names) > 1 else " is")
+            + " each significantly worse than England"
+        )
+    if worse:
+        rest = "; ".join(f"{n} {(lab or 'no value').lower()}" for n, lab in other)
+        return f"the need is concentrated in {join_words(names)} (significantly worse than England; {rest})"
+    labels = "; ".join(f"{n} {(lab or 'no value').lower()}" for n, lab in other)
+    return f"no member district is significantly worse on its own ({labels}): the combined area's larger numbers show it"

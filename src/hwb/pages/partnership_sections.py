@@ -1,0 +1,138 @@
+"""What a partnership's pack adds to the district sections (:mod:`hwb.pages.sections`).
+
+Every function takes a :class:`~hwb.pages.partnership.PartnershipPack`. For a one-district
+partnership each returns exactly what the district section returns (or nothing), so a
+one-district pack shows what a district pack always showed. For a two-district pack:
+
+* :func:`districts_side_by_side`: the combined area and each member, indicator by
+  indicator, with the reason wherever there is no combined figure;
+* :func:`life_expectancy`: life expectancy cannot be combined, so each member's section;
+* :func:`priorities`: the combined area's long-list, then, for each recommended priority,
+  where the need is concentrated (one district or both).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hwb.pages import display as d
+from hwb.pages import sections
+from hwb.pages.model import OK
+from hwb.pages.partnership import PartnershipPack, concentration, side_by_side
+from hwb.text import format as fmt
+
+
+def districts_side_by_side(pack: PartnershipPack) -> d.Html:
+    """The combined area and each member district, indicator by indicator (empty for one district)."""
+    if not pack.combined:
+        return d.Html("", "")
+    table = side_by_side(pack)
+    if table.empty:
+        return d.paragraph(f"No district of {pack.name} has indicator values in this snapshot.")
+    out = pd.DataFrame({"Indicator": table["label"], "Unit": table["unit"]})
+    out[f"{pack.name} (combined)"] = [
+        _figure(r["combined_value"], r["combined_compared_95"], r["combined_period"])
+        or f"none: {r['combined_note']}"
+        for _, r in table.iterrows()
+    ]
+    for member in pack.members:
+        out[member.name] = [
+            _figure(
+                r[f"{member.slug}_value"],
+                r[f"{member.slug}_compared_95"],
+                r[f"{member.slug}_period"],
+            )
+            or "–"
+            for _, r in table.iterrows()
+        ]
+    combined = table["combined_value"].notna().sum()
+    summary = (
+        f"{combined} of {len(table)} indicators have a combined figure for {pack.name}; the others are "
+        "shown for each district, with the reason."
+    )
+    data = d.csv_link(
+        table, f"{pack.slug}-side-by-side.csv", "Download the side-by-side numbers (CSV)"
+    )
+    return d.join(
+        [d.paragraph(summary), d.Html(d.table(out), f"{len(out)} indicators side by side"), data]
+    )
+
+
+def _figure(value, compared: str, period: str) -> str:
+    if fmt.is_missing(value):
+        return ""
+    judged = f", {compared.lower()}" if compared and compared != "Not compared" else ""
+    return f"{fmt.number(value)} ({period}{judged})"
+
+
+def _each_member(pack: PartnershipPack, section, why: str) -> d.Html:
+    parts = [d.paragraph(why)]
+    for member in pack.members:
+        parts += [d.paragraph(member.name, "hwb-lead"), section(member)]
+    return d.join(parts)
+
+
+def life_expectancy(pack: PartnershipPack) -> d.Html:
+    """The district section; for a combined area, each member's (life expectancy cannot be combined)."""
+    if not pack.combined:
+        return sections.life_expectancy(pack)
+    return _each_member(
+        pack,
+        sections.life_expectancy,
+        f"Life expectancy cannot be combined for {pack.name} without each district's deaths and "
+        "population by age, so each district's figures are shown in turn.",
+    )
+
+
+def priority_wards(pack: PartnershipPack) -> d.Html:
+    """The district section; for a combined area, each member district's wards in turn."""
+    from hwb.pages.wards import priority_wards as wards
+
+    if not pack.combined:
+        return wards(pack)
+    return _each_member(
+        pack,
+        wards,
+        f"Wards lie within one district, so {pack.name}'s are shown district by district.",
+    )
+
+
+def priorities(pack: PartnershipPack) -> d.Html:
+    """The long-list for the area; for a combined area, where each recommended priority's need sits."""
+    shown = sections.priorities(pack)
+    if not pack.combined:
+        return shown
+    recommended = sections.recommended_priorities(pack)
+    items = [
+        f"{fmt.upper_first(r['outcome'])} ({r['label']}): {concentration(pack, r['indicator_id'], r['label'])}."
+        for _, r in recommended.iterrows()
+    ]
+    extra = (
+        [d.paragraph(f"Where the need is, within {pack.name}:", "hwb-lead"), d.bullets(items)]
+        if items
+        else []
+    )
+    worse = _worse_in_a_member_only(pack)
+    if worse:
+        extra.append(
+            d.paragraph(
+                "Significantly worse than England in one district but not for the combined area (or not combined): "
+                + "; ".join(worse)
+                + ". The partnership may want to target these within that district."
+            )
+        )
+    return d.join([shown, *extra])
+
+
+def _worse_in_a_member_only(pack: PartnershipPack) -> list[str]:
+    """Indicators where a member is significantly worse than England but the combined area is not."""
+    combined = pack.headline.set_index(["indicator_id", "sex"])
+    found = []
+    for member in pack.members:
+        h = member.headline
+        for _, r in h[(h["status"] == OK) & (h["compared_95"] == "Worse")].iterrows():
+            key = (r["indicator_id"], r["sex"])
+            if key in combined.index and combined.loc[key, "compared_95"] == "Worse":
+                continue
+            found.append(f"{r['label']} in {member.name}")
+    return found

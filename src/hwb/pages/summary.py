@@ -1,0 +1,202 @@
+"""A partnership's four-page summary ("at a glance"): what ``notebooks/summary.ipynb`` calls.
+
+Built from the same pack (:func:`hwb.pages.partnership.load_partnership_pack`) and the same
+section functions as the full pack, never a second computation: the key messages
+(:func:`hwb.pages.sections.key_messages`), the ranked long-list
+(:func:`hwb.pages.priorities.rank_priorities`, as the Priorities section ranks it), the spine
+chart (:func:`hwb.pages.sections.spine`), the life-expectancy sentences and chart, the
+priority wards (:mod:`hwb.pages.wards`) and the projections
+(:func:`hwb.pages.sections.projections`). This module only chooses and trims.
+
+Printed, each of the four ``##`` sections of the summary page fills one A4 page (the print
+stylesheet, ``book/_static/hwb-print.css``, starts each on a new page and keeps the data
+sources on page 4; ``make pdfs`` prints ``pdf/<slug>-summary.pdf``):
+
+1. :func:`messages_and_priorities`; 2. :func:`against_england`;
+3. :func:`life_and_wards`; 4. :func:`heading` and :func:`sources`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hwb.data.snapshot import provenance_text, release_text, source_copies
+from hwb.pages import display as d
+from hwb.pages import sections
+from hwb.pages.model import OK, Pack
+from hwb.pages.priorities import peer_rows, rank_priorities
+from hwb.stats.projection import NOT_WITHIN, REACHED
+from hwb.text import format as fmt
+
+#: the class of the block that opens the summary page; the print stylesheet lays out
+#: the page as four A4 pages when it finds it
+GLANCE_CLASS = "hwb-glance"
+MAX_WARDS = 5  # per district, on page 3
+MAX_PROJECTIONS = 14  # rows of the page-4 table
+HOW_TO_READ = ("How to read it: page 1 gives the key messages and the priorities the data point to, page 2 "
+               "every headline indicator against England, page 3 life expectancy, its inequality and the "
+               "priority wards, page 4 where things are heading and the sources. Significance is shown in "
+               "words and shapes as well as colour.")
+
+
+def _members(pack: Pack) -> list[Pack]:
+    members = getattr(pack, "members", [])
+    return members if len(members) > 1 else [pack]
+
+
+def _districts(pack: Pack) -> str:
+    return fmt.join_words([m.name for m in _members(pack)])
+
+
+def introduction(pack: Pack) -> d.Html:
+    """Whose summary it is, the data release, how to read it and where the full pack is."""
+    slug = getattr(pack, "partnership", {}).get("slug", pack.slug)
+    whose = (f"The evidence pack of the {getattr(pack, 'partnership_name', pack.name)} in four pages, "
+             f"for {_districts(pack)}.")
+    lines = [whose, f"Data: {release_text(pack.manifest)}.", HOW_TO_READ]
+    body = "".join(f"<p>{d.escape(line)}</p>" for line in lines)
+    link = (f'<p class="hwb-glance-full"><a href="../districts/{d.escape(slug)}.html">'
+            "The full evidence pack, with every chart and the numbers behind it</a></p>")
+    return d.Html(f'<div class="{GLANCE_CLASS}">{body}{link}</div>', " ".join(lines))
+
+
+def recommended(pack: Pack) -> pd.DataFrame:
+    """The recommended rows of the pack's long-list, ranked as the Priorities section ranks them."""
+    ranked = rank_priorities(pack.headline, pack.params.get("priority_weights", {}),
+                             int(pack.params.get("recommended_priorities", 3)),
+                             peers=peer_rows(pack.frame, pack.code))
+    return ranked[ranked["recommended"]] if len(ranked) else ranked
+
+
+def messages_and_priorities(pack: Pack) -> d.Html:
+    """Page 1: the pack's key messages, then its recommended priorities with their reasons."""
+    parts = [sections.key_messages(pack)]
+    rows = recommended(pack)
+    if rows.empty:
+        parts.append(d.paragraph(f"No priority can be drawn from the data for {pack.name}: no indicator with a "
+                                 "judgement has a value in this snapshot."))
+        return d.join(parts)
+    items = []
+    for _, r in rows.iterrows():
+        where = ""
+        if len(_members(pack)) > 1:
+            from hwb.pages.partnership import concentration
+
+            where = f" {fmt.upper_first(concentration(pack, r['indicator_id'], r['label']))}."
+        items.append(f"{fmt.upper_first(r['outcome'])} ({r['list']}): {r['reason']}{where}")
+    parts += [d.paragraph(f"Recommended priorities from the data ({len(rows)}), for the partnership to weigh; "
+                          "the full pack gives the long-list and how it was ranked:", "hwb-lead"),
+              d.bullets(items, ordered=True, css_class="hwb-list hwb-glance-priorities")]
+    return d.join(parts)
+
+
+def against_england(pack: Pack) -> d.Html:
+    """Page 2: the spine chart of every headline indicator, with the verdicts also in words."""
+    rows = pack.headline[(pack.headline["status"] == OK) & (pack.headline["benchmark"] != "none")]
+    words = []
+    for label, verdict in (("Worse", "Significantly worse than England (or a national goal)"),
+                           ("Better", "Significantly better"), ("Similar", "Not significantly different")):
+        names = list(dict.fromkeys(rows.loc[rows["compared_95"] == label, "label"]))
+        if names:
+            words.append(f"{d.badge(label)} {d.escape(verdict)}: {d.escape(fmt.join_words(names))}.")
+    text = d.Html("".join(f'<p class="hwb-note">{w}</p>' for w in words), "")
+    return d.join([sections.spine(pack), text])
+
+
+def life_and_wards(pack: Pack) -> d.Html:
+    """Page 3: life expectancy and its gap to England, the inequality within, and the priority wards."""
+    parts = []
+    members = _members(pack)
+    for member in members:
+        have = member.headline[member.headline["indicator_id"].isin(sections.LIFE_IDS + (sections.INEQUALITY_ID,))
+                               & (member.headline["status"] == OK)]
+        if len(members) > 1:
+            parts.append(d.paragraph(member.name, "hwb-lead"))
+        if have.empty:
+            parts.append(d.paragraph(f"Life expectancy for {member.name} is not in this snapshot."))
+            continue
+        sentences = [s for s in sections.life_sentences(member, have) if "not in this snapshot" not in s
+                     and "not on the same footing" not in s]
+        parts.append(d.bullets(sentences))
+        if len(members) == 1:
+            parts.append(sections._trend_figure(
+                member, have[have["indicator_id"].isin(sections.LIFE_IDS)],
+                f"Life expectancy in {member.name}, {member.county_name} and England"))
+    parts.append(d.paragraph("Priority wards", "hwb-lead"))
+    for member in members:
+        parts.append(wards_table(member))
+    return d.join(parts)
+
+
+def wards_table(pack: Pack) -> d.Html:
+    """The priority wards (or, where none are named, the most deprived) in a compact table."""
+    try:
+        from hwb.pages import wards
+    except ImportError:  # the priority-wards section is not in this checkout
+        return d.paragraph("Priority wards are not available in this version of the evidence book.")
+    rows, named = wards.shown_wards(pack)
+    if rows.empty:
+        return d.paragraph(f"Ward-level data for {pack.name} are not available in this snapshot.")
+    which = "named by the partnership" if named else "none named: the most deprived by IMD 2019 score"
+    shown = rows.head(MAX_WARDS)
+    table = pd.DataFrame({
+        "Ward": shown["ward_name"],
+        "People": [fmt.number(v, decimals=0) if not fmt.is_missing(v) else "n/a" for v in shown["population"]],
+        "IMD 2019 score": [fmt.number(v) if not fmt.is_missing(v) else "n/a" for v in shown["imd_score"]],
+        f"Rank in England (of {int(shown['england_wards'].iloc[0]):,})": [
+            f"{int(v):,}" if not fmt.is_missing(v) else "n/a" for v in shown["england_rank"]],
+        "Neighbourhoods in England's most deprived 10%": [
+            f"{m} of {n}" for m, n in zip(shown["most_deprived"], shown["lsoas"])],
+    })
+    more = f"; {len(rows) - MAX_WARDS} more in the full pack" if len(rows) > MAX_WARDS else ""
+    caption = f"{pack.name}: {fmt.plural(len(rows), 'ward')} ({which}{more})"
+    return d.Html(f'<div class="hwb-glance-table">{d.table(table, caption)}</div>', caption)
+
+
+def heading(pack: Pack) -> d.Html:
+    """Page 4: each indicator's projection to the strategy horizons, and whether the gap to England closes."""
+    horizons = pack.params.get("horizons", [2030, 2035])
+    table = sections.projections(pack)
+    ok = table[table["status"] == "ok"] if len(table) else table
+    if ok.empty:
+        return d.paragraph(f"No indicator for {pack.name} has the 5 or more periods a projection needs in this "
+                           "snapshot, so there are no projections.")
+    last = max(horizons)
+    at_last = ok[ok["horizon"] == last]
+    worse = at_last[at_last["compared_95"] == "Worse"]
+    parts = []
+    if len(worse):
+        parts.append(d.paragraph(sections._closing_sentence(pack.name, worse, last)))
+    at_last = at_last.assign(_w=~at_last["compared_95"].eq("Worse")).sort_values(
+        ["_w", "indicator_id"], kind="mergesort").head(MAX_PROJECTIONS)
+    shown = pd.DataFrame({
+        "Indicator": at_last["label"],
+        "Latest": [f"{fmt.number(v)} ({p})" for v, p in zip(at_last["latest_value"], at_last["latest_period"])],
+    })
+    for h in horizons:
+        at = ok[ok["horizon"] == h].set_index(["indicator_id", "sex"])
+        shown[f"{h} (95% range)"] = [
+            f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
+            if k in at.index else "" for k in zip(at_last["indicator_id"], at_last["sex"])]
+    if "reaches_benchmark" in at_last:
+        shown[f"Reaches England (or goal) by {last}?"] = [
+            {REACHED: "already there", NOT_WITHIN: "no"}.get(x, "yes" if x else "")
+            for x in at_last["reaches_benchmark"]]
+    more = len(ok[ok["horizon"] == last]) - len(shown)
+    caption = (f"{pack.name} on current trends to {fmt.join_words([str(h) for h in horizons])}: what happens if "
+               "nothing changes, not a forecast" + (f" ({more} more in the full pack)" if more > 0 else ""))
+    parts.append(d.Html(f'<div class="hwb-glance-table">{d.table(shown.reset_index(drop=True), caption)}</div>',
+                        caption))
+    return d.join(parts)
+
+
+def sources(pack: Pack) -> d.Html:
+    """Page 4, continued: where the data come from, the snapshot and the licence."""
+    manifest = pack.manifest
+    lines = [provenance_text(manifest)]
+    copies = source_copies(manifest)
+    if copies:
+        lines.append(f"Copies read: {copies}.")
+    lines.append(f"Snapshot: {release_text(manifest)}. The full pack's \"About this data\" lists every file, "
+                 "its source and what was done to it; the methods page explains every statistic.")
+    return d.join([d.paragraph(line) for line in lines])

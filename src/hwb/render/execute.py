@@ -1,0 +1,206 @@
+"""Execute one template with Papermill for one set of validated parameters.
+
+The standard Papermill/nbclient engine runs the notebook into a scratch file; the
+result is normalised (see :mod:`hwb.render.normalise`) and renamed into place, so a
+failed or interrupted run never leaves a half-written page. A failed notebook, with
+Papermill's error banner at the failing cell, is kept under ``build/failed/``.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from hwb import paths
+from hwb.errors import PackFailed
+from hwb.render import atomic
+from hwb.render.normalise import dumps, fill_markdown, normalise
+
+KERNEL = "python3"
+# How long a kernel asked to shut down gets to exit before it is interrupted (an idle one
+# exits in a fraction of a second; only a kernel still running code needs the interrupt).
+SHUTDOWN_GRACE_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to render: which template, with what parameters, to where."""
+
+    slug: str
+    template: Path
+    output: Path
+    parameters: Mapping[str, Any]
+    markdown: Mapping[str, Any]
+    snapshot: Path | None = None  # the data it reads (default: the committed snapshot)
+
+
+def display_path(path: Path | str) -> str:
+    """A path as notebooks and pages should show it: relative to the repo root when possible."""
+    path = Path(path).resolve()
+    try:
+        return os.path.relpath(path, paths.ROOT)
+    except ValueError:
+        return str(path)
+
+
+def partnership_job(partnership, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
+    """The job for one partnership's evidence pack (``partnership`` is a validated PartnershipParams).
+
+    Its parameters are the partnership's and every member district's, so a change to one
+    district's parameters re-renders its partnership's pack only.
+    """
+    snapshot = Path(snapshot) if snapshot else paths.SNAPSHOT
+    output_dir = Path(output_dir) if output_dir else paths.DISTRICT_PAGES
+    return Job(
+        slug=partnership.slug,
+        template=paths.DISTRICT_TEMPLATE,
+        output=output_dir / f"{partnership.slug}.ipynb",
+        parameters={"partnership": partnership.slug, "params": partnership.to_notebook(),
+                    "snapshot": display_path(snapshot)},
+        markdown=partnership.markdown(),
+        snapshot=snapshot,
+    )
+
+
+def summary_job(partnership, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
+    """The job for a partnership's four-page summary (``book/summaries/<slug>``): the pack's
+    parameters and data, the summary template (``notebooks/summary.ipynb``)."""
+    job = partnership_job(partnership, snapshot, output_dir or paths.SUMMARY_PAGES)
+    return replace(job, slug=f"{partnership.slug}-summary", template=paths.SUMMARY_TEMPLATE)
+
+
+def district_job(params, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
+    """The job for the pack of the partnership a district belongs to (``params``: DistrictParams)."""
+    from hwb.partnerships import partnership_of
+
+    return partnership_job(partnership_of(params.slug), snapshot, output_dir)
+
+
+def failed_path(slug: str) -> Path:
+    return paths.FAILED / f"{slug}.ipynb"
+
+
+def _failing_cell(nb) -> str:
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return f"cell {index} ({output.get('ename')}: {output.get('evalue')})"
+    return "an unknown cell"
+
+
+def kernel_manager_class(fork_address: str | None = None):
+    """The ``jupyter_client`` KernelManager for a pack's kernel.
+
+    It provisions CurveZMQ keys (``transport_encryption="auto"``; the python3 kernelspec
+    declares Curve support), so the loopback traffic between Papermill and the kernel is
+    encrypted and ipykernel does not warn about plain-text TCP once per pack. With
+    ``fork_address`` the kernel is forked from that pre-warmed server instead of started
+    as a new Python. Neither changes a byte of the executed notebook.
+
+    Shutting down, it asks the kernel to exit before anything else. jupyter_client's own
+    shutdown interrupts (SIGINT) the kernel first, and a kernel that is idle but still
+    handling a message when the signal lands logs ``[IPKernelApp] ERROR | KeyboardInterrupt
+    caught in kernel.`` to the build's terminal during a build that succeeded. Here the
+    interrupt is kept for a kernel that has not exited within
+    :data:`SHUTDOWN_GRACE_SECONDS` (one still running code).
+    """
+    import asyncio
+
+    import zmq
+    from jupyter_client.manager import KernelManager
+    from jupyter_client.utils import run_sync
+
+    encryption = "auto" if zmq.has("curve") else "disabled"  # pyzmq wheels bundle libsodium
+    base = KernelManager
+    if fork_address is not None:
+        from hwb.render import forkserver
+
+        base = forkserver.kernel_manager_class(fork_address)
+
+    class PackKernelManager(base):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport_encryption", encryption)
+            super().__init__(**kwargs)
+
+        async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            if not now and not restart and self.owns_kernel and self.has_kernel:
+                self.shutting_down = True
+                self.stop_restarter()
+                await self._async_request_shutdown()
+                try:
+                    await asyncio.wait_for(self._async_wait(pollinterval=0.02), SHUTDOWN_GRACE_SECONDS)
+                except TimeoutError:
+                    pass  # still running code: interrupt, ask again, then terminate (below)
+                else:
+                    if self.has_kernel:
+                        await self.provisioner.wait()
+                    await self._async_cleanup_resources(restart=restart)
+                    return
+            await super()._async_shutdown_kernel(now=now, restart=restart)
+
+        shutdown_kernel = run_sync(_async_shutdown_kernel)
+
+    return PackKernelManager
+
+
+def execute(job: Job, fast: bool = False) -> Path:
+    """Run ``job`` with Papermill; write the normalised notebook atomically; return its path.
+
+    ``fast`` launches the kernel from a pre-warmed fork server
+    (:mod:`hwb.render.forkserver`) instead of a new Python; the notebook is executed by the
+    same Papermill/nbclient engine either way and the bytes written are the same.
+    Raises :class:`PackFailed` naming the district, the failing cell and the kept notebook.
+    """
+    from hwb.render.imports import skip_unused_format_checkers
+
+    skip_unused_format_checkers()
+    import nbformat
+    import papermill
+
+    address = None
+    if fast:
+        from hwb.render import forkserver
+
+        address = forkserver.ensure_server([job.template], paths.ROOT, [job.snapshot or paths.SNAPSHOT])
+    engine_options = {"kernel_manager_class": kernel_manager_class(address)}
+
+    scratch_dir = paths.BUILD / "scratch"
+    scratch_dir.mkdir(parents=True, exist_ok=True)
+    # The pid in the name lets a later build tell an abandoned scratch file from a live one.
+    fd, scratch = tempfile.mkstemp(prefix=f"{job.slug}.{os.getpid()}.", suffix=".ipynb", dir=scratch_dir)
+    os.close(fd)
+    scratch_path = Path(scratch)
+    try:
+        try:
+            nb = papermill.execute_notebook(
+                str(job.template),
+                str(scratch_path),
+                parameters=dict(job.parameters),
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+                # Papermill would rewrite the whole notebook after every cell (~30 times a
+                # pack, ~0.5 s of this worker's CPU); the final write is the one we read.
+                request_save_on_cell_execute=False,
+                cwd=str(paths.ROOT),
+                **engine_options,
+            )
+        except papermill.PapermillExecutionError:
+            failed = nbformat.read(scratch_path, as_version=4)
+            normalise(failed, job.slug)
+            keep = failed_path(job.slug)
+            atomic.write_text(keep, dumps(failed))
+            raise PackFailed(
+                f"{job.slug}: the notebook failed at {_failing_cell(failed)}; "
+                f"the failed notebook is kept at {display_path(keep)}"
+            ) from None
+        fill_markdown(nb, job.markdown)
+        normalise(nb, job.slug)
+        atomic.write_text(job.output, dumps(nb))
+        failed_path(job.slug).unlink(missing_ok=True)
+        return job.output
+    finally:
+        scratch_path.unlink(missing_ok=True)

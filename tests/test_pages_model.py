@@ -1,0 +1,60 @@
+"""The headline table against the real Lancashire extract, read independently with pandas."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from hwb import params
+from hwb.pages.model import NOT_DISTRICT_LEVEL, NOT_IN_SNAPSHOT, OK, load_pack
+
+
+@pytest.fixture(scope="module")
+def burnley(request):
+    from hwb import paths
+
+    if not paths.REAL_EXTRACT.is_file():
+        pytest.skip(f"real extract not available at {paths.REAL_EXTRACT}")
+    raw = pd.read_csv(paths.REAL_EXTRACT, dtype=str, keep_default_na=False)
+    return load_pack(params.load_district("burnley").to_notebook(), paths.REAL_EXTRACT), raw
+
+
+def _raw_value(raw, indicator, area, sex, age, period):
+    rows = raw[(raw["Indicator ID"] == str(indicator)) & (raw["Area Code"] == area) & (raw["Sex"] == sex)
+               & (raw["Age"] == age) & (raw["Time period"] == period) & (raw["Category Type"] == "")]
+    return float(rows["Value"].iloc[0])
+
+
+def test_headline_values_are_the_extracts_latest_published_values(burnley):
+    pack, raw = burnley
+    row = pack.headline.set_index("indicator_id").loc[93085]  # smoking at time of delivery
+    latest = raw[(raw["Indicator ID"] == "93085") & (raw["Area Code"] == "E07000117")]
+    latest_period = latest.sort_values("Time period Sortable")["Time period"].iloc[-1]
+    assert row["period"] == latest_period
+    assert row["value"] == pytest.approx(_raw_value(raw, 93085, "E07000117", "Female", "All ages", latest_period))
+    assert row["england_value"] == pytest.approx(_raw_value(raw, 93085, "E92000001", "Female", "All ages", latest_period))
+    assert row["county_value"] == pytest.approx(_raw_value(raw, 93085, "E10000017", "Female", "All ages", latest_period))
+    assert row["districts_n"] == 12
+
+
+def test_benchmark_labels_follow_the_published_intervals(burnley):
+    pack, _ = burnley
+    judged = pack.headline[(pack.headline["status"] == OK) & pack.headline["lower_95"].notna()
+                           & (pack.headline["polarity"] == "low_is_good")]
+    assert len(judged) >= 3
+    for _, r in judged.iterrows():
+        if r["lower_95"] > r["england_value"]:
+            assert r["compared_95"] == "Worse"
+        elif r["upper_95"] < r["england_value"]:
+            assert r["compared_95"] == "Better"
+        else:
+            assert r["compared_95"] == "Similar"
+    # the real extract has no 99.8% limits: nothing may be judged at 99.8%
+    assert set(pack.headline["compared_998"]) == {"Not compared"}
+
+
+def test_missing_indicators_say_why(burnley):
+    pack, _ = burnley
+    status = pack.headline.drop_duplicates("indicator_id").set_index("indicator_id")["status"]
+    assert status.loc[90362] == NOT_DISTRICT_LEVEL  # healthy life expectancy: counties only
+    assert status.loc[90366] == NOT_IN_SNAPSHOT  # life expectancy is not in the extract
+    assert (status == OK).sum() >= 8

@@ -1,0 +1,78 @@
+"""What a pack on the shipped real snapshot says about its data: sources, gaps, old periods,
+published comparisons and the areas each range spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from hwb import params
+
+
+@pytest.fixture(scope="module")
+def burnley():
+    import hwb.pages as hp
+
+    return hp.load_pack(params.load_district("burnley").to_notebook(), "data/snapshot")
+
+
+def test_no_demonstration_banner_on_real_data(burnley):
+    import hwb.pages as hp
+
+    assert not burnley.synthetic and hp.banner(burnley).html == ""
+
+
+def test_about_names_every_source_and_why_an_indicator_is_missing(burnley):
+    import hwb.pages as hp
+
+    html = hp.about(burnley).html
+    assert "traffordDataLab/trafford_themes @ ae20a088ae35" in html
+    assert "dhsc-govuk/FingertipsNext @ 33e18454996c" in html
+    assert "rounded at source" in html
+    assert "No public copy of life expectancy at 65 for districts was found" in html
+    assert "`make data` fetches it" in html
+
+
+def test_values_without_limits_carry_fingertips_published_comparison(burnley):
+    import hwb.pages as hp
+
+    h = burnley.headline
+    le = h[(h.indicator_id == 90366) & (h.sex == "Male")].iloc[0]
+    assert (le.compared_source, le.compared_95) == ("published", "Worse")
+    assert le.compared_998 == "Not compared"  # Fingertips' 99.8% verdict is not in such files
+    smoking = h[h.indicator_id == 93085].iloc[0]
+    assert smoking.compared_source == "calculated"
+    html = hp.headline(burnley).html
+    assert "</span> *" in html and "the comparison with England is the one Fingertips published" in html
+
+
+def test_old_latest_periods_are_shown_as_history(burnley):
+    import hwb.pages as hp
+
+    h = burnley.headline
+    assert h.loc[h.indicator_id == 21001, "period"].iloc[0] == "2017/18"
+    html = hp.headline(burnley).html
+    assert "Older data" in html and "Self-harm admissions" in html.split("Older data", 1)[1]
+
+
+def test_ranges_say_which_districts_they_span(burnley):
+    from hwb.pages.sections import range_label
+
+    h = burnley.headline
+    le = h[h.indicator_id == 90366]
+    assert range_label(le) == "all English districts and unitary authorities"
+    mixed = h[h.indicator_id.isin([90366, 93085])]
+    label = range_label(mixed)
+    assert "the North West's districts and unitary authorities for Smoking at time of delivery" in label
+    assert (le.districts_n > 290).all()
+
+
+def test_indicators_with_old_latest_data_are_not_projected(burnley):
+    import hwb.pages as hp
+    from hwb.pages.sections import projections
+
+    projected = set(projections(burnley)["indicator_id"])
+    assert 21001 not in projected and 91414 not in projected  # latest 2017/18
+    assert 90366 in projected
+    text = hp.looking_ahead(burnley).text
+    assert "Not projected (the latest data are 4 or more years old" in text
+    assert "Self-harm admissions" in text.split("4 or more years old", 1)[1]

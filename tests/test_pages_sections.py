@@ -1,0 +1,159 @@
+"""Every section of a pack on the real extract: no exception, gaps said in words, alt text with numbers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hwb import params
+from hwb.pages import display
+
+IMG = re.compile(r"<img [^>]*>")
+ALT = re.compile(r'alt="([^"]*)"')
+
+
+@pytest.fixture(scope="module")
+def pack():
+    import hwb.pages as hp
+    from hwb import paths
+
+    if not paths.REAL_EXTRACT.is_file():
+        pytest.skip(f"real extract not available at {paths.REAL_EXTRACT}")
+    return hp.load_pack(params.load_district("pendle").to_notebook(), paths.REAL_EXTRACT)
+
+
+def _sections(pack):
+    import hwb.pages as hp
+
+    yield "key_messages", hp.key_messages(pack)
+    yield "district_profile", hp.district_profile(pack)
+    yield "life_expectancy", hp.life_expectancy(pack)
+    for name in ("Starting Well", "Living Well", "Ageing Well", "Wider determinants"):
+        yield name, hp.programme(pack, name)
+    yield "looking_ahead", hp.looking_ahead(pack)
+    yield "priorities", hp.priorities(pack)
+    yield "headline", hp.headline(pack)
+    yield "about", hp.about(pack)
+
+
+def test_every_section_renders_and_every_image_has_alt_text_with_a_number(pack):
+    images = 0
+    for name, section in _sections(pack):
+        assert isinstance(section, display.Html), name
+        assert section.html.strip(), f"{name} is empty"
+        assert "0x7f" not in repr(section) and "object at" not in repr(section)
+        for tag in IMG.findall(section.html):
+            images += 1
+            alt = ALT.search(tag)
+            assert alt and re.search(r"\d", alt.group(1)), f"{name}: image without a number in its alt text"
+    assert images >= 4
+
+
+def test_gaps_are_said_in_plain_words(pack):
+    import hwb.pages as hp
+
+    life = hp.life_expectancy(pack)
+    assert "<img" not in life.html
+    assert "not in this snapshot" in life.text and "not published for districts" in life.text
+    assert "not in this snapshot" in hp.programme(pack, "Ageing Well").text
+
+
+def test_key_messages_start_with_life_expectancy_or_say_it_is_missing_then_a_worse_indicator(pack):
+    import hwb.pages as hp
+
+    messages = hp.key_messages(pack)
+    items = messages.html.split("<li>")[1:]
+    assert items[0].startswith("Life expectancy at birth for Pendle is not in this snapshot")
+    assert "Worse" in items[1]
+    worse = pack.headline[pack.headline["compared_95"] == "Worse"]
+    assert any(f"{v:.1f}" in items[1] for v in worse["value"])
+
+
+# --- the issue's rules on every district of the shipped snapshot ------------------------------
+
+DISTRICTS = ("burnley", "chorley", "fylde", "hyndburn", "lancaster", "pendle", "preston", "ribble-valley",
+             "rossendale", "south-ribble", "west-lancashire", "wyre")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    import hwb.pages as hp
+
+    return {slug: hp.load_pack(params.load_district(slug).to_notebook()) for slug in DISTRICTS}
+
+
+def test_every_recommended_priority_is_significantly_worse_or_on_the_getting_worse_list(shipped):
+    from hwb.pages.priorities import (
+        WATCH_LIST,
+        WORSE_LIST,
+        WORSENING_LIST,
+        peer_rows,
+        rank_priorities,
+    )
+
+    for slug, pack in shipped.items():
+        ranked = rank_priorities(pack.headline, pack.params["priority_weights"], peers=peer_rows(pack.frame, pack.code))
+        chosen = ranked[ranked["recommended"]]
+        assert len(chosen) >= 1, slug
+        for _, r in chosen.iterrows():
+            row = pack.headline[(pack.headline["indicator_id"] == r["indicator_id"])
+                                & (pack.headline["label"] == r["label"])].iloc[0]
+            if r["list"] == WORSE_LIST:
+                assert row["compared_95"] == "Worse", (slug, r["label"])
+            elif r["list"] == WORSENING_LIST:
+                assert row["compared_95"] == "Similar" and str(row["recent_trend"]).endswith("getting worse"), slug
+            else:  # only when neither list has anything (Fylde in the shipped snapshot), and said in words
+                assert r["list"] == WATCH_LIST and len(ranked) == 1, slug
+                assert "No indicator is significantly worse" in __import__("hwb.pages").pages.priorities(pack).text
+        html = __import__("hwb.pages").pages.priorities(pack).html
+        assert "long-list" in html.lower()
+
+
+def test_projections_stay_possible_and_print_no_crossing_year(shipped):
+    from hwb.pages.sections import looking_ahead, projections
+
+    for slug, pack in shipped.items():
+        table = projections(pack)
+        ok = table[table["status"] == "ok"]
+        percent = ok["unit"] == "%"
+        bounds = ok[["projected", "lower_95", "upper_95"]]
+        assert (bounds.ge(0).all(axis=1)).all(), slug  # rates, percentages and years never below zero
+        assert (bounds[percent].le(100).all(axis=1)).all(), slug
+        assert "gap_closes_year" not in table
+        text = looking_ahead(pack).text
+        assert "would close" not in text or "within the strategy period" in text
+        assert not re.search(r"\(20[4-9]\d\)", text), slug  # no "(2042)" crossing years
+
+
+def test_sii_is_not_compared_and_dementia_diagnosis_is_judged_against_its_goal(shipped):
+    for slug, pack in shipped.items():
+        h = pack.headline
+        sii = h[(h["indicator_id"] == 92901) & (h["status"] == "ok")]
+        assert (sii["compared_95"] == "Not compared").all(), slug
+        dementia = h[(h["indicator_id"] == 92949) & (h["status"] == "ok")]
+        for _, r in dementia.iterrows():
+            assert r["compared_to"] == "goal" and r["goal"] == 66.7
+            assert r["compared_95"] == ("Better" if r["value"] >= 66.7 else "Worse"), slug
+
+
+def test_first_key_messages_are_life_expectancy_men_then_women(shipped):
+    import hwb.pages as hp
+
+    for slug, pack in shipped.items():
+        items = hp.key_messages(pack).text
+        assert items.startswith((f"Life expectancy at birth for men in {pack.name}",
+                                 f"Life expectancy at birth for {pack.name} is not in this snapshot")), slug
+
+
+def test_no_polarity_indicators_get_no_better_or_worse(shipped):
+    import hwb.pages as hp
+
+    for slug, pack in shipped.items():
+        h = pack.headline
+        neutral = h[(h["polarity"] == "no_judgement") & (h["status"] == "ok")]
+        assert not neutral["compared_95"].isin(["Better", "Worse"]).any(), slug
+        assert not neutral["red_red"].any()
+        for _, r in neutral.iterrows():
+            assert r["short_name"] not in hp.key_messages(pack).text
+    burnley = shipped["burnley"]
+    assert "fifth" in hp.district_profile(burnley).text  # the IMD quintile in words
