@@ -82,7 +82,7 @@ test: $(STAMP) test-prerequisites ## lint (ruff), check the committed packs are 
 	  $(PUBLISH) check-rendered || status=$$?; $(PY) -m pytest || status=$$?; exit $$status
 
 # ---- publishing and review (src/hwb/publish) ---------------------------------------------
-PUBLISH    := $(PY) -m hwb.publish.cli
+PUBLISH    := $(HWB)
 CHROMIUM   ?= $(if $(HWB_CHROMIUM),$(HWB_CHROMIUM),/usr/bin/chromium)
 export CHROMIUM
 NODE_STAMP := node_modules/.installed-from-lock

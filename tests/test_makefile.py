@@ -115,7 +115,7 @@ def test_snapshot_jobs_and_port_values_are_data(template, recorder, tmp_path, wo
     ]
     result, calls = _make(["serve", f"PORT={value}"], recorder, workdir)
     assert result.returncode == 0, result.stderr
-    assert calls[-1] == ["-m", "hwb.publish.cli", "serve", f"--port={value}"]
+    assert calls[-1] == ["serve", f"--port={value}"]
     assert not marker.exists(), "a command inside a make variable ran"
 
 
@@ -144,19 +144,19 @@ def test_diff_and_pdf_pass_the_name_as_data(variable, recorder, tmp_path, workdi
     value = f'x"; touch {marker}; echo "'
     result, calls = _make(["diff", f"{variable}={value}"], recorder, workdir)
     assert result.returncode == 0, result.stderr
-    assert calls == [["-m", "hwb.publish.cli", "diff-rendered", "--", value]]
+    assert calls == [["diff-rendered", "--", value]]
     result, calls = _make(["pdf", f"{variable}={value}", f"SNAPSHOT={value}"], recorder, workdir)
     assert result.returncode == 0, result.stderr
     assert calls[-2:] == [
         [variable, f"--snapshot={value}", "--", value],
-        ["-m", "hwb.publish.cli", "pdf", f"--snapshot={value}", "--", value],
+        ["pdf", f"--snapshot={value}", "--", value],
     ]
     assert not marker.exists()
 
 
 def test_diff_and_pdf_prefer_the_partnership_when_both_are_given(recorder, workdir):
     _, calls = _make(["diff", "partnership=fylde-and-wyre", "district=burnley"], recorder, workdir)
-    assert calls[-1] == ["-m", "hwb.publish.cli", "diff-rendered", "--", "fylde-and-wyre"]
+    assert calls[-1] == ["diff-rendered", "--", "fylde-and-wyre"]
 
 
 @pytest.mark.parametrize("target", ["diff", "pdf"])

@@ -27,7 +27,7 @@ def busy_port():
 
 
 def test_a_busy_port_is_a_one_line_error_with_a_fix(site, busy_port):
-    code = "import sys; from hwb.publish.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from hwb.cli import main; sys.exit(main(sys.argv[1:]))"
     result = subprocess.run(
         [sys.executable, "-c", code, "serve", f"--port={busy_port}", "--folder", str(site)],
         capture_output=True,

@@ -9,7 +9,7 @@ from hwb.text.catalogue import catalogue_markdown, generated_block, table_in_pag
 def test_methods_page_table_matches_the_catalogue():
     catalogue = load_catalogue()
     page = (paths.BOOK / "methods.md").read_text(encoding="utf-8")
-    assert table_in_page(page) == generated_block(catalogue), "run `python -m hwb.text.catalogue`"
+    assert table_in_page(page) == generated_block(catalogue), "run `hwb catalogue-table`"
 
 
 def test_table_has_one_row_per_indicator_with_its_words():

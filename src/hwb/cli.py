@@ -10,6 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
+import hwb
 from hwb.errors import HwbError
 
 
@@ -152,6 +153,14 @@ def _cmd_book(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_catalogue_table(args: argparse.Namespace) -> int:
+    from hwb.text.catalogue import update_methods_page
+
+    changed = update_methods_page()
+    print("book/methods.md: catalogue table " + ("updated" if changed else "already up to date"))
+    return 0
+
+
 def _add_run_options(p: argparse.ArgumentParser, executors: bool) -> None:
     p.add_argument("--snapshot", type=Path, default=None, help="snapshot folder or Fingertips CSV")
     p.add_argument("--force", action="store_true", help="re-execute even if nothing changed")
@@ -169,6 +178,7 @@ def _add_run_options(p: argparse.ArgumentParser, executors: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hwb", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {hwb.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("params", help="validate parameter files")
@@ -196,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     bk = sub.add_parser("book", help="build the Jupyter Book from the rendered pages")
     bk.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     bk.set_defaults(func=_cmd_book)
+
+    ct = sub.add_parser("catalogue-table", help="rewrite the methods page's indicator table from data/catalogue.yml")
+    ct.set_defaults(func=_cmd_catalogue_table)
 
     from hwb.data.cli import add_commands as add_data_commands
     from hwb.publish.cli import add_commands as add_publish_commands

@@ -101,25 +101,3 @@ def add_commands(sub) -> None:
 
     b = sub.add_parser("build-info", help="print this checkout's commit, lock and snapshot hashes, tool versions")
     b.set_defaults(func=_cmd_build_info)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m hwb.publish.cli …``: these commands on their own (the Makefile uses this)."""
-    import logging
-    import sys
-
-    from hwb.errors import HwbError
-
-    parser = argparse.ArgumentParser(prog="hwb", description="publishing and review commands")
-    add_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    try:
-        return args.func(args)
-    except HwbError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
