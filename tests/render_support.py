@@ -137,5 +137,4 @@ def project(tmp_path, monkeypatch) -> Path:
     """A temporary project root that :mod:`hwb.paths` points at for the test."""
     root = make_root(tmp_path / "root")
     point_paths_at(monkeypatch, root)
-    monkeypatch.delenv("HWB_FORKSERVER", raising=False)
     return root

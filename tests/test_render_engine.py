@@ -14,6 +14,7 @@ from hwb import params, paths
 from hwb.errors import PackFailed
 from hwb.render import execute as execute_module
 from hwb.render import executors, pipeline
+from hwb.render.engines import ForkServerEngine, PapermillEngine
 from hwb.render.execute import district_job, execute
 from hwb.render.rerender import rerender
 
@@ -32,16 +33,16 @@ def stock_kernel_manager(monkeypatch):
     """Make ``execute`` use jupyter_client's own KernelManager: stock Papermill/nbclient."""
     from jupyter_client.manager import KernelManager
 
-    monkeypatch.setattr(execute_module, "kernel_manager_class", lambda fork_address=None: KernelManager)
+    monkeypatch.setattr(execute_module, "kernel_manager_class", lambda fork_address=None, root=None: KernelManager)
 
 
 def test_fork_server_kernels_render_the_same_bytes_as_standard_papermill(project, tmp_path, monkeypatch, capfd):
     with monkeypatch.context() as m:
         stock_kernel_manager(m)
-        standard = [execute(j, fast=False) for j in _jobs(output_dir=tmp_path / "standard")]
+        standard = [execute(j, PapermillEngine()) for j in _jobs(output_dir=tmp_path / "standard")]
     stock_err = capfd.readouterr().err
-    encrypted = [execute(j, fast=False) for j in _jobs(output_dir=tmp_path / "encrypted")]
-    fast = [execute(j, fast=True) for j in _jobs(output_dir=tmp_path / "fast")]
+    encrypted = [execute(j, PapermillEngine()) for j in _jobs(output_dir=tmp_path / "encrypted")]
+    fast = [execute(j, ForkServerEngine()) for j in _jobs(output_dir=tmp_path / "fast")]
     ours_err = capfd.readouterr().err
     for a, b, c in zip(standard, encrypted, fast):
         assert a.read_bytes() == b.read_bytes() == c.read_bytes(), f"{a.name} differs between engines"
@@ -55,10 +56,10 @@ def test_fork_server_kernels_render_the_same_bytes_as_standard_papermill(project
 
 def test_markdown_only_edit_rerenders_the_same_bytes_as_a_full_run(project, tmp_path):
     job = _jobs(["burnley"])[0]
-    execute(job, fast=True)
+    execute(job, ForkServerEngine())
     small_template(paths.DISTRICT_TEMPLATE, extra_markdown="\n\nA sentence added later.")
     rerender(job)
-    full = execute(_jobs(["burnley"], output_dir=tmp_path / "full")[0], fast=True)
+    full = execute(_jobs(["burnley"], output_dir=tmp_path / "full")[0], ForkServerEngine())
     assert job.output.read_bytes() == full.read_bytes()
     assert "A sentence added later." in job.output.read_text()
 
@@ -124,8 +125,8 @@ def test_kernels_are_shut_down_without_an_interrupt_so_no_keyboardinterrupt_nois
     real = execute_module.kernel_manager_class
     interrupts = []
 
-    def spying(fork_address=None):
-        class Spy(real(fork_address)):
+    def spying(fork_address=None, root=None):
+        class Spy(real(fork_address, root)):
             async def _async_interrupt_kernel(self):
                 interrupts.append(self.shutting_down)
                 await super()._async_interrupt_kernel()
@@ -135,9 +136,9 @@ def test_kernels_are_shut_down_without_an_interrupt_so_no_keyboardinterrupt_nois
     monkeypatch.setattr(execute_module, "kernel_manager_class", spying)
     small_template(paths.DISTRICT_TEMPLATE, fail_for="hyndburn")
     burnley, hyndburn, lancaster = _jobs()
-    execute(burnley, fast=True)
+    execute(burnley, ForkServerEngine())
     with pytest.raises(PackFailed):
-        execute(hyndburn, fast=True)
-    execute(lancaster, fast=False)
+        execute(hyndburn, ForkServerEngine())
+    execute(lancaster, PapermillEngine())
     assert interrupts == []
     assert "KeyboardInterrupt" not in capfd.readouterr().err

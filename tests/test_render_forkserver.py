@@ -19,6 +19,7 @@ import pytest
 
 from hwb import paths
 from hwb.render import executors
+from hwb.render.engines import PapermillEngine
 from hwb.render.forkserver import template_imports
 
 # Libraries that take hundreds of milliseconds to import (statsmodels.api alone: ~370 modules).
@@ -73,13 +74,16 @@ def test_a_pack_imports_nothing_heavy_beyond_what_the_fork_server_preloads():
 def test_pool_workers_start_before_the_build_waits_for_the_fork_server():
     seen = {}
 
-    def ready() -> bool:
-        seen["workers"] = len(psutil.Process().children())
-        return False  # as if preloading were unsafe: pages use standard kernels
+    class Starting:  # an engine still preloading: ready() is when the build waits for it
+        name = "forkserver"
+
+        def ready(self):
+            seen["workers"] = len(psutil.Process().children())
+            return PapermillEngine()  # as if preloading were unsafe: pages use standard kernels
 
     # Jobs that cannot execute: run_job never raises, so each comes back "failed".
     jobs = [SimpleNamespace(slug=s, output=f"/nonexistent/{s}.ipynb") for s in "abc"]
-    outcomes = list(executors.run_local(jobs, workers=2, fast=True, ready=ready))
+    outcomes = list(executors.run_local(jobs, workers=2, engine=Starting()))
     assert seen["workers"] >= 2
     assert [o.status for o in outcomes] == ["failed"] * 3
 
@@ -110,8 +114,8 @@ def test_page_workers_skip_jsonschemas_iri_grammar_and_still_validate_notebooks(
 def test_server_arguments_and_snapshot_warming_only_with_the_loader_preloaded(monkeypatch):
     from hwb.render import forkserver
 
-    assert forkserver._parse_arguments(["/tmp/s", "hwb.pages", "--snapshot", "/d/a", "numpy", "--snapshot", "b"]) == (
-        "/tmp/s", ["hwb.pages", "numpy"], ["/d/a", "b"])
+    assert forkserver._parse_arguments(["/tmp/s", "hwb.pages", "--snapshot", "/d/a", "numpy", "--snapshot", "b",
+                                        "--root", "/r"]) == ("/tmp/s", ["hwb.pages", "numpy"], ["/d/a", "b"], "/r")
     monkeypatch.delitem(sys.modules, "hwb.data.load", raising=False)
     skipped = {}
     assert forkserver._warm_snapshots([str(paths.SNAPSHOT)], skipped) == []

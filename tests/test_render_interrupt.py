@@ -42,7 +42,6 @@ def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
     # A code change makes every page stale; lancaster's kernel hangs, so we kill the build there.
     support.small_template(paths.DISTRICT_TEMPLATE, extra_code="\n# version 2")
     env = {**os.environ, "HWB_ROOT": str(project), "HWB_TEST_SLOW": "lancaster"}
-    env.pop("HWB_FORKSERVER", None)
     code = "import sys; from hwb.cli import main; sys.exit(main(sys.argv[1:]))"
     build = subprocess.Popen(
         [sys.executable, "-c", code, "build", *SLUGS, "--no-book", "-j", "1"],

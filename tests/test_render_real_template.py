@@ -9,6 +9,7 @@ from jupyter_client.manager import KernelManager
 from hwb import params, paths
 from hwb.render import execute as execute_module
 from hwb.render import forkserver
+from hwb.render.engines import ForkServerEngine, PapermillEngine
 from hwb.render.execute import district_job, execute
 from hwb.render.pipeline import overview_job
 
@@ -21,16 +22,15 @@ SLUGS = ["burnley", "pendle", "wyre"]
 def test_real_template_fast_and_standard_kernels_give_identical_pages(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
     monkeypatch.setattr(paths, "FAILED", tmp_path / "build" / "failed")
-    monkeypatch.delenv("HWB_FORKSERVER", raising=False)
     monkeypatch.setattr(forkserver, "_LOCAL", None)  # a server of this test's own (an earlier one stops at exit)
     jobs = {slug: (lambda folder, slug=slug: district_job(params.load_district(slug), output_dir=folder))
             for slug in SLUGS}
     jobs["overview"] = lambda folder: overview_job(output_dir=folder)
     for slug, job in jobs.items():
         with monkeypatch.context() as m:  # stock Papermill/nbclient with jupyter_client's KernelManager
-            m.setattr(execute_module, "kernel_manager_class", lambda fork_address=None: KernelManager)
-            standard = execute(job(tmp_path / "standard"), fast=False)
-        fast = execute(job(tmp_path / "fast"), fast=True)
+            m.setattr(execute_module, "kernel_manager_class", lambda fork_address=None, root=None: KernelManager)
+            standard = execute(job(tmp_path / "standard"), PapermillEngine())
+        fast = execute(job(tmp_path / "fast"), ForkServerEngine())
         assert standard.read_bytes() == fast.read_bytes(), f"{slug}: fast kernel page differs"
     # the fast kernels were forked from a server that had parsed the snapshot already
     assert forkserver._LOCAL.info["warmed"] == [str(paths.SNAPSHOT)]

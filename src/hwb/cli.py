@@ -52,7 +52,7 @@ def _run_options(args: argparse.Namespace) -> dict:
         "workers": args.jobs or default_jobs(),
         "executor": getattr(args, "executor", "pool"),
         "scheduler": getattr(args, "scheduler", None),
-        "fast": not getattr(args, "standard_kernels", False),
+        "engine": "papermill" if getattr(args, "standard_kernels", False) else args.engine,
     }
 
 
@@ -81,13 +81,9 @@ class _BookWarmer:
 
 
 def _book(force: bool = False, warm=None) -> Path:
-    import time
+    from hwb.render import pipeline
 
-    from hwb.render import book, pipeline
-
-    start = time.perf_counter()
-    html, built = book.build_book_if_changed(force=force, warm=warm)
-    pipeline.update_run_manifest(book={"built": built, "seconds": round(time.perf_counter() - start, 3)})
+    html, built = pipeline.build_book(force=force, warm=warm)
     if not built:
         print("book: unchanged since the last build (not rebuilt)")
     return html
@@ -166,8 +162,11 @@ def _add_run_options(p: argparse.ArgumentParser, executors: bool) -> None:
     p.add_argument("--force", action="store_true", help="re-execute even if nothing changed")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                    help="pages to execute at once (default: all cores)")
+    p.add_argument("--engine", choices=("auto", "forkserver", "papermill"), default="auto",
+                   help="how pages execute: forkserver (kernels forked from a warm server, POSIX), "
+                        "papermill (each kernel a new Python) or auto (forkserver where fork works)")
     p.add_argument("--standard-kernels", action="store_true",
-                   help="start each kernel as a new Python (slower; no fork server)")
+                   help="the same as --engine papermill")
     if executors:
         p.add_argument("--executor", choices=("pool", "dask"), default="pool",
                        help="local process pool (default) or Dask distributed")

@@ -1,9 +1,11 @@
 """Execute one template with Papermill for one set of validated parameters.
 
-The standard Papermill/nbclient engine runs the notebook into a scratch file; the
-result is normalised (see :mod:`hwb.render.normalise`) and renamed into place, so a
-failed or interrupted run never leaves a half-written page. A failed notebook, with
-Papermill's error banner at the failing cell, is kept under ``build/failed/``.
+:func:`run_papermill` is what every engine (:mod:`hwb.render.engines`) does with a page:
+the Papermill/nbclient engine runs the notebook into a scratch file; the result is
+normalised (see :mod:`hwb.render.normalise`) and renamed into place, so a failed or
+interrupted run never leaves a half-written page. A failed notebook, with Papermill's
+error banner at the failing cell, is kept under ``build/failed/``. Engines differ only in
+the kernel manager they hand it (how a kernel is launched), never in the bytes written.
 """
 from __future__ import annotations
 
@@ -79,8 +81,31 @@ def district_job(params, snapshot: Path | None = None, output_dir: Path | None =
     return partnership_job(partnership_of(params.slug), snapshot, output_dir)
 
 
-def failed_path(slug: str) -> Path:
-    return paths.FAILED / f"{slug}.ipynb"
+@dataclass(frozen=True)
+class Workspace:
+    """Where pages execute: the project root (the kernels' working folder), the scratch
+    folder and where failed notebooks are kept. Captured in the build process and handed
+    to workers explicitly, so a worker needs no environment variable to find them."""
+
+    root: Path
+    scratch: Path
+    failed: Path
+
+    @classmethod
+    def current(cls) -> Workspace:
+        """The folders :mod:`hwb.paths` names now (tests point it at temporary roots)."""
+        return cls(Path(paths.ROOT), Path(paths.BUILD) / "scratch", Path(paths.FAILED))
+
+    def shown(self, path: Path) -> str:
+        """``path`` relative to the root when it is inside it (for messages)."""
+        try:
+            return os.path.relpath(Path(path).resolve(), self.root)
+        except ValueError:
+            return str(path)
+
+
+def failed_path(slug: str, workspace: Workspace | None = None) -> Path:
+    return (workspace.failed if workspace else paths.FAILED) / f"{slug}.ipynb"
 
 
 def _failing_cell(nb) -> str:
@@ -91,14 +116,16 @@ def _failing_cell(nb) -> str:
     return "an unknown cell"
 
 
-def kernel_manager_class(fork_address: str | None = None):
+def kernel_manager_class(fork_address: str | None = None, root: Path | None = None):
     """The ``jupyter_client`` KernelManager for a pack's kernel.
 
     It provisions CurveZMQ keys (``transport_encryption="auto"``; the python3 kernelspec
     declares Curve support), so the loopback traffic between Papermill and the kernel is
     encrypted and ipykernel does not warn about plain-text TCP once per pack. With
     ``fork_address`` the kernel is forked from that pre-warmed server instead of started
-    as a new Python. Neither changes a byte of the executed notebook.
+    as a new Python. Neither changes a byte of the executed notebook. With ``root`` the
+    kernel is given ``HWB_ROOT`` (the library's documented way to name a checkout) so
+    :mod:`hwb.paths` in the kernel describes the same project as the build.
 
     Shutting down, it asks the kernel to exit before anything else. jupyter_client's own
     shutdown interrupts (SIGINT) the kernel first, and a kernel that is idle but still
@@ -125,6 +152,13 @@ def kernel_manager_class(fork_address: str | None = None):
             kwargs.setdefault("transport_encryption", encryption)
             super().__init__(**kwargs)
 
+        async def _async_pre_start_kernel(self, **kw):
+            if root is not None:
+                kw["env"] = {**kw.get("env", os.environ), "HWB_ROOT": str(root)}
+            return await super()._async_pre_start_kernel(**kw)
+
+        pre_start_kernel = run_sync(_async_pre_start_kernel)
+
         async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
             if not now and not restart and self.owns_kernel and self.has_kernel:
                 self.shutting_down = True
@@ -146,13 +180,11 @@ def kernel_manager_class(fork_address: str | None = None):
     return PackKernelManager
 
 
-def execute(job: Job, fast: bool = False) -> Path:
-    """Run ``job`` with Papermill; write the normalised notebook atomically; return its path.
+def run_papermill(job: Job, kernel_manager, workspace: Workspace) -> Path:
+    """Run ``job`` with Papermill, kernels from ``kernel_manager`` (a KernelManager class);
+    write the normalised notebook atomically; return its path.
 
-    ``fast`` launches the kernel from a pre-warmed fork server
-    (:mod:`hwb.render.forkserver`) instead of a new Python; the notebook is executed by the
-    same Papermill/nbclient engine either way and the bytes written are the same.
-    Raises :class:`PackFailed` naming the district, the failing cell and the kept notebook.
+    Raises :class:`PackFailed` naming the page, the failing cell and the kept notebook.
     """
     from hwb.render.imports import skip_unused_format_checkers
 
@@ -160,17 +192,9 @@ def execute(job: Job, fast: bool = False) -> Path:
     import nbformat
     import papermill
 
-    address = None
-    if fast:
-        from hwb.render import forkserver
-
-        address = forkserver.ensure_server([job.template], paths.ROOT, [job.snapshot or paths.SNAPSHOT])
-    engine_options = {"kernel_manager_class": kernel_manager_class(address)}
-
-    scratch_dir = paths.BUILD / "scratch"
-    scratch_dir.mkdir(parents=True, exist_ok=True)
+    workspace.scratch.mkdir(parents=True, exist_ok=True)
     # The pid in the name lets a later build tell an abandoned scratch file from a live one.
-    fd, scratch = tempfile.mkstemp(prefix=f"{job.slug}.{os.getpid()}.", suffix=".ipynb", dir=scratch_dir)
+    fd, scratch = tempfile.mkstemp(prefix=f"{job.slug}.{os.getpid()}.", suffix=".ipynb", dir=workspace.scratch)
     os.close(fd)
     scratch_path = Path(scratch)
     try:
@@ -185,22 +209,30 @@ def execute(job: Job, fast: bool = False) -> Path:
                 # Papermill would rewrite the whole notebook after every cell (~30 times a
                 # pack, ~0.5 s of this worker's CPU); the final write is the one we read.
                 request_save_on_cell_execute=False,
-                cwd=str(paths.ROOT),
-                **engine_options,
+                cwd=str(workspace.root),
+                kernel_manager_class=kernel_manager,
             )
         except papermill.PapermillExecutionError:
             failed = nbformat.read(scratch_path, as_version=4)
             normalise(failed, job.slug)
-            keep = failed_path(job.slug)
+            keep = failed_path(job.slug, workspace)
             atomic.write_text(keep, dumps(failed))
             raise PackFailed(
                 f"{job.slug}: the notebook failed at {_failing_cell(failed)}; "
-                f"the failed notebook is kept at {display_path(keep)}"
+                f"the failed notebook is kept at {workspace.shown(keep)}"
             ) from None
         fill_markdown(nb, job.markdown)
         normalise(nb, job.slug)
         atomic.write_text(job.output, dumps(nb))
-        failed_path(job.slug).unlink(missing_ok=True)
+        failed_path(job.slug, workspace).unlink(missing_ok=True)
         return job.output
     finally:
         scratch_path.unlink(missing_ok=True)
+
+
+def execute(job: Job, engine=None) -> Path:
+    """Render one page with ``engine`` (an :class:`hwb.render.engines.Engine`; default: the
+    standard Papermill engine); return the path written. Raises :class:`PackFailed`."""
+    from hwb.render import engines
+
+    return (engine or engines.PapermillEngine()).ready().execute(job)

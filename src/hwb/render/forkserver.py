@@ -44,8 +44,8 @@ from pathlib import Path
 
 log = logging.getLogger("hwb.render")
 
-ENV_ADDRESS = "HWB_FORKSERVER"
 SNAPSHOT_FLAG = "--snapshot"
+ROOT_FLAG = "--root"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # Imported by every kernel before any user code runs, in the order a kernel imports them:
 # ipykernel_launcher's app, then what IPKernelApp.initialize imports (the kernel class, its
@@ -153,10 +153,12 @@ def _warm_snapshots(snapshots: list[str], skipped: dict[str, str]) -> list[str]:
     return warmed
 
 
-def serve(address: str, modules: list[str], snapshots: list[str] = ()) -> None:
+def serve(address: str, modules: list[str], snapshots: list[str] = (), root: str | None = None) -> None:
     """Run the zygote: preload, announce readiness on stdout, fork a kernel per request.
 
     ``snapshots``: data the pages will load, parsed once here (see :func:`_warm_snapshots`).
+    ``root``: the project the build renders, given to :mod:`hwb.paths` as ``HWB_ROOT``
+    before anything of hwb is preloaded (as each kernel is given it).
 
     Exits (killing its kernels) when stdin closes, i.e. when the build that started it ends.
     """
@@ -168,6 +170,8 @@ def serve(address: str, modules: list[str], snapshots: list[str] = ()) -> None:
     # debugpy prints a note about frozen modules on import unless told not to validate file
     # names (only breakpoints use them); kernels get their own environment back on fork.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    if root is not None:
+        os.environ["HWB_ROOT"] = root
     kept, skipped = _preload(list(KERNEL_MODULES))
     warmed: list[str] = []
     if not skipped:
@@ -287,7 +291,8 @@ class ForkServer:
         self.cwd = Path(cwd)
         warm = [arg for source in snapshots for arg in (SNAPSHOT_FLAG, str(source))]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hwb.render.forkserver", self.address, *modules, *warm],
+            [sys.executable, "-m", "hwb.render.forkserver", self.address, *modules, *warm,
+             ROOT_FLAG, str(self.cwd)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(self.cwd),
             start_new_session=True,
         )
@@ -323,17 +328,12 @@ _LOCAL: ForkServer | None = None
 
 
 def ensure_server(templates: Iterable[Path], cwd: Path, snapshots: Iterable[Path] = ()) -> str | None:
-    """The address of a ready fork server, or None when preloading would change the output.
-
-    Uses the server named by ``$HWB_FORKSERVER`` (the build's shared one) when it exists,
-    else starts one for this process (once) with the templates' imports preloaded and
-    ``snapshots`` parsed.
-    """
+    """The address of a ready fork server of this process's own, or None when preloading
+    would change the output: started once, with the templates' imports preloaded and
+    ``snapshots`` parsed (the build's shared server is handed to workers by its address,
+    :class:`hwb.render.engines.ForkServerEngine`)."""
     global _LOCAL
-    shared = os.environ.get(ENV_ADDRESS)
-    if shared and os.path.exists(shared):
-        return shared
-    if _LOCAL is None or _LOCAL.process.poll() is not None:
+    if _LOCAL is None or _LOCAL.process.poll() is not None or _LOCAL.cwd != Path(cwd):
         _LOCAL = ForkServer(template_imports(templates), cwd, snapshots)
     info = _LOCAL.wait_ready()
     return None if info.get("unsafe") else _LOCAL.address
@@ -353,16 +353,19 @@ def kernel_manager_class(address: str):
     return ForkKernelManager
 
 
-def _parse_arguments(argv: list[str]) -> tuple[str, list[str], list[str]]:
-    """``ADDRESS MODULE... [--snapshot PATH]...`` as (address, modules, snapshots)."""
-    address, modules, snapshots = argv[0], [], []
+def _parse_arguments(argv: list[str]) -> tuple[str, list[str], list[str], str | None]:
+    """``ADDRESS MODULE... [--snapshot PATH]... [--root PATH]`` as (address, modules,
+    snapshots, root)."""
+    address, modules, snapshots, root = argv[0], [], [], None
     rest = iter(argv[1:])
     for arg in rest:
         if arg == SNAPSHOT_FLAG:
             snapshots.append(next(rest))
+        elif arg == ROOT_FLAG:
+            root = next(rest)
         else:
             modules.append(arg)
-    return address, modules, snapshots
+    return address, modules, snapshots, root
 
 
 if __name__ == "__main__":

@@ -1,25 +1,21 @@
-"""Render a set of pages: validate every parameter first, decide what is stale, run it.
+"""Render a set of pages, as a short sequence of named steps.
 
-:func:`plan` validates and returns the jobs; :func:`run` consults the cache
-(:mod:`hwb.render.cache`), re-renders markdown-only edits, executes the rest on the chosen
-executor (:mod:`hwb.render.executors`), records each finished page in the cache index,
-shows progress, and writes a run manifest (``build/run-manifest.json``) saying what ran,
-why, how long it took and the versions and hashes involved.
-
-Only one build runs at a time in a checkout (a lock under ``build/``); leftovers of an
-interrupted build (scratch notebooks, temporary files) are removed at the start.
+1. :func:`plan` validates every parameter (before anything runs) and returns the jobs.
+2. :func:`run` brings the pages up to date, holding the build lock
+   (:mod:`hwb.render.housekeeping`): :func:`decide` asks the cache
+   (:mod:`hwb.render.cache`) what each page needs, :func:`reuse` keeps cached pages and
+   re-renders markdown-only edits, :func:`execute_stale` executes the rest with the chosen
+   engine (:mod:`hwb.render.engines`) on the chosen executor (:mod:`hwb.render.executors`),
+   and :func:`record` writes the run manifest (:mod:`hwb.render.manifest`).
+3. :func:`build_book` builds the Jupyter Book when its inputs changed, timing it into the
+   manifest.
 """
 from __future__ import annotations
 
-import fcntl
-import functools
-import json
 import logging
-import os
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,13 +23,13 @@ from typing import Any
 from hwb import params as parameters
 from hwb import paths
 from hwb.errors import HwbError
-from hwb.render import atomic
 from hwb.render.execute import Job, display_path, partnership_job, summary_job
+from hwb.render.housekeeping import build_lock, sweep_leftovers
+from hwb.render.manifest import RUN_MANIFEST, update_run_manifest, versions, write_run_manifest
 
 log = logging.getLogger("hwb.render")
 
 OVERVIEW_TEMPLATE_NAME = "overview.ipynb"
-RUN_MANIFEST = "run-manifest.json"
 
 
 @dataclass
@@ -156,59 +152,6 @@ def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) 
     return jobs
 
 
-# --------------------------------------------------------------------------- housekeeping
-@contextmanager
-def build_lock() -> Iterator[None]:
-    """Hold ``build/.lock`` for the whole run; a second concurrent build is refused."""
-    paths.BUILD.mkdir(parents=True, exist_ok=True)
-    handle = open(paths.BUILD / ".lock", "w")  # noqa: SIM115 (held for the run)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise HwbError("another `hwb build` is running in this checkout; wait for it to finish") from None
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-STALE_TEMP_SECONDS = 600
-
-
-def sweep_leftovers(jobs: list[Job]) -> list[Path]:
-    """Remove what an interrupted build left behind: scratch notebooks of processes that
-    are gone, and temporary files (``.<name>.*.tmp``) older than ten minutes."""
-    removed = []
-    scratch = paths.BUILD / "scratch"
-    for path in scratch.glob("*.ipynb") if scratch.is_dir() else []:
-        parts = path.name.split(".")
-        if len(parts) >= 3 and parts[1].isdigit() and not _alive(int(parts[1])):
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    now = time.time()
-    for folder in {Path(j.output).parent for j in jobs} | {paths.FAILED, paths.BUILD / "cache"}:
-        for path in folder.glob(".*.tmp") if folder.is_dir() else []:
-            try:
-                if now - path.stat().st_mtime > STALE_TEMP_SECONDS:
-                    path.unlink(missing_ok=True)
-                    removed.append(path)
-            except FileNotFoundError:
-                continue
-    return removed
-
-
 # --------------------------------------------------------------------------- progress
 class Progress:
     """A tqdm bar on a terminal; one log line per page otherwise."""
@@ -243,18 +186,93 @@ class Progress:
 
 
 # --------------------------------------------------------------------------- the run
-def versions() -> dict[str, str]:
-    """Versions of the tools that shape a rendered page."""
-    from importlib.metadata import PackageNotFoundError, version
+class Pages:
+    """The run's pages: each job, what the cache decided for it, and how it went."""
 
-    found = {"python": sys.version.split()[0]}
-    for name in ("lancashire-hwb", "papermill", "nbclient", "nbformat", "ipykernel", "jupyter-book",
-                 "pandas", "numpy", "matplotlib", "dask", "distributed"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            pass
-    return found
+    def __init__(self, jobs: list[Job], force: bool, progress: bool | None,
+                 on_result: Callable[[Result], None] | None) -> None:
+        from hwb.render import cache
+
+        self.jobs = jobs
+        self.index = cache.CacheIndex()
+        self.printer = cache.Fingerprinter()
+        self.decisions = {job.output: self.index.decide(job, self.printer.fingerprint(job), force)
+                          for job in jobs}
+        self.results: dict[Path, Result] = {}
+        self.bar = Progress(len(jobs), progress)
+        self.on_result = on_result
+
+    def finish(self, job: Job, result: Result) -> None:
+        self.results[job.output] = result
+        self.bar.update(result)
+        if self.on_result:
+            self.on_result(result)
+
+    def ordered(self) -> list[Result]:
+        return [self.results[job.output] for job in self.jobs]
+
+
+def decide(jobs: list[Job], force: bool = False, progress: bool | None = None,
+           on_result: Callable[[Result], None] | None = None) -> Pages:
+    """Step: fingerprint every page and ask the cache index whether it is current."""
+    return Pages(jobs, force, progress, on_result)
+
+
+def reuse(pages: Pages) -> list[Job]:
+    """Step: finish the cached pages, re-render markdown-only edits; return what must execute."""
+    from hwb.render.rerender import CannotRerender, rerender
+
+    stale = []
+    for job in pages.jobs:
+        decision = pages.decisions[job.output]
+        if decision.action == "cached":
+            pages.finish(job, Result(job.slug, "cached", 0.0, job.output, action="cached",
+                                     reasons=decision.reasons))
+        elif decision.action == "rerender":
+            t0 = time.perf_counter()
+            try:
+                rerender(job)
+                pages.index.record(job, decision.fingerprint)
+                pages.finish(job, Result(job.slug, "rendered", time.perf_counter() - t0, job.output,
+                                         action="rerender", reasons=decision.reasons))
+            except CannotRerender as exc:
+                decision.action, decision.reasons = "execute", [*decision.reasons, str(exc)]
+                stale.append(job)
+        else:
+            stale.append(job)
+    return stale
+
+
+def execute_stale(pages: Pages, stale: list[Job], *, engine: str, executor: str, workers: int,
+                  scheduler: str | None) -> str:
+    """Step: execute ``stale`` with the named engine on the executor; return the engine used.
+
+    A remote Dask cluster's workers start their own fork servers; otherwise one is started
+    here for every worker, and the workers start while it preloads.
+    """
+    from hwb.render import engines, executors
+
+    if not stale:
+        return engines.resolve(engine)
+    chosen = engines.start(engine, stale, workers, shared=executor != "dask" or not scheduler)
+    by_output = {str(job.output): job for job in stale}
+    for outcome in executors.run(stale, executor, workers, chosen, scheduler):
+        job = by_output[outcome.output]
+        decision = pages.decisions[job.output]
+        if outcome.status == "rendered":
+            pages.index.record(job, decision.fingerprint)
+        else:
+            pages.index.forget(job)
+        pages.finish(job, Result(job.slug, outcome.status, outcome.seconds,
+                                 job.output if outcome.status == "rendered" else None,
+                                 outcome.message, "execute", decision.reasons))
+    return chosen.name
+
+
+def record(pages: Pages, seconds: float, **settings: Any) -> Path:
+    """Step: write the run manifest (what ran, why, how long, versions and hashes)."""
+    return write_run_manifest(pages.jobs, pages.ordered(), pages.decisions, pages.printer, seconds,
+                              **settings)
 
 
 def run(
@@ -264,137 +282,45 @@ def run(
     workers: int | None = None,
     executor: str = "pool",
     scheduler: str | None = None,
-    fast: bool = True,
+    engine: str = "auto",
     progress: bool | None = None,
     manifest_extra: dict[str, Any] | None = None,
     on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     """Bring every job's page up to date; one failure does not stop the others.
 
-    Returns one :class:`Result` per job, in job order, and writes the run manifest.
+    ``engine``: ``auto`` (the fork-server engine where fork is available), ``forkserver``
+    or ``papermill`` (:mod:`hwb.render.engines`). Returns one :class:`Result` per job, in
+    job order, and writes the run manifest.
     """
-    from hwb.render import cache, executors
-    from hwb.render.rerender import CannotRerender, rerender
+    from hwb.render import executors
 
     started = time.perf_counter()
+    workers = workers or executors.default_jobs()
     with build_lock():
         sweep_leftovers(jobs)
-        index = cache.CacheIndex()
-        printer = cache.Fingerprinter()
-        decisions = {job.output: index.decide(job, printer.fingerprint(job), force) for job in jobs}
-        results: dict[Path, Result] = {}
-        bar = Progress(len(jobs), progress)
-
-        def finish(job: Job, result: Result) -> None:
-            results[job.output] = result
-            bar.update(result)
-            if on_result:
-                on_result(result)
-
-        to_execute = []
-        for job in jobs:
-            decision = decisions[job.output]
-            if decision.action == "cached":
-                finish(job, Result(job.slug, "cached", 0.0, job.output, action="cached", reasons=decision.reasons))
-            elif decision.action == "rerender":
-                t0 = time.perf_counter()
-                try:
-                    rerender(job)
-                    index.record(job, decision.fingerprint)
-                    finish(job, Result(job.slug, "rendered", time.perf_counter() - t0, job.output,
-                                  action="rerender", reasons=decision.reasons))
-                except CannotRerender as exc:
-                    decision.action, decision.reasons = "execute", [*decision.reasons, str(exc)]
-                    to_execute.append(job)
-            else:
-                to_execute.append(job)
-
-        server = None
-        by_output = {str(job.output): job for job in to_execute}
-        root_before = os.environ.get("HWB_ROOT")
-        os.environ["HWB_ROOT"] = str(paths.ROOT)  # workers must see the same project root
+        pages = decide(jobs, force, progress, on_result)
         try:
-            local = executor != "dask" or not scheduler  # a remote cluster starts its own
-            ready = None
-            if to_execute and fast and local and not os.environ.get(executors.forkserver.ENV_ADDRESS):
-                # Started now, waited for only once the workers are starting too.
-                # Parsing the data once in the server (~0.8 s) pays off when a worker runs
-                # several pages; a page per worker is quicker reading it in its own kernel.
-                repeated = len(to_execute) > (workers or executors.default_jobs())
-                snapshots = {j.snapshot or paths.SNAPSHOT for j in to_execute} if repeated else set()
-                server = executors.start_shared_forkserver({j.template for j in to_execute}, snapshots)
-                ready = functools.partial(executors.fork_server_usable, server)
-            for outcome in executors.run(to_execute, executor, workers, fast, scheduler, ready):
-                job = by_output[outcome.output]
-                decision = decisions[job.output]
-                if outcome.status == "rendered":
-                    index.record(job, decision.fingerprint)
-                else:
-                    index.forget(job)
-                finish(job, Result(job.slug, outcome.status, outcome.seconds,
-                              job.output if outcome.status == "rendered" else None,
-                              outcome.message, "execute", decision.reasons))
+            stale = reuse(pages)
+            used = execute_stale(pages, stale, engine=engine, executor=executor, workers=workers,
+                                 scheduler=scheduler)
         finally:
-            bar.close()
-            if root_before is None:
-                os.environ.pop("HWB_ROOT", None)
-            else:
-                os.environ["HWB_ROOT"] = root_before
-            if server is not None:  # the server itself stops when this process exits
-                os.environ.pop(executors.forkserver.ENV_ADDRESS, None)
-
-        ordered = [results[job.output] for job in jobs]
-        write_run_manifest(jobs, ordered, decisions, printer, time.perf_counter() - started,
-                           executor=executor, workers=workers or executors.default_jobs(),
-                           scheduler=scheduler, fast=fast, force=force, extra=manifest_extra)
-        return ordered
+            pages.bar.close()
+        record(pages, time.perf_counter() - started, executor=executor, workers=workers,
+               scheduler=scheduler, engine=used, force=force, extra=manifest_extra)
+        return pages.ordered()
 
 
-def write_run_manifest(jobs, results, decisions, printer, seconds, **settings) -> Path:
-    """``build/run-manifest.json``: what ran, why, how long, with versions and hashes."""
-    extra = settings.pop("extra", None) or {}
-    pages = []
-    for job, result in zip(jobs, results):
-        fingerprint = decisions[job.output].fingerprint
-        pages.append({
-            "slug": job.slug,
-            "template": display_path(job.template),
-            "output": display_path(job.output),
-            "status": result.status,
-            "action": result.action,
-            "reasons": result.reasons,
-            "seconds": round(result.seconds, 3),
-            "message": result.message,
-            "execution_key": fingerprint.execution_key,
-            "render_key": fingerprint.render_key,
-            "parts": fingerprint.parts,
-            "data_files": fingerprint.files,
-        })
-    manifest = {
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "seconds": round(seconds, 3),
-        "settings": settings,
-        "versions": versions(),
-        "shared_hashes": {k: v for k, v in printer.shared.items() if k != "python"},
-        "counts": {status: sum(r.status == status for r in results)
-                   for status in ("rendered", "cached", "failed")},
-        "pages": pages,
-        **extra,
-    }
-    path = paths.BUILD / RUN_MANIFEST
-    atomic.write_text(path, json.dumps(manifest, indent=1, default=str) + "\n")
-    return path
+def build_book(force: bool = False, warm=None) -> tuple[Path, bool]:
+    """Step: build the book unless nothing it is built from changed; time it into the run
+    manifest. ``warm``: a :class:`hwb.render.book.WarmBook` to build in. Returns (HTML
+    folder, whether it was built)."""
+    from hwb.render import book
 
-
-def update_run_manifest(**fields: Any) -> None:
-    """Add fields (e.g. the book build) to the last run manifest."""
-    path = paths.BUILD / RUN_MANIFEST
-    try:
-        manifest = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return
-    manifest.update(fields)
-    atomic.write_text(path, json.dumps(manifest, indent=1, default=str) + "\n")
+    start = time.perf_counter()
+    html, built = book.build_book_if_changed(force=force, warm=warm)
+    update_run_manifest(book={"built": built, "seconds": round(time.perf_counter() - start, 3)})
+    return html, built
 
 
 def summary_table(results: list[Result]) -> str:
@@ -407,11 +333,18 @@ def summary_table(results: list[Result]) -> str:
 
 
 __all__ = [
+    "RUN_MANIFEST",
+    "Pages",
     "Result",
+    "build_book",
     "build_lock",
     "check_areas",
+    "decide",
+    "execute_stale",
     "overview_job",
     "plan",
+    "record",
+    "reuse",
     "run",
     "summary_table",
     "sweep_leftovers",
