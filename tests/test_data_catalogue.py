@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from hwb import paths
-from hwb.data.catalogue import PROGRAMMES, catalogue_entry, load_catalogue
+from hwb.data.catalogue import (
+    PROGRAMMES,
+    ROLES,
+    catalogue_entry,
+    event_nouns,
+    load_catalogue,
+    nested_parts,
+    place_plan_outcomes,
+    role_id,
+    role_ids,
+)
 from hwb.errors import DataInvalid
 
 # The issue's required topics, each with the Fingertips id that covers it.
@@ -100,3 +110,73 @@ def test_goals_and_outcome_links_from_the_issue():
     assert catalogue["goal"].drop(92949).isna().all()
     assert "healthy" not in catalogue.loc[91102, "outcome"]
     assert catalogue.loc[92901, "benchmark"] == "none"
+
+
+# ------------------------------------------------------------------ roles, nesting, events, place plan
+def _edited(tmp_path, old: str, new: str, count: int = 1):
+    """A copy of the real catalogue with ``old`` replaced by ``new``."""
+    text = paths.CATALOGUE.read_text(encoding="utf-8")
+    assert old in text, old
+    bad = tmp_path / "catalogue.yml"
+    bad.write_text(text.replace(old, new, count), encoding="utf-8")
+    return bad
+
+
+def test_every_role_names_one_indicator():
+    assert {role: role_id(role) for role in ROLES} == {
+        "life_at_birth": 90366, "healthy_life": 90362, "life_at_65": 91102,
+        "inequality": 92901, "population": 92708, "deprivation": 93553,
+    }
+    assert role_ids("life_at_birth", "healthy_life") == (90366, 90362)
+    catalogue = load_catalogue()
+    assert catalogue.loc[93553, "role"] == "deprivation" and catalogue.loc[92196, "role"] == ""
+
+
+def test_a_missing_role_says_what_to_add(tmp_path):
+    bad = _edited(tmp_path, "    role: population\n", "")
+    load_catalogue(bad)  # a catalogue may leave a role out ...
+    with pytest.raises(DataInvalid, match=r"catalogue\.yml: no indicator has the role 'population'; add "
+                                          r"`role: population`"):
+        role_id("population", bad)  # ... but a page asking for it is told what to add
+    with pytest.raises(ValueError, match="'headline' is not an indicator role"):
+        role_id("headline")
+
+
+def test_nesting_events_and_place_plan_are_read():
+    assert nested_parts() == {93721: (93722, 93723, 93724)}
+    assert load_catalogue().loc[93723, "part_of"] == 93721
+    nouns = event_nouns()
+    assert nouns[93721] == ("preventable deaths under 75", True)
+    assert nouns[93701] == ("children in absolute low-income families", False)
+    assert 90366 not in nouns
+    outcomes = place_plan_outcomes()
+    assert "reduce premature mortality" in outcomes and "reduce suicide" not in outcomes
+    assert outcomes <= set(load_catalogue()["outcome"])
+
+
+# each edit of the real catalogue, and the message that refuses it (naming file, indicator and field)
+REFUSED = {
+    "unknown role": ("    role: deprivation\n", "    role: poverty\n",
+                     r"catalogue\.yml, indicator 93553: field 'role': .*'deprivation'"),
+    "role twice": ("    role: life_at_65\n", "    role: life_at_birth\n",
+                   r"indicator 91102, field 'role': role 'life_at_birth' is already indicator 90366's"),
+    "part of unknown": ("    part_of: 93721\n", "    part_of: 99999\n",
+                        r"indicator 93722, field 'part_of': indicator 99999 is not in the catalogue"),
+    "part of itself": ("    part_of: 93721\n", "    part_of: 93722\n",
+                       r"indicator 93722, field 'part_of': an indicator cannot be a part of itself"),
+    "part of a part": ("    part_of: 93721\n    events", "    part_of: 93723\n    events",
+                       r"indicator 93722, field 'part_of': indicator 93723 is itself a part of 93721"),
+    "blank event noun": ('noun: "infant deaths"', 'noun: " "',
+                         r"indicator 92196: field 'events\.noun': Value error, must not be blank"),
+    "events without per_year": ('{noun: "infant deaths", per_year: true}', '{noun: "infant deaths"}',
+                                r"indicator 92196: field 'events\.per_year'"),
+    "place-plan typo": ("  - reduce demand for care\n", "  - reduce demand on care\n",
+                        r"field 'place_plan_outcomes': 'reduce demand on care' is not the outcome of any indicator"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_bad_role_nesting_event_or_outcome_is_refused_by_name(tmp_path, case):
+    old, new, message = REFUSED[case]
+    with pytest.raises(DataInvalid, match=message):
+        load_catalogue(_edited(tmp_path, old, new))

@@ -5,10 +5,17 @@ strategy outcome, polarity, value type, unit and multiplier, headline sex/age, b
 method, Fingertips CI method, whether Fingertips publishes it for districts, period type, and
 any national goal it is judged against (``goal``, NaN when none).
 Each entry is validated with pydantic, so a typo names the indicator and the field.
+
+The catalogue also holds the domain knowledge the pages need, so no page names an id:
+an indicator's ``role`` (:func:`role_id`: the headline life expectancy, deprivation,
+population, ...), the indicators that are ``part_of`` another (:func:`nested_parts`), what
+its count counts (``events``: :func:`event_nouns`) and the strategy outcomes the place plan
+names (:func:`place_plan_outcomes`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -24,6 +31,9 @@ Programme = Literal[
     "Overarching", "Starting Well", "Living Well", "Ageing Well", "Wider determinants"
 ]
 PROGRAMMES: tuple[str, ...] = Programme.__args__  # type: ignore[attr-defined]
+Role = Literal["life_at_birth", "healthy_life", "life_at_65", "inequality", "population", "deprivation"]
+#: what a page may use an indicator for; each role names at most one indicator
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 CATALOGUE_COLUMNS: tuple[str, ...] = (
     "short_name",
     "name",
@@ -41,7 +51,28 @@ CATALOGUE_COLUMNS: tuple[str, ...] = (
     "district_level",
     "period_type",
     "goal",
+    "role",
+    "part_of",
+    "event_noun",
+    "events_per_year",
 )
+
+
+class Events(BaseModel):
+    """What an indicator's count counts ("preventable deaths under 75") and whether it is a
+    number a year (events that happen) or at a time (people who are something)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    noun: str
+    per_year: bool
+
+    @field_validator("noun")
+    @classmethod
+    def _noun_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
 
 
 class IndicatorEntry(BaseModel):
@@ -88,6 +119,12 @@ class IndicatorEntry(BaseModel):
     #: a national goal or ambition the indicator is judged against instead of England
     #: (Fingertips' "Compared to goal"), in the indicator's own units; None when there is none
     goal: float | None = None
+    #: what the pages use the indicator for (one of :data:`ROLES`); None for most indicators
+    role: Role | None = None
+    #: the id of the overall indicator this one is a part of (merged with it as one priority)
+    part_of: int | None = None
+    #: what its count counts, in words
+    events: Events | None = None
 
     @field_validator("short_name", "name", "outcome", "unit", "age")
     @classmethod
@@ -106,11 +143,60 @@ class IndicatorEntry(BaseModel):
 
 def load_catalogue(path: Path | str | None = None) -> pd.DataFrame:
     """The catalogue as a DataFrame indexed by ``indicator_id`` (int64), in file order."""
-    return _load(str(Path(path) if path is not None else paths.CATALOGUE)).copy()
+    return _load(_key(path)).frame.copy()
+
+
+def role_id(role: str, path: Path | str | None = None) -> int:
+    """The id of the indicator with this ``role`` (e.g. "life_at_birth"); a catalogue without one
+    names the file and the role to add."""
+    if role not in ROLES:
+        raise ValueError(f"{role!r} is not an indicator role; the roles are {', '.join(ROLES)}")
+    loaded = _load(_key(path))
+    if role not in loaded.roles:
+        raise DataInvalid(
+            f"{loaded.file}: no indicator has the role {role!r}; add `role: {role}` to the indicator "
+            "the pages should use for it."
+        )
+    return loaded.roles[role]
+
+
+def role_ids(*roles: str, path: Path | str | None = None) -> tuple[int, ...]:
+    """The ids of several roles, in the order asked (see :func:`role_id`)."""
+    return tuple(role_id(role, path) for role in roles)
+
+
+def nested_parts(path: Path | str | None = None) -> dict[int, tuple[int, ...]]:
+    """Overall indicator id -> the ids declared ``part_of`` it, in file order."""
+    return dict(_load(_key(path)).nested)
+
+
+def event_nouns(path: Path | str | None = None) -> dict[int, tuple[str, bool]]:
+    """Indicator id -> (what its count counts, whether it is a number a year), for the indicators
+    whose entry declares ``events``."""
+    return dict(_load(_key(path)).events)
+
+
+def place_plan_outcomes(path: Path | str | None = None) -> frozenset[str]:
+    """The strategy outcomes the Lancashire place plan names (``place_plan_outcomes:``)."""
+    return _load(_key(path)).place_plan
+
+
+def _key(path: Path | str | None) -> str:
+    return str(Path(path) if path is not None else paths.CATALOGUE)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    file: Path
+    frame: pd.DataFrame
+    roles: dict[str, int]
+    nested: dict[int, tuple[int, ...]]
+    events: dict[int, tuple[str, bool]]
+    place_plan: frozenset[str]
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> pd.DataFrame:
+def _load(path: str) -> _Loaded:
     file = Path(path)
     try:
         document = yamlio.safe_load(file.read_text(encoding="utf-8"))
@@ -121,7 +207,7 @@ def _load(path: str) -> pd.DataFrame:
     entries = (document or {}).get("indicators")
     if not isinstance(entries, dict) or not entries:
         raise DataInvalid(f"{file}: expected a mapping 'indicators:' of Fingertips id -> entry.")
-    rows = []
+    models: dict[int, IndicatorEntry] = {}
     for key, entry in entries.items():
         if not isinstance(key, int) or key <= 0:
             raise DataInvalid(
@@ -139,13 +225,76 @@ def _load(path: str) -> pd.DataFrame:
             raise DataInvalid(
                 f"{file}, indicator {key}, field 'sexes': must include the headline sex {model.sex!r}."
             )
-        rows.append({"indicator_id": key, **model.model_dump()})
+        models[key] = model
+    roles = _roles(file, models)
+    nested = _nested(file, models)
+    rows = []
+    for key, model in models.items():
+        row = model.model_dump(exclude={"events"})
+        row["role"] = model.role or ""
+        row["event_noun"] = model.events.noun if model.events else ""
+        row["events_per_year"] = bool(model.events.per_year) if model.events else False
+        rows.append({"indicator_id": key, **row})
     frame = pd.DataFrame(rows).set_index("indicator_id")
     frame.index = frame.index.astype("int64")
     frame["multiplier"] = frame["multiplier"].astype("float64")
     frame["district_level"] = frame["district_level"].astype(bool)
     frame["goal"] = frame["goal"].astype("float64")
-    return frame[list(CATALOGUE_COLUMNS)]
+    frame["part_of"] = frame["part_of"].astype("Int64")
+    events = {key: (m.events.noun, m.events.per_year) for key, m in models.items() if m.events}
+    place_plan = _place_plan(file, document, {m.outcome for m in models.values()})
+    return _Loaded(file, frame[list(CATALOGUE_COLUMNS)], roles, nested, events, place_plan)
+
+
+def _roles(file: Path, models: dict[int, IndicatorEntry]) -> dict[str, int]:
+    """Role -> indicator id; a role claimed twice names both indicators."""
+    roles: dict[str, int] = {}
+    for key, model in models.items():
+        if model.role is None:
+            continue
+        if model.role in roles:
+            raise DataInvalid(
+                f"{file}, indicator {key}, field 'role': role {model.role!r} is already indicator "
+                f"{roles[model.role]}'s; each role names one indicator."
+            )
+        roles[model.role] = key
+    return roles
+
+
+def _nested(file: Path, models: dict[int, IndicatorEntry]) -> dict[int, tuple[int, ...]]:
+    """Overall indicator -> its parts; a part of an unknown, itself or a part names the field."""
+    nested: dict[int, list[int]] = {}
+    for key, model in models.items():
+        parent = model.part_of
+        if parent is None:
+            continue
+        where = f"{file}, indicator {key}, field 'part_of'"
+        if parent == key:
+            raise DataInvalid(f"{where}: an indicator cannot be a part of itself.")
+        if parent not in models:
+            raise DataInvalid(f"{where}: indicator {parent} is not in the catalogue.")
+        if models[parent].part_of is not None:
+            raise DataInvalid(
+                f"{where}: indicator {parent} is itself a part of {models[parent].part_of}; "
+                "name the overall indicator."
+            )
+        nested.setdefault(parent, []).append(key)
+    return {parent: tuple(parts) for parent, parts in nested.items()}
+
+
+def _place_plan(file: Path, document: dict, outcomes: set[str]) -> frozenset[str]:
+    """The place plan's outcomes; each must be an indicator's outcome (a typo would link nothing)."""
+    listed = document.get("place_plan_outcomes", [])
+    where = f"{file}, field 'place_plan_outcomes'"
+    if not isinstance(listed, list) or not all(isinstance(o, str) and o.strip() for o in listed):
+        raise DataInvalid(f"{where}: expected a list of strategy outcomes (words, one per line).")
+    unknown = [o for o in listed if o not in outcomes]
+    if unknown:
+        raise DataInvalid(
+            f"{where}: {', '.join(repr(o) for o in unknown)} is not the outcome of any indicator; "
+            "use an indicator's outcome exactly as written."
+        )
+    return frozenset(listed)
 
 
 def catalogue_entry(indicator_id: int) -> pd.Series:
