@@ -2,10 +2,12 @@
 
 :func:`catalogue_judgements` runs on a headline table after its England comparisons:
 
+Which method judges an indicator is :func:`hwb.stats.benchmark.judging_method`'s rule:
+
 * an indicator whose catalogue ``benchmark`` is ``none`` (e.g. the slope index of
-  inequality, 92901: a district's SII uses local deprivation deciles, England's national
+  inequality: a district's SII uses local deprivation deciles, England's national
   ones) reads "Not compared", whatever label a published file carries;
-* an indicator with a catalogue ``goal`` (dementia diagnosis, 92949: the 66.7% national
+* an indicator with a catalogue ``goal`` (e.g. dementia diagnosis: the 66.7% national
   ambition) is judged against the goal instead of England (Fingertips' "Compared to
   goal"): "Better" when its value meets the goal, "Worse" when it does not. The England
   comparison is kept in ``compared_england_95``;
@@ -20,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hwb.stats.benchmark import NOT_COMPARED, compare_to_goal
+from hwb.stats.benchmark import GOAL, NO_COMPARISON, NOT_COMPARED, compare_to_goal, judging_methods
 from hwb.stats.trend import red_red
 
 
@@ -30,9 +32,10 @@ def catalogue_judgements(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.Dat
     goals = catalogue["goal"] if "goal" in catalogue.columns else pd.Series(dtype=float)
     out["goal"] = out["indicator_id"].map(goals).astype(float)
     out["compared_england_95"] = out["compared_95"]
-    none = out["benchmark"].eq("none")
+    method = judging_methods(out["benchmark"], out["goal"])
+    none = method.eq(NO_COMPARISON)
     out.loc[none, ["compared_95", "compared_998", "compared_england_95"]] = NOT_COMPARED
-    has_goal = out["goal"].notna() & ~none
+    has_goal = method.eq(GOAL)
     if has_goal.any():
         judged = compare_to_goal(
             out.loc[has_goal], "goal", polarity=out.loc[has_goal, "polarity"], out_col="_goal"

@@ -17,6 +17,12 @@ Goal method (Fingertips "Compared to goal", e.g. the 66.7% dementia diagnosis
 ambition): the value itself against the goal, "Better" when it meets the goal
 (at or above it when high is good, at or below when low is good), "Worse" when it
 does not; no interval is involved, as in Fingertips' goal benchmarking.
+
+Which method judges an indicator is one rule, :func:`judging_method` (and
+:func:`judging_methods` for a column): "none" when the catalogue says the indicator is
+not compared; "goal" when it names a national goal; otherwise its catalogue benchmark,
+"ci_overlap" or "quintiles". The packs' headline table and the "What changed" page both
+judge by it.
 """
 
 from __future__ import annotations
@@ -30,10 +36,22 @@ import PHStatsMethods as phs
 
 from hwb.stats import _validate as v
 
-__all__ = ["POLARITIES", "benchmark_against_england", "compare_to_benchmark", "compare_to_goal", "quintile_labels"]
+__all__ = [
+    "METHODS",
+    "POLARITIES",
+    "benchmark_against_england",
+    "compare_to_benchmark",
+    "compare_to_goal",
+    "judging_method",
+    "judging_methods",
+    "quintile_labels",
+]
 
 POLARITIES = ("high_is_good", "low_is_good", "no_judgement")
 NOT_COMPARED = "Not compared"
+CI_OVERLAP, QUINTILES, NO_COMPARISON, GOAL = "ci_overlap", "quintiles", "none", "goal"
+#: the methods that judge an indicator (see :func:`judging_method`)
+METHODS = (CI_OVERLAP, QUINTILES, NO_COMPARISON, GOAL)
 _WORDS = {
     "no_judgement": ("Higher", "Similar", "Lower"),
     "high_is_good": ("Better", "Similar", "Worse"),
@@ -64,6 +82,34 @@ def _polarity_series(df: pd.DataFrame, polarity: str | pd.Series, func: str) -> 
             f"{func}: polarity {sorted(set(pol[bad]))} at rows {list(pol[bad].index[:5])} is not one of {POLARITIES}."
         )
     return pol
+
+
+def judging_method(benchmark: str | None, goal: float | None = None) -> str:
+    """Which method judges an indicator, from its catalogue ``benchmark`` and ``goal``.
+
+    "none" when the benchmark is "none" (a goal does not change that); "goal" when a goal
+    is given; otherwise the benchmark ("ci_overlap" or "quintiles"; "ci_overlap" when not
+    given, the Fingertips default).
+    """
+    if benchmark is None or (isinstance(benchmark, float) and np.isnan(benchmark)):
+        benchmark = CI_OVERLAP
+    if benchmark not in (CI_OVERLAP, QUINTILES, NO_COMPARISON):
+        raise v.StatsInputError(
+            f"judging_method: benchmark {benchmark!r} is not one of {(CI_OVERLAP, QUINTILES, NO_COMPARISON)}."
+        )
+    if benchmark == NO_COMPARISON:
+        return NO_COMPARISON
+    if goal is not None and not pd.isna(goal):
+        return GOAL
+    return benchmark
+
+
+def judging_methods(benchmark: pd.Series, goal: pd.Series | None = None) -> pd.Series:
+    """:func:`judging_method` for each row (``goal`` aligned on ``benchmark``'s index)."""
+    goals = goal.reindex(benchmark.index) if goal is not None else pd.Series(np.nan, index=benchmark.index)
+    return pd.Series(
+        [judging_method(b, g) for b, g in zip(benchmark, goals)], index=benchmark.index, dtype=object
+    )
 
 
 def compare_to_benchmark(
@@ -200,10 +246,11 @@ def benchmark_against_england(
 
     Matching is on ``key_cols`` (indicator, sex, age, category, period). Polarity
     can be one string, a mapping from indicator_id, or the catalogue frame from
-    :func:`hwb.data.catalogue.load_catalogue` (its ``polarity`` column; rows whose
-    catalogue ``benchmark`` is "none" are "Not compared", and "quintiles" rows are
-    ranked among areas of the same type with :func:`quintile_labels`). Returns
-    the area rows with ``england_value`` and ``out_col``.
+    :func:`hwb.data.catalogue.load_catalogue` (its ``polarity`` column; with it, each row
+    is judged by the indicator's :func:`judging_method`: "none" rows are "Not compared",
+    "quintiles" rows are ranked among areas of the same type with :func:`quintile_labels`,
+    and "goal" rows are judged against the catalogue's goal with :func:`compare_to_goal`).
+    Returns the area rows with ``england_value`` and ``out_col``.
     """
     func = "benchmark_against_england"
     keys = list(key_cols)
@@ -224,11 +271,18 @@ def benchmark_against_england(
     pol = _polarity_lookup(polarity, merged["indicator_id"])
     out = compare_to_benchmark(merged, "england_value", confidence, pol, out_col=out_col)
     if isinstance(polarity, pd.DataFrame) and "benchmark" in polarity.columns:
-        method = merged["indicator_id"].map(polarity["benchmark"]).fillna("ci_overlap")
-        out.loc[method == "none", out_col] = NOT_COMPARED
-        quint = method == "quintiles"
+        goals = merged["indicator_id"].map(polarity["goal"]) if "goal" in polarity.columns else None
+        method = judging_methods(merged["indicator_id"].map(polarity["benchmark"]), goals)
+        out.loc[method == NO_COMPARISON, out_col] = NOT_COMPARED
+        quint = method == QUINTILES
         if quint.any():
             grp = [*keys, "area_type"] if "area_type" in out.columns else keys
             q = quintile_labels(out.loc[quint], "value", grp, pol[quint], out_col="_q")
             out.loc[quint, out_col] = q["_q"]
+        by_goal = method == GOAL
+        if by_goal.any():
+            judged = compare_to_goal(
+                out.loc[by_goal].assign(_goal=goals[by_goal]), "_goal", polarity=pol[by_goal], out_col="_g"
+            )
+            out.loc[by_goal, out_col] = judged["_g"]
     return out
