@@ -39,7 +39,7 @@ def _hrefs(html: str) -> list[str]:
 
 
 def test_the_ten_partnerships_in_file_order_with_every_district_once(overview):
-    assert [p.partnership["slug"] for p in overview.partnerships] == [p.slug for p in load_partnerships()]
+    assert [p.partnership.slug for p in overview.partnerships] == [p.slug for p in load_partnerships()]
     assert sorted(p.slug for p in overview.packs) == sorted(d.slug for d in load_all())
     assert overview.page_of("wyre") == "fylde-and-wyre" and overview.page_of("burnley") == "burnley"
 
@@ -78,7 +78,7 @@ def test_priorities_are_the_ones_each_pack_recommends(overview, fylde_and_wyre):
     for _, r in chosen.iterrows():
         assert r["label"] in row
     assert "concentrated in Wyre" in row or "shared" in row or "no member district" in row
-    burnley = next(p for p in overview.partnerships if p.partnership["slug"] == "burnley")
+    burnley = next(p for p in overview.partnerships if p.partnership.slug == "burnley")
     burnley_row = re.search(r"districts/burnley\.html.*?</tr>", html).group(0)
     for _, r in sections.recommended_priorities(burnley).iterrows():
         assert r["label"] in burnley_row
@@ -115,6 +115,6 @@ def test_one_district_per_partnership_when_none_are_given():
     districts = [d.to_notebook() for d in load_all() if d.slug in ("burnley", "pendle")]
     overview = ho.load_overview(districts, "data/snapshot",
                                 [{"slug": "burnley", "name": "Burnley HWB", "districts": ["burnley"]}])
-    assert [p.partnership["slug"] for p in overview.partnerships] == ["burnley", "pendle"]
+    assert [p.partnership.slug for p in overview.partnerships] == ["burnley", "pendle"]
     html = ho.tartan_rug(overview).html
     assert "scope='colgroup'" not in html and "rowspan" not in html

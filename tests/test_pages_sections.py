@@ -92,7 +92,7 @@ def test_every_recommended_priority_is_significantly_worse_or_on_the_getting_wor
     )
 
     for slug, pack in shipped.items():
-        ranked = rank_priorities(pack.headline, pack.params["priority_weights"], peers=peer_rows(pack.frame, pack.code))
+        ranked = rank_priorities(pack.headline, pack.params.priority_weights, peers=peer_rows(pack.frame, pack.code))
         chosen = ranked[ranked["recommended"]]
         assert len(chosen) >= 1, slug
         for _, r in chosen.iterrows():

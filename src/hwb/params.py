@@ -8,11 +8,12 @@ holds one district and may override a default.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from hwb import paths, yamlio
 from hwb.errors import BadParameter
@@ -21,6 +22,13 @@ DEFAULTS_FILE = "defaults.yml"
 PARTNERSHIPS_FILE = "partnerships.yml"  # read by hwb.partnerships, not a district
 
 LadCode = Annotated[str, Field(pattern=r"^E0[6-9]\d{6}$", description="ONS lower-tier LA code")]
+AreaCode = Annotated[
+    str,
+    Field(
+        pattern=r"^E0[6-9]\d{6}(\+E0[6-9]\d{6})*$",
+        description="a district's ONS code, or a partnership's districts' codes joined by '+'",
+    ),
+]
 CountyCode = Annotated[str, Field(pattern=r"^E1[01]\d{6}$", description="ONS county code")]
 EnglandCode = Annotated[str, Field(pattern=r"^E92000001$")]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
@@ -74,14 +82,20 @@ class DistrictFile(BaseModel):
         return value
 
 
-class DistrictParams(BaseModel):
-    """A district's validated, merged parameters: exactly what the notebook receives."""
+class AreaParams(BaseModel):
+    """The validated parameters of the area one pack covers: what ``Pack.params`` holds.
+
+    A district's (:class:`DistrictParams`), or a partnership's districts combined
+    (:attr:`hwb.partnerships.PartnershipParams.area`). Every value is set: the defaults were
+    merged in from :class:`SharedDefaults` when the district was loaded, so pages read
+    attributes and restate no default.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     slug: Slug
     name: str
-    ons_code: LadCode
+    ons_code: AreaCode
     parent_code: CountyCode
     county_name: str
     england_code: EnglandCode
@@ -95,6 +109,38 @@ class DistrictParams(BaseModel):
     def to_notebook(self) -> dict[str, Any]:
         """Plain JSON-able values for Papermill's parameter injection."""
         return self.model_dump(mode="json")
+
+
+class DistrictParams(AreaParams):
+    """A district's validated, merged parameters: exactly what the notebook receives."""
+
+    ons_code: LadCode
+
+
+#: the fields of a district's parameters the overview page reads: all it receives of each
+#: district (:func:`hwb.render.pipeline.overview_job`), so a change to another one (a
+#: district's horizons, say) does not re-render it
+OVERVIEW_FIELDS = ("slug", "name", "ons_code", "parent_code", "county_name", "england_code",
+                   "priority_weights", "recommended_priorities", "priority_wards")
+
+#: a district (or a partnership's districts combined) as the overview reads it: the
+#: :data:`OVERVIEW_FIELDS` of :class:`AreaParams`, declared there once
+OverviewArea = create_model(
+    "OverviewArea",
+    __config__=ConfigDict(extra="forbid", frozen=True),
+    __doc__="An area's parameters as the overview page reads them (:data:`OVERVIEW_FIELDS`).",
+    __module__=__name__,
+    **{name: (info.annotation, info) for name, info in AreaParams.model_fields.items() if name in OVERVIEW_FIELDS},
+)
+
+
+def overview_area(district: BaseModel | Mapping[str, Any]) -> BaseModel:
+    """A district's parameters (a model, or the JSON a notebook receives) as the overview reads them.
+
+    Only :data:`OVERVIEW_FIELDS` are kept; each is validated by the schema.
+    """
+    values = district.model_dump() if isinstance(district, BaseModel) else dict(district)
+    return OverviewArea.model_validate({k: values[k] for k in OVERVIEW_FIELDS if k in values})
 
 
 def _valid_keys(model: type[BaseModel], loc: tuple) -> list[str]:

@@ -16,15 +16,17 @@ partnership whose pack to build, with a did-you-mean across both kinds of name.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hwb import params as parameters
 from hwb import paths
 from hwb.errors import BadParameter
-from hwb.params import DistrictParams, Slug
+from hwb.params import AreaParams, DistrictParams, OverviewArea, Slug
+from hwb.wording import join_words
 
 FILE = parameters.PARTNERSHIPS_FILE
 
@@ -50,25 +52,87 @@ class PartnershipsFile(BaseModel):
     partnerships: list[PartnershipEntry] = Field(min_length=1)
 
 
-class PartnershipParams(BaseModel):
-    """A partnership with its member districts' validated parameters: what its pack receives."""
+def combined_code(codes: list[str]) -> str:
+    """The code a partnership's combined area goes by: its districts' ONS codes joined by "+"."""
+    return "+".join(codes)
+
+
+class Grouping(BaseModel):
+    """A partnership and its member districts' parameters, and the area its pack covers.
+
+    Subclasses declare ``districts`` (each member's validated parameters) and
+    ``area_model`` (the model of the combined area).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    area_model: ClassVar[type[BaseModel]]
+
     slug: Slug
     name: str
-    districts: list[DistrictParams]
 
     @property
     def area_name(self) -> str:
         """The area the partnership covers, in words: "Chorley and South Ribble"."""
-        from hwb.wording import join_words
-
         return join_words([d.name for d in self.districts])
 
     @property
     def district_slugs(self) -> list[str]:
         return [d.slug for d in self.districts]
+
+    @property
+    def area(self) -> BaseModel:
+        """The parameters of the area the pack covers: the district itself for a one-district
+        partnership, else the districts combined (their codes joined, their priority wards
+        together, the settings they share)."""
+        first = self.districts[0]
+        if len(self.districts) == 1:
+            return first
+        combined = {
+            "slug": self.slug,
+            "name": self.area_name,
+            "ons_code": combined_code([d.ons_code for d in self.districts]),
+            "partnership": self.name,
+            "priority_wards": [w for d in self.districts for w in d.priority_wards],
+        }
+        fields = self.area_model.model_fields
+        return self.area_model.model_validate(
+            {**first.model_dump(), **{k: v for k, v in combined.items() if k in fields}}
+        )
+
+    @model_validator(mode="after")
+    def _members_share_settings(self) -> Grouping:
+        first = self.districts[0]
+        for district in self.districts[1:]:
+            for setting in (*SHARED_SETTINGS, "parent_code", "county_name", "england_code"):
+                if setting in type(first).model_fields and getattr(district, setting) != getattr(first, setting):
+                    raise ValueError(f"districts {first.slug} and {district.slug} differ on '{setting}'")
+        return self
+
+
+class PartnershipParams(Grouping):
+    """A partnership with its member districts' validated parameters: what its pack receives.
+
+    The pack's notebook receives :meth:`to_notebook`'s JSON and turns it back into this
+    model with ``PartnershipParams.model_validate(params)``.
+    """
+
+    area_model: ClassVar[type[BaseModel]] = AreaParams
+
+    districts: list[DistrictParams] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derived_area_name(cls, data: Any) -> Any:
+        """:meth:`to_notebook` carries ``area_name``, which the districts determine: check it, drop it."""
+        if isinstance(data, Mapping) and "area_name" in data:
+            data = dict(data)
+            given = data.pop("area_name")
+            names = [d.get("name") if isinstance(d, Mapping) else getattr(d, "name", None)
+                     for d in data.get("districts") or []]
+            if given != join_words([str(n) for n in names if n]):
+                raise ValueError(f"area_name {given!r} is not the districts' names in words")
+        return data
 
     def markdown(self) -> dict[str, str]:
         """The values the pack template's text uses (``{{ partnership }}`` and so on)."""
@@ -100,6 +164,14 @@ class PartnershipParams(BaseModel):
             "area_name": self.area_name,
             "districts": [d.to_notebook() for d in self.districts],
         }
+
+
+class OverviewPartnership(Grouping):
+    """A partnership as the overview page reads it: its districts' :class:`~hwb.params.OverviewArea`."""
+
+    area_model: ClassVar[type[BaseModel]] = OverviewArea
+
+    districts: list[OverviewArea] = Field(min_length=1)
 
 
 def partnerships_file(directory: Path | None = None) -> Path:

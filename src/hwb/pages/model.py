@@ -26,14 +26,8 @@ from hwb import paths
 from hwb.data.catalogue import load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
 from hwb.pages.judgements import catalogue_judgements
-from hwb.stats.benchmark import (
-    CI_OVERLAP,
-    QUINTILES,
-    compare_to_benchmark,
-    judging_methods,
-    quintile_labels,
-)
-from hwb.stats.ranges import district_range, rank_among
+from hwb.params import AreaParams, DistrictParams, OverviewArea
+from hwb.stats.benchmark import compare_to_benchmark, quintile_labels
 from hwb.stats.trend import recent_trend, red_red
 
 #: status values of a headline row
@@ -59,9 +53,14 @@ HEADLINE_COLUMNS = [
 
 @dataclass
 class Pack:
-    """One district's evidence: parameters, the tidy frame, catalogue, provenance and headline table."""
+    """One district's evidence: parameters, the tidy frame, catalogue, provenance and headline table.
 
-    params: dict[str, Any]
+    ``params`` is the validated model (:class:`~hwb.params.DistrictParams`, a partnership's
+    combined :class:`~hwb.params.AreaParams`, or the overview's
+    :class:`~hwb.params.OverviewArea`); pages read its attributes.
+    """
+
+    params: AreaParams | OverviewArea
     frame: pd.DataFrame
     catalogue: pd.DataFrame
     manifest: dict[str, Any]
@@ -71,27 +70,27 @@ class Pack:
 
     @property
     def slug(self) -> str:
-        return self.params["slug"]
+        return self.params.slug
 
     @property
     def name(self) -> str:
-        return self.params["name"]
+        return self.params.name
 
     @property
     def code(self) -> str:
-        return self.params["ons_code"]
+        return self.params.ons_code
 
     @property
     def county_code(self) -> str:
-        return self.params["parent_code"]
+        return self.params.parent_code
 
     @property
     def county_name(self) -> str:
-        return self.params.get("county_name", "Lancashire")
+        return self.params.county_name
 
     @property
     def england_code(self) -> str:
-        return self.params.get("england_code", "E92000001")
+        return self.params.england_code
 
     @property
     def synthetic(self) -> bool:
@@ -123,17 +122,22 @@ def indicator_series(frame: pd.DataFrame, indicator_id: int, sex: str, age: str,
     return rows.sort_values(["area_code", "period_sortable"]).reset_index(drop=True)
 
 
-def load_pack(params: Mapping[str, Any], snapshot: str | Path | None = None) -> Pack:
-    """Load everything one district's pack shows (``snapshot`` relative to the repo root or absolute)."""
+def load_pack(
+    params: AreaParams | OverviewArea | Mapping[str, Any], snapshot: str | Path | None = None
+) -> Pack:
+    """Load everything one district's pack shows (``snapshot`` relative to the repo root or absolute).
+
+    ``params``: the district's validated parameters, or the JSON a notebook receives
+    (:meth:`~hwb.params.DistrictParams.to_notebook`), validated back into the model here.
+    """
+    if isinstance(params, Mapping):
+        params = DistrictParams.model_validate(params)
     _quiet_logs()
     source = _resolve_snapshot(snapshot)
     frame = load_snapshot(source)
     catalogue = load_catalogue()
     manifest = load_manifest(source)
-    params = dict(params)
-    params.setdefault("county_name", "Lancashire")
-    params.setdefault("england_code", "E92000001")
-    headline = headline_table(frame, catalogue, params["ons_code"], params["parent_code"], params["england_code"])
+    headline = headline_table(frame, catalogue, params.ons_code, params.parent_code, params.england_code)
     headline["range_scope"] = range_scopes(headline, manifest)
     shown = str(snapshot) if snapshot is not None else "data/snapshot"
     return Pack(params=params, frame=frame, catalogue=catalogue, manifest=manifest, headline=headline, snapshot=shown)
@@ -269,10 +273,22 @@ def _headline_row(frame, indicator_id, entry, sex, district, county, england, ar
         ranked = quintile_labels(peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"])
         row["quintile"] = str(ranked.loc[ranked["area_code"] == district, "quintile"].iloc[0])
     if len(peers) and row["status"] == OK:
-        row.update({f"districts_{k}": x for k, x in district_range(peers).items()})
-        row["rank"] = rank_among(latest["value"], peers, entry["polarity"])
+        row.update(
+            districts_n=len(peers), districts_min=peers.min(), districts_q25=peers.quantile(0.25),
+            districts_q75=peers.quantile(0.75), districts_max=peers.max(),
+            rank=_rank(peers, latest["value"], entry["polarity"]),
+        )
     row["recent_trend"], row["trend_source"] = _trend(mine, latest, entry)
     return row
+
+
+def _rank(peers: pd.Series, value: float, polarity: str) -> float:
+    """1 = best of the peers (highest when high is good, lowest when low is good); NaN without polarity."""
+    if polarity == "high_is_good":
+        return float((peers > value).sum() + 1)
+    if polarity == "low_is_good":
+        return float((peers < value).sum() + 1)
+    return np.nan
 
 
 def _trend(series: pd.DataFrame, latest: pd.Series, entry: pd.Series) -> tuple[str, str]:
@@ -313,8 +329,7 @@ def _published_where_no_limits(table: pd.DataFrame, judged: pd.Series) -> None:
 
 def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """95% and 99.8% comparisons with England and the red-red flag, all from :mod:`hwb.stats`."""
-    # the England comparison by intervals: the judgement itself, or kept beside a goal's
-    judged = table["status"].eq(OK) & table["benchmark"].eq(CI_OVERLAP)
+    judged = table["status"].eq(OK) & table["benchmark"].eq("ci_overlap")
     if judged.any():
         work = table.loc[judged].copy()
         for level, column in ((0.95, "compared_95"), (0.998, "compared_998")):
@@ -324,9 +339,7 @@ def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
             table.loc[judged, column] = labelled["_label"].to_numpy()
         table.loc[judged, "compared_source"] = "calculated"
         _published_where_no_limits(table, judged)
-    goals = table["indicator_id"].map(catalogue["goal"]) if "goal" in catalogue.columns else None
-    method = judging_methods(table["benchmark"], goals)
-    quintiles = method.eq(QUINTILES) & table["quintile"].ne("")
+    quintiles = table["benchmark"].eq("quintiles") & table["quintile"].ne("")
     table.loc[quintiles, "compared_95"] = table.loc[quintiles, "quintile"]
     flagged = red_red(table, comparison_col="compared_95", trend_col="recent_trend")
     table["red_red"] = flagged["red_red"].astype(bool)

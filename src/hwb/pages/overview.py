@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel
 
 from hwb.charts.gaps import gap_chart
 from hwb.charts.theme import significance_style
@@ -31,6 +32,8 @@ from hwb.pages.partnership import (
 from hwb.pages.priorities import WORSE_LIST
 from hwb.pages.sections import recommended_priorities
 from hwb.pages.wards import overview_rows
+from hwb.params import load_defaults, overview_area
+from hwb.partnerships import OverviewPartnership
 from hwb.text import format as fmt
 
 
@@ -47,7 +50,7 @@ class Overview:
 
     @property
     def county_name(self) -> str:
-        return self.partnerships[0].county_name if self.partnerships else "Lancashire"
+        return self.partnerships[0].county_name if self.partnerships else load_defaults().county_name
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -55,49 +58,46 @@ class Overview:
 
     def page_of(self, district: str) -> str:
         """The slug of the partnership page showing ``district`` (a district's slug)."""
-        return next(p.partnership["slug"] for p in self.partnerships if district in p.partnership["districts"])
+        return next(p.partnership.slug for p in self.partnerships if district in p.partnership.district_slugs)
 
     def __repr__(self) -> str:
         return f"Overview({len(self.partnerships)} partnerships, {len(self.packs)} districts)"
 
 
-def _groups(districts: Sequence[Mapping[str, Any]],
-            partnerships: Sequence[Mapping[str, Any]] | None) -> list[dict[str, Any]]:
-    """Each partnership with its member districts' parameters (``districts`` listed by slug)."""
-    from hwb.text.format import join_words
-
+def _partnerships(districts: Sequence[BaseModel | Mapping[str, Any]],
+                  partnerships: Sequence[Mapping[str, Any]] | None) -> list[OverviewPartnership]:
+    """Each partnership with its member districts' parameters as the overview reads them."""
     if partnerships is None:
         from hwb.partnerships import load_partnerships
 
         partnerships = [{"slug": p.slug, "name": p.name, "districts": p.district_slugs} for p in load_partnerships()]
-    by_slug = {str(p["slug"]): dict(p) for p in districts}
+    by_slug = {area.slug: area for area in map(overview_area, districts)}
     groups, placed = [], set()
     for group in partnerships:
         members = [by_slug[s] for s in group["districts"] if s in by_slug]
         if not members:
             continue
-        placed.update(m["slug"] for m in members)
-        groups.append({"slug": group["slug"], "name": group["name"],
-                       "area_name": group.get("area_name") or join_words([m["name"] for m in members]),
-                       "districts": members})
-    for slug, params in by_slug.items():  # a district in no partnership given: its own page
+        placed.update(m.slug for m in members)
+        groups.append(OverviewPartnership(slug=group["slug"], name=group["name"], districts=members))
+    for slug, area in by_slug.items():  # a district in no partnership given: its own page
         if slug not in placed:
-            groups.append({"slug": slug, "name": params.get("partnership") or params["name"],
-                           "area_name": params["name"], "districts": [params]})
+            groups.append(OverviewPartnership(slug=slug, name=area.name, districts=[area]))
     return groups
 
 
-def load_overview(districts: Sequence[Mapping[str, Any]], snapshot: str | Path | None = None,
+def load_overview(districts: Sequence[BaseModel | Mapping[str, Any]], snapshot: str | Path | None = None,
                   partnerships: Sequence[Mapping[str, Any]] | None = None) -> Overview:
     """Load the snapshot once and build each partnership's pack model.
 
-    ``districts``: every district's parameters; ``partnerships``: each partnership's slug,
-    name, area name and member district slugs, in book order (default: parameters/partnerships.yml).
+    ``districts``: every district's parameters (models, or the JSON the notebook receives,
+    validated here as :class:`~hwb.params.OverviewArea`); ``partnerships``: each
+    partnership's slug, name and member district slugs, in book order (default:
+    parameters/partnerships.yml).
     """
     if not districts:
         return Overview([])
-    groups = _groups(districts, partnerships)
-    loaded = load_pack(groups[0]["districts"][0], snapshot)
+    groups = _partnerships(districts, partnerships)
+    loaded = load_pack(groups[0].districts[0], snapshot)
     return Overview([load_partnership_pack(group, snapshot, loaded=loaded) for group in groups])
 
 
@@ -107,7 +107,7 @@ def pack_href(slug: str) -> str:
 
 
 def _link(pack: PartnershipPack) -> str:
-    return f'<a href="{pack_href(pack.partnership["slug"])}">{d.escape(pack.partnership_name)}</a>'
+    return f'<a href="{pack_href(pack.partnership.slug)}">{d.escape(pack.partnership_name)}</a>'
 
 
 def banner(overview: Overview) -> d.Html:
@@ -172,8 +172,8 @@ def rug_head(overview: Overview) -> str:
     below = []
     groups = ["<colgroup span='3'></colgroup>"]
     for pack in overview.partnerships:
-        link = (f"<a href='{pack_href(pack.partnership['slug'])}' title='{d.escape(pack.partnership_name)}'>"
-                f"{d.escape(pack.partnership.get('area_name') or pack.name)}</a>")
+        link = (f"<a href='{pack_href(pack.partnership.slug)}' title='{d.escape(pack.partnership_name)}'>"
+                f"{d.escape(pack.partnership.area_name)}</a>")
         groups.append(f"<colgroup span='{len(pack.members)}'></colgroup>")
         if pack.combined:
             top.append(f"<th scope='colgroup' colspan='{len(pack.members)}'>{link}</th>")

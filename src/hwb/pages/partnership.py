@@ -1,7 +1,7 @@
 """A partnership's pack: the combined area where it can be combined, and each member district.
 
-:func:`load_partnership_pack` takes a partnership's parameters
-(:meth:`hwb.partnerships.PartnershipParams.to_notebook`) and returns a
+:func:`load_partnership_pack` takes a partnership's validated parameters
+(:class:`hwb.partnerships.PartnershipParams`, or the JSON of its ``to_notebook``) and returns a
 :class:`PartnershipPack`, a :class:`~hwb.pages.model.Pack` every section already knows how
 to show, plus ``members``: each member district's own pack.
 
@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from hwb.pages.model import OK, Pack, headline_table, load_pack, range_scopes, split_by_indicator
+from hwb.params import AreaParams, OverviewArea
+from hwb.partnerships import Grouping, PartnershipParams
 from hwb.stats.combine import combine_areas, why_not_combinable
 from hwb.text.format import join_words
 
@@ -41,9 +43,14 @@ SIDE_BY_SIDE_KEYS = ["indicator_id", "sex", "label", "programme", "unit", "polar
 
 @dataclass
 class PartnershipPack(Pack):
-    """A partnership's pack: the (combined) area's evidence plus each member district's pack."""
+    """A partnership's pack: the (combined) area's evidence plus each member district's pack.
 
-    partnership: dict[str, Any] = field(default_factory=dict)
+    ``partnership`` is the validated partnership (:class:`~hwb.partnerships.PartnershipParams`,
+    or the overview's :class:`~hwb.partnerships.OverviewPartnership`); ``params`` its
+    :attr:`~hwb.partnerships.Grouping.area`.
+    """
+
+    partnership: Grouping | None = None
     members: list[Pack] = field(default_factory=list)
 
     @property
@@ -53,56 +60,33 @@ class PartnershipPack(Pack):
 
     @property
     def partnership_name(self) -> str:
-        return self.partnership.get("name", self.params.get("partnership", ""))
+        return self.partnership.name
 
     def __repr__(self) -> str:  # deterministic: notebooks must not print memory addresses
         return (
-            f"PartnershipPack({self.partnership.get('slug', self.slug)!r}, "
+            f"PartnershipPack({self.partnership.slug!r}, "
             f"{len(self.members)} district(s), {len(self.headline)} headline rows)"
         )
 
 
-def combined_code(codes: list[str]) -> str:
-    """The code the combined area goes by in the pack's frame: the members' ONS codes joined by "+"."""
-    return "+".join(codes)
-
-
-def _combined_params(partnership: Mapping[str, Any]) -> dict[str, Any]:
-    members = [dict(d) for d in partnership["districts"]]
-    first = members[0]
-    return {
-        **first,
-        "slug": partnership["slug"],
-        "name": partnership.get("area_name") or " and ".join(m["name"] for m in members),
-        "ons_code": combined_code([m["ons_code"] for m in members]),
-        "partnership": partnership["name"],
-        "priority_wards": [w for m in members for w in m.get("priority_wards", [])],
-        "districts": [m["slug"] for m in members],
-    }
-
-
 def load_partnership_pack(
-    partnership: Mapping[str, Any],
+    partnership: Grouping | Mapping[str, Any],
     snapshot: str | Path | None = None,
     loaded: Pack | None = None,
 ) -> PartnershipPack:
     """Everything a partnership's pack shows (see the module docstring).
 
-    ``loaded``: any pack already loaded from the same snapshot, whose frame, catalogue and
-    manifest are used instead of loading the snapshot again (the overview builds every
-    partnership's pack from one load).
+    ``partnership``: the validated partnership, or the JSON its notebook receives
+    (:meth:`~hwb.partnerships.PartnershipParams.to_notebook`), validated back into
+    :class:`~hwb.partnerships.PartnershipParams` here. ``loaded``: any pack already loaded
+    from the same snapshot, whose frame, catalogue and manifest are used instead of loading
+    the snapshot again (the overview builds every partnership's pack from one load).
     """
-    members = [dict(d) for d in partnership["districts"]]
-    if not members:
-        raise ValueError(f"partnership {partnership.get('slug')!r} has no districts")
+    if isinstance(partnership, Mapping):
+        partnership = PartnershipParams.model_validate(partnership)
+    members = partnership.districts
     first = load_pack(members[0], snapshot) if loaded is None else _sibling(loaded, members[0])
     member_packs = [first] + [_sibling(first, params) for params in members[1:]]
-    info = {
-        "slug": partnership["slug"],
-        "name": partnership["name"],
-        "area_name": partnership.get("area_name", first.name),
-        "districts": [m["slug"] for m in members],
-    }
     if len(members) == 1:  # exactly the district's pack
         return PartnershipPack(
             params=first.params,
@@ -111,20 +95,20 @@ def load_partnership_pack(
             manifest=first.manifest,
             headline=first.headline,
             snapshot=first.snapshot,
-            partnership=info,
+            partnership=partnership,
             members=member_packs,
         )
-    params = _combined_params(partnership)
+    params = partnership.area
     frame = combined_frame(
         first.frame,
         first.catalogue,
         [m.code for m in member_packs],
-        params["ons_code"],
-        params["name"],
+        params.ons_code,
+        params.name,
         {m.code: m.name for m in member_packs},
     )
     headline = headline_table(
-        frame, first.catalogue, params["ons_code"], params["parent_code"], params["england_code"]
+        frame, first.catalogue, params.ons_code, params.parent_code, params.england_code
     )
     headline["range_scope"] = range_scopes(headline, first.manifest)
     headline = _explain_gaps(
@@ -137,22 +121,15 @@ def load_partnership_pack(
         manifest=first.manifest,
         headline=headline,
         snapshot=first.snapshot,
-        partnership=info,
+        partnership=partnership,
         members=member_packs,
     )
 
 
-def _sibling(first: Pack, params: Mapping[str, Any]) -> Pack:
+def _sibling(first: Pack, params: AreaParams | OverviewArea) -> Pack:
     """Another district's pack on the same loaded snapshot (as the overview builds them)."""
-    params = dict(params)
-    params.setdefault("county_name", "Lancashire")  # as load_pack
-    params.setdefault("england_code", "E92000001")
     table = headline_table(
-        first.frame,
-        first.catalogue,
-        params["ons_code"],
-        params["parent_code"],
-        params.get("england_code", "E92000001"),
+        first.frame, first.catalogue, params.ons_code, params.parent_code, params.england_code
     )
     table["range_scope"] = range_scopes(table, first.manifest)
     return Pack(

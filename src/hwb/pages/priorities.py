@@ -45,6 +45,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from hwb.params import PriorityWeights, SharedDefaults
 from hwb.text import events
 from hwb.text import format as fmt
 
@@ -54,7 +55,9 @@ PLACE_PLAN_OUTCOMES = frozenset({
     "reduce premature mortality",
 })
 PROGRAMMES = ("Starting Well", "Living Well", "Ageing Well")
-COMPONENTS = ("significance", "trend", "gap", "people", "strategy_link")
+COMPONENTS = tuple(PriorityWeights.model_fields)  # the weighted pieces of evidence, as the schema names them
+#: how many candidates :func:`rank_priorities` recommends when not told: the schema's default
+DEFAULT_RECOMMEND = SharedDefaults.model_fields["recommended_priorities"].default
 
 WORSE_LIST = "significantly worse"
 WORSENING_LIST = "similar but getting worse"
@@ -180,6 +183,11 @@ def peer_rows(frame: pd.DataFrame, district: str) -> pd.DataFrame:
     return rows[rows["value"].notna() & rows["count"].notna()]
 
 
+def _weight_map(weights: PriorityWeights | Mapping[str, float]) -> dict[str, float]:
+    """Every component's weight (a mapping is validated by the schema, which supplies missing weights)."""
+    return PriorityWeights.model_validate(weights).model_dump()
+
+
 def _scored(headline: pd.DataFrame, weights: Mapping[str, float], peers: pd.DataFrame | None = None) -> pd.DataFrame:
     rows = headline.copy()
     for column, default in (("goal", np.nan), ("compared_to", "England"), ("short_name", ""), ("value_type", "")):
@@ -202,7 +210,7 @@ def _scored(headline: pd.DataFrame, weights: Mapping[str, float], peers: pd.Data
 
 def _weigh(candidates: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
     out = candidates.copy()
-    out["score"] = sum(float(weights.get(c, 0.0)) * out[c] for c in COMPONENTS)
+    out["score"] = sum(float(weights[c]) * out[c] for c in COMPONENTS)
     out["_list_order"] = out["list"].map({WORSE_LIST: 0, WORSENING_LIST: 1}).fillna(2)
     return out.sort_values(["_list_order", "score", "percentile", "indicator_id", "sex"],
                            ascending=[True, False, False, True, True], kind="mergesort", na_position="last")
@@ -212,8 +220,8 @@ def _best_per_outcome(scored: pd.DataFrame) -> pd.DataFrame:
     return scored.drop_duplicates("outcome", keep="first").copy()
 
 
-def rank_priorities(headline: pd.DataFrame, weights: Mapping[str, float], recommend: int = 3,
-                    peers: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank_priorities(headline: pd.DataFrame, weights: PriorityWeights | Mapping[str, float],
+                    recommend: int = DEFAULT_RECOMMEND, peers: pd.DataFrame | None = None) -> pd.DataFrame:
     """The long-list: one row per candidate outcome, list 1 first, then list 2, best case first.
 
     ``peers`` (:func:`peer_rows`) are every district's rows, for the percentile rank of
@@ -221,7 +229,7 @@ def rank_priorities(headline: pd.DataFrame, weights: Mapping[str, float], recomm
     indicator_id, label, the five component scores, percentile, excess, score,
     recommended, reason (see the module docstring).
     """
-    scored = _scored(headline, weights, peers)
+    scored = _scored(headline, _weight_map(weights), peers)
     if scored.empty:
         return _watch_item(headline)
     best = _best_per_outcome(scored)
@@ -294,20 +302,21 @@ def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
     return "; ".join(bits) + "."
 
 
-def sensitivity(headline: pd.DataFrame, weights: Mapping[str, float], top: int = 3,
+def sensitivity(headline: pd.DataFrame, weights: PriorityWeights | Mapping[str, float], top: int = 3,
                 peers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Does the top of the long-list change under other weights? One row per weighting.
 
     Columns: Weights, Top (the first ``top`` candidate outcomes, in order) and
     "Same top three?" ("yes", "same outcomes, different order", or "no").
     """
+    weights = _weight_map(weights)
     scored = _scored(headline, weights, peers)
     if scored.empty:
         return pd.DataFrame(columns=["Weights", "Top", "Same top three?"])
     main = list(_best_per_outcome(scored)["outcome"].head(top))
     rows = [("the district's weights", main)]
     for name, alternative in ALTERNATIVE_WEIGHTS.items():
-        trial = {c: float(weights.get(c, 0.0)) for c in COMPONENTS}
+        trial = dict(weights)
         if name == "without the strategy link":
             trial.update(alternative)
         else:

@@ -476,7 +476,7 @@ def projections(pack: Pack) -> pd.DataFrame:
     Each is modelled on the scale its value type allows (log for rates, logit for
     percentages), its periods dated by their midpoints, overlapping pooled periods handled.
     """
-    horizons = pack.params.get("horizons", [2030, 2035])
+    horizons = pack.params.horizons
     frames = []
     h = pack.headline
     rows = h[(h["status"] == OK) & (h["polarity"] != "no_judgement") & (h["benchmark"] != "none")]
@@ -507,7 +507,7 @@ REACH_WORDS = {REACHED: "already as good", WITHIN: "yes, within the strategy per
 
 def looking_ahead(pack: Pack) -> d.Html:
     """Projections to the strategy horizons: table for every indicator with 5+ points, charts for the worst."""
-    horizons = pack.params.get("horizons", [2030, 2035])
+    horizons = pack.params.horizons
     table = projections(pack)
     ok = table[table["status"] == "ok"] if len(table) else table
     if ok.empty:
@@ -601,8 +601,8 @@ def ranked_priorities(pack: Pack) -> pd.DataFrame:
     number to recommend and peers); the Priorities section and the overview both show this one."""
     if "priorities" not in pack._cache:
         pack._cache["priorities"] = rank_priorities(
-            pack.headline, pack.params.get("priority_weights", {}),
-            int(pack.params.get("recommended_priorities", 3)), peers=peer_rows(pack.frame, pack.code))
+            pack.headline, pack.params.priority_weights,
+            pack.params.recommended_priorities, peers=peer_rows(pack.frame, pack.code))
     return pack._cache["priorities"]
 
 
@@ -615,8 +615,8 @@ def recommended_priorities(pack: Pack) -> pd.DataFrame:
 def priorities(pack: Pack) -> d.Html:
     """The long-list of candidate priorities: recommended ones first, both lists, the scores and
     reasons, and whether the top three change under other weights (see :mod:`hwb.pages.priorities`)."""
-    weights = pack.params.get("priority_weights", {})
-    recommend = int(pack.params.get("recommended_priorities", 3))
+    weights = pack.params.priority_weights
+    recommend = pack.params.recommended_priorities
     peers = peer_rows(pack.frame, pack.code)
     ranked = ranked_priorities(pack)
     if ranked.empty:
@@ -648,7 +648,7 @@ def priorities(pack: Pack) -> d.Html:
             continue
         parts.append(d.paragraph(heading.format(n=len(rows)), "hwb-lead"))
         parts.append(d.Html(_styled_table(_candidate_table(rows)), f"{len(rows)} candidates"))
-    weight_words = ", ".join(f"{c.replace('_', ' ')} {fmt.number(weights.get(c, 0), decimals=0)}" for c in COMPONENTS)
+    weight_words = ", ".join(f"{c.replace('_', ' ')} {fmt.number(getattr(weights, c), decimals=0)}" for c in COMPONENTS)
     parts.append(d.paragraph(
         f"Weights (from the district's parameters): {weight_words}. Each piece of evidence scores 0 to 1: "
         "significance (1 worse even at 99.8%, 0.5 at 95% only), trend (1 getting worse), gap (percentile rank among "

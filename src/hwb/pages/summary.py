@@ -62,8 +62,8 @@ def introduction(pack: Pack) -> d.Html:
 
 def recommended(pack: Pack) -> pd.DataFrame:
     """The recommended rows of the pack's long-list, ranked as the Priorities section ranks them."""
-    ranked = rank_priorities(pack.headline, pack.params.get("priority_weights", {}),
-                             int(pack.params.get("recommended_priorities", 3)),
+    ranked = rank_priorities(pack.headline, pack.params.priority_weights,
+                             pack.params.recommended_priorities,
                              peers=peer_rows(pack.frame, pack.code))
     return ranked[ranked["recommended"]] if len(ranked) else ranked
 
@@ -155,7 +155,7 @@ def wards_table(pack: Pack) -> d.Html:
 
 def heading(pack: Pack) -> d.Html:
     """Page 4: each indicator's projection to the strategy horizons, and whether the gap to England closes."""
-    horizons = pack.params.get("horizons", [2030, 2035])
+    horizons = pack.params.horizons
     table = sections.projections(pack)
     ok = table[table["status"] == "ok"] if len(table) else table
     if ok.empty:

@@ -76,7 +76,7 @@ def ward_table(pack: Pack) -> pd.DataFrame:
     )
     wards["district_rank"] = wards["imd_score"].rank(ascending=False, method="min").astype(int)
     wards["england_wards"] = len(england)
-    wards["priority"] = wards["ward_name"].isin(pack.params.get("priority_wards") or [])
+    wards["priority"] = wards["ward_name"].isin(pack.params.priority_wards)
     health = areas.local_health
     for measure in LOCAL_HEALTH:
         values = lsoas[["ward_code", "msoa11_code"]].merge(
@@ -125,7 +125,7 @@ def shown_wards(pack: Pack) -> tuple[pd.DataFrame, bool]:
     most deprived wards by IMD 2019 score.
     """
     wards = ward_table(pack)
-    named = list(pack.params.get("priority_wards") or [])
+    named = list(pack.params.priority_wards)
     if wards.empty:
         return wards, bool(named)
     if named:
@@ -336,7 +336,7 @@ def priority_wards(pack: Pack) -> d.Html:
         )
     refs = references(pack)
     rows, named = shown_wards(pack)
-    partnership = pack.params.get("partnership") or f"{pack.name}'s partnership"
+    partnership = pack.params.partnership
     if named:
         intro = (
             f"The {partnership} has named {fmt.plural(len(rows), 'priority ward')}: "
