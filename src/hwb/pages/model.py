@@ -27,7 +27,14 @@ from hwb.data.catalogue import load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
 from hwb.pages.judgements import catalogue_judgements
 from hwb.params import AreaParams, DistrictParams, OverviewArea
-from hwb.stats.benchmark import compare_to_benchmark, quintile_labels
+from hwb.stats.benchmark import (
+    CI_OVERLAP,
+    QUINTILES,
+    compare_to_benchmark,
+    judging_methods,
+    quintile_labels,
+)
+from hwb.stats.ranges import district_range, rank_among
 from hwb.stats.trend import recent_trend, red_red
 
 #: status values of a headline row
@@ -273,22 +280,10 @@ def _headline_row(frame, indicator_id, entry, sex, district, county, england, ar
         ranked = quintile_labels(peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"])
         row["quintile"] = str(ranked.loc[ranked["area_code"] == district, "quintile"].iloc[0])
     if len(peers) and row["status"] == OK:
-        row.update(
-            districts_n=len(peers), districts_min=peers.min(), districts_q25=peers.quantile(0.25),
-            districts_q75=peers.quantile(0.75), districts_max=peers.max(),
-            rank=_rank(peers, latest["value"], entry["polarity"]),
-        )
+        row.update({f"districts_{k}": x for k, x in district_range(peers).items()})
+        row["rank"] = rank_among(latest["value"], peers, entry["polarity"])
     row["recent_trend"], row["trend_source"] = _trend(mine, latest, entry)
     return row
-
-
-def _rank(peers: pd.Series, value: float, polarity: str) -> float:
-    """1 = best of the peers (highest when high is good, lowest when low is good); NaN without polarity."""
-    if polarity == "high_is_good":
-        return float((peers > value).sum() + 1)
-    if polarity == "low_is_good":
-        return float((peers < value).sum() + 1)
-    return np.nan
 
 
 def _trend(series: pd.DataFrame, latest: pd.Series, entry: pd.Series) -> tuple[str, str]:
@@ -329,7 +324,8 @@ def _published_where_no_limits(table: pd.DataFrame, judged: pd.Series) -> None:
 
 def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """95% and 99.8% comparisons with England and the red-red flag, all from :mod:`hwb.stats`."""
-    judged = table["status"].eq(OK) & table["benchmark"].eq("ci_overlap")
+    # the England comparison by intervals: the judgement itself, or kept beside a goal's
+    judged = table["status"].eq(OK) & table["benchmark"].eq(CI_OVERLAP)
     if judged.any():
         work = table.loc[judged].copy()
         for level, column in ((0.95, "compared_95"), (0.998, "compared_998")):
@@ -339,7 +335,9 @@ def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
             table.loc[judged, column] = labelled["_label"].to_numpy()
         table.loc[judged, "compared_source"] = "calculated"
         _published_where_no_limits(table, judged)
-    quintiles = table["benchmark"].eq("quintiles") & table["quintile"].ne("")
+    goals = table["indicator_id"].map(catalogue["goal"]) if "goal" in catalogue.columns else None
+    method = judging_methods(table["benchmark"], goals)
+    quintiles = method.eq(QUINTILES) & table["quintile"].ne("")
     table.loc[quintiles, "compared_95"] = table.loc[quintiles, "quintile"]
     flagged = red_red(table, comparison_col="compared_95", trend_col="recent_trend")
     table["red_red"] = flagged["red_red"].astype(bool)
