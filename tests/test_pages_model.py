@@ -58,3 +58,57 @@ def test_missing_indicators_say_why(burnley):
     assert status.loc[90362] == NOT_DISTRICT_LEVEL  # healthy life expectancy: counties only
     assert status.loc[90366] == NOT_IN_SNAPSHOT  # life expectancy is not in the extract
     assert (status == OK).sum() >= 8
+
+
+# --------------------------------------------------------------------------- typed parameters
+def test_the_pack_receives_the_validated_model_not_a_dict(burnley):
+    """The notebook's JSON is validated back into the model by load_pack; pages read attributes."""
+    pack, _ = burnley
+    assert type(pack.params) is params.DistrictParams
+    assert pack.params == params.load_district("burnley")
+    assert (pack.code, pack.county_name, pack.england_code) == (
+        pack.params.ons_code, pack.params.county_name, pack.params.england_code)
+
+
+def test_bad_notebook_json_is_refused_before_anything_loads():
+    from pydantic import ValidationError
+
+    given = params.load_district("burnley").to_notebook()
+    with pytest.raises(ValidationError, match="county_name"):
+        load_pack({k: v for k, v in given.items() if k != "county_name"})
+
+
+def test_a_partnership_pack_holds_the_partnership_model_and_its_area(real_extract):
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.partnerships import PartnershipParams, resolve_partnership
+
+    partnership = resolve_partnership("fylde-and-wyre")
+    pack = load_partnership_pack(partnership.to_notebook(), real_extract)
+    assert type(pack.partnership) is PartnershipParams and pack.partnership == partnership
+    assert pack.params == partnership.area and type(pack.params) is params.AreaParams
+    assert [type(m.params) for m in pack.members] == [params.DistrictParams] * 2
+    assert pack.code == "E07000119+E07000128" and pack.partnership_name == partnership.name
+
+
+def test_the_defaults_file_and_schema_are_what_the_pack_uses(params_dir, real_extract):
+    """Change a shared default (defaults.yml, validated by the schema): the pack follows, and
+    a weight left out takes the schema's value, not 0."""
+    import yaml
+
+    from hwb.pages import sections
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.pages.priorities import rank_priorities
+    from hwb.partnerships import resolve_partnership
+
+    path = params_dir / "defaults.yml"
+    data = yaml.safe_load(path.read_text())
+    data.update(horizons=[2031, 2041], recommended_priorities=1)
+    path.write_text(yaml.safe_dump(data))
+    pack = load_partnership_pack(resolve_partnership("burnley", params_dir).to_notebook(), real_extract)
+    assert pack.params.horizons == [2031, 2041] and pack.params.recommended_priorities == 1
+    assert sections.recommended_priorities(pack)["recommended"].sum() == 1
+    assert sorted(set(sections.projections(pack)["horizon"])) == [2031, 2041]
+    schema = params.PriorityWeights()
+    assert rank_priorities(pack.headline, {}).equals(rank_priorities(pack.headline, schema))
+    assert rank_priorities(pack.headline, {"gap": 5}).equals(
+        rank_priorities(pack.headline, schema.model_copy(update={"gap": 5.0})))

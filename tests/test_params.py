@@ -219,3 +219,43 @@ def test_unknown_nested_key_lists_the_keys_valid_there(params_dir):
     with pytest.raises(BadParameter, match=r"defaults\.yml: unknown key 'county_nam' \(did you mean 'county_name'\?\); "
                                            r"valid keys: county_code, county_name"):
         params.load_defaults(params_dir)
+
+
+# --------------------------------------------------------------------------- one home for each default
+def test_a_district_left_without_a_setting_takes_the_schema_default(params_dir):
+    """defaults.yml without a key: the district gets SharedDefaults' value, the one place it is written."""
+    path = params_dir / "defaults.yml"
+    data = yaml.safe_load(path.read_text())
+    for key in ("horizons", "priority_weights", "recommended_priorities"):
+        data.pop(key)
+    path.write_text(yaml.safe_dump(data))
+    _edit(params_dir, "pendle", horizons=None, priority_weights=None)
+    pendle = params.load_district("pendle", params_dir)
+    schema = params.SharedDefaults.model_fields
+    assert pendle.horizons == schema["horizons"].default
+    assert pendle.priority_weights == params.PriorityWeights()
+    assert pendle.recommended_priorities == schema["recommended_priorities"].default
+
+
+def test_the_overview_reads_only_its_fields_of_a_district():
+    burnley = params.load_district("burnley")
+    area = params.overview_area(burnley)
+    assert area == params.overview_area(burnley.to_notebook())
+    assert tuple(type(area).model_fields) == tuple(f for f in type(burnley).model_fields if f in params.OVERVIEW_FIELDS)
+    assert set(params.OVERVIEW_FIELDS) == set(type(area).model_fields)
+    with pytest.raises(ValueError, match="ons_code"):
+        params.overview_area({**burnley.to_notebook(), "ons_code": "E0700011"})
+
+
+def test_no_page_restates_a_parameter_default():
+    """Pages read the validated model's attributes: no ``params.get(...)``, ``params[...]`` or setdefault."""
+    import re
+
+    pattern = re.compile(r"params\s*(\.get\(|\.setdefault\(|\[['\"])|\.params\.get\(")
+    offenders = [
+        f"{path.relative_to(paths.ROOT)}:{number}: {line.strip()}"
+        for path in sorted((paths.ROOT / "src" / "hwb" / "pages").glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

@@ -142,3 +142,36 @@ def test_the_grouping_is_configuration(params_dir):
         path.write_text(yaml.safe_dump(data))
     assert len(P.load_partnerships(params_dir)) == 11
     assert P.resolve("wyre", params_dir)[0].name == "Wyre Partnership"
+
+
+# --------------------------------------------------------------------------- typed end to end
+def test_the_notebook_json_turns_back_into_the_same_model_with_one_call():
+    for partnership in P.load_partnerships():
+        given = partnership.to_notebook()
+        assert P.PartnershipParams.model_validate(given) == partnership
+        assert given["area_name"] == partnership.area_name
+
+
+def test_a_wrong_area_name_in_the_notebook_json_is_refused():
+    given = P.resolve_partnership("fylde-and-wyre").to_notebook()
+    with pytest.raises(ValueError, match="area_name 'Fylde' is not the districts' names"):
+        P.PartnershipParams.model_validate({**given, "area_name": "Fylde"})
+
+
+def test_a_partnership_pack_covers_its_area():
+    """One district: the district itself. Two: the districts combined, as the model says."""
+    burnley = P.resolve_partnership("burnley")
+    assert burnley.area is burnley.districts[0]
+    fylde_and_wyre = P.resolve_partnership("fylde-and-wyre")
+    area = fylde_and_wyre.area
+    assert (area.slug, area.name, area.partnership) == ("fylde-and-wyre", "Fylde and Wyre", fylde_and_wyre.name)
+    assert area.ons_code == P.combined_code([d.ons_code for d in fylde_and_wyre.districts]) == "E07000119+E07000128"
+    assert area.priority_wards == [w for d in fylde_and_wyre.districts for w in d.priority_wards]
+    assert area.horizons == fylde_and_wyre.districts[0].horizons
+
+
+def test_members_with_different_shared_settings_cannot_make_one_model():
+    chorley, south_ribble = P.resolve_partnership("chorley-and-south-ribble").districts
+    other = south_ribble.model_copy(update={"horizons": [2040]})
+    with pytest.raises(ValueError, match="differ on 'horizons'"):
+        P.PartnershipParams(slug="chorley-and-south-ribble", name="x", districts=[chorley, other])
