@@ -50,7 +50,7 @@ def _districts(pack: Pack) -> str:
 
 def introduction(pack: Pack) -> d.Html:
     """Whose summary it is, the data release, how to read it and where the full pack is."""
-    slug = getattr(pack, "partnership", {}).get("slug", pack.slug)
+    slug = pack.partnership.slug if getattr(pack, "partnership", None) else pack.slug
     whose = (f"The evidence pack of the {getattr(pack, 'partnership_name', pack.name)} in four pages, "
              f"for {_districts(pack)}.")
     lines = [whose, f"Data: {release_text(pack.manifest)}.", HOW_TO_READ]
