@@ -37,27 +37,41 @@ def test_judging_methods_is_the_rule_per_row_and_refuses_an_unknown_benchmark():
         judging_method("funnel")
 
 
-def test_benchmark_against_england_judges_a_goal_indicator_against_its_goal():
-    """As the packs do: 70% diagnosed is significantly below England's 75% but meets a 66.7% goal."""
-    tidy = pd.DataFrame(
+def _tidy(values: list[float], half_width: float = 2.0) -> pd.DataFrame:
+    """One district (then England) per indicator 1, 2, ...: values in pairs, England's interval +-0.5."""
+    n = len(values) // 2
+    return pd.DataFrame(
         {
-            "indicator_id": [1, 1, 2, 2],
+            "indicator_id": [i for i in range(1, n + 1) for _ in range(2)],
             "sex": "Persons",
             "age": "All ages",
             "category_type": "",
             "category": "",
             "period": "2022",
-            "area_code": ["E07000117", "E92000001"] * 2,
-            "value": [70.0, 75, 60, 75],
-            "lower_95": [68.0, 74.5, 58, 74.5],
-            "upper_95": [72.0, 75.5, 62, 75.5],
+            "area_code": ["E07000117", "E92000001"] * n,
+            "value": values,
+            "lower_95": [v - (half_width if k % 2 == 0 else 0.5) for k, v in enumerate(values)],
+            "upper_95": [v + (half_width if k % 2 == 0 else 0.5) for k, v in enumerate(values)],
         }
     )
-    catalogue = pd.DataFrame(
-        {"polarity": ["high_is_good", "high_is_good"], "benchmark": ["ci_overlap", "ci_overlap"],
-         "goal": [66.7, np.nan]},
-        index=pd.Index([1, 2], name="indicator_id"),
-    )
+
+
+def _catalogue(polarity: list[str], benchmark: list[str], **extra) -> pd.DataFrame:
+    index = pd.Index(range(1, len(polarity) + 1), name="indicator_id")
+    return pd.DataFrame({"polarity": polarity, "benchmark": benchmark, **extra}, index=index)
+
+
+def test_benchmark_against_england_uses_catalogue_polarity():
+    out = benchmark_against_england(_tidy([30.0, 20, 30, 20]),
+                                    _catalogue(["low_is_good", "high_is_good"], ["ci_overlap", "none"]))
+    assert out["comparison"].tolist() == ["Worse", "Not compared"]
+    assert out["england_value"].tolist() == [20.0, 20.0]
+
+
+def test_benchmark_against_england_judges_a_goal_indicator_against_its_goal():
+    """As the packs do: 70% diagnosed is significantly below England's 75% but meets a 66.7% goal."""
+    tidy = _tidy([70.0, 75, 60, 75])
+    catalogue = _catalogue(["high_is_good"] * 2, ["ci_overlap"] * 2, goal=[66.7, np.nan])
     out = benchmark_against_england(tidy, catalogue)
     assert out["comparison"].tolist() == ["Better", "Worse"]  # goal met; England by intervals
     without_goal = benchmark_against_england(tidy, catalogue.drop(columns="goal"))

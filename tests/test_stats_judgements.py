@@ -8,7 +8,6 @@ import pytest
 
 from hwb.errors import StatsInputError
 from hwb.stats import (
-    benchmark_against_england,
     compare_to_benchmark,
     project,
     quintile_labels,
@@ -65,30 +64,6 @@ def test_quintiles_wording_with_and_without_polarity():
     assert good[0] == "Worst" and good[-1] == "Best"
     few = quintile_labels(df.head(3))["quintile"].tolist()
     assert few == ["Not compared"] * 3
-
-
-def test_benchmark_against_england_uses_catalogue_polarity():
-    tidy = pd.DataFrame(
-        {
-            "indicator_id": [1, 1, 2, 2],
-            "sex": "Persons",
-            "age": "All ages",
-            "category_type": "",
-            "category": "",
-            "period": "2022",
-            "area_code": ["E07000117", "E92000001", "E07000117", "E92000001"],
-            "value": [30.0, 20, 30, 20],
-            "lower_95": [28.0, 19.5, 28, 19.5],
-            "upper_95": [32.0, 20.5, 32, 20.5],
-        }
-    )
-    catalogue = pd.DataFrame(
-        {"polarity": ["low_is_good", "high_is_good"], "benchmark": ["ci_overlap", "none"]},
-        index=pd.Index([1, 2], name="indicator_id"),
-    )
-    out = benchmark_against_england(tidy, catalogue)
-    assert out["comparison"].tolist() == ["Worse", "Not compared"]
-    assert out["england_value"].tolist() == [20.0, 20.0]
 
 
 # --- recent trend -------------------------------------------------------------------------

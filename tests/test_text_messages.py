@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hwb.text.messages import MAX_MESSAGES, MIN_MESSAGES, key_messages, relative_gap
+from hwb.text.messages import MAX_MESSAGES, MIN_MESSAGES, gap_to_england, key_messages
 
 
 def _row(indicator_id, name, value, england, compared, trend="No significant change", polarity="low_is_good",
@@ -60,7 +60,7 @@ def test_no_polarity_indicators_are_never_ahead_or_behind_and_goals_are_named():
     from hwb.text.messages import indicator_sentence
 
     prevalence = pd.Series(_row(247, "Dementia prevalence (QOF)", 0.9, 0.7, "Higher", polarity="no_judgement"))
-    assert relative_gap(prevalence) == 0.0
+    assert gap_to_england(prevalence) == 0.0
     assert all(m.indicator_id != 247 for m in key_messages(pd.DataFrame([prevalence]), "Fylde"))
     goal = pd.Series({**_row(92949, "Dementia diagnosis rate 65+", 58.4, 63.0, "Worse", polarity="high_is_good"),
                       "goal": 66.7, "compared_to": "goal"})
@@ -75,9 +75,16 @@ def test_context_sentences_fill_up_to_five():
     assert messages[1].text == "Fylde has 81,000 residents."
 
 
-def test_relative_gap_is_positive_when_worse_whatever_the_polarity():
+def test_gap_to_england_is_the_relative_gap_of_a_headline_row():
     rows = _headline().set_index("indicator_id")
-    assert relative_gap(rows.loc[1]) > 0  # low is good, higher than England
-    assert relative_gap(rows.loc[90366].iloc[0]) > 0  # high is good, lower than England
-    assert relative_gap(rows.loc[4]) < 0
-    assert np.isclose(relative_gap(rows.loc[2]), 5 / 22)
+    assert gap_to_england(rows.loc[1]) > 0  # low is good, higher than England
+    assert gap_to_england(rows.loc[90366].iloc[0]) > 0  # high is good, lower than England
+    assert gap_to_england(rows.loc[4]) < 0
+    assert np.isclose(gap_to_england(rows.loc[2]), 5 / 22)
+
+
+def test_deprivation_fifths_are_said_as_deprivation_for_the_catalogue_deprivation_indicator():
+    from hwb.text.messages import quintile_phrase
+
+    assert quintile_phrase("Highest", 93553, 12) == "among the most deprived fifth of the 12 districts in this snapshot"
+    assert quintile_phrase("Highest", 92708, 300) == "in the highest fifth of English districts"

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from hwb.charts.gaps import gap_chart
 from hwb.charts.theme import significance_style
+from hwb.data.catalogue import role_id
 from hwb.data.snapshot import banner_text
 from hwb.pages import display as d
 from hwb.pages.model import OK, Pack, load_pack
@@ -234,13 +235,10 @@ def tartan_rug(overview: Overview) -> d.Html:
 
 
 # --------------------------------------------------------------------------- life expectancy gaps
-LIFE_EXPECTANCY_ID = 90366
-
-
 def life_expectancy_gaps(overview: Overview) -> d.Html:
     """Life expectancy at birth by sex across the districts against England, worst first."""
     long = rug_table(overview)
-    le = long[long["indicator_id"] == LIFE_EXPECTANCY_ID] if len(long) else long
+    le = long[long["indicator_id"] == role_id("life_at_birth")] if len(long) else long
     if le.empty:
         return d.paragraph("Life expectancy at birth is not in this snapshot, so the gaps between districts "
                            "cannot be shown.")

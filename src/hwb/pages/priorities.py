@@ -12,7 +12,7 @@ benchmark (England, or a national goal where the catalogue names one):
 Better-than-England and similar-and-steady indicators are never candidates.
 
 **Nested outcomes are merged**: under-75 preventable mortality and its CVD, cancer and
-respiratory parts are one candidate (the strongest indicator leads, the rest are named).
+respiratory parts (``part_of`` in data/catalogue.yml) are one candidate (the strongest indicator leads, the rest are named).
 Other indicators of the same strategy outcome are merged the same way.
 
 **Scores.** Each candidate is scored 0 to 1 on five pieces of evidence, weighted by the
@@ -30,7 +30,8 @@ district's ``priority_weights`` (parameters/defaults.yml); a larger sum ranks hi
   scored as the district's percentile rank of excess events among the districts compared
   (1 = the most excess events), so deaths, admissions and children share one scale; 0 when no
   count is published (said in the reason);
-* strategy_link: 1 for outcomes the Lancashire place plan names, 0.5 for other Starting,
+* strategy_link: 1 for outcomes the Lancashire place plan names (``place_plan_outcomes`` in
+  data/catalogue.yml), 0.5 for other Starting,
   Living or Ageing Well outcomes.
 
 **Recommended**: the top ``recommend`` of list 1. When list 1 is empty the pack says so
@@ -45,15 +46,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from hwb.data.catalogue import nested_parts, place_plan_outcomes
 from hwb.params import PriorityWeights, SharedDefaults
 from hwb.text import events
 from hwb.text import format as fmt
 
-PLACE_PLAN_OUTCOMES = frozenset({
-    "increase life expectancy", "improve healthy life expectancy", "narrow the gap in life expectancy",
-    "reduce health inequalities", "reduce emergency admissions", "reduce demand for care",
-    "reduce premature mortality",
-})
 PROGRAMMES = ("Starting Well", "Living Well", "Ageing Well")
 COMPONENTS = tuple(PriorityWeights.model_fields)  # the weighted pieces of evidence, as the schema names them
 #: how many candidates :func:`rank_priorities` recommends when not told: the schema's default
@@ -62,9 +59,6 @@ DEFAULT_RECOMMEND = SharedDefaults.model_fields["recommended_priorities"].defaul
 WORSE_LIST = "significantly worse"
 WORSENING_LIST = "similar but getting worse"
 WATCH_LIST = "watch: nothing significantly worse or getting worse"
-
-#: an overall outcome and the indicators that are parts of it (merged into one candidate)
-NESTED = {93721: (93722, 93723, 93724)}
 
 #: other weightings the sensitivity view tries
 ALTERNATIVE_WEIGHTS = {
@@ -136,7 +130,7 @@ def _components(row: pd.Series) -> dict[str, float]:
     else:
         significance = 0.0
     percentile = row["percentile"]
-    if row["outcome"] in PLACE_PLAN_OUTCOMES:
+    if row["outcome"] in place_plan_outcomes():
         link = 1.0
     elif row["programme"] in PROGRAMMES:
         link = 0.5
@@ -147,9 +141,10 @@ def _components(row: pd.Series) -> dict[str, float]:
 
 
 def _merged_outcome(frame: pd.DataFrame) -> pd.Series:
-    """Each row's outcome, with the parts of a nested outcome given their parent's outcome."""
+    """Each row's outcome, with the parts of a nested outcome (the catalogue's ``part_of``) given
+    their parent's outcome."""
     outcome = frame["outcome"].copy()
-    for parent, parts in NESTED.items():
+    for parent, parts in nested_parts().items():
         parent_outcome = frame.loc[frame["indicator_id"] == parent, "outcome"]
         if len(parent_outcome):
             outcome[frame["indicator_id"].isin(parts)] = parent_outcome.iloc[0]

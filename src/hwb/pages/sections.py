@@ -13,6 +13,7 @@ from hwb.charts.pyramid import pyramid_chart, pyramid_shares
 from hwb.charts.spc import spc_grid
 from hwb.charts.spine import spine_chart, spine_data
 from hwb.charts.trends import trend_data, trend_grid
+from hwb.data.catalogue import role_id, role_ids
 from hwb.data.snapshot import banner_text, provenance_text
 from hwb.pages import display as d
 from hwb.pages.model import ENGLAND_WIDE, OK, Pack
@@ -26,17 +27,16 @@ from hwb.pages.priorities import (
     sensitivity,
 )
 from hwb.stats.projection import NOT_WITHIN, REACHED, WITHIN, period_midpoint, project, scale_for
+from hwb.stats.ranges import relative_gap
 from hwb.stats.xmr import MIN_POINTS as SPC_MIN_POINTS
 from hwb.stats.xmr import spc, spc_applicable
 from hwb.text import alt
 from hwb.text import format as fmt
 from hwb.text.messages import key_messages as _key_messages
-from hwb.text.messages import quintile_phrase, relative_gap
+from hwb.text.messages import quintile_phrase
 
-POPULATION_ID = 92708
-DEPRIVATION_ID = 93553
-LIFE_IDS = (90366, 90362, 91102)
-INEQUALITY_ID = 92901
+#: the catalogue roles of the life expectancy section's measures (and the SII beside them)
+LIFE_ROLES = ("life_at_birth", "healthy_life", "life_at_65")
 MAX_TREND_PANELS = 4
 MAX_SPC_PANELS = 2
 MAX_PROJECTION_PANELS = 4
@@ -44,6 +44,11 @@ TABLE_STYLE = "font-size:0.85em"
 
 
 # --------------------------------------------------------------------------- helpers
+def life_ids() -> tuple[int, ...]:
+    """The ids of the life expectancy measures: the catalogue's :data:`LIFE_ROLES` indicators."""
+    return role_ids(*LIFE_ROLES)
+
+
 def _areas(pack: Pack) -> tuple[dict[str, str], dict[str, str]]:
     codes = {"district": pack.code, "county": pack.county_code, "england": pack.england_code}
     names = {"district": pack.name, "county": pack.county_name, "england": "England"}
@@ -96,14 +101,14 @@ def range_label(rows: pd.DataFrame) -> str:
 def _context_sentences(pack: Pack) -> list[str]:
     h = pack.headline
     out = []
-    pop = h[(h["indicator_id"] == POPULATION_ID) & (h["status"] == OK)]
+    pop = h[(h["indicator_id"] == role_id("population")) & (h["status"] == OK)]
     if len(pop):
         r = pop.iloc[0]
         out.append(f"{pack.name} has {fmt.number(r['value'], 'people', 0)} residents ({r['period']}).")
-    dep = h[(h["indicator_id"] == DEPRIVATION_ID) & (h["status"] == OK)]
+    dep = h[(h["indicator_id"] == role_id("deprivation")) & (h["status"] == OK)]
     if len(dep):
         r = dep.iloc[0]
-        fifth = quintile_phrase(str(r["quintile"]), DEPRIVATION_ID, int(r["districts_n"]), ENGLAND_WIDE)
+        fifth = quintile_phrase(str(r["quintile"]), int(r["indicator_id"]), int(r["districts_n"]), ENGLAND_WIDE)
         fifth = f"; {pack.name} is {fifth}" if fifth else ""
         out.append(f"Its deprivation score is {fmt.number(r['value'])} against {fmt.number(r['england_value'])} "
                    f"for England ({r['period']}; higher means more deprived{fifth}).")
@@ -163,9 +168,9 @@ def pack_numbers(pack: Pack) -> pd.DataFrame:
     frame = pack.frame[(pack.frame["area_code"] == pack.code) & (pack.frame["category_type"] == "")]
     shown = pack.headline[["indicator_id", "sex", "age"]].drop_duplicates()
     series = frame.merge(shown, on=["indicator_id", "sex", "age"], how="inner")
-    population = frame[frame["indicator_id"] == POPULATION_ID]
+    population = frame[frame["indicator_id"] == role_id("population")]
     population = population[population["period_sortable"] == population["period_sortable"].max()]
-    out = pd.concat([series[series["indicator_id"] != POPULATION_ID], population], ignore_index=True)
+    out = pd.concat([series[series["indicator_id"] != role_id("population")], population], ignore_index=True)
     out = out.sort_values(["indicator_id", "sex", "age", "period_sortable"])
     columns = ["indicator_id", "sex", "age", "period", "value", "lower_95", "upper_95",
                "lower_998", "upper_998", "count", "denominator", "value_note"]
@@ -188,7 +193,7 @@ def compared_cell(row: pd.Series) -> str:
     fifth = quintile_phrase(label, int(row["indicator_id"]), int(row["districts_n"] or 0), ENGLAND_WIDE)
     if fifth:
         return f"{d.badge(label)} {d.escape(fifth)}"
-    if row["indicator_id"] == INEQUALITY_ID:
+    if row["indicator_id"] == role_id("inequality"):
         return f"{d.badge(label)} (a district's SII is not comparable with England's)"
     mark = " *" if row.get("compared_source") == "published" else ""
     if label in ("Higher", "Lower"):
@@ -278,7 +283,7 @@ def district_profile(pack: Pack) -> d.Html:
     """A short profile in words and the population pyramid against the county and England."""
     parts = [d.paragraph(" ".join(_context_sentences(pack)[:2]) or
                          f"Population and deprivation figures for {pack.name} are not in this snapshot.")]
-    pop = pack.frame[(pack.frame["indicator_id"] == POPULATION_ID) & (pack.frame["category_type"] == "")]
+    pop = pack.frame[(pack.frame["indicator_id"] == role_id("population")) & (pack.frame["category_type"] == "")]
     codes, names = _areas(pack)
     mine = pop[pop["area_code"] == pack.code]
     if mine.empty:
@@ -319,7 +324,7 @@ def life_expectancy(pack: Pack) -> d.Html:
     """Life and healthy life expectancy by sex: gap sentences, trend charts, inequality (SII, not
     compared with England), and the spine chart of the Overarching indicators."""
     h = pack.headline
-    rows = h[h["indicator_id"].isin(LIFE_IDS + (INEQUALITY_ID,))]
+    rows = h[h["indicator_id"].isin(life_ids() + (role_id("inequality"),))]
     have = rows[rows["status"] == OK]
     if have.empty:
         return d.paragraph(
@@ -327,7 +332,7 @@ def life_expectancy(pack: Pack) -> d.Html:
             f"({_missing_sentence(rows)[len('Not available here: '):].rstrip('.')}), so this section has no chart."
         )
     parts = [d.bullets(life_sentences(pack, have))]
-    parts.append(_trend_figure(pack, have[have["indicator_id"].isin(LIFE_IDS)],
+    parts.append(_trend_figure(pack, have[have["indicator_id"].isin(life_ids())],
                                f"Life expectancy in {pack.name}, {pack.county_name} and England"))
     parts.append(spine(pack, "Overarching"))
     missing = _missing_sentence(rows)
@@ -340,7 +345,7 @@ def life_sentences(pack: Pack, have: pd.DataFrame) -> list[str]:
     """Life expectancy and its gap to England, and the inequality within the district, in words
     (``have``: the pack's headline rows with values; the pack's section and its summary use them)."""
     sentences = []
-    for _, r in have[have["indicator_id"].isin(LIFE_IDS)].iterrows():
+    for _, r in have[have["indicator_id"].isin(life_ids())].iterrows():
         if fmt.is_missing(r["england_value"]):
             continue
         gap = fmt.difference(r["value"], r["england_value"], r["unit"])
@@ -350,7 +355,7 @@ def life_sentences(pack: Pack, have: pd.DataFrame) -> list[str]:
         sentences.append(f"{r['label']}: {fmt.with_unit(r['value'], r['unit'])} in {r['period']}, "
                          f"{gap} {side} England ({fmt.with_unit(r['england_value'], r['unit'])}); "
                          f"{judged} (95% confidence).")
-    sii = have[have["indicator_id"] == INEQUALITY_ID]
+    sii = have[have["indicator_id"] == role_id("inequality")]
     for _, r in sii.iterrows():
         ci = fmt.interval(r["lower_95"], r["upper_95"])
         ci = f", 95% confidence interval {ci[1:-1]}" if ci else ", no interval published"
@@ -386,7 +391,8 @@ def _trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
     codes, names = _areas(pack)
     panels = []
     rows = rows.assign(_worse=~rows["compared_95"].eq("Worse"),
-                       _gap=[-relative_gap(r) for _, r in rows.iterrows()])
+                       _gap=[-relative_gap(r["value"], r["england_value"], r["polarity"])
+                             for _, r in rows.iterrows()])
     rows = rows.sort_values(["_worse", "_gap", "indicator_id"], kind="mergesort")
     for _, r in rows.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])

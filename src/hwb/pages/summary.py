@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hwb.data.catalogue import role_id
 from hwb.data.snapshot import provenance_text, release_text, source_copies
 from hwb.pages import display as d
 from hwb.pages import sections
@@ -108,7 +109,7 @@ def life_and_wards(pack: Pack) -> d.Html:
     parts = []
     members = _members(pack)
     for member in members:
-        have = member.headline[member.headline["indicator_id"].isin(sections.LIFE_IDS + (sections.INEQUALITY_ID,))
+        have = member.headline[member.headline["indicator_id"].isin(sections.life_ids() + (role_id("inequality"),))
                                & (member.headline["status"] == OK)]
         if len(members) > 1:
             parts.append(d.paragraph(member.name, "hwb-lead"))
@@ -120,7 +121,7 @@ def life_and_wards(pack: Pack) -> d.Html:
         parts.append(d.bullets(sentences))
         if len(members) == 1:
             parts.append(sections._trend_figure(
-                member, have[have["indicator_id"].isin(sections.LIFE_IDS)],
+                member, have[have["indicator_id"].isin(sections.life_ids())],
                 f"Life expectancy in {member.name}, {member.county_name} and England"))
     parts.append(d.paragraph("Priority wards", "hwb-lead"))
     for member in members:

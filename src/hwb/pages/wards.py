@@ -16,13 +16,14 @@ from __future__ import annotations
 import pandas as pd
 
 from hwb.charts.wards import PRIORITY_MARK, ward_chart
+from hwb.data.catalogue import role_id
 from hwb.data.small_areas import load_small_areas, missing_reason
 from hwb.errors import HwbError
 from hwb.pages import display as d
 from hwb.pages.model import OK, Pack, _resolve_snapshot
+from hwb.stats.ranges import ranks
 from hwb.text import format as fmt
 
-DEPRIVATION_ID = 93553
 SHOWN_WHEN_NONE_NAMED = 5
 #: Local Health measures shown, with their column heading and how a sentence names them
 LOCAL_HEALTH = {
@@ -60,7 +61,7 @@ def ward_table(pack: Pack) -> pd.DataFrame:
     if lookup.empty:
         return pd.DataFrame()
     england = areas.wards.assign(
-        england_rank=areas.wards["imd_score"].rank(ascending=False, method="min").astype(int)
+        england_rank=ranks(areas.wards["imd_score"], highest_first=True).astype(int)
     )
     lsoas = lookup.merge(areas.lsoa, on="lsoa11_code", how="left")
     wards = (
@@ -74,7 +75,7 @@ def ward_table(pack: Pack) -> pd.DataFrame:
         .merge(areas.population[["ward_code", "population", "period"]], on="ward_code", how="left")
         .rename(columns={"period": "population_period"})
     )
-    wards["district_rank"] = wards["imd_score"].rank(ascending=False, method="min").astype(int)
+    wards["district_rank"] = ranks(wards["imd_score"], highest_first=True).astype(int)
     wards["england_wards"] = len(england)
     wards["priority"] = wards["ward_name"].isin(pack.params.priority_wards)
     health = areas.local_health
@@ -348,7 +349,7 @@ def priority_wards(pack: Pack) -> d.Html:
             f"{pack.name}'s five most deprived wards by IMD 2019 score."
         )
     district_imd = pack.headline[
-        (pack.headline["indicator_id"] == DEPRIVATION_ID) & (pack.headline["status"] == OK)
+        (pack.headline["indicator_id"] == role_id("deprivation")) & (pack.headline["status"] == OK)
     ]
     if len(district_imd):
         r = district_imd.iloc[0]

@@ -95,7 +95,7 @@ def recent_trend(
     ``latest_period`` and ``method``. Never raises for short series: they are
     "Cannot be calculated". ``fallback="none"`` reports "Cannot be calculated"
     instead of using the regression when counts are missing, which is what
-    Fingertips shows for survey-based indicators such as 93015.
+    Fingertips shows for survey-based indicators (physically inactive adults, for example).
     """
     func = "recent_trend"
     v.require_choice(fallback, "fallback", ["regression", "none"], func)

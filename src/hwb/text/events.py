@@ -5,41 +5,22 @@ rate, admissions for an admission rate, children for child poverty. Pooled perio
 count several years together, so a count is divided by the years pooled before it is
 called "a year". Events that happen (deaths, admissions, conceptions) are per year;
 people who *are* something (children in low-income families) are a number at a time.
+What each indicator's count counts is declared in data/catalogue.yml (``events:``).
 """
 from __future__ import annotations
 
 import math
 import re
 
-#: indicator id -> (what the count counts, whether it is a number a year)
-EVENTS: dict[int, tuple[str, bool]] = {
-    92196: ("infant deaths", True),
-    93085: ("mothers smoking at delivery", True),
-    92026: ("children in Reception with obesity", False),
-    92033: ("children in Year 6 with obesity", False),
-    93701: ("children in absolute low-income families", False),
-    20401: ("conceptions to under-18s", True),
-    21001: ("self-harm admissions", True),
-    91414: ("alcohol-related admissions", True),
-    93763: ("alcohol-related deaths", True),
-    41001: ("deaths from suicide", True),
-    93721: ("preventable deaths under 75", True),
-    93722: ("preventable CVD deaths under 75", True),
-    93723: ("preventable cancer deaths under 75", True),
-    93724: ("preventable respiratory deaths under 75", True),
-    22401: ("falls admissions aged 65+", True),
-    41401: ("hip fracture admissions aged 65+", True),
-    92949: ("people with dementia diagnosed", False),
-    41101: ("emergency readmissions", True),
-    1194: ("care home admissions aged 65+", True),
-    90356: ("households in fuel poverty", False),
-}
+from hwb.data.catalogue import event_nouns
 
 
 def event_noun(indicator_id: int, name: str = "", value_type: str = "") -> tuple[str, bool]:
-    """What an indicator's count counts and whether it is per year; a guess from the name otherwise."""
-    if int(indicator_id) in EVENTS:
-        return EVENTS[int(indicator_id)]
+    """What an indicator's count counts and whether it is per year (the catalogue's ``events``);
+    a guess from the name otherwise."""
+    declared = event_nouns().get(int(indicator_id))
+    if declared:
+        return declared
     lowered = name.lower()
     if "mortality" in lowered or "deaths" in lowered:
         return "deaths", True

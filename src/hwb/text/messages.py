@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from hwb.data.catalogue import role_id, role_ids
+from hwb.stats.ranges import relative_gap
 from hwb.text import format as fmt
 
 MIN_MESSAGES, MAX_MESSAGES = 5, 8
-LIFE_EXPECTANCY_IDS = (90366, 90362)
-LIFE_AT_BIRTH = 90366
+#: the catalogue roles whose indicators are life expectancy measures judged first among the similar
+LIFE_EXPECTANCY_ROLES = ("life_at_birth", "healthy_life")
 #: words that make an indicator's short name plural ("Self-harm admissions", "Physically inactive adults")
 PLURAL_WORDS = frozenset({"children", "adults", "admissions", "conceptions", "fractures", "readmissions", "users"})
 
@@ -34,17 +36,10 @@ class Message:
     group: int  # 0 = most important
 
 
-def relative_gap(row: pd.Series) -> float:
-    """How far the district is from England, as a share of England's value, in the *bad* direction (>0 = worse)."""
-    value, england = row["value"], row["england_value"]
-    if fmt.is_missing(value) or fmt.is_missing(england) or float(england) == 0:
-        return 0.0
-    gap = (float(value) - float(england)) / abs(float(england))
-    if row["polarity"] == "high_is_good":
-        return -gap
-    if row["polarity"] == "low_is_good":
-        return gap
-    return 0.0  # no polarity: neither ahead nor behind
+def gap_to_england(row: pd.Series) -> float:
+    """How far a headline row is from England, as a share of England's value, in the *bad*
+    direction (>0 = worse): :func:`hwb.stats.ranges.relative_gap` of the row."""
+    return relative_gap(row["value"], row["england_value"], row["polarity"])
 
 
 def _subject(row: pd.Series, district: str) -> str:
@@ -103,7 +98,7 @@ def _group(row: pd.Series) -> int | None:
         return 1
     if row["compared_95"] == "Worse":
         return 2 if row["compared_998"] == "Worse" else 3
-    if int(row["indicator_id"]) in LIFE_EXPECTANCY_IDS:
+    if int(row["indicator_id"]) in role_ids(*LIFE_EXPECTANCY_ROLES):
         return 4
     if str(row["recent_trend"]).endswith("getting worse"):
         return 5
@@ -128,10 +123,11 @@ def life_expectancy_sentence(row: pd.Series, district: str) -> str:
 
 
 def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
-    rows = headline[headline["indicator_id"] == LIFE_AT_BIRTH]
+    life_at_birth = role_id("life_at_birth")
+    rows = headline[headline["indicator_id"] == life_at_birth]
     rows = rows.assign(_order=rows["sex"].map({"Male": 0, "Female": 1, "Persons": 2})).sort_values("_order")
     have = rows[rows["status"] == "ok"]
-    out = [Message(life_expectancy_sentence(r, district), LIFE_AT_BIRTH, str(r["compared_95"]), 0)
+    out = [Message(life_expectancy_sentence(r, district), life_at_birth, str(r["compared_95"]), 0)
            for _, r in have.iterrows()]
     if not out:
         out.append(Message(f"Life expectancy at birth for {district} is not in this snapshot, so the pack cannot "
@@ -154,10 +150,10 @@ def key_messages(headline: pd.DataFrame, district: str, context: list[str] | Non
         messages = [m for member, name in members for m in _life_messages(member, name)]
     else:
         messages = _life_messages(headline, district)
-    rows = headline[(headline["status"] == "ok") & (headline["indicator_id"] != LIFE_AT_BIRTH)].copy()
+    rows = headline[(headline["status"] == "ok") & (headline["indicator_id"] != role_id("life_at_birth"))].copy()
     rows["_group"] = [_group(r) for _, r in rows.iterrows()]
     rows = rows[rows["_group"].notna()]
-    rows["_gap"] = [relative_gap(r) for _, r in rows.iterrows()]
+    rows["_gap"] = [gap_to_england(r) for _, r in rows.iterrows()]
     rows = rows.sort_values(["_group", "_gap", "indicator_id", "sex"], ascending=[True, False, True, True],
                             kind="mergesort")
     messages += [
@@ -173,7 +169,6 @@ def key_messages(headline: pd.DataFrame, district: str, context: list[str] | Non
     return messages
 
 
-DEPRIVATION_ID = 93553
 _FIFTHS = {"Lowest": "the lowest fifth", "Low": "the second-lowest fifth", "Middle": "the middle fifth",
            "High": "the second-highest fifth", "Highest": "the highest fifth"}
 _DEPRIVED = {"Lowest": "among the least deprived fifth", "Low": "in the second least deprived fifth",
@@ -185,7 +180,7 @@ def quintile_phrase(label: str, indicator_id: int, districts_n: int, england_wid
     """A quintile in words, e.g. "among the most deprived fifth of the 12 districts in this snapshot";
     "" for a label that is not a quintile."""
     of = "of English districts" if districts_n >= england_wide else f"of the {districts_n} districts in this snapshot"
-    if int(indicator_id) == DEPRIVATION_ID and label in _DEPRIVED:
+    if int(indicator_id) == role_id("deprivation") and label in _DEPRIVED:
         return f"{_DEPRIVED[label]} {of}"
     if label in _FIFTHS:
         return f"in {_FIFTHS[label]} {of}"
