@@ -200,7 +200,7 @@ def ours(executor: str = "pool") -> str:
 
 def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors: list[str],
                   cold_only: bool = False) -> list[dict]:
-    env = {k: v for k, v in os.environ.items() if k not in ("HWB_FORKSERVER", "MAKEFLAGS", "MAKELEVEL")}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
     env["HWB_ROOT"] = str(folder)
     # The copy's own hwb (not the shared editable one), so edits elsewhere cannot move the figures.
     env["PYTHONPATH"] = str(folder / "src")

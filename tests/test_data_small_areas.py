@@ -190,7 +190,6 @@ def test_cli_refuses_a_misspelt_ward_before_anything_is_written(tmp_path):
     burnley.write_text(burnley.read_text().replace("  - Bank Hall\n", "  - Bankhall\n"))
     before = _files(root)
     env = {**os.environ, "HWB_ROOT": str(root)}
-    env.pop("HWB_FORKSERVER", None)
     result = subprocess.run(
         [sys.executable, "-m", "hwb.cli", "district", "burnley"],
         cwd=root,

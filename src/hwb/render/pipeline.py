@@ -49,10 +49,9 @@ class Result:
         return self.action != "execute"
 
 
-# The district parameters the overview reads (hwb.pages.overview): passing only these keeps a
-# change to, say, one district's partnership name or priority wards from re-executing it.
-OVERVIEW_FIELDS = ("slug", "name", "ons_code", "parent_code", "county_name", "england_code",
-                   "priority_weights", "recommended_priorities", "priority_wards")
+# The district parameters the overview reads, declared once in hwb.params: passing only these
+# keeps a change to, say, one district's horizons from re-executing the overview.
+OVERVIEW_FIELDS = parameters.OVERVIEW_FIELDS
 
 
 def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
