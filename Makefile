@@ -77,9 +77,11 @@ data: $(STAMP) ## refresh data/snapshot/ from the OHID Fingertips API (needs net
 assemble: $(STAMP) ## rebuild the shipped real snapshot from the public copies in SOURCES (default ../shared/data)
 	@$(HWB) data assemble -- "$$SOURCES"
 
-test: $(STAMP) test-prerequisites ## lint (ruff), check the committed packs are current, then run every test (unit, end-to-end, browser, accessibility)
+test: $(STAMP) test-prerequisites ## lint (ruff check and format, import contracts), check the committed pages are current, then run every test on all cores
 	@status=0; $(PY) -m ruff check src tests bench || status=$$?; \
-	  $(PUBLISH) check-rendered || status=$$?; $(PY) -m pytest || status=$$?; exit $$status
+	  $(PY) -m ruff format --check src tests bench || status=$$?; \
+	  $(VENV)/bin/lint-imports --no-cache || status=$$?; \
+	  $(PUBLISH) check-rendered || status=$$?; $(PY) -m pytest -n auto || status=$$?; exit $$status
 
 # ---- publishing and review (src/hwb/publish) ---------------------------------------------
 PUBLISH    := $(HWB)

@@ -11,6 +11,7 @@ table and writes bench/RESULTS.md. Benchmarks print figures; tests never assert 
 
     python bench/bench.py [--runs 3] [--areas 300] [--skip-naive-areas] [--out bench/RESULTS.md]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,18 @@ PARTNERSHIPS = "partnerships.yml"  # hwb.params.PARTNERSHIPS_FILE, under paramet
 #: each partnership's pages: book/<folder>/<slug>.ipynb rendered from notebooks/<template>
 PAGE_FOLDERS = {"districts": "district_pack.ipynb", "summaries": "summary.ipynb"}
 VENV_BIN = Path(sys.executable).parent
-COPY = ("_config.yml", "_toc.yml", "requirements.lock", "Makefile", "pyproject.toml", "notebooks",
-        "parameters", "data", "book", "src")
+COPY = (
+    "_config.yml",
+    "_toc.yml",
+    "requirements.lock",
+    "Makefile",
+    "pyproject.toml",
+    "notebooks",
+    "parameters",
+    "data",
+    "book",
+    "src",
+)
 
 
 # --------------------------------------------------------------------------- measuring
@@ -58,8 +69,15 @@ def _tree_rss(pid: int) -> int:
 def measure(command: list[str] | str, env: dict, cwd: Path) -> tuple[float, float, int]:
     """(seconds, peak MiB over the process tree, exit code) of one command."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, cwd=cwd, shell=isinstance(command, str),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        command,
+        env=env,
+        cwd=cwd,
+        shell=isinstance(command, str),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = [0]
 
     def sample() -> None:
@@ -73,7 +91,10 @@ def measure(command: list[str] | str, env: dict, cwd: Path) -> tuple[float, floa
     seconds = time.perf_counter() - start
     sampler.join()
     if proc.returncode != 0:
-        print(f"  ! exit {proc.returncode}: {err.strip().splitlines()[-3:] if err else ''}", flush=True)
+        print(
+            f"  ! exit {proc.returncode}: {err.strip().splitlines()[-3:] if err else ''}",
+            flush=True,
+        )
     return seconds, peak[0] / 2**20, proc.returncode
 
 
@@ -99,9 +120,21 @@ def _synthetic_areas(folder: Path, n: int) -> None:
     """Replace the 12 districts with ``n`` synthetic ones, each its own partnership, and a matching
     snapshot, parameters/partnerships.yml and _toc."""
     env = {**os.environ, "HWB_ROOT": str(folder), "PYTHONPATH": str(folder / "src")}
-    subprocess.run([str(VENV_BIN / "hwb"), "data", "demo", "--areas", str(n), "--out",
-                    str(folder / "data" / "snapshot")], env=env, check=True, cwd=folder,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(VENV_BIN / "hwb"),
+            "data",
+            "demo",
+            "--areas",
+            str(n),
+            "--out",
+            str(folder / "data" / "snapshot"),
+        ],
+        env=env,
+        check=True,
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+    )
     params = folder / "parameters"
     for path in params.glob("*.yml"):
         if path.name != "defaults.yml":
@@ -110,19 +143,35 @@ def _synthetic_areas(folder: Path, n: int) -> None:
     for i in range(1, n + 1):
         slug = f"demo-{i:03d}"
         name = f"Demo District {i:03d} Partnership"
-        (params / f"{slug}.yml").write_text(yaml.safe_dump({
-            "slug": slug, "name": f"Demo District {i:03d}", "ons_code": f"E079{i:05d}",
-            "parent_code": "E10000017", "partnership": name}))
+        (params / f"{slug}.yml").write_text(
+            yaml.safe_dump(
+                {
+                    "slug": slug,
+                    "name": f"Demo District {i:03d}",
+                    "ons_code": f"E079{i:05d}",
+                    "parent_code": "E10000017",
+                    "partnership": name,
+                }
+            )
+        )
         partnerships.append({"slug": slug, "name": name, "districts": [slug]})
-    (params / PARTNERSHIPS).write_text(yaml.safe_dump({"partnerships": partnerships}, sort_keys=False))
+    (params / PARTNERSHIPS).write_text(
+        yaml.safe_dump({"partnerships": partnerships}, sort_keys=False)
+    )
     for kind in PAGE_FOLDERS:
         for page in (folder / "book" / kind).glob("*.ipynb"):
             page.unlink()
     toc = yaml.safe_load((folder / "_toc.yml").read_text())
     for part in toc["parts"]:
-        kinds = [k for k in PAGE_FOLDERS if any(c["file"].startswith(f"book/{k}/") for c in part["chapters"])]
+        kinds = [
+            k
+            for k in PAGE_FOLDERS
+            if any(c["file"].startswith(f"book/{k}/") for c in part["chapters"])
+        ]
         if kinds:  # each area's pack (and summary, where the book has them), as for a partnership
-            part["chapters"] = [{"file": f"book/{k}/{p['slug']}"} for p in partnerships for k in kinds]
+            part["chapters"] = [
+                {"file": f"book/{k}/{p['slug']}"} for p in partnerships for k in kinds
+            ]
     (folder / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
 
 
@@ -137,8 +186,11 @@ def clean_outputs(folder: Path) -> None:
 
 def slugs(folder: Path) -> list[str]:
     """The districts (every parameter file but the defaults and the partnerships)."""
-    return sorted(p.stem for p in (folder / "parameters").glob("*.yml")
-                  if p.name not in ("defaults.yml", PARTNERSHIPS))
+    return sorted(
+        p.stem
+        for p in (folder / "parameters").glob("*.yml")
+        if p.name not in ("defaults.yml", PARTNERSHIPS)
+    )
 
 
 def partnership_slugs(folder: Path) -> list[str]:
@@ -171,7 +223,9 @@ def change_data_file(folder: Path, run: int) -> str:
     path.write_bytes(data)
     entry["sha256"] = hashlib.sha256(data).hexdigest()
     entry["size"] = len(data)
-    (snapshot / "manifest.yml").write_text(yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True))
+    (snapshot / "manifest.yml").write_text(
+        yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True)
+    )
     return entry["name"]
 
 
@@ -182,11 +236,15 @@ def naive(folder: Path, env: dict) -> list[str]:
     for slug in partnership_slugs(folder):
         for kind, template in PAGE_FOLDERS.items():
             if (folder / "notebooks" / template).is_file():
-                lines.append(f"{VENV_BIN}/papermill --no-progress-bar notebooks/{template} book/{kind}/{slug}.ipynb "
-                             f"-p partnership {slug} -k python3 --cwd {folder}")
+                lines.append(
+                    f"{VENV_BIN}/papermill --no-progress-bar notebooks/{template} book/{kind}/{slug}.ipynb "
+                    f"-p partnership {slug} -k python3 --cwd {folder}"
+                )
     if (folder / "notebooks" / "overview.ipynb").is_file():
-        lines.append(f"{VENV_BIN}/papermill --no-progress-bar notebooks/overview.ipynb book/overview.ipynb -k python3 "
-                     f"--cwd {folder}")
+        lines.append(
+            f"{VENV_BIN}/papermill --no-progress-bar notebooks/overview.ipynb book/overview.ipynb -k python3 "
+            f"--cwd {folder}"
+        )
     lines.append(f"{VENV_BIN}/jupyter-book build {folder} --path-output {folder}/book -q")
     return ["bash", "-c", "\n".join(lines)]
 
@@ -198,8 +256,14 @@ def ours(executor: str = "pool") -> str:
     return f"{VENV_BIN}/hwb build --executor dask"
 
 
-def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors: list[str],
-                  cold_only: bool = False) -> list[dict]:
+def run_scenarios(
+    label: str,
+    folder: Path,
+    runs: int,
+    do_naive: bool,
+    executors: list[str],
+    cold_only: bool = False,
+) -> list[dict]:
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
     env["HWB_ROOT"] = str(folder)
     # The copy's own hwb (not the shared editable one), so edits elsewhere cannot move the figures.
@@ -208,8 +272,15 @@ def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors
     target = slugs(folder)[len(slugs(folder)) // 2]
     names = {e: "make all" if e == "pool" else "hwb build --executor dask" for e in executors}
     naive_figures: list = []
-    scenarios = {e: {"cold": [], "no-op": [], f"parameters of {target} changed": [], "one data file changed": []}
-                 for e in executors}
+    scenarios = {
+        e: {
+            "cold": [],
+            "no-op": [],
+            f"parameters of {target} changed": [],
+            "one data file changed": [],
+        }
+        for e in executors
+    }
     counts: dict = {e: {} for e in executors}
     # Runs interleave the naive way and ours, so a machine that slows down or speeds up
     # during the benchmark moves both alike and the ratios stay fair.
@@ -225,13 +296,20 @@ def run_scenarios(label: str, folder: Path, runs: int, do_naive: bool, executors
             _timed(mine, counts[executor], "no-op", command, env, folder)
             if not cold_only:
                 change_parameters(folder, target, run)
-                _timed(mine, counts[executor], f"parameters of {target} changed", command, env, folder)
+                _timed(
+                    mine, counts[executor], f"parameters of {target} changed", command, env, folder
+                )
                 change_data_file(folder, run)
                 _timed(mine, counts[executor], "one data file changed", command, env, folder)
-            print(f"  {label} {names[executor]} run {run + 1}: " + ", ".join(
-                f"{k} {v[-1][0]:.1f}s" for k, v in mine.items() if v), flush=True)
+            print(
+                f"  {label} {names[executor]} run {run + 1}: "
+                + ", ".join(f"{k} {v[-1][0]:.1f}s" for k, v in mine.items() if v),
+                flush=True,
+            )
     if naive_figures:
-        rows.append(_row(label, "naive (serial papermill + jupyter-book)", "any (no cache)", naive_figures))
+        rows.append(
+            _row(label, "naive (serial papermill + jupyter-book)", "any (no cache)", naive_figures)
+        )
     for executor in executors:
         for scenario, figures in scenarios[executor].items():
             if figures:
@@ -259,10 +337,17 @@ def _counts(folder: Path) -> str:
 
 def _row(label, way, scenario, figures) -> dict:
     seconds = [f[0] for f in figures]
-    return {"set": label, "way": way, "scenario": scenario, "runs": len(figures),
-            "seconds": statistics.median(seconds), "all": seconds,
-            "peak_mib": statistics.median(f[1] for f in figures),
-            "failed": sum(f[2] != 0 for f in figures), "note": ""}
+    return {
+        "set": label,
+        "way": way,
+        "scenario": scenario,
+        "runs": len(figures),
+        "seconds": statistics.median(seconds),
+        "all": seconds,
+        "peak_mib": statistics.median(f[1] for f in figures),
+        "failed": sum(f[2] != 0 for f in figures),
+        "note": "",
+    }
 
 
 # --------------------------------------------------------------------------- report
@@ -278,20 +363,30 @@ def machine() -> str:
     cores = len(os.sched_getaffinity(0))
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = os.getloadavg()
-    return (f"{cpu}; {cores} cores; {mem:.0f} GiB RAM; {platform.platform()}; Python "
-            f"{platform.python_version()}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+    return (
+        f"{cpu}; {cores} cores; {mem:.0f} GiB RAM; {platform.platform()}; Python "
+        f"{platform.python_version()}; load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+    )
 
 
 def report(rows: list[dict], runs: int) -> str:
     naive = {r["set"]: r["seconds"] for r in rows if r["way"].startswith("naive")}
-    lines = ["| set | way | scenario | median s | runs (s) | vs naive | peak MiB | note |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| set | way | scenario | median s | runs (s) | vs naive | peak MiB | note |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        ratio = f"{r['seconds'] / naive[r['set']]:.2f}x" if r["set"] in naive and not r["way"].startswith("naive") else ""
+        ratio = (
+            f"{r['seconds'] / naive[r['set']]:.2f}x"
+            if r["set"] in naive and not r["way"].startswith("naive")
+            else ""
+        )
         fails = f"; {r['failed']} run(s) failed" if r["failed"] else ""
-        lines.append(f"| {r['set']} | {r['way']} | {r['scenario']} | {r['seconds']:.1f} | "
-                     f"{' / '.join(f'{s:.1f}' for s in r['all'])} | {ratio} | {r['peak_mib']:.0f} | "
-                     f"{r['note']}{fails} |")
+        lines.append(
+            f"| {r['set']} | {r['way']} | {r['scenario']} | {r['seconds']:.1f} | "
+            f"{' / '.join(f'{s:.1f}' for s in r['all'])} | {ratio} | {r['peak_mib']:.0f} | "
+            f"{r['note']}{fails} |"
+        )
     return "\n".join(lines)
 
 
@@ -299,15 +394,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--areas", type=int, default=0, help="also benchmark N synthetic areas")
-    parser.add_argument("--skip-naive-areas", action="store_true", help="no naive run for the synthetic set")
+    parser.add_argument(
+        "--skip-naive-areas", action="store_true", help="no naive run for the synthetic set"
+    )
     parser.add_argument("--area-runs", type=int, default=None, help="runs for the synthetic set")
-    parser.add_argument("--areas-cold-only", action="store_true",
-                        help="synthetic set: only the cold and no-op scenarios (a cold run of 300 areas takes ~25 min)")
+    parser.add_argument(
+        "--areas-cold-only",
+        action="store_true",
+        help="synthetic set: only the cold and no-op scenarios (a cold run of 300 areas takes ~25 min)",
+    )
     parser.add_argument("--skip-districts", action="store_true", help="only the synthetic set")
-    parser.add_argument("--executors", default="pool,dask",
-                        help="synthetic set: comma-separated executors to time (pool, dask)")
+    parser.add_argument(
+        "--executors",
+        default="pool,dask",
+        help="synthetic set: comma-separated executors to time (pool, dask)",
+    )
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
-    parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp dir)")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="scratch folder (default: a temp dir)"
+    )
     args = parser.parse_args()
     executors = [e.strip() for e in args.executors.split(",") if e.strip()]
     unknown = sorted(set(executors) - {"pool", "dask"})
@@ -322,8 +427,14 @@ def main() -> int:
         _write(args.out, rows, args)
     if args.areas:
         project = make_project(work / "areas", args.areas)
-        rows += run_scenarios(f"{args.areas} synthetic areas", project, args.area_runs or args.runs,
-                              not args.skip_naive_areas, executors, args.areas_cold_only)
+        rows += run_scenarios(
+            f"{args.areas} synthetic areas",
+            project,
+            args.area_runs or args.runs,
+            not args.skip_naive_areas,
+            executors,
+            args.areas_cold_only,
+        )
         _write(args.out, rows, args)
     print(report(rows, args.runs))
     return 0
@@ -346,7 +457,8 @@ def _write(out: Path, rows: list[dict], args) -> None:
         f"{' --areas-cold-only' if args.areas_cold_only else ''}"
         f"{' --skip-districts' if args.skip_districts else ''}"
         f"{f' --executors {args.executors}' if args.executors != 'pool,dask' else ''}`\n\n"
-        + report(rows, args.runs) + "\n"
+        + report(rows, args.runs)
+        + "\n"
     )
     out.write_text(text)
 

@@ -1,4 +1,5 @@
 """Shared fixtures: the repo root, a scratch copy of parameters, the real extract (or a skip)."""
+
 from __future__ import annotations
 
 import shutil

@@ -4,6 +4,7 @@ The templates here are small but exercise what matters for byte-identity (pandas
 seaborn/matplotlib figure, a warning, stderr, markdown placeholders), so the tests do not
 depend on the real pack's content. No tests live in this file.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -19,8 +20,9 @@ REPO = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
-def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for: str = "",
-                   extra_code: str = "") -> Path:
+def small_template(
+    path: Path, *, extra_markdown: str = "", reads=None, fail_for: str = "", extra_code: str = ""
+) -> Path:
     """A pack template (parameters as a partnership's pack gets them); ``fail_for`` names a
     slug that raises. The pack named in ``$HWB_TEST_SLOW`` (in the build's environment)
     sleeps a minute."""
@@ -38,7 +40,9 @@ def small_template(path: Path, *, extra_markdown: str = "", reads=None, fail_for
             "import os\nimport time\nimport warnings\nimport sys\n"
             "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns"
         ),
-        nbformat.v4.new_markdown_cell("Figures for {{ district_name }} ({{ partnership }})." + extra_markdown),
+        nbformat.v4.new_markdown_cell(
+            "Figures for {{ district_name }} ({{ partnership }})." + extra_markdown
+        ),
         nbformat.v4.new_code_cell(
             "district = partnership\n"
             "if os.environ.get('HWB_TEST_SLOW') == district:\n    time.sleep(60)\n"
@@ -73,8 +77,14 @@ def write_snapshot(folder: Path, files: dict[str, list[str]]) -> Path:
     for name, areas in files.items():
         data = ("Area Code\n" + "\n".join(areas) + "\n").encode()
         (folder / name).write_bytes(data)
-        entries.append({"name": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
-                        "areas": areas})
+        entries.append(
+            {
+                "name": name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+                "areas": areas,
+            }
+        )
     manifest = {"schema_version": 1, "synthetic": True, "title": "test", "files": entries}
     (folder / "manifest.yml").write_text(yaml.safe_dump(manifest, sort_keys=False))
     return folder
@@ -103,27 +113,37 @@ def make_root(root: Path, **template_options) -> Path:
     shutil.copy(REPO / "_toc.yml", root / "_toc.yml")
     small_template(root / "notebooks" / "district_pack.ipynb", **template_options)
     small_template(root / "notebooks" / "summary.ipynb", **template_options)
-    write_snapshot(root / "data" / "snapshot", {
-        "england.csv": ["E92000001"],
-        "lancashire.csv": ["E10000017"],
-        "burnley.csv": ["E07000117"],
-        "chorley.csv": ["E07000118"],
-        "fylde.csv": ["E07000119"],
-        "hyndburn.csv": ["E07000120"],
-        "lancaster.csv": ["E07000121"],
-    })
+    write_snapshot(
+        root / "data" / "snapshot",
+        {
+            "england.csv": ["E92000001"],
+            "lancashire.csv": ["E10000017"],
+            "burnley.csv": ["E07000117"],
+            "chorley.csv": ["E07000118"],
+            "fylde.csv": ["E07000119"],
+            "hyndburn.csv": ["E07000120"],
+            "lancaster.csv": ["E07000121"],
+        },
+    )
     return root
 
 
 def point_paths_at(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     """Make :mod:`hwb.paths` (read at call time everywhere) describe ``root``."""
     values = {
-        "ROOT": root, "PARAMETERS": root / "parameters", "NOTEBOOKS": root / "notebooks",
-        "DATA": root / "data", "SNAPSHOT": root / "data" / "snapshot",
-        "CATALOGUE": root / "data" / "catalogue.yml", "BOOK": root / "book",
-        "DISTRICT_PAGES": root / "book" / "districts", "BOOK_BUILD": root / "book" / "_build",
-        "BOOK_HTML": root / "book" / "_build" / "html", "BUILD": root / "build",
-        "FAILED": root / "build" / "failed", "LOCK": root / "requirements.lock",
+        "ROOT": root,
+        "PARAMETERS": root / "parameters",
+        "NOTEBOOKS": root / "notebooks",
+        "DATA": root / "data",
+        "SNAPSHOT": root / "data" / "snapshot",
+        "CATALOGUE": root / "data" / "catalogue.yml",
+        "BOOK": root / "book",
+        "DISTRICT_PAGES": root / "book" / "districts",
+        "BOOK_BUILD": root / "book" / "_build",
+        "BOOK_HTML": root / "book" / "_build" / "html",
+        "BUILD": root / "build",
+        "FAILED": root / "build" / "failed",
+        "LOCK": root / "requirements.lock",
         "DISTRICT_TEMPLATE": root / "notebooks" / "district_pack.ipynb",
         "SUMMARY_TEMPLATE": root / "notebooks" / "summary.ipynb",
         "SUMMARY_PAGES": root / "book" / "summaries",

@@ -1,4 +1,5 @@
 """The house style: deterministic PNGs, the Analysis Function palette, significance not by colour alone."""
+
 from __future__ import annotations
 
 import io
@@ -49,20 +50,38 @@ def test_palette_png_holds_exactly_the_pixels_of_matplotlibs_own_png_mapped_to_t
     assert reduced.mode == "P" and reduced.size == full.size
     assert reduced.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
     colours = {rgb for _, rgb in reduced.convert("RGB").getcolors(256)}
-    assert tuple(int(theme.CATEGORICAL[0][i:i + 2], 16) for i in (1, 3, 5)) in colours  # house blue, exact
+    assert (
+        tuple(int(theme.CATEGORICAL[0][i : i + 2], 16) for i in (1, 3, 5)) in colours
+    )  # house blue, exact
 
 
 def test_quintiles_have_their_own_marks_and_spine_names_wrap_never_truncate():
     from hwb.charts.spine import _label, wrap_name
     from hwb.charts.theme import QUINTILE_LABELS, SIGNIFICANCE
 
-    significance_marks = {SIGNIFICANCE[k].marker for k in ("Worse", "Similar", "Better", "Higher", "Lower")}
+    significance_marks = {
+        SIGNIFICANCE[k].marker for k in ("Worse", "Similar", "Better", "Higher", "Lower")
+    }
     for label in QUINTILE_LABELS:
         assert SIGNIFICANCE[label].marker not in significance_marks
     assert [SIGNIFICANCE[q].symbol for q in QUINTILE_LABELS] == list("①②③④⑤")
     long = "Care users with as much social contact as they would like"
     lines = wrap_name(long)
-    assert " ".join(lines) == long and all(len(line) <= 34 for line in lines) and "…" not in "".join(lines)
+    assert (
+        " ".join(lines) == long
+        and all(len(line) <= 34 for line in lines)
+        and "…" not in "".join(lines)
+    )
     assert _label({"compared_95": "Highest", "compared_998": "Not compared"}) == "Highest fifth"
-    assert _label({"compared_95": "Worse", "compared_998": "Worse", "compared_to": "goal", "goal": 66.7,
-                   "unit": "%"}) == "Misses goal (66.7%)"
+    assert (
+        _label(
+            {
+                "compared_95": "Worse",
+                "compared_998": "Worse",
+                "compared_to": "goal",
+                "goal": 66.7,
+                "unit": "%",
+            }
+        )
+        == "Misses goal (66.7%)"
+    )

@@ -124,8 +124,12 @@ def _edited(tmp_path, old: str, new: str, count: int = 1):
 
 def test_every_role_names_one_indicator():
     assert {role: role_id(role) for role in ROLES} == {
-        "life_at_birth": 90366, "healthy_life": 90362, "life_at_65": 91102,
-        "inequality": 92901, "population": 92708, "deprivation": 93553,
+        "life_at_birth": 90366,
+        "healthy_life": 90362,
+        "life_at_65": 91102,
+        "inequality": 92901,
+        "population": 92708,
+        "deprivation": 93553,
     }
     assert role_ids("life_at_birth", "healthy_life") == (90366, 90362)
     catalogue = load_catalogue()
@@ -135,8 +139,11 @@ def test_every_role_names_one_indicator():
 def test_a_missing_role_says_what_to_add(tmp_path):
     bad = _edited(tmp_path, "    role: population\n", "")
     load_catalogue(bad)  # a catalogue may leave a role out ...
-    with pytest.raises(DataInvalid, match=r"catalogue\.yml: no indicator has the role 'population'; add "
-                                          r"`role: population`"):
+    with pytest.raises(
+        DataInvalid,
+        match=r"catalogue\.yml: no indicator has the role 'population'; add "
+        r"`role: population`",
+    ):
         role_id("population", bad)  # ... but a page asking for it is told what to add
     with pytest.raises(ValueError, match="'headline' is not an indicator role"):
         role_id("headline")
@@ -156,22 +163,46 @@ def test_nesting_events_and_place_plan_are_read():
 
 # each edit of the real catalogue, and the message that refuses it (naming file, indicator and field)
 REFUSED = {
-    "unknown role": ("    role: deprivation\n", "    role: poverty\n",
-                     r"catalogue\.yml, indicator 93553: field 'role': .*'deprivation'"),
-    "role twice": ("    role: life_at_65\n", "    role: life_at_birth\n",
-                   r"indicator 91102, field 'role': role 'life_at_birth' is already indicator 90366's"),
-    "part of unknown": ("    part_of: 93721\n", "    part_of: 99999\n",
-                        r"indicator 93722, field 'part_of': indicator 99999 is not in the catalogue"),
-    "part of itself": ("    part_of: 93721\n", "    part_of: 93722\n",
-                       r"indicator 93722, field 'part_of': an indicator cannot be a part of itself"),
-    "part of a part": ("    part_of: 93721\n    events", "    part_of: 93723\n    events",
-                       r"indicator 93722, field 'part_of': indicator 93723 is itself a part of 93721"),
-    "blank event noun": ('noun: "infant deaths"', 'noun: " "',
-                         r"indicator 92196: field 'events\.noun': Value error, must not be blank"),
-    "events without per_year": ('{noun: "infant deaths", per_year: true}', '{noun: "infant deaths"}',
-                                r"indicator 92196: field 'events\.per_year'"),
-    "place-plan typo": ("  - reduce demand for care\n", "  - reduce demand on care\n",
-                        r"field 'place_plan_outcomes': 'reduce demand on care' is not the outcome of any indicator"),
+    "unknown role": (
+        "    role: deprivation\n",
+        "    role: poverty\n",
+        r"catalogue\.yml, indicator 93553: field 'role': .*'deprivation'",
+    ),
+    "role twice": (
+        "    role: life_at_65\n",
+        "    role: life_at_birth\n",
+        r"indicator 91102, field 'role': role 'life_at_birth' is already indicator 90366's",
+    ),
+    "part of unknown": (
+        "    part_of: 93721\n",
+        "    part_of: 99999\n",
+        r"indicator 93722, field 'part_of': indicator 99999 is not in the catalogue",
+    ),
+    "part of itself": (
+        "    part_of: 93721\n",
+        "    part_of: 93722\n",
+        r"indicator 93722, field 'part_of': an indicator cannot be a part of itself",
+    ),
+    "part of a part": (
+        "    part_of: 93721\n    events",
+        "    part_of: 93723\n    events",
+        r"indicator 93722, field 'part_of': indicator 93723 is itself a part of 93721",
+    ),
+    "blank event noun": (
+        'noun: "infant deaths"',
+        'noun: " "',
+        r"indicator 92196: field 'events\.noun': Value error, must not be blank",
+    ),
+    "events without per_year": (
+        '{noun: "infant deaths", per_year: true}',
+        '{noun: "infant deaths"}',
+        r"indicator 92196: field 'events\.per_year'",
+    ),
+    "place-plan typo": (
+        "  - reduce demand for care\n",
+        "  - reduce demand on care\n",
+        r"field 'place_plan_outcomes': 'reduce demand on care' is not the outcome of any indicator",
+    ),
 }
 
 

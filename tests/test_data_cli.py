@@ -23,7 +23,10 @@ def test_verify_prints_a_summary_of_the_real_snapshot(capsys):
 
 def test_verify_lists_quarantined_rows_and_period_mismatches(tmp_path, capsys):
 
-    good = "20401,Under 18 conceptions,E10000017,Lancashire,E07000117,Burnley,District,Female,<18 yrs,,,{p},{v},14.0,28.0,,,35,1740,,,,,{s},,,1y"
+    good = (
+        "20401,Under 18 conceptions,E10000017,Lancashire,E07000117,Burnley,District,Female,"
+        "<18 yrs,,,{p},{v},14.0,28.0,,,35,1740,,,,,{s},,,1y"
+    )
     header = (
         "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"
         "Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"

@@ -117,7 +117,7 @@ def written_rows(folder: Path, iid: int) -> tuple[list[str], list[dict[str, str]
     text = gzip.decompress((folder / f"fingertips_{iid}.csv.gz").read_bytes()).decode("utf-8")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader)
-    return header, [dict(zip(header, row)) for row in reader]
+    return header, [dict(zip(header, row, strict=False)) for row in reader]
 
 
 @pytest.fixture
@@ -213,7 +213,9 @@ def test_fetch_builds_a_validated_snapshot_with_provenance(fetched, httpserver):
     ]
     # the small-area files (not from the API) are kept from the snapshot replaced, hash-checked
     kept = [f["name"] for f in manifest["files"] if f.get("kind") == "small_area"]
-    assert kept and all((fetched / name).read_bytes() == (paths.SNAPSHOT / name).read_bytes() for name in kept)
+    assert kept and all(
+        (fetched / name).read_bytes() == (paths.SNAPSHOT / name).read_bytes() for name in kept
+    )
     assert "small_areas_not_kept" not in manifest
     frame = load_snapshot(fetched)
     smoking = frame[(frame.indicator_id == 93085) & (frame.category_type == "")]

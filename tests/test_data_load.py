@@ -289,7 +289,9 @@ def test_warm_cache_parses_once_for_later_loads(monkeypatch):
 
     loader._load_file_cached.cache_clear()
     assert loader.warm_cache(paths.SNAPSHOT) is True
-    assert loader._load_file_cached.cache_info().currsize == len(list(paths.SNAPSHOT.glob("fingertips_*.csv.gz")))
+    assert loader._load_file_cached.cache_info().currsize == len(
+        list(paths.SNAPSHOT.glob("fingertips_*.csv.gz"))
+    )
     reads = []
     monkeypatch.setattr(loader, "_load_file", lambda path: reads.append(path))
     frame = loader.load_snapshot(paths.SNAPSHOT)

@@ -2,6 +2,7 @@
 
 Builds into temporary folders so the working tree is untouched.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,9 @@ def test_rendered_pack_is_clean_and_titled(rendered):
     import nbformat
 
     nb = nbformat.read(rendered[0], as_version=4)
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
     assert errors == []
     first_markdown = next(c for c in nb.cells if c.cell_type == "markdown")
     assert re.match(r"# Burnley\b", first_markdown.source)
@@ -66,7 +69,9 @@ def _book_with_one_district(tmp_path: Path, page: Path) -> Path:
 @pytest.mark.parametrize("warm", [False, True], ids=["new-process", "warm-process"])
 def test_book_builds_and_contains_the_district_page(rendered, tmp_path, warm):
     root = _book_with_one_district(tmp_path, rendered[0])
-    process = book.WarmBook(root) if warm else None  # what `make` starts while the last page renders
+    process = (
+        book.WarmBook(root) if warm else None
+    )  # what `make` starts while the last page renders
     html = book.build_book(root=root, output=root / "book", warm=process)
     if process is not None:
         assert process.process.returncode == 0
@@ -96,7 +101,9 @@ def test_a_warm_book_process_has_already_imported_what_the_build_imports(rendere
             assert not exc.code, exc.code
         print(json.dumps(sorted(set(sys.modules) - before)))
     """)
-    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+    )
     imported = json.loads(result.stdout.strip().splitlines()[-1])
     assert (root / "book" / "_build" / "html" / "index.html").is_file()
     assert len(imported) < 20, imported

@@ -5,6 +5,7 @@ England; every image must have alt text with a number; no cell may hold an error
 shipped snapshot is real, so its page carries no demonstration banner; a pack built from
 the demonstration generator (scale tests only) must carry the banner first.
 """
+
 from __future__ import annotations
 
 import html
@@ -31,7 +32,9 @@ def built(request, tmp_path_factory):
     fewest_rows, fewest = SNAPSHOTS[request.param]
     snapshot = None
     if request.param == "demo":
-        snapshot = demo.write_demo_snapshot(tmp_path_factory.mktemp("demo") / "snapshot", n_comparators=5)
+        snapshot = demo.write_demo_snapshot(
+            tmp_path_factory.mktemp("demo") / "snapshot", n_comparators=5
+        )
     burnley = params.load_district("burnley")
     path = execute(district_job(burnley, snapshot, output_dir=tmp_path_factory.mktemp("pack")))
     return request.param, snapshot, (fewest_rows, fewest), nbformat.read(path, as_version=4)
@@ -39,8 +42,10 @@ def built(request, tmp_path_factory):
 
 def _output_after(nb, heading: str) -> str:
     cells = nb.cells
-    start = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith(heading))
-    cell = next(c for c in cells[start + 1:] if c.cell_type == "code")
+    start = next(
+        i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith(heading)
+    )
+    cell = next(c for c in cells[start + 1 :] if c.cell_type == "code")
     return "".join(o["data"]["text/html"] for o in cell.outputs if "text/html" in o.get("data", {}))
 
 
@@ -48,7 +53,12 @@ def _rows(table_html: str) -> list[list[str]]:
     body = table_html.split("<tbody>", 1)[1]
     rows = []
     for tr in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL):
-        rows.append([html.unescape(re.sub(r"<[^>]+>", "", td)) for td in re.findall(r"<td>(.*?)</td>", tr, re.DOTALL)])
+        rows.append(
+            [
+                html.unescape(re.sub(r"<[^>]+>", "", td))
+                for td in re.findall(r"<td>(.*?)</td>", tr, re.DOTALL)
+            ]
+        )
     return rows
 
 
@@ -70,8 +80,13 @@ def test_headline_numbers_match_the_snapshot(built):
                 name, sex = label[: -len(suffix)], value
         indicator_id, entry = by_name[name]
         sex = sex or entry["sex"]
-        pick = frame[(frame["indicator_id"] == indicator_id) & (frame["sex"] == sex) & (frame["age"] == entry["age"])
-                     & (frame["category_type"] == "") & (frame["period"] == period)].set_index("area_code")["value"]
+        pick = frame[
+            (frame["indicator_id"] == indicator_id)
+            & (frame["sex"] == sex)
+            & (frame["age"] == entry["age"])
+            & (frame["category_type"] == "")
+            & (frame["period"] == period)
+        ].set_index("area_code")["value"]
         for code, shown in (("E07000117", district), ("E10000017", county), ("E92000001", england)):
             if shown and shown != "n/a":
                 expected = pick.loc[code]
@@ -89,7 +104,9 @@ def test_page_is_clean_banner_first_and_images_described(built):
     text = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     first_html = next(o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {}))
     if kind == "demo":
-        assert "Demonstration data — not official statistics" in first_html  # the banner comes first
+        assert (
+            "Demonstration data — not official statistics" in first_html
+        )  # the banner comes first
     else:
         assert "not official statistics" not in text  # real data carries no demonstration banner
     images = re.findall(r"<img [^>]*>", text)
@@ -98,6 +115,10 @@ def test_page_is_clean_banner_first_and_images_described(built):
         alt = re.search(r'alt="([^"]*)"', tag)
         assert alt and re.search(r"\d", alt.group(1))
     # (a one-district pack's side-by-side heading is empty)
-    headings = [c.source.splitlines()[0] for c in built.cells if c.cell_type == "markdown" and c.source.strip()]
+    headings = [
+        c.source.splitlines()[0]
+        for c in built.cells
+        if c.cell_type == "markdown" and c.source.strip()
+    ]
     title = "# Burnley Health and Wellbeing Partnership: evidence pack"  # titled by its partnership
     assert headings[:3] == [title, "## Key messages", "## The district"]

@@ -1,4 +1,5 @@
 """Displayable HTML pieces: escaped, deterministic, alt text on figures, a working CSV data link."""
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,9 @@ def test_figure_has_alt_text_and_collapsed_numbers():
     with theme.house_style():
         fig, ax = theme.new_figure()
         ax.plot([1, 2], [3.5, 4.5])
-    html = d.figure(fig, 'Rises from 3.5 to 4.5 "quoted"', pd.DataFrame({"x": [1, 2], "y": [3.5, 4.5]})).html
+    html = d.figure(
+        fig, 'Rises from 3.5 to 4.5 "quoted"', pd.DataFrame({"x": [1, 2], "y": [3.5, 4.5]})
+    ).html
     assert 'alt="Rises from 3.5 to 4.5 &quot;quoted&quot;"' in html
     assert "<details" in html and "<td>4.5</td>" in html
 

@@ -1,4 +1,5 @@
 """The headline table against the real Lancashire extract, read independently with pandas."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -19,8 +20,14 @@ def burnley(request):
 
 
 def _raw_value(raw, indicator, area, sex, age, period):
-    rows = raw[(raw["Indicator ID"] == str(indicator)) & (raw["Area Code"] == area) & (raw["Sex"] == sex)
-               & (raw["Age"] == age) & (raw["Time period"] == period) & (raw["Category Type"] == "")]
+    rows = raw[
+        (raw["Indicator ID"] == str(indicator))
+        & (raw["Area Code"] == area)
+        & (raw["Sex"] == sex)
+        & (raw["Age"] == age)
+        & (raw["Time period"] == period)
+        & (raw["Category Type"] == "")
+    ]
     return float(rows["Value"].iloc[0])
 
 
@@ -30,16 +37,25 @@ def test_headline_values_are_the_extracts_latest_published_values(burnley):
     latest = raw[(raw["Indicator ID"] == "93085") & (raw["Area Code"] == "E07000117")]
     latest_period = latest.sort_values("Time period Sortable")["Time period"].iloc[-1]
     assert row["period"] == latest_period
-    assert row["value"] == pytest.approx(_raw_value(raw, 93085, "E07000117", "Female", "All ages", latest_period))
-    assert row["england_value"] == pytest.approx(_raw_value(raw, 93085, "E92000001", "Female", "All ages", latest_period))
-    assert row["county_value"] == pytest.approx(_raw_value(raw, 93085, "E10000017", "Female", "All ages", latest_period))
+    assert row["value"] == pytest.approx(
+        _raw_value(raw, 93085, "E07000117", "Female", "All ages", latest_period)
+    )
+    assert row["england_value"] == pytest.approx(
+        _raw_value(raw, 93085, "E92000001", "Female", "All ages", latest_period)
+    )
+    assert row["county_value"] == pytest.approx(
+        _raw_value(raw, 93085, "E10000017", "Female", "All ages", latest_period)
+    )
     assert row["districts_n"] == 12
 
 
 def test_benchmark_labels_follow_the_published_intervals(burnley):
     pack, _ = burnley
-    judged = pack.headline[(pack.headline["status"] == OK) & pack.headline["lower_95"].notna()
-                           & (pack.headline["polarity"] == "low_is_good")]
+    judged = pack.headline[
+        (pack.headline["status"] == OK)
+        & pack.headline["lower_95"].notna()
+        & (pack.headline["polarity"] == "low_is_good")
+    ]
     assert len(judged) >= 3
     for _, r in judged.iterrows():
         if r["lower_95"] > r["england_value"]:
@@ -67,7 +83,10 @@ def test_the_pack_receives_the_validated_model_not_a_dict(burnley):
     assert type(pack.params) is params.DistrictParams
     assert pack.params == params.load_district("burnley")
     assert (pack.code, pack.county_name, pack.england_code) == (
-        pack.params.ons_code, pack.params.county_name, pack.params.england_code)
+        pack.params.ons_code,
+        pack.params.county_name,
+        pack.params.england_code,
+    )
 
 
 def test_bad_notebook_json_is_refused_before_anything_loads():
@@ -104,11 +123,14 @@ def test_the_defaults_file_and_schema_are_what_the_pack_uses(params_dir, real_ex
     data = yaml.safe_load(path.read_text())
     data.update(horizons=[2031, 2041], recommended_priorities=1)
     path.write_text(yaml.safe_dump(data))
-    pack = load_partnership_pack(resolve_partnership("burnley", params_dir).to_notebook(), real_extract)
+    pack = load_partnership_pack(
+        resolve_partnership("burnley", params_dir).to_notebook(), real_extract
+    )
     assert pack.params.horizons == [2031, 2041] and pack.params.recommended_priorities == 1
     assert sections.recommended_priorities(pack)["recommended"].sum() == 1
     assert sorted(set(sections.projections(pack)["horizon"])) == [2031, 2041]
     schema = params.PriorityWeights()
     assert rank_priorities(pack.headline, {}).equals(rank_priorities(pack.headline, schema))
     assert rank_priorities(pack.headline, {"gap": 5}).equals(
-        rank_priorities(pack.headline, schema.model_copy(update={"gap": 5.0})))
+        rank_priorities(pack.headline, schema.model_copy(update={"gap": 5.0}))
+    )

@@ -39,7 +39,9 @@ def _hrefs(html: str) -> list[str]:
 
 
 def test_the_ten_partnerships_in_file_order_with_every_district_once(overview):
-    assert [p.partnership.slug for p in overview.partnerships] == [p.slug for p in load_partnerships()]
+    assert [p.partnership.slug for p in overview.partnerships] == [
+        p.slug for p in load_partnerships()
+    ]
     assert sorted(p.slug for p in overview.packs) == sorted(d.slug for d in load_all())
     assert overview.page_of("wyre") == "fylde-and-wyre" and overview.page_of("burnley") == "burnley"
 
@@ -47,7 +49,12 @@ def test_the_ten_partnerships_in_file_order_with_every_district_once(overview):
 def test_every_link_is_an_existing_partnership_page(overview):
     pages = _toc_pages()
     assert len(pages) == 10
-    for section in (ho.partnership_links, ho.tartan_rug, ho.priorities_side_by_side, ho.priority_wards):
+    for section in (
+        ho.partnership_links,
+        ho.tartan_rug,
+        ho.priorities_side_by_side,
+        ho.priority_wards,
+    ):
         links = [h for h in _hrefs(section(overview).html) if h.startswith("districts/")]
         assert links, section.__name__
         for href in links:
@@ -62,8 +69,11 @@ def test_counts_are_each_partnerships_from_its_pack_model(overview, fylde_and_wy
     counts = ho.benchmark_counts(fylde_and_wyre)
     judged = fylde_and_wyre.headline.query("status == 'ok'")["compared_95"]
     assert counts["Worse"] == (judged == "Worse").sum() and counts["With a value"] == len(judged)
-    row = re.search(r'fylde-and-wyre\.html">Fylde and Wyre Health and Wellbeing Partnership</a></td>'
-                    r"<td>Fylde and Wyre</td>(.*?)</tr>", html).group(1)
+    row = re.search(
+        r'fylde-and-wyre\.html">Fylde and Wyre Health and Wellbeing Partnership</a></td>'
+        r"<td>Fylde and Wyre</td>(.*?)</tr>",
+        html,
+    ).group(1)
     cells = re.findall(r"<td>([^<]*)</td>", row)
     assert cells[:4] == [str(counts[k]) for k in ("Worse", "Similar", "Better", "With a value")]
     assert cells[4] == str((fylde_and_wyre.headline["status"] == "no combined figure").sum())
@@ -87,18 +97,24 @@ def test_priorities_are_the_ones_each_pack_recommends(overview, fylde_and_wyre):
 
 def test_the_rug_has_one_column_per_district_grouped_by_partnership(overview):
     html = ho.tartan_rug(overview).html
-    head = html[html.index("<thead>"): html.index("</thead>")]
+    head = html[html.index("<thead>") : html.index("</thead>")]
     assert head.count("scope='colgroup'") == 2
     assert "colspan='2'><a href='districts/chorley-and-south-ribble.html'" in head
     second_row = head.split("</tr>")[1]
-    assert re.findall(r"<th scope='col'>([^<]+)</th>", second_row) == ["Chorley", "South Ribble", "Fylde", "Wyre"]
+    assert re.findall(r"<th scope='col'>([^<]+)</th>", second_row) == [
+        "Chorley",
+        "South Ribble",
+        "Fylde",
+        "Wyre",
+    ]
     assert "<colgroup span='3'></colgroup>" in html and html.count("<colgroup") == 1 + 10
     first_body_row = html.split("<tbody>")[1].split("</tr>")[1]
     assert first_body_row.count("<td") == 2 + 12  # England, county, then one cell per district
     data = pd.read_csv(_csv(ho.tartan_rug(overview).html))
     assert {"partnership", "district"} <= set(data.columns)
     assert set(data.loc[data["district"] == "Wyre", "partnership"]) == {
-        "Fylde and Wyre Health and Wellbeing Partnership"}
+        "Fylde and Wyre Health and Wellbeing Partnership"
+    }
 
 
 def _csv(html: str):
@@ -113,8 +129,11 @@ def _csv(html: str):
 def test_one_district_per_partnership_when_none_are_given():
     """Areas in no partnership given (e.g. synthetic ones) each get their own page."""
     districts = [d.to_notebook() for d in load_all() if d.slug in ("burnley", "pendle")]
-    overview = ho.load_overview(districts, "data/snapshot",
-                                [{"slug": "burnley", "name": "Burnley HWB", "districts": ["burnley"]}])
+    overview = ho.load_overview(
+        districts,
+        "data/snapshot",
+        [{"slug": "burnley", "name": "Burnley HWB", "districts": ["burnley"]}],
+    )
     assert [p.partnership.slug for p in overview.partnerships] == ["burnley", "pendle"]
     html = ho.tartan_rug(overview).html
     assert "scope='colgroup'" not in html and "rowspan" not in html

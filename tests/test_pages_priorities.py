@@ -1,5 +1,6 @@
 """The priority long-list: only significantly worse (or similar but getting worse) indicators,
 size on one scale, nested outcomes merged, a sensitivity view, always one recommendation."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,39 +22,103 @@ from hwb.text.events import about, count_phrase, years_pooled
 WEIGHTS = {"significance": 3, "trend": 2, "gap": 2, "people": 1, "strategy_link": 1}
 
 
-def _row(indicator_id, outcome, value, england, compared, compared_998="Not compared", trend="", count=np.nan,
-         programme="Living Well", rank=5, n=12, polarity="low_is_good", period="2023", unit="%"):
+def _row(
+    indicator_id,
+    outcome,
+    value,
+    england,
+    compared,
+    compared_998="Not compared",
+    trend="",
+    count=np.nan,
+    programme="Living Well",
+    rank=5,
+    n=12,
+    polarity="low_is_good",
+    period="2023",
+    unit="%",
+):
     return {
-        "indicator_id": indicator_id, "label": f"Indicator {indicator_id}", "short_name": f"Indicator {indicator_id}",
-        "outcome": outcome, "programme": programme, "polarity": polarity, "benchmark": "ci_overlap",
-        "value_type": "proportion", "unit": unit, "sex": "Persons", "age": "All ages", "period": period,
-        "value": value, "england_value": england, "compared_95": compared, "compared_998": compared_998,
-        "recent_trend": trend, "count": count, "status": "ok", "rank": rank, "districts_n": n,
-        "goal": np.nan, "compared_to": "England",
+        "indicator_id": indicator_id,
+        "label": f"Indicator {indicator_id}",
+        "short_name": f"Indicator {indicator_id}",
+        "outcome": outcome,
+        "programme": programme,
+        "polarity": polarity,
+        "benchmark": "ci_overlap",
+        "value_type": "proportion",
+        "unit": unit,
+        "sex": "Persons",
+        "age": "All ages",
+        "period": period,
+        "value": value,
+        "england_value": england,
+        "compared_95": compared,
+        "compared_998": compared_998,
+        "recent_trend": trend,
+        "count": count,
+        "status": "ok",
+        "rank": rank,
+        "districts_n": n,
+        "goal": np.nan,
+        "compared_to": "England",
     }
 
 
-HEADLINE = pd.DataFrame([
-    _row(1, "reduce adult smoking", 20.0, 12.0, "Worse", rank=12),  # the worst of 12 districts
-    _row(2, "reduce childhood obesity", 25.0, 22.0, "Worse", "Worse", "Increasing and getting worse", rank=8),
-    _row(3, "reduce emergency admissions", 10.0, 10.0, "Similar", count=5000, programme="Ageing Well"),
-    _row(4, "reduce childhood obesity", 12.0, 10.0, "Worse", rank=10),
-    _row(5, "reduce child poverty", 14.3, 15.6, "Better", count=90000, rank=1),  # Ribble Valley's old priority 1
-    _row(6, "reduce alcohol harm", 30.0, 28.0, "Similar", trend="Increasing and getting worse", rank=9),
-])
+HEADLINE = pd.DataFrame(
+    [
+        _row(1, "reduce adult smoking", 20.0, 12.0, "Worse", rank=12),  # the worst of 12 districts
+        _row(
+            2,
+            "reduce childhood obesity",
+            25.0,
+            22.0,
+            "Worse",
+            "Worse",
+            "Increasing and getting worse",
+            rank=8,
+        ),
+        _row(
+            3,
+            "reduce emergency admissions",
+            10.0,
+            10.0,
+            "Similar",
+            count=5000,
+            programme="Ageing Well",
+        ),
+        _row(4, "reduce childhood obesity", 12.0, 10.0, "Worse", rank=10),
+        _row(
+            5, "reduce child poverty", 14.3, 15.6, "Better", count=90000, rank=1
+        ),  # Ribble Valley's old priority 1
+        _row(
+            6,
+            "reduce alcohol harm",
+            30.0,
+            28.0,
+            "Similar",
+            trend="Increasing and getting worse",
+            rank=9,
+        ),
+    ]
+)
 
 
 def test_only_significantly_worse_are_candidates_and_getting_worse_is_a_separate_list():
     ranked = rank_priorities(HEADLINE, WEIGHTS, recommend=3)
     assert list(ranked["list"]) == [WORSE_LIST, WORSE_LIST, WORSENING_LIST]
-    assert "reduce child poverty" not in set(ranked["outcome"])  # better than England: never a candidate
+    assert "reduce child poverty" not in set(
+        ranked["outcome"]
+    )  # better than England: never a candidate
     assert "reduce emergency admissions" not in set(ranked["outcome"])  # similar and steady
     recommended = ranked[ranked["recommended"]]
     assert set(recommended["list"]) == {WORSE_LIST}
     top = ranked.iloc[0]
     # worse at 99.8% (1 x 3) + getting worse (1 x 2) + 8th of 12 (7/11 x 2) + Living Well (0.5)
     assert top["indicator_id"] == 2 and top["score"] == pytest.approx(3 + 2 + 2 * 7 / 11 + 0.5)
-    assert "25.0% against 22.0%" in top["reason"] and "also evidenced by Indicator 4" in top["reason"]
+    assert (
+        "25.0% against 22.0%" in top["reason"] and "also evidenced by Indicator 4" in top["reason"]
+    )
     assert "ranked 8 of 12 districts" in top["reason"] and "no count is published" in top["reason"]
     assert set(COMPONENTS) <= set(ranked.columns)
 
@@ -73,12 +138,38 @@ def test_at_least_one_recommendation_even_when_nothing_is_worse_or_worsening():
 
 
 def test_nested_outcomes_are_merged():
-    rows = pd.DataFrame([
-        _row(93721, "reduce premature mortality", 186.0, 140.0, "Worse", rank=11, unit="per 100,000"),
-        _row(93722, "reduce premature mortality from cardiovascular disease", 51.5, 30.0, "Worse", "Worse", rank=12,
-             unit="per 100,000"),
-        _row(93723, "reduce premature mortality from cancer", 70.4, 55.0, "Worse", rank=10, unit="per 100,000"),
-    ])
+    rows = pd.DataFrame(
+        [
+            _row(
+                93721,
+                "reduce premature mortality",
+                186.0,
+                140.0,
+                "Worse",
+                rank=11,
+                unit="per 100,000",
+            ),
+            _row(
+                93722,
+                "reduce premature mortality from cardiovascular disease",
+                51.5,
+                30.0,
+                "Worse",
+                "Worse",
+                rank=12,
+                unit="per 100,000",
+            ),
+            _row(
+                93723,
+                "reduce premature mortality from cancer",
+                70.4,
+                55.0,
+                "Worse",
+                rank=10,
+                unit="per 100,000",
+            ),
+        ]
+    )
     ranked = rank_priorities(rows, WEIGHTS)
     assert len(ranked) == 1 and ranked.iloc[0]["outcome"] == "reduce premature mortality"
     assert ranked.iloc[0]["indicator_id"] == 93722  # the strongest part leads
@@ -88,25 +179,48 @@ def test_nested_outcomes_are_merged():
 def test_excess_events_worked_examples():
     # 492 deaths in 2021 - 23 at 186.3 per 100,000 against England's 140.0: expected 492 x 140 / 186.3 = 369.7,
     # excess 122.3 over three years = 40.8 a year
-    deaths = pd.Series({**_row(93721, "x", 186.3, 140.0, "Worse", count=492, period="2021 - 23"),
-                        "value_type": "dsr"})
+    deaths = pd.Series(
+        {
+            **_row(93721, "x", 186.3, 140.0, "Worse", count=492, period="2021 - 23"),
+            "value_type": "dsr",
+        }
+    )
     assert excess_events(deaths) == pytest.approx((492 - 492 * 140 / 186.3) / 3)
     # a proportion: 4,311 of 18,410 children (23.4%) against 15.6%: excess = 4311 - 18410 x 0.156 (no "a year")
     value = 100 * 4311 / 18410
     poverty = pd.Series(_row(93701, "x", value, 15.6, "Worse", count=4311))
     assert excess_events(poverty) == pytest.approx(4311 - 18410 * 0.156)
     # high is good, judged against a goal: 780 of 1,238 diagnosed (63.0%) against 66.7%: unmet = 1238 x 0.667 - 780
-    dementia = pd.Series({**_row(92949, "x", 100 * 780 / 1238, 62.0, "Worse", count=780, polarity="high_is_good"),
-                          "goal": 66.7, "compared_to": "goal"})
+    dementia = pd.Series(
+        {
+            **_row(92949, "x", 100 * 780 / 1238, 62.0, "Worse", count=780, polarity="high_is_good"),
+            "goal": 66.7,
+            "compared_to": "goal",
+        }
+    )
     assert excess_events(dementia) == pytest.approx(1238 * 0.667 - 780)
-    assert excess_events(pd.Series(_row(1, "x", 10.0, 12.0, "Better", count=50))) == 0.0  # no harm, no excess
-    assert np.isnan(excess_events(pd.Series(_row(1, "x", 20.0, 12.0, "Worse"))))  # no count published
+    assert (
+        excess_events(pd.Series(_row(1, "x", 10.0, 12.0, "Better", count=50))) == 0.0
+    )  # no harm, no excess
+    assert np.isnan(
+        excess_events(pd.Series(_row(1, "x", 20.0, 12.0, "Worse")))
+    )  # no count published
 
 
 def test_people_score_is_a_percentile_rank_of_excess_events_among_districts():
-    row = pd.Series({**_row(20401, "x", 30.0, 20.0, "Worse", count=30, unit="per 1,000"), "excess": 10.0})
-    peers = pd.DataFrame({"indicator_id": 20401, "sex": "Persons", "age": "All ages", "period": "2023",
-                          "value": [30.0, 10.0, 25.0, 40.0], "count": [30, 10, 50, 20]})
+    row = pd.Series(
+        {**_row(20401, "x", 30.0, 20.0, "Worse", count=30, unit="per 1,000"), "excess": 10.0}
+    )
+    peers = pd.DataFrame(
+        {
+            "indicator_id": 20401,
+            "sex": "Persons",
+            "age": "All ages",
+            "period": "2023",
+            "value": [30.0, 10.0, 25.0, 40.0],
+            "count": [30, 10, 50, 20],
+        }
+    )
     # excess: 10, 0 (better than England), 10 (50 - 50 x 20/25), 10 (20 - 20 x 20/40): none below ours but one
     assert excess_percentile(row, peers) == pytest.approx(1 / 3)
     assert np.isnan(excess_percentile(row, None))
@@ -115,12 +229,26 @@ def test_people_score_is_a_percentile_rank_of_excess_events_among_districts():
 def test_sensitivity_view_says_whether_the_top_three_change():
     view = sensitivity(HEADLINE, WEIGHTS)
     assert view.iloc[0]["Same top three?"] == "yes"
-    assert len(view) == 5 and set(view["Same top three?"]) <= {"yes", "no", "same outcomes, different order"}
+    assert len(view) == 5 and set(view["Same top three?"]) <= {
+        "yes",
+        "no",
+        "same outcomes, different order",
+    }
     assert view["Top"].str.startswith("Reduce").all()
 
 
 def test_counts_are_named_for_what_they_are():
-    assert years_pooled("2021 - 23") == 3 and years_pooled("2019/20 - 21/22") == 3 and years_pooled("2023/24") == 1
+    assert (
+        years_pooled("2021 - 23") == 3
+        and years_pooled("2019/20 - 21/22") == 3
+        and years_pooled("2023/24") == 1
+    )
     assert about(164) == "160" and about(48.4) == "48" and about(1437) == "1,400"
-    assert count_phrase(492, 93721, "2021 - 23") == "about 160 preventable deaths under 75 a year (2021 - 23)"
-    assert count_phrase(4311, 93701, "2023/24") == "about 4,300 children in absolute low-income families (2023/24)"
+    assert (
+        count_phrase(492, 93721, "2021 - 23")
+        == "about 160 preventable deaths under 75 a year (2021 - 23)"
+    )
+    assert (
+        count_phrase(4311, 93701, "2023/24")
+        == "about 4,300 children in absolute low-income families (2023/24)"
+    )

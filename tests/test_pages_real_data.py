@@ -42,7 +42,10 @@ def test_values_without_limits_carry_fingertips_published_comparison(burnley):
     smoking = h[h.indicator_id == 93085].iloc[0]
     assert smoking.compared_source == "calculated"
     html = hp.headline(burnley).html
-    assert "</span> *" in html and "the comparison with England is the one Fingertips published" in html
+    assert (
+        "</span> *" in html
+        and "the comparison with England is the one Fingertips published" in html
+    )
 
 
 def test_old_latest_periods_are_shown_as_history(burnley):
@@ -62,7 +65,10 @@ def test_ranges_say_which_districts_they_span(burnley):
     assert range_label(le) == "all English districts and unitary authorities"
     mixed = h[h.indicator_id.isin([90366, 93085])]
     label = range_label(mixed)
-    assert "the North West's districts and unitary authorities for Smoking at time of delivery" in label
+    assert (
+        "the North West's districts and unitary authorities for Smoking at time of delivery"
+        in label
+    )
     assert (le.districts_n > 290).all()
 
 

@@ -1,4 +1,5 @@
 """Every section of a pack on the real extract: no exception, gaps said in words, alt text with numbers."""
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,9 @@ def test_every_section_renders_and_every_image_has_alt_text_with_a_number(pack):
         for tag in IMG.findall(section.html):
             images += 1
             alt = ALT.search(tag)
-            assert alt and re.search(r"\d", alt.group(1)), f"{name}: image without a number in its alt text"
+            assert alt and re.search(r"\d", alt.group(1)), (
+                f"{name}: image without a number in its alt text"
+            )
     assert images >= 4
 
 
@@ -71,8 +74,20 @@ def test_key_messages_start_with_life_expectancy_or_say_it_is_missing_then_a_wor
 
 # --- the issue's rules on every district of the shipped snapshot ------------------------------
 
-DISTRICTS = ("burnley", "chorley", "fylde", "hyndburn", "lancaster", "pendle", "preston", "ribble-valley",
-             "rossendale", "south-ribble", "west-lancashire", "wyre")
+DISTRICTS = (
+    "burnley",
+    "chorley",
+    "fylde",
+    "hyndburn",
+    "lancaster",
+    "pendle",
+    "preston",
+    "ribble-valley",
+    "rossendale",
+    "south-ribble",
+    "west-lancashire",
+    "wyre",
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,19 +107,28 @@ def test_every_recommended_priority_is_significantly_worse_or_on_the_getting_wor
     )
 
     for slug, pack in shipped.items():
-        ranked = rank_priorities(pack.headline, pack.params.priority_weights, peers=peer_rows(pack.frame, pack.code))
+        ranked = rank_priorities(
+            pack.headline, pack.params.priority_weights, peers=peer_rows(pack.frame, pack.code)
+        )
         chosen = ranked[ranked["recommended"]]
         assert len(chosen) >= 1, slug
         for _, r in chosen.iterrows():
-            row = pack.headline[(pack.headline["indicator_id"] == r["indicator_id"])
-                                & (pack.headline["label"] == r["label"])].iloc[0]
+            row = pack.headline[
+                (pack.headline["indicator_id"] == r["indicator_id"])
+                & (pack.headline["label"] == r["label"])
+            ].iloc[0]
             if r["list"] == WORSE_LIST:
                 assert row["compared_95"] == "Worse", (slug, r["label"])
             elif r["list"] == WORSENING_LIST:
-                assert row["compared_95"] == "Similar" and str(row["recent_trend"]).endswith("getting worse"), slug
+                assert row["compared_95"] == "Similar" and str(row["recent_trend"]).endswith(
+                    "getting worse"
+                ), slug
             else:  # only when neither list has anything (Fylde in the shipped snapshot), and said in words
                 assert r["list"] == WATCH_LIST and len(ranked) == 1, slug
-                assert "No indicator is significantly worse" in __import__("hwb.pages").pages.priorities(pack).text
+                assert (
+                    "No indicator is significantly worse"
+                    in __import__("hwb.pages").pages.priorities(pack).text
+                )
         html = __import__("hwb.pages").pages.priorities(pack).html
         assert "long-list" in html.lower()
 
@@ -117,7 +141,9 @@ def test_projections_stay_possible_and_print_no_crossing_year(shipped):
         ok = table[table["status"] == "ok"]
         percent = ok["unit"] == "%"
         bounds = ok[["projected", "lower_95", "upper_95"]]
-        assert (bounds.ge(0).all(axis=1)).all(), slug  # rates, percentages and years never below zero
+        assert (bounds.ge(0).all(axis=1)).all(), (
+            slug
+        )  # rates, percentages and years never below zero
         assert (bounds[percent].le(100).all(axis=1)).all(), slug
         assert "gap_closes_year" not in table
         text = looking_ahead(pack).text
@@ -141,8 +167,12 @@ def test_first_key_messages_are_life_expectancy_men_then_women(shipped):
 
     for slug, pack in shipped.items():
         items = hp.key_messages(pack).text
-        assert items.startswith((f"Life expectancy at birth for men in {pack.name}",
-                                 f"Life expectancy at birth for {pack.name} is not in this snapshot")), slug
+        assert items.startswith(
+            (
+                f"Life expectancy at birth for men in {pack.name}",
+                f"Life expectancy at birth for {pack.name} is not in this snapshot",
+            )
+        ), slug
 
 
 def test_no_polarity_indicators_get_no_better_or_worse(shipped):

@@ -1,4 +1,5 @@
 """District parameters: every bad case is rejected naming the file and key."""
+
 from __future__ import annotations
 
 import subprocess
@@ -12,10 +13,18 @@ from hwb import params, paths
 from hwb.errors import BadParameter
 
 EXPECTED = {
-    "burnley": "E07000117", "chorley": "E07000118", "fylde": "E07000119",
-    "hyndburn": "E07000120", "lancaster": "E07000121", "pendle": "E07000122",
-    "preston": "E07000123", "ribble-valley": "E07000124", "rossendale": "E07000125",
-    "south-ribble": "E07000126", "west-lancashire": "E07000127", "wyre": "E07000128",
+    "burnley": "E07000117",
+    "chorley": "E07000118",
+    "fylde": "E07000119",
+    "hyndburn": "E07000120",
+    "lancaster": "E07000121",
+    "pendle": "E07000122",
+    "preston": "E07000123",
+    "ribble-valley": "E07000124",
+    "rossendale": "E07000125",
+    "south-ribble": "E07000126",
+    "west-lancashire": "E07000127",
+    "wyre": "E07000128",
 }
 
 
@@ -51,10 +60,15 @@ def test_a_partnership_without_a_page_is_named(params_dir, tmp_path):
     data = yaml.safe_load(path.read_text())
     data["partnerships"][0]["slug"] = "burnley-town"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
-    with pytest.raises(BadParameter, match=r"no page for partnership 'burnley-town'; add `- file: book/districts/burnley-town`"):
+    with pytest.raises(
+        BadParameter,
+        match=r"no page for partnership 'burnley-town'; add `- file: book/districts/burnley-town`",
+    ):
         partnerships.check_table_of_contents(directory=params_dir)
     toc = tmp_path / "_toc.yml"
-    toc.write_text((paths.ROOT / "_toc.yml").read_text() + "      - file: book/districts/blackpool\n")
+    toc.write_text(
+        (paths.ROOT / "_toc.yml").read_text() + "      - file: book/districts/blackpool\n"
+    )
     with pytest.raises(BadParameter, match=r"page 'book/districts/blackpool' is not a partnership"):
         partnerships.check_table_of_contents(toc)
 
@@ -105,7 +119,9 @@ def test_horizons_must_increase(params_dir):
 
 def test_slug_must_match_file_name(params_dir):
     _edit(params_dir, "hyndburn", slug="hynd")
-    with pytest.raises(BadParameter, match=r"key 'slug' is 'hynd' but the file is named 'hyndburn\.yml'"):
+    with pytest.raises(
+        BadParameter, match=r"key 'slug' is 'hynd' but the file is named 'hyndburn\.yml'"
+    ):
         params.load_district("hyndburn", params_dir)
 
 
@@ -117,7 +133,9 @@ def test_parent_must_be_the_county(params_dir):
 
 def test_two_districts_cannot_share_a_code(params_dir):
     _edit(params_dir, "rossendale", ons_code="E07000117", priority_wards=[])
-    with pytest.raises(BadParameter, match=r"rossendale\.yml: key 'ons_code' E07000117 is also used by burnley"):
+    with pytest.raises(
+        BadParameter, match=r"rossendale\.yml: key 'ons_code' E07000117 is also used by burnley"
+    ):
         params.load_all(params_dir)
 
 
@@ -131,8 +149,12 @@ def test_the_fast_yaml_reader_reads_every_project_file_as_pyyaml_does():
     """hwb.yamlio uses libyaml when PyYAML has it; the objects must be the ones PyYAML builds."""
     from hwb import yamlio
 
-    files = [*paths.ROOT.glob("*.yml"), *paths.PARAMETERS.glob("*.yml"), paths.ROOT / "data" / "catalogue.yml",
-             paths.SNAPSHOT / "manifest.yml"]
+    files = [
+        *paths.ROOT.glob("*.yml"),
+        *paths.PARAMETERS.glob("*.yml"),
+        paths.ROOT / "data" / "catalogue.yml",
+        paths.SNAPSHOT / "manifest.yml",
+    ]
     assert len(files) > 15
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -180,7 +202,10 @@ def test_cli_unknown_district_fails_and_writes_nothing():
     before = _tree_state()
     result = subprocess.run(
         [sys.executable, "-m", "hwb.cli", "district", "burnly"],
-        cwd=paths.ROOT, capture_output=True, text=True, check=False,
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert "unknown partnership or district 'burnly'; did you mean 'burnley'?" in result.stderr
@@ -193,7 +218,11 @@ def test_cli_unknown_district_fails_and_writes_nothing():
 def test_make_with_a_misspelt_district_fails_and_writes_nothing():
     before = _tree_state()
     result = subprocess.run(
-        ["make", "-s", "district=burnly"], cwd=paths.ROOT, capture_output=True, text=True, check=False,
+        ["make", "-s", "district=burnly"],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "did you mean 'burnley'?" in result.stderr
@@ -206,18 +235,26 @@ def test_unknown_key_error_lists_the_valid_keys_and_suggests_the_closest(params_
         params.load_district("pendle", params_dir)
     message = str(err.value)
     assert message.startswith(f"{path}: unknown key 'partnerhsip' (did you mean 'partnership'?)")
-    assert "valid keys: slug, name, ons_code, parent_code, partnership, horizons, priority_wards, " \
+    assert (
+        "valid keys: slug, name, ons_code, parent_code, partnership, horizons, priority_wards, "
         "priority_weights" in message
+    )
 
 
 def test_unknown_nested_key_lists_the_keys_valid_there(params_dir):
     _edit(params_dir, "wyre", priority_weights={"trend": 1.0, "gaps": 2.0})
-    with pytest.raises(BadParameter, match=r"unknown key 'priority_weights\.gaps' \(did you mean 'gap'\?\); "
-                                           r"valid keys: significance, trend, gap, people, strategy_link"):
+    with pytest.raises(
+        BadParameter,
+        match=r"unknown key 'priority_weights\.gaps' \(did you mean 'gap'\?\); "
+        r"valid keys: significance, trend, gap, people, strategy_link",
+    ):
         params.load_district("wyre", params_dir)
     (params_dir / "defaults.yml").write_text("county_nam: Lancashire\n")
-    with pytest.raises(BadParameter, match=r"defaults\.yml: unknown key 'county_nam' \(did you mean 'county_name'\?\); "
-                                           r"valid keys: county_code, county_name"):
+    with pytest.raises(
+        BadParameter,
+        match=r"defaults\.yml: unknown key 'county_nam' \(did you mean 'county_name'\?\); "
+        r"valid keys: county_code, county_name",
+    ):
         params.load_defaults(params_dir)
 
 
@@ -241,7 +278,9 @@ def test_the_overview_reads_only_its_fields_of_a_district():
     burnley = params.load_district("burnley")
     area = params.overview_area(burnley)
     assert area == params.overview_area(burnley.to_notebook())
-    assert tuple(type(area).model_fields) == tuple(f for f in type(burnley).model_fields if f in params.OVERVIEW_FIELDS)
+    assert tuple(type(area).model_fields) == tuple(
+        f for f in type(burnley).model_fields if f in params.OVERVIEW_FIELDS
+    )
     assert set(params.OVERVIEW_FIELDS) == set(type(area).model_fields)
     with pytest.raises(ValueError, match="ons_code"):
         params.overview_area({**burnley.to_notebook(), "ons_code": "E0700011"})

@@ -164,8 +164,16 @@ def test_a_partnership_pack_covers_its_area():
     assert burnley.area is burnley.districts[0]
     fylde_and_wyre = P.resolve_partnership("fylde-and-wyre")
     area = fylde_and_wyre.area
-    assert (area.slug, area.name, area.partnership) == ("fylde-and-wyre", "Fylde and Wyre", fylde_and_wyre.name)
-    assert area.ons_code == P.combined_code([d.ons_code for d in fylde_and_wyre.districts]) == "E07000119+E07000128"
+    assert (area.slug, area.name, area.partnership) == (
+        "fylde-and-wyre",
+        "Fylde and Wyre",
+        fylde_and_wyre.name,
+    )
+    assert (
+        area.ons_code
+        == P.combined_code([d.ons_code for d in fylde_and_wyre.districts])
+        == "E07000119+E07000128"
+    )
     assert area.priority_wards == [w for d in fylde_and_wyre.districts for w in d.priority_wards]
     assert area.horizons == fylde_and_wyre.districts[0].horizons
 

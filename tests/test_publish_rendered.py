@@ -1,4 +1,5 @@
 """`make check-rendered` and `make diff`: committed rendered packs against fresh renders."""
+
 from __future__ import annotations
 
 import nbformat

@@ -1,4 +1,5 @@
 """The reproducibility page's facts: commit, lock hash, snapshot hash, tool versions."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,13 @@ def test_render_info_describes_this_checkout():
     assert len(info.commit) == 40 or info.commit.startswith("unknown")
     assert info.tools["pandas"] != "not installed"
     labels = [label for label, _ in info.rows()]
-    assert labels[:5] == ["Git commit", "requirements.lock sha256", "Data snapshot",
-                          "Data snapshot date", "Data snapshot sha256"]
+    assert labels[:5] == [
+        "Git commit",
+        "requirements.lock sha256",
+        "Data snapshot",
+        "Data snapshot date",
+        "Data snapshot sha256",
+    ]
     table = reproducibility.as_markdown(info)
     assert f"`{info.lock_sha256}`" in table
 

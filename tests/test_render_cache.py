@@ -1,4 +1,5 @@
 """The content-hash cache decides what is stale without running anything."""
+
 from __future__ import annotations
 
 import nbformat
@@ -56,7 +57,10 @@ def test_changing_one_districts_parameters_invalidates_only_it(project):
     path.write_text(path.read_text().replace("name: Hyndburn", "name: Hyndburn Borough"))
     decisions = _actions(_jobs())
     assert {s: d.action for s, d in decisions.items()} == {
-        "burnley": "cached", "hyndburn": "execute", "lancaster": "cached"}
+        "burnley": "cached",
+        "hyndburn": "execute",
+        "lancaster": "cached",
+    }
     assert decisions["hyndburn"].reasons == ["parameters changed"]
 
 
@@ -67,7 +71,10 @@ def test_data_file_change_invalidates_exactly_the_pages_that_read_it(project):
     change_file(paths.SNAPSHOT, "hyndburn.csv")
     decisions = _actions(_jobs())
     assert {s: d.action for s, d in decisions.items()} == {
-        "burnley": "cached", "hyndburn": "execute", "lancaster": "cached"}
+        "burnley": "cached",
+        "hyndburn": "execute",
+        "lancaster": "cached",
+    }
     assert decisions["hyndburn"].reasons == ["data files changed: hyndburn.csv"]
     # A file every district reads (England's) invalidates all of them.
     _record_all(_jobs())
@@ -82,8 +89,11 @@ def test_without_a_declaration_every_file_counts(project):
 
 
 def test_manifest_with_area_counts_falls_back_to_all_files():
-    files = [{"name": "a.csv", "sha256": "1", "areas": 274}, {"name": "b.csv", "sha256": "2"},
-             {"name": "c.csv", "sha256": "3", "areas": ["E07000117"]}]
+    files = [
+        {"name": "a.csv", "sha256": "1", "areas": 274},
+        {"name": "b.csv", "sha256": "2"},
+        {"name": "c.csv", "sha256": "3", "areas": ["E07000117"]},
+    ]
     assert cache.files_read(files, frozenset({"E07000118"})) == {"a.csv": "1", "b.csv": "2"}
     assert cache.files_read(files, None) == {"a.csv": "1", "b.csv": "2", "c.csv": "3"}
 
@@ -124,15 +134,26 @@ def test_a_damaged_or_missing_output_is_rebuilt(project):
 
 def test_source_and_lock_are_part_of_the_key(project):
     key = _keys(_jobs())["burnley"]
-    assert set(key.parts) >= {"template_code", "parameters", "data_files", "data_manifest",
-                              "hwb_source", "lock", "catalogue", "python"}
+    assert set(key.parts) >= {
+        "template_code",
+        "parameters",
+        "data_files",
+        "data_manifest",
+        "hwb_source",
+        "lock",
+        "catalogue",
+        "python",
+    }
     (project / "requirements.lock").write_text("pandas==0.0\n")
     assert _keys(_jobs())["burnley"].parts["lock"] != key.parts["lock"]
 
 
 @pytest.mark.parametrize("reads", [["all"], "all", ["district", "somewhere"]])
 def test_unknown_or_all_reads_mean_every_file(reads):
-    assert cache.area_codes(reads if isinstance(reads, list) else [reads], {"ons_code": "E07000117"}) is None
+    assert (
+        cache.area_codes(reads if isinstance(reads, list) else [reads], {"ons_code": "E07000117"})
+        is None
+    )
 
 
 def test_overview_depends_only_on_the_district_fields_it_reads():
@@ -148,7 +169,9 @@ def test_overview_depends_only_on_the_district_fields_it_reads():
 
 
 @pytest.mark.parametrize("damage", ["flip a byte", "delete a listed file", "add an unlisted file"])
-def test_a_snapshot_changed_behind_the_manifest_stops_the_build_instead_of_hitting_the_cache(project, damage):
+def test_a_snapshot_changed_behind_the_manifest_stops_the_build_instead_of_hitting_the_cache(
+    project, damage
+):
     from hwb.errors import SnapshotMismatch
     from hwb.render import pipeline
 
@@ -193,7 +216,11 @@ def test_a_noop_build_checks_every_file_and_stays_under_a_second(project):
 def test_a_partnership_page_reads_every_member_districts_files():
     member = {"ons_code": "E07000118", "parent_code": "E10000017", "england_code": "E92000001"}
     partnership = {"slug": "x", "districts": [member, {**member, "ons_code": "E07000126"}]}
-    assert cache.area_codes(["district", "england"], partnership) == {"E07000118", "E07000126", "E92000001"}
+    assert cache.area_codes(["district", "england"], partnership) == {
+        "E07000118",
+        "E07000126",
+        "E92000001",
+    }
     # Parameters that give no code for a declared role mean every file, never none.
     assert cache.area_codes(["district"], {"slug": "x", "name": "no codes"}) is None
     assert cache.area_codes(["district"], {"districts": [{"ons_code": None}]}) is None

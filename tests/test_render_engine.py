@@ -2,6 +2,7 @@
 as standard Papermill, the cache skips what is unchanged, failures are contained, a
 markdown-only edit re-renders byte-identically without a kernel, and Dask runs the same
 jobs to the same bytes."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,10 +34,14 @@ def stock_kernel_manager(monkeypatch):
     """Make ``execute`` use jupyter_client's own KernelManager: stock Papermill/nbclient."""
     from jupyter_client.manager import KernelManager
 
-    monkeypatch.setattr(execute_module, "kernel_manager_class", lambda fork_address=None, root=None: KernelManager)
+    monkeypatch.setattr(
+        execute_module, "kernel_manager_class", lambda fork_address=None, root=None: KernelManager
+    )
 
 
-def test_fork_server_kernels_render_the_same_bytes_as_standard_papermill(project, tmp_path, monkeypatch, capfd):
+def test_fork_server_kernels_render_the_same_bytes_as_standard_papermill(
+    project, tmp_path, monkeypatch, capfd
+):
     with monkeypatch.context() as m:
         stock_kernel_manager(m)
         standard = [execute(j, PapermillEngine()) for j in _jobs(output_dir=tmp_path / "standard")]
@@ -44,8 +49,10 @@ def test_fork_server_kernels_render_the_same_bytes_as_standard_papermill(project
     encrypted = [execute(j, PapermillEngine()) for j in _jobs(output_dir=tmp_path / "encrypted")]
     fast = [execute(j, ForkServerEngine()) for j in _jobs(output_dir=tmp_path / "fast")]
     ours_err = capfd.readouterr().err
-    for a, b, c in zip(standard, encrypted, fast):
-        assert a.read_bytes() == b.read_bytes() == c.read_bytes(), f"{a.name} differs between engines"
+    for a, b, c in zip(standard, encrypted, fast, strict=False):
+        assert a.read_bytes() == b.read_bytes() == c.read_bytes(), (
+            f"{a.name} differs between engines"
+        )
     # Our kernels get CurveZMQ keys, so ipykernel has no plain-text TCP warning to print.
     assert "without encryption" in stock_err
     assert "without encryption" not in ours_err
@@ -68,24 +75,33 @@ def test_cold_then_noop_then_one_parameter_change_with_a_failing_district(projec
     small_template(paths.DISTRICT_TEMPLATE, fail_for="lancaster")
     cold = pipeline.run(_jobs(), workers=2, progress=False)
     assert [(r.slug, r.status, r.action) for r in cold] == [
-        ("burnley", "rendered", "execute"), ("hyndburn", "rendered", "execute"),
-        ("lancaster", "failed", "execute")]
+        ("burnley", "rendered", "execute"),
+        ("hyndburn", "rendered", "execute"),
+        ("lancaster", "failed", "execute"),
+    ]
     kept = paths.FAILED / "lancaster.ipynb"
     assert kept.is_file() and "deliberate failure for lancaster" in kept.read_text()
     assert "An Exception was encountered" in kept.read_text()  # papermill's banner cell
     assert "cell" in cold[2].message and "build/failed/lancaster.ipynb" in cold[2].message
     assert not (paths.DISTRICT_PAGES / "lancaster.ipynb").exists()
-    rendered = {s: (paths.DISTRICT_PAGES / f"{s}.ipynb").read_bytes() for s in ("burnley", "hyndburn")}
+    rendered = {
+        s: (paths.DISTRICT_PAGES / f"{s}.ipynb").read_bytes() for s in ("burnley", "hyndburn")
+    }
 
     again = pipeline.run(_jobs(), workers=2, progress=False)
     assert [(r.slug, r.status) for r in again] == [
-        ("burnley", "cached"), ("hyndburn", "cached"), ("lancaster", "failed")]
+        ("burnley", "cached"),
+        ("hyndburn", "cached"),
+        ("lancaster", "failed"),
+    ]
 
     path = project / "parameters" / "hyndburn.yml"
     path.write_text(path.read_text().replace("name: Hyndburn", "name: Hyndburn Borough"))
     changed = pipeline.run(_jobs(["burnley", "hyndburn"]), workers=2, progress=False)
     assert [(r.slug, r.status, r.reasons) for r in changed] == [
-        ("burnley", "cached", ["unchanged"]), ("hyndburn", "rendered", ["parameters changed"])]
+        ("burnley", "cached", ["unchanged"]),
+        ("hyndburn", "rendered", ["parameters changed"]),
+    ]
     assert (paths.DISTRICT_PAGES / "burnley.ipynb").read_bytes() == rendered["burnley"]
     manifest = (paths.BUILD / "run-manifest.json").read_text()
     assert '"parameters changed"' in manifest and '"papermill": "2.7.0"' in manifest
@@ -102,13 +118,16 @@ def test_cli_exits_non_zero_and_prints_the_table_when_a_district_fails(project, 
     assert "hyndburn: the notebook failed at cell" in err
 
 
-def test_dask_local_cluster_renders_the_same_bytes_as_the_pool_and_a_noop_starts_no_cluster(project, monkeypatch):
+def test_dask_local_cluster_renders_the_same_bytes_as_the_pool_and_a_noop_starts_no_cluster(
+    project, monkeypatch
+):
     pool = pipeline.run(_jobs(["burnley", "hyndburn"]), workers=2, progress=False)
     first = {r.slug: r.output.read_bytes() for r in pool}
     shutil.rmtree(paths.DISTRICT_PAGES)
     dask = pipeline.run(_jobs(["burnley", "hyndburn"]), workers=2, executor="dask", progress=False)
     assert [(r.slug, r.status) for r in dask] == [("burnley", "rendered"), ("hyndburn", "rendered")]
     assert {r.slug: r.output.read_bytes() for r in dask} == first
+
     # everything cached now: a no-op starts no cluster at all
     def no_cluster(*args, **kwargs):
         raise AssertionError("a cluster was started with nothing to execute")
@@ -118,7 +137,9 @@ def test_dask_local_cluster_renders_the_same_bytes_as_the_pool_and_a_noop_starts
     assert [r.status for r in again] == ["cached", "cached"]
 
 
-def test_kernels_are_shut_down_without_an_interrupt_so_no_keyboardinterrupt_noise(project, monkeypatch, capfd):
+def test_kernels_are_shut_down_without_an_interrupt_so_no_keyboardinterrupt_noise(
+    project, monkeypatch, capfd
+):
     """jupyter_client interrupts every kernel before shutting it down; a kernel that is idle
     but still handling a message logs "KeyboardInterrupt caught in kernel." during a
     successful build. Ours are asked to exit first and are never interrupted when idle."""

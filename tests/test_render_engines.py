@@ -4,6 +4,7 @@ Where fork is unavailable (no POSIX fork, or ``fcntl`` cannot be imported) the s
 engine runs and renders the same bytes; the standard path imports nothing POSIX-only at
 module top; engines are plain values handed to workers, with no environment variable.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,7 +60,9 @@ def test_without_fork_the_standard_engine_is_chosen(monkeypatch):
 def test_an_unknown_engine_is_a_clear_error():
     from hwb.errors import HwbError
 
-    with pytest.raises(HwbError, match="unknown engine 'kernel'; choose from auto, papermill, forkserver"):
+    with pytest.raises(
+        HwbError, match="unknown engine 'kernel'; choose from auto, papermill, forkserver"
+    ):
         engines.resolve("kernel")
 
 
@@ -86,8 +89,9 @@ def test_the_standard_path_imports_nothing_posix_only_at_module_top():
         print(engines.resolve("auto"), "hwb.render.forkserver" in sys.modules,
               "hwb.render.forkclient" in sys.modules)
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                         cwd=paths.ROOT).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=paths.ROOT
+    ).stdout.split()
     assert out == ["papermill", "False", "False"]
 
 

@@ -4,6 +4,7 @@ A pack's cost should be its own work: every module a pack needs must be imported
 template's own imports (so the fork server preloads it once), and the pool's workers must
 start while the server is still preloading rather than after it.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,22 +24,39 @@ from hwb.render.engines import PapermillEngine
 from hwb.render.forkserver import template_imports
 
 # Libraries that take hundreds of milliseconds to import (statsmodels.api alone: ~370 modules).
-HEAVY = {"scipy", "statsmodels", "patsy", "formulaic", "pandera", "narwhals", "PHStatsMethods", "pydantic"}
+HEAVY = {
+    "scipy",
+    "statsmodels",
+    "patsy",
+    "formulaic",
+    "pandera",
+    "narwhals",
+    "PHStatsMethods",
+    "pydantic",
+}
 
 
 def test_template_imports_reads_code_cells_in_order_and_skips_magics(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("import not_code"),
-        nbformat.v4.new_code_cell("import hwb.pages as hp\nfrom hwb.params import load_district\nx = 1"),
+        nbformat.v4.new_code_cell(
+            "import hwb.pages as hp\nfrom hwb.params import load_district\nx = 1"
+        ),
         nbformat.v4.new_code_cell("%matplotlib inline\nimport never_seen"),  # not Python: skipped
-        nbformat.v4.new_code_cell("import IPython\nfrom matplotlib_inline import backend_inline\nimport numpy"),
+        nbformat.v4.new_code_cell(
+            "import IPython\nfrom matplotlib_inline import backend_inline\nimport numpy"
+        ),
         nbformat.v4.new_code_cell("def f():\n    import inside_a_function\nfrom . import relative"),
     ]
     path = tmp_path / "t.ipynb"
     nbformat.write(nb, str(path))  # nbformat stores sources as lists of lines
     assert json.loads(path.read_text())["cells"][1]["source"][0] == "import hwb.pages as hp\n"
-    assert template_imports([path, tmp_path / "missing.ipynb"]) == ["hwb.pages", "hwb.params", "numpy"]
+    assert template_imports([path, tmp_path / "missing.ipynb"]) == [
+        "hwb.pages",
+        "hwb.params",
+        "numpy",
+    ]
 
 
 @pytest.mark.slow
@@ -62,8 +80,14 @@ def test_a_pack_imports_nothing_heavy_beyond_what_the_fork_server_preloads():
         print(json.dumps(sorted(set(sys.modules) - before)))
     """)
     env = {**os.environ, "MPLBACKEND": "agg"}
-    done = subprocess.run([sys.executable, "-c", script], cwd=paths.ROOT, env=env, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=paths.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     late = json.loads(done.stdout.strip().splitlines()[-1])
     heavy = [m for m in late if m.split(".")[0] in HEAVY]
     assert not heavy, f"imported only when a pack runs, so once per pack: {heavy[:10]}"
@@ -106,16 +130,18 @@ def test_page_workers_skip_jsonschemas_iri_grammar_and_still_validate_notebooks(
         print(sys.modules.get("rfc3987_syntax") is None, invalid_rejected,
               "iri" in jsonschema.FormatChecker().checkers)
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                         cwd=paths.ROOT).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=paths.ROOT
+    ).stdout.split()
     assert out == ["True", "True", "False"]
 
 
 def test_server_arguments_and_snapshot_warming_only_with_the_loader_preloaded(monkeypatch):
     from hwb.render import forkserver
 
-    assert forkserver._parse_arguments(["/tmp/s", "hwb.pages", "--snapshot", "/d/a", "numpy", "--snapshot", "b",
-                                        "--root", "/r"]) == ("/tmp/s", ["hwb.pages", "numpy"], ["/d/a", "b"], "/r")
+    assert forkserver._parse_arguments(
+        ["/tmp/s", "hwb.pages", "--snapshot", "/d/a", "numpy", "--snapshot", "b", "--root", "/r"]
+    ) == ("/tmp/s", ["hwb.pages", "numpy"], ["/d/a", "b"], "/r")
     monkeypatch.delitem(sys.modules, "hwb.data.load", raising=False)
     skipped = {}
     assert forkserver._warm_snapshots([str(paths.SNAPSHOT)], skipped) == []

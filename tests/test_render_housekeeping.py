@@ -1,4 +1,5 @@
 """One build at a time (with or without ``fcntl``), and leftovers of a dead build swept."""
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,11 @@ project = support.project  # the fixture: a temporary project root
 
 
 def test_a_second_build_in_the_same_checkout_is_refused(project):
-    with build_lock(), pytest.raises(HwbError, match="another `hwb build` is running"), build_lock():
+    with (
+        build_lock(),
+        pytest.raises(HwbError, match="another `hwb build` is running"),
+        build_lock(),
+    ):
         pass
     with build_lock():  # released
         pass
@@ -46,10 +51,17 @@ def test_without_fcntl_a_pid_file_locks_and_a_dead_holder_is_taken_over(project,
 def test_scratch_of_dead_processes_and_old_temporary_files_are_swept(project):
     scratch = paths.BUILD / "scratch"
     scratch.mkdir(parents=True)
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     gone, live = scratch / f"burnley.{dead}.x.ipynb", scratch / f"hyndburn.{os.getpid()}.x.ipynb"
-    old, new = paths.DISTRICT_PAGES / ".burnley.ipynb.1.tmp", paths.DISTRICT_PAGES / ".hyndburn.ipynb.2.tmp"
+    old, new = (
+        paths.DISTRICT_PAGES / ".burnley.ipynb.1.tmp",
+        paths.DISTRICT_PAGES / ".hyndburn.ipynb.2.tmp",
+    )
     for path in (gone, live, old, new):
         path.write_text("{}")
     past = time.time() - STALE_TEMP_SECONDS - 60

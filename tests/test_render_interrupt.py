@@ -1,4 +1,5 @@
 """Killing a build midway leaves every previously rendered page intact; the next run repairs."""
+
 from __future__ import annotations
 
 import os
@@ -45,11 +46,16 @@ def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
     code = "import sys; from hwb.cli import main; sys.exit(main(sys.argv[1:]))"
     build = subprocess.Popen(
         [sys.executable, "-c", code, "build", *SLUGS, "--no-book", "-j", "1"],
-        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True, text=True,
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        text=True,
     )
     try:
         scratch = paths.BUILD / "scratch"
+
         def started() -> bool:
             if build.poll() is not None:  # the build ended by itself: show why
                 raise AssertionError(f"the build exited {build.returncode}: {build.stderr.read()}")
@@ -64,7 +70,9 @@ def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
             os.killpg(build.pid, signal.SIGKILL)
     assert build.returncode == -signal.SIGKILL
 
-    for slug in SLUGS:  # every page is whole: re-rendered (burnley, hyndburn) or untouched (lancaster)
+    for (
+        slug
+    ) in SLUGS:  # every page is whole: re-rendered (burnley, hyndburn) or untouched (lancaster)
         nbformat.validate(nbformat.read(str(paths.DISTRICT_PAGES / f"{slug}.ipynb"), as_version=4))
     assert "# version 2" in (paths.DISTRICT_PAGES / "hyndburn.ipynb").read_text()
     assert (paths.DISTRICT_PAGES / "lancaster.ipynb").read_bytes() == before["lancaster"]  # intact
@@ -72,6 +80,11 @@ def test_sigkill_midway_keeps_previous_pages_and_the_next_run_repairs(project):
 
     repaired = pipeline.run(_jobs(), workers=1, progress=False)
     assert [(r.slug, r.status) for r in repaired] == [
-        ("burnley", "cached"), ("hyndburn", "cached"), ("lancaster", "rendered")]
-    assert not any((paths.BUILD / "scratch").glob("lancaster.*.ipynb"))  # the dead run's scratch swept
+        ("burnley", "cached"),
+        ("hyndburn", "cached"),
+        ("lancaster", "rendered"),
+    ]
+    assert not any(
+        (paths.BUILD / "scratch").glob("lancaster.*.ipynb")
+    )  # the dead run's scratch swept
     assert "# version 2" in (paths.DISTRICT_PAGES / "lancaster.ipynb").read_text()

@@ -1,5 +1,6 @@
 """The pipeline's named steps (decide, reuse, execute, record, build book) around an
 engine, shown with a stand-in engine that writes a fixed notebook (no kernel)."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,10 @@ class WritingEngine:
         if job.slug == self.fail:
             raise PackFailed(f"{job.slug}: the notebook failed at cell 1")
         job.output.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(job.slug)]),
-                       str(job.output))
+        nbformat.write(
+            nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(job.slug)]),
+            str(job.output),
+        )
         return job.output
 
 
@@ -50,10 +53,17 @@ def test_steps_execute_then_reuse_then_record_with_the_engine_given(project, mon
 
     monkeypatch.setattr(engines, "start", start)
     seen = []
-    first = pipeline.run(_jobs("burnley", "hyndburn"), workers=1, engine="papermill", progress=False,
-                         on_result=seen.append)
+    first = pipeline.run(
+        _jobs("burnley", "hyndburn"),
+        workers=1,
+        engine="papermill",
+        progress=False,
+        on_result=seen.append,
+    )
     assert [(r.slug, r.status, r.action) for r in first] == [
-        ("burnley", "rendered", "execute"), ("hyndburn", "failed", "execute")]
+        ("burnley", "rendered", "execute"),
+        ("hyndburn", "failed", "execute"),
+    ]
     assert started == [("papermill", ["burnley", "hyndburn"], 1, True)]
     assert [r.slug for r in seen] == ["burnley", "hyndburn"]
     manifest = json.loads((paths.BUILD / "run-manifest.json").read_text())
@@ -76,7 +86,10 @@ def test_everything_cached_starts_no_engine(project, monkeypatch):
     monkeypatch.setattr(engines, "start", no_engine)
     (result,) = pipeline.run(_jobs("burnley"), workers=1, engine="forkserver", progress=False)
     assert result.status == "cached"
-    assert json.loads((paths.BUILD / "run-manifest.json").read_text())["settings"]["engine"] == "forkserver"
+    assert (
+        json.loads((paths.BUILD / "run-manifest.json").read_text())["settings"]["engine"]
+        == "forkserver"
+    )
 
 
 def test_the_book_step_records_its_time_in_the_manifest(project, monkeypatch):
@@ -84,7 +97,9 @@ def test_the_book_step_records_its_time_in_the_manifest(project, monkeypatch):
 
     monkeypatch.setattr(engines, "start", lambda *a, **k: WritingEngine())
     pipeline.run(_jobs("burnley"), workers=1, progress=False)
-    monkeypatch.setattr(book, "build_book_if_changed", lambda force=False, warm=None: (paths.BOOK_HTML, False))
+    monkeypatch.setattr(
+        book, "build_book_if_changed", lambda force=False, warm=None: (paths.BOOK_HTML, False)
+    )
     assert pipeline.build_book() == (paths.BOOK_HTML, False)
     assert json.loads((paths.BUILD / "run-manifest.json").read_text())["book"]["built"] is False
 

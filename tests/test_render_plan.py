@@ -27,7 +27,10 @@ def _set(slug: str, **changes) -> None:
 def test_a_valid_district_plans_its_pack_and_summary(project):
     pack, summary = pipeline.plan(["burnley"], overview=False)
     assert (pack.slug, summary.slug) == ("burnley", "burnley-summary")
-    assert summary.template == paths.SUMMARY_TEMPLATE and summary.output == paths.SUMMARY_PAGES / "burnley.ipynb"
+    assert (
+        summary.template == paths.SUMMARY_TEMPLATE
+        and summary.output == paths.SUMMARY_PAGES / "burnley.ipynb"
+    )
 
 
 def test_an_ons_code_with_no_rows_in_the_snapshot_is_an_error_naming_code_and_snapshot(project):
@@ -46,7 +49,9 @@ def test_a_bare_csv_snapshot_is_checked_too(project, tmp_path):
         pipeline.plan(["burnley"], csv, overview=False)
     # a district builds its partnership's pack, which needs every member's rows
     assert [j.slug for j in pipeline.plan(["chorley"], csv, overview=False)] == [
-        "chorley-and-south-ribble", "chorley-and-south-ribble-summary"]
+        "chorley-and-south-ribble",
+        "chorley-and-south-ribble-summary",
+    ]
 
 
 def test_one_district_build_refuses_a_duplicate_ons_code_elsewhere(project):
@@ -61,7 +66,8 @@ def test_one_district_build_refuses_a_district_missing_from_the_table_of_content
     toc = paths.ROOT / "_toc.yml"
     toc.write_text(toc.read_text().replace("      - file: book/districts/burnley\n", ""))
     with pytest.raises(
-        BadParameter, match=r"no page for partnership 'burnley'; add `- file: book/districts/burnley`"
+        BadParameter,
+        match=r"no page for partnership 'burnley'; add `- file: book/districts/burnley`",
     ):
         pipeline.plan(["burnley"], overview=False)
 

@@ -1,6 +1,7 @@
 """The real templates render the same bytes with fork-server kernels as with stock
 Papermill (jupyter_client's own KernelManager): three districts and the overview, with the
 snapshot parsed in the fork server (skipped when the template is not there)."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,13 +23,25 @@ SLUGS = ["burnley", "pendle", "wyre"]
 def test_real_template_fast_and_standard_kernels_give_identical_pages(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
     monkeypatch.setattr(paths, "FAILED", tmp_path / "build" / "failed")
-    monkeypatch.setattr(forkserver, "_LOCAL", None)  # a server of this test's own (an earlier one stops at exit)
-    jobs = {slug: (lambda folder, slug=slug: district_job(params.load_district(slug), output_dir=folder))
-            for slug in SLUGS}
+    monkeypatch.setattr(
+        forkserver, "_LOCAL", None
+    )  # a server of this test's own (an earlier one stops at exit)
+    jobs = {
+        slug: (
+            lambda folder, slug=slug: district_job(params.load_district(slug), output_dir=folder)
+        )
+        for slug in SLUGS
+    }
     jobs["overview"] = lambda folder: overview_job(output_dir=folder)
     for slug, job in jobs.items():
-        with monkeypatch.context() as m:  # stock Papermill/nbclient with jupyter_client's KernelManager
-            m.setattr(execute_module, "kernel_manager_class", lambda fork_address=None, root=None: KernelManager)
+        with (
+            monkeypatch.context() as m
+        ):  # stock Papermill/nbclient with jupyter_client's KernelManager
+            m.setattr(
+                execute_module,
+                "kernel_manager_class",
+                lambda fork_address=None, root=None: KernelManager,
+            )
             standard = execute(job(tmp_path / "standard"), PapermillEngine())
         fast = execute(job(tmp_path / "fast"), ForkServerEngine())
         assert standard.read_bytes() == fast.read_bytes(), f"{slug}: fast kernel page differs"

@@ -62,8 +62,10 @@ def _catalogue(polarity: list[str], benchmark: list[str], **extra) -> pd.DataFra
 
 
 def test_benchmark_against_england_uses_catalogue_polarity():
-    out = benchmark_against_england(_tidy([30.0, 20, 30, 20]),
-                                    _catalogue(["low_is_good", "high_is_good"], ["ci_overlap", "none"]))
+    out = benchmark_against_england(
+        _tidy([30.0, 20, 30, 20]),
+        _catalogue(["low_is_good", "high_is_good"], ["ci_overlap", "none"]),
+    )
     assert out["comparison"].tolist() == ["Worse", "Not compared"]
     assert out["england_value"].tolist() == [20.0, 20.0]
 

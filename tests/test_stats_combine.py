@@ -221,7 +221,9 @@ def test_a_one_district_partnership_is_exactly_the_district_pack():
 
 
 # --------------------------------------------------------------------------- key messages
-def test_two_district_key_messages_give_each_districts_life_expectancy_first(chorley_and_south_ribble):
+def test_two_district_key_messages_give_each_districts_life_expectancy_first(
+    chorley_and_south_ribble,
+):
     """Life expectancy cannot be combined: men then women for each member, then the combined area."""
     from hwb.pages.sections import key_messages
     from hwb.text.messages import MAX_MESSAGES, life_expectancy_sentence
@@ -232,10 +234,15 @@ def test_two_district_key_messages_give_each_districts_life_expectancy_first(cho
     expected = []
     for member in pack.members:
         le = member.headline[member.headline["indicator_id"] == 90366]
-        expected += [life_expectancy_sentence(le[le["sex"] == sex].iloc[0], member.name)
-                     for sex in ("Male", "Female")]
+        expected += [
+            life_expectancy_sentence(le[le["sex"] == sex].iloc[0], member.name)
+            for sex in ("Male", "Female")
+        ]
     assert [html.unescape(re.sub(r"<span.*?</span> ", "", i)) for i in items[:4]] == expected
-    assert "Life expectancy at birth for men in Chorley" in expected[0] and "below England" in expected[0]
+    assert (
+        "Life expectancy at birth for men in Chorley" in expected[0]
+        and "below England" in expected[0]
+    )
     assert "women in South Ribble" in expected[3]
     rest = " ".join(items[4:])
     assert "Chorley and South Ribble" in rest and "Life expectancy" not in rest
@@ -249,4 +256,7 @@ def test_one_district_key_messages_are_unchanged_by_partnerships():
     from hwb.partnerships import resolve
 
     pack = load_partnership_pack(resolve("burnley")[0].to_notebook())
-    assert key_messages(pack).html == key_messages(load_pack(load_district("burnley").to_notebook())).html
+    assert (
+        key_messages(pack).html
+        == key_messages(load_pack(load_district("burnley").to_notebook())).html
+    )

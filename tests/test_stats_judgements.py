@@ -258,7 +258,9 @@ def test_project_line_interval_reaches_and_change_needed():
     assert r.status == "ok" and r.n_points == 10 and r.method == "ordinary least squares"
     assert r.slope == pytest.approx(0.5, abs=0.05)
     assert r.lower_95 < r.projected < r.upper_95
-    assert (out.upper_95 - out.lower_95).iloc[1] > (out.upper_95 - out.lower_95).iloc[0]  # wider further out
+    assert (out.upper_95 - out.lower_95).iloc[1] > (out.upper_95 - out.lower_95).iloc[
+        0
+    ]  # wider further out
     assert r.benchmark_projected == pytest.approx(76 + 0.1 * 17)
     # the lines would meet around 2027: reported only as "within the strategy period", never as a year
     assert r.reaches_benchmark == "within the strategy period"
@@ -272,10 +274,14 @@ def test_project_not_within_and_already_there_and_too_few_points():
     england = pd.DataFrame({"year": years, "value": 76 + 0.1 * (years - 2015)})
     out = project(area, benchmark=england, polarity="high_is_good")
     assert set(out["reaches_benchmark"]) == {"not within the strategy period"}
-    better = project(england.assign(value=england.value + 5), benchmark=england, polarity="high_is_good")
+    better = project(
+        england.assign(value=england.value + 5), benchmark=england, polarity="high_is_good"
+    )
     assert better["reaches_benchmark"].iloc[0].startswith("no gap")
     short = project(area.head(3), horizons=[2030])
-    assert short.loc[0, "status"].startswith("too few points") and np.isnan(short.loc[0, "projected"])
+    assert short.loc[0, "status"].startswith("too few points") and np.isnan(
+        short.loc[0, "projected"]
+    )
 
 
 def test_period_midpoints_worked_examples():
@@ -284,12 +290,22 @@ def test_period_midpoints_worked_examples():
     assert period_midpoint("2023") == 2023.5
     assert period_midpoint("2021 - 23", "pooled_3y") == 2022.5  # not 2021, its first year
     assert period_midpoint("2019 - 2023", "pooled_5y") == 2021.5
-    assert period_midpoint("2023/24", "financial") == pytest.approx(2023.75)  # April 2023 to March 2024
-    assert period_midpoint("2023/24", "school_year") == pytest.approx(2024 + 1 / 6)  # September to August
-    assert period_midpoint("2019/20 - 21/22", "pooled_3y_financial") == pytest.approx(2020.75)  # April 2019 to March 2022
+    assert period_midpoint("2023/24", "financial") == pytest.approx(
+        2023.75
+    )  # April 2023 to March 2024
+    assert period_midpoint("2023/24", "school_year") == pytest.approx(
+        2024 + 1 / 6
+    )  # September to August
+    assert period_midpoint("2019/20 - 21/22", "pooled_3y_financial") == pytest.approx(
+        2020.75
+    )  # April 2019 to March 2022
     assert period_midpoint("1999/00", "financial") == pytest.approx(1999.75)
     assert np.isnan(period_midpoint("Q1 2023"))
-    assert (window_years("pooled_3y"), window_years("pooled_3y_financial"), window_years("calendar")) == (3, 3, 1)
+    assert (
+        window_years("pooled_3y"),
+        window_years("pooled_3y_financial"),
+        window_years("calendar"),
+    ) == (3, 3, 1)
 
 
 def test_falling_rate_and_proportion_never_projected_below_zero():
@@ -297,25 +313,38 @@ def test_falling_rate_and_proportion_never_projected_below_zero():
     from hwb.stats.projection import possible_range
 
     years = np.arange(2013, 2024)
-    falling = pd.DataFrame({"year": years, "value": 40 - 3.2 * (years - 2013) + np.tile([1.5, -1.5], 6)[:11]})
+    falling = pd.DataFrame(
+        {"year": years, "value": 40 - 3.2 * (years - 2013) + np.tile([1.5, -1.5], 6)[:11]}
+    )
     line = project(falling, horizons=(2030, 2035))
     assert (line["projected"] < 0).all()  # the old straight line: impossible
     logged = project(falling, horizons=(2030, 2035), scale="log")
     low, _high = possible_range("log")
     assert ((logged[["lower_95", "projected", "upper_95"]] > low).all()).all()
-    assert (logged["lower_95"] < logged["projected"]).all() and (logged["projected"] < logged["upper_95"]).all()
+    assert (logged["lower_95"] < logged["projected"]).all() and (
+        logged["projected"] < logged["upper_95"]
+    ).all()
     # on the log scale a steady fall is a steady percentage fall: worked example, exact data
     exact = pd.DataFrame({"year": years, "value": 40 * 0.9 ** (years - 2013)})
     r = project(exact, horizons=[2030], scale="log").iloc[0]
     assert r.projected == pytest.approx(40 * 0.9**17, rel=1e-6)
     share = pd.DataFrame({"year": years, "value": 3 + 9 * (years - 2013)})  # % rising towards 100
     out = project(share, horizons=(2030, 2035), scale="logit", upper=100)
-    assert ((out[["lower_95", "projected", "upper_95"]] > 0) & (out[["lower_95", "projected", "upper_95"]] < 100)).all().all()
+    assert (
+        (
+            (out[["lower_95", "projected", "upper_95"]] > 0)
+            & (out[["lower_95", "projected", "upper_95"]] < 100)
+        )
+        .all()
+        .all()
+    )
     assert possible_range("logit", 100) == (0.0, 100.0)
 
 
 def test_pooled_periods_dated_by_midpoint_and_overlap_handled():
-    periods = [f"{y} - {str(y + 2)[2:]}" for y in range(2001, 2022)]  # 2001 - 03 ... 2021 - 23, overlapping
+    periods = [
+        f"{y} - {str(y + 2)[2:]}" for y in range(2001, 2022)
+    ]  # 2001 - 03 ... 2021 - 23, overlapping
     values = [60 + 0.3 * i for i in range(len(periods))]
     df = pd.DataFrame({"period": periods, "value": values})
     out = project(df, horizons=[2035], period_col="period", period_type="pooled_3y", scale="log")
@@ -323,8 +352,14 @@ def test_pooled_periods_dated_by_midpoint_and_overlap_handled():
     assert r.latest_year == 2022.5  # 2021 - 23 dated by its midpoint
     assert r.method == "non-overlapping 3-year periods" and r.n_points == 7  # 2003-05, ..., 2021-23
     # exact data: the projection is the line through the midpoints, on the log scale
-    assert r.projected == pytest.approx(np.exp(np.polyval(np.polyfit(
-        [2004.5 + 3 * k for k in range(7)], np.log(values[2::3]), 1), 2035.5)), rel=1e-6)
+    assert r.projected == pytest.approx(
+        np.exp(
+            np.polyval(
+                np.polyfit([2004.5 + 3 * k for k in range(7)], np.log(values[2::3]), 1), 2035.5
+            )
+        ),
+        rel=1e-6,
+    )
     short = df.tail(9)  # only 3 non-overlapping periods: all 9 used, with overlap-robust errors
     s = project(short, horizons=[2035], period_col="period", period_type="pooled_3y").iloc[0]
     assert s.method.startswith("overlapping 3-year periods, Newey-West") and s.n_points == 9

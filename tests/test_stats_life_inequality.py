@@ -11,8 +11,8 @@ from hwb.stats import life_expectancy, sii
 
 STARTS = [0, 1, *range(5, 95, 5)]
 # The worked example of PHEindicatormethods phe_life_expectancy (its documentation example and
-# tests/testthat/testLifeExpectancy.R, checked there to 4 decimal places), whose expected values come from the PHE Life Expectancy
-# Calculator spreadsheet on the Fingertips technical-guidance page.
+# tests/testthat/testLifeExpectancy.R, checked there to 4 decimal places), whose expected
+# values come from the PHE Life Expectancy Calculator spreadsheet on the Fingertips technical-guidance page.
 POPS = [
     7060,
     35059,

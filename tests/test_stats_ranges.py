@@ -47,9 +47,19 @@ def test_ranks_agree_with_rank_among():
 def test_district_range_quartiles_by_linear_interpolation():
     # positions (n - 1) * 0.25 = 0.75 and 2.25 between the sorted values 10, 20, 30, 40
     assert district_range(pd.Series([40.0, 10, 30, 20])) == {
-        "n": 4, "min": 10.0, "q25": 17.5, "q75": 32.5, "max": 40.0,
+        "n": 4,
+        "min": 10.0,
+        "q25": 17.5,
+        "q75": 32.5,
+        "max": 40.0,
     }
-    assert district_range(pd.Series([5.0])) == {"n": 1, "min": 5.0, "q25": 5.0, "q75": 5.0, "max": 5.0}
+    assert district_range(pd.Series([5.0])) == {
+        "n": 1,
+        "min": 5.0,
+        "q25": 5.0,
+        "q75": 5.0,
+        "max": 5.0,
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
 """The methods page's indicator table is the catalogue, regenerated (never edited by hand)."""
+
 from __future__ import annotations
 
 from hwb import paths

@@ -22,8 +22,14 @@ def test_the_noun_comes_from_the_catalogue_else_from_the_name():
 
 @pytest.mark.parametrize(
     ("period", "years"),
-    [("2021 - 23", 3), ("2019/20 - 21/22", 3), ("2018/19 - 22/23", 5), ("2023/24", 1), ("2022", 1),
-     ("1998 - 02", 5)],
+    [
+        ("2021 - 23", 3),
+        ("2019/20 - 21/22", 3),
+        ("2018/19 - 22/23", 5),
+        ("2023/24", 1),
+        ("2022", 1),
+        ("1998 - 02", 5),
+    ],
 )
 def test_years_pooled(period, years):
     assert years_pooled(period) == years
@@ -36,9 +42,17 @@ def test_about_rounds_to_two_significant_figures_from_100():
 
 def test_a_pooled_count_is_said_a_year_and_a_count_of_people_at_a_time():
     # 492 deaths over three pooled years: 164 a year, about 160
-    assert count_phrase(492, 93721, "2021 - 23") == "about 160 preventable deaths under 75 a year (2021 - 23)"
-    assert count_phrase(2300, 93701, "2022/23") == "about 2,300 children in absolute low-income families (2022/23)"
+    assert (
+        count_phrase(492, 93721, "2021 - 23")
+        == "about 160 preventable deaths under 75 a year (2021 - 23)"
+    )
+    assert (
+        count_phrase(2300, 93701, "2022/23")
+        == "about 2,300 children in absolute low-income families (2022/23)"
+    )
     assert excess_phrase(41.0, 93721, False, "at England's rate") == (
-        "about 41 more preventable deaths under 75 a year than at England's rate")
+        "about 41 more preventable deaths under 75 a year than at England's rate"
+    )
     assert excess_phrase(120.0, 92949, True, "at the national goal of 66.7%") == (
-        "about 120 fewer people with dementia diagnosed than at the national goal of 66.7%")
+        "about 120 fewer people with dementia diagnosed than at the national goal of 66.7%"
+    )

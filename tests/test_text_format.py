@@ -1,4 +1,5 @@
 """Number and unit formatting used by every sentence, table and alt text."""
+
 from __future__ import annotations
 
 import math

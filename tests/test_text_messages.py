@@ -1,4 +1,5 @@
 """Key messages: life expectancy first, then red-red; count; numbers taken from the headline rows."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,51 +8,122 @@ import pandas as pd
 from hwb.text.messages import MAX_MESSAGES, MIN_MESSAGES, gap_to_england, key_messages
 
 
-def _row(indicator_id, name, value, england, compared, trend="No significant change", polarity="low_is_good",
-         compared_998="Not compared", sex="Persons", unit="%"):
+def _row(
+    indicator_id,
+    name,
+    value,
+    england,
+    compared,
+    trend="No significant change",
+    polarity="low_is_good",
+    compared_998="Not compared",
+    sex="Persons",
+    unit="%",
+):
     return {
-        "indicator_id": indicator_id, "short_name": name, "label": name, "sex": sex, "unit": unit,
-        "polarity": polarity, "value": value, "england_value": england, "period": "2023/24",
-        "compared_95": compared, "compared_998": compared_998, "recent_trend": trend,
-        "red_red": compared == "Worse" and trend.endswith("getting worse"), "status": "ok",
+        "indicator_id": indicator_id,
+        "short_name": name,
+        "label": name,
+        "sex": sex,
+        "unit": unit,
+        "polarity": polarity,
+        "value": value,
+        "england_value": england,
+        "period": "2023/24",
+        "compared_95": compared,
+        "compared_998": compared_998,
+        "recent_trend": trend,
+        "red_red": compared == "Worse" and trend.endswith("getting worse"),
+        "status": "ok",
     }
 
 
 def _headline():
-    return pd.DataFrame([
-        _row(1, "Adult smoking", 14.0, 12.0, "Worse"),
-        _row(2, "Obesity in Year 6", 27.0, 22.0, "Worse", compared_998="Worse"),
-        _row(3, "Self-harm admissions", 250.0, 160.0, "Worse", trend="Increasing and getting worse", unit="per 100,000"),
-        _row(4, "Breastfeeding", 50.0, 48.0, "Better", polarity="high_is_good"),
-        _row(5, "Infant mortality", 4.0, 4.0, "Similar"),
-        _row(90366, "Life expectancy at birth", 76.2, 79.2, "Worse", polarity="high_is_good", sex="Male",
-             unit="years"),
-        _row(90366, "Life expectancy at birth", 81.0, 83.1, "Similar", polarity="high_is_good", sex="Female",
-             unit="years"),
-    ]).assign(label=lambda f: f["short_name"] + np.where(f["indicator_id"] == 90366,
-                                                           np.where(f["sex"] == "Male", " (men)", " (women)"), ""))
+    return pd.DataFrame(
+        [
+            _row(1, "Adult smoking", 14.0, 12.0, "Worse"),
+            _row(2, "Obesity in Year 6", 27.0, 22.0, "Worse", compared_998="Worse"),
+            _row(
+                3,
+                "Self-harm admissions",
+                250.0,
+                160.0,
+                "Worse",
+                trend="Increasing and getting worse",
+                unit="per 100,000",
+            ),
+            _row(4, "Breastfeeding", 50.0, 48.0, "Better", polarity="high_is_good"),
+            _row(5, "Infant mortality", 4.0, 4.0, "Similar"),
+            _row(
+                90366,
+                "Life expectancy at birth",
+                76.2,
+                79.2,
+                "Worse",
+                polarity="high_is_good",
+                sex="Male",
+                unit="years",
+            ),
+            _row(
+                90366,
+                "Life expectancy at birth",
+                81.0,
+                83.1,
+                "Similar",
+                polarity="high_is_good",
+                sex="Female",
+                unit="years",
+            ),
+        ]
+    ).assign(
+        label=lambda f: (
+            f["short_name"]
+            + np.where(
+                f["indicator_id"] == 90366, np.where(f["sex"] == "Male", " (men)", " (women)"), ""
+            )
+        )
+    )
 
 
 def test_life_expectancy_first_then_red_red_then_99_8_then_95_and_numbers_in_words():
     messages = key_messages(_headline(), "Burnley", ["Burnley has 96,435 residents."])
     ids = [m.indicator_id for m in messages]
-    assert ids[:4] == [90366, 90366, 3, 2]  # men, women; worse and getting worse; then worse at 99.8%
-    assert messages[0].text == ("Life expectancy at birth for men in Burnley is 76.2 years (2023/24), 3.0 years "
-                                "below England (79.2 years); significantly worse than England.")
-    assert "for women" in messages[1].text and "2.1 years below England (83.1 years)" in messages[1].text
+    assert ids[:4] == [
+        90366,
+        90366,
+        3,
+        2,
+    ]  # men, women; worse and getting worse; then worse at 99.8%
+    assert messages[0].text == (
+        "Life expectancy at birth for men in Burnley is 76.2 years (2023/24), 3.0 years "
+        "below England (79.2 years); significantly worse than England."
+    )
+    assert (
+        "for women" in messages[1].text
+        and "2.1 years below England (83.1 years)" in messages[1].text
+    )
     assert ids.index(1) < ids.index(4)  # worse before better
     assert MIN_MESSAGES <= len(messages) <= MAX_MESSAGES
     third = messages[2].text
-    assert third.startswith("The rate of self-harm admissions in Burnley is 250.0 per 100,000")  # not "admissions is"
+    assert third.startswith(
+        "The rate of self-harm admissions in Burnley is 250.0 per 100,000"
+    )  # not "admissions is"
     assert "160.0 per 100,000" in third and "getting worse" in third
     assert "even at 99.8% confidence" in messages[3].text
 
 
 def test_life_expectancy_leads_even_when_many_indicators_are_worse_and_says_when_missing():
-    many = pd.concat([_headline()] + [pd.DataFrame([_row(100 + i, f"Thing {i}", 30.0, 10.0, "Worse",
-                                                         compared_998="Worse")]) for i in range(12)])
+    many = pd.concat(
+        [_headline()]
+        + [
+            pd.DataFrame([_row(100 + i, f"Thing {i}", 30.0, 10.0, "Worse", compared_998="Worse")])
+            for i in range(12)
+        ]
+    )
     messages = key_messages(many, "Wyre")
-    assert [m.indicator_id for m in messages[:2]] == [90366, 90366] and len(messages) == MAX_MESSAGES
+    assert [m.indicator_id for m in messages[:2]] == [90366, 90366] and len(
+        messages
+    ) == MAX_MESSAGES
     without = key_messages(many[many["indicator_id"] != 90366], "Wyre")
     assert without[0].text.startswith("Life expectancy at birth for Wyre is not in this snapshot")
 
@@ -59,17 +131,30 @@ def test_life_expectancy_leads_even_when_many_indicators_are_worse_and_says_when
 def test_no_polarity_indicators_are_never_ahead_or_behind_and_goals_are_named():
     from hwb.text.messages import indicator_sentence
 
-    prevalence = pd.Series(_row(247, "Dementia prevalence (QOF)", 0.9, 0.7, "Higher", polarity="no_judgement"))
+    prevalence = pd.Series(
+        _row(247, "Dementia prevalence (QOF)", 0.9, 0.7, "Higher", polarity="no_judgement")
+    )
     assert gap_to_england(prevalence) == 0.0
     assert all(m.indicator_id != 247 for m in key_messages(pd.DataFrame([prevalence]), "Fylde"))
-    goal = pd.Series({**_row(92949, "Dementia diagnosis rate 65+", 58.4, 63.0, "Worse", polarity="high_is_good"),
-                      "goal": 66.7, "compared_to": "goal"})
-    assert "short of the national goal of 66.7% (England 63.0%)" in indicator_sentence(goal, "Fylde")
+    goal = pd.Series(
+        {
+            **_row(
+                92949, "Dementia diagnosis rate 65+", 58.4, 63.0, "Worse", polarity="high_is_good"
+            ),
+            "goal": 66.7,
+            "compared_to": "goal",
+        }
+    )
+    assert "short of the national goal of 66.7% (England 63.0%)" in indicator_sentence(
+        goal, "Fylde"
+    )
 
 
 def test_context_sentences_fill_up_to_five():
     few = _headline().iloc[[4]]  # one similar indicator: not a message on its own
-    messages = key_messages(few, "Fylde", ["Fylde has 81,000 residents.", "Second.", "Third.", "4.", "5.", "6."])
+    messages = key_messages(
+        few, "Fylde", ["Fylde has 81,000 residents.", "Second.", "Third.", "4.", "5.", "6."]
+    )
     assert len(messages) == MIN_MESSAGES
     assert messages[0].text.startswith("Life expectancy at birth for Fylde is not in this snapshot")
     assert messages[1].text == "Fylde has 81,000 residents."
@@ -86,5 +171,8 @@ def test_gap_to_england_is_the_relative_gap_of_a_headline_row():
 def test_deprivation_fifths_are_said_as_deprivation_for_the_catalogue_deprivation_indicator():
     from hwb.text.messages import quintile_phrase
 
-    assert quintile_phrase("Highest", 93553, 12) == "among the most deprived fifth of the 12 districts in this snapshot"
+    assert (
+        quintile_phrase("Highest", 93553, 12)
+        == "among the most deprived fifth of the 12 districts in this snapshot"
+    )
     assert quintile_phrase("Highest", 92708, 300) == "in the highest fifth of English districts"

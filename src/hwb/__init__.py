@@ -4,6 +4,7 @@ The library the district and overview notebooks call. Import submodules directly
 (``hwb.params``, ``hwb.data``, ``hwb.stats``, ``hwb.charts``, ``hwb.render``); nothing
 heavy is imported here so ``import hwb`` stays fast.
 """
+
 from __future__ import annotations
 
 from importlib import metadata as _metadata

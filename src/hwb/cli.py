@@ -3,6 +3,7 @@
 Every :class:`~hwb.errors.HwbError` is printed as one clear message with exit code 2;
 nothing is written before parameters validate.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,7 +99,9 @@ def _cmd_district(args: argparse.Namespace) -> int:
     else:
         partnership, district = partnerships.resolve(args.slug)
         if district is not None and partnership.district_slugs != [district]:
-            print(f"{district} is in the {partnership.name}: rendering its pack ({partnership.slug})")
+            print(
+                f"{district} is in the {partnership.name}: rendering its pack ({partnership.slug})"
+            )
     return _render_pack(args, partnership)
 
 
@@ -160,18 +163,35 @@ def _cmd_catalogue_table(args: argparse.Namespace) -> int:
 def _add_run_options(p: argparse.ArgumentParser, executors: bool) -> None:
     p.add_argument("--snapshot", type=Path, default=None, help="snapshot folder or Fingertips CSV")
     p.add_argument("--force", action="store_true", help="re-execute even if nothing changed")
-    p.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                   help="pages to execute at once (default: all cores)")
-    p.add_argument("--engine", choices=("auto", "forkserver", "papermill"), default="auto",
-                   help="how pages execute: forkserver (kernels forked from a warm server, POSIX), "
-                        "papermill (each kernel a new Python) or auto (forkserver where fork works)")
-    p.add_argument("--standard-kernels", action="store_true",
-                   help="the same as --engine papermill")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="pages to execute at once (default: all cores)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("auto", "forkserver", "papermill"),
+        default="auto",
+        help="how pages execute: forkserver (kernels forked from a warm server, POSIX), "
+        "papermill (each kernel a new Python) or auto (forkserver where fork works)",
+    )
+    p.add_argument("--standard-kernels", action="store_true", help="the same as --engine papermill")
     if executors:
-        p.add_argument("--executor", choices=("pool", "dask"), default="pool",
-                       help="local process pool (default) or Dask distributed")
-        p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                       help="with --executor dask: an existing scheduler (default: a LocalCluster)")
+        p.add_argument(
+            "--executor",
+            choices=("pool", "dask"),
+            default="pool",
+            help="local process pool (default) or Dask distributed",
+        )
+        p.add_argument(
+            "--scheduler",
+            default=None,
+            metavar="tcp://HOST:PORT",
+            help="with --executor dask: an existing scheduler (default: a LocalCluster)",
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,17 +206,24 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("district", nargs="*")
     check.set_defaults(func=_cmd_params_check)
 
-    d = sub.add_parser("district", help="render the pack of a district's partnership, build the book, print its page")
+    d = sub.add_parser(
+        "district",
+        help="render the pack of a district's partnership, build the book, print its page",
+    )
     d.add_argument("slug")
     _add_run_options(d, executors=False)
     d.set_defaults(func=_cmd_district, partnership=False)
 
-    pp = sub.add_parser("partnership", help="render one partnership's pack, build the book, print its page")
+    pp = sub.add_parser(
+        "partnership", help="render one partnership's pack, build the book, print its page"
+    )
     pp.add_argument("slug")
     _add_run_options(pp, executors=False)
     pp.set_defaults(func=_cmd_district, partnership=True)
 
-    b = sub.add_parser("build", help="render packs (default: every partnership, plus the overview) and the book")
+    b = sub.add_parser(
+        "build", help="render packs (default: every partnership, plus the overview) and the book"
+    )
     b.add_argument("districts", nargs="*")
     _add_run_options(b, executors=True)
     b.add_argument("--no-book", action="store_true", help="render notebooks only")
@@ -206,21 +233,27 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     bk.set_defaults(func=_cmd_book)
 
-    ct = sub.add_parser("catalogue-table", help="rewrite the methods page's indicator table from data/catalogue.yml")
+    ct = sub.add_parser(
+        "catalogue-table", help="rewrite the methods page's indicator table from data/catalogue.yml"
+    )
     ct.set_defaults(func=_cmd_catalogue_table)
 
     from hwb.data.cli import add_commands as add_data_commands
     from hwb.publish.cli import add_commands as add_publish_commands
 
     add_data_commands(sub)  # hwb data demo | fetch | verify
-    add_publish_commands(sub)  # hwb pdf | check-rendered | diff-rendered | changes | serve | build-info
+    add_publish_commands(
+        sub
+    )  # hwb pdf | check-rendered | diff-rendered | changes | serve | build-info
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
     try:
         return args.func(args)
     except HwbError as exc:

@@ -3,6 +3,7 @@
 The CLI prints ``str(error)`` and exits non-zero, with no traceback, for any
 :class:`HwbError`. Anything else is a bug and keeps its traceback.
 """
+
 from __future__ import annotations
 
 

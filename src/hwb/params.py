@@ -5,6 +5,7 @@ typo in a file or on the command line stops the build before anything is written
 ``parameters/defaults.yml`` holds what all districts share; ``parameters/<slug>.yml``
 holds one district and may override a default.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -78,7 +79,9 @@ class DistrictFile(BaseModel):
     @classmethod
     def _horizons_sorted(cls, value: list[int] | None) -> list[int] | None:
         if value is not None and (not value or value != sorted(set(value))):
-            raise ValueError("give one or more distinct years in increasing order, e.g. [2030, 2035]")
+            raise ValueError(
+                "give one or more distinct years in increasing order, e.g. [2030, 2035]"
+            )
         return value
 
 
@@ -105,7 +108,6 @@ class AreaParams(BaseModel):
     priority_weights: PriorityWeights
     recommended_priorities: int
 
-
     def to_notebook(self) -> dict[str, Any]:
         """Plain JSON-able values for Papermill's parameter injection."""
         return self.model_dump(mode="json")
@@ -120,8 +122,17 @@ class DistrictParams(AreaParams):
 #: the fields of a district's parameters the overview page reads: all it receives of each
 #: district (:func:`hwb.render.pipeline.overview_job`), so a change to another one (a
 #: district's horizons, say) does not re-render it
-OVERVIEW_FIELDS = ("slug", "name", "ons_code", "parent_code", "county_name", "england_code",
-                   "priority_weights", "recommended_priorities", "priority_wards")
+OVERVIEW_FIELDS = (
+    "slug",
+    "name",
+    "ons_code",
+    "parent_code",
+    "county_name",
+    "england_code",
+    "priority_weights",
+    "recommended_priorities",
+    "priority_wards",
+)
 
 #: a district (or a partnership's districts combined) as the overview reads it: the
 #: :data:`OVERVIEW_FIELDS` of :class:`AreaParams`, declared there once
@@ -130,7 +141,11 @@ OverviewArea = create_model(
     __config__=ConfigDict(extra="forbid", frozen=True),
     __doc__="An area's parameters as the overview page reads them (:data:`OVERVIEW_FIELDS`).",
     __module__=__name__,
-    **{name: (info.annotation, info) for name, info in AreaParams.model_fields.items() if name in OVERVIEW_FIELDS},
+    **{
+        name: (info.annotation, info)
+        for name, info in AreaParams.model_fields.items()
+        if name in OVERVIEW_FIELDS
+    },
 )
 
 
@@ -150,7 +165,9 @@ def _valid_keys(model: type[BaseModel], loc: tuple) -> list[str]:
         inner = None
         if field is not None:
             candidates = [field.annotation, *getattr(field.annotation, "__args__", ())]
-            inner = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+            inner = next(
+                (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+            )
         if inner is None:
             return []
         model = inner
@@ -183,15 +200,18 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if content is None:
         content = {}
     if not isinstance(content, dict):
-        raise BadParameter(f"{path}: expected a mapping of keys to values, got {type(content).__name__}")
+        raise BadParameter(
+            f"{path}: expected a mapping of keys to values, got {type(content).__name__}"
+        )
     return content
-
 
 
 def known_districts(directory: Path | None = None) -> list[str]:
     """Slugs of every district that has a parameter file, sorted."""
     directory = directory or paths.PARAMETERS
-    return sorted(p.stem for p in directory.glob("*.yml") if p.name not in (DEFAULTS_FILE, PARTNERSHIPS_FILE))
+    return sorted(
+        p.stem for p in directory.glob("*.yml") if p.name not in (DEFAULTS_FILE, PARTNERSHIPS_FILE)
+    )
 
 
 def load_defaults(directory: Path | None = None) -> SharedDefaults:

@@ -105,8 +105,12 @@ class Grouping(BaseModel):
         first = self.districts[0]
         for district in self.districts[1:]:
             for setting in (*SHARED_SETTINGS, "parent_code", "county_name", "england_code"):
-                if setting in type(first).model_fields and getattr(district, setting) != getattr(first, setting):
-                    raise ValueError(f"districts {first.slug} and {district.slug} differ on '{setting}'")
+                if setting in type(first).model_fields and getattr(district, setting) != getattr(
+                    first, setting
+                ):
+                    raise ValueError(
+                        f"districts {first.slug} and {district.slug} differ on '{setting}'"
+                    )
         return self
 
 
@@ -128,8 +132,10 @@ class PartnershipParams(Grouping):
         if isinstance(data, Mapping) and "area_name" in data:
             data = dict(data)
             given = data.pop("area_name")
-            names = [d.get("name") if isinstance(d, Mapping) else getattr(d, "name", None)
-                     for d in data.get("districts") or []]
+            names = [
+                d.get("name") if isinstance(d, Mapping) else getattr(d, "name", None)
+                for d in data.get("districts") or []
+            ]
             if given != join_words([str(n) for n in names if n]):
                 raise ValueError(f"area_name {given!r} is not the districts' names in words")
         return data

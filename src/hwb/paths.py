@@ -3,6 +3,7 @@
 Imports nothing else of :mod:`hwb`, so any module may import it. Set ``HWB_ROOT``
 to point the library at another checkout (tests build into temporary copies).
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ The pure-Python parser takes ~22 ms for the snapshot manifest (libyaml ~3 ms), a
 every pack reads the manifest twice, the catalogue and its parameters; libyaml builds
 the same objects. Only the safe subset of YAML is ever read.
 """
+
 from __future__ import annotations
 
 from typing import Any

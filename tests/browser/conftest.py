@@ -6,6 +6,7 @@ build instead (the publish workflow tests the book it deploys). Chromium and axe
 installed by `make test-prerequisites` (part of `make test`); without them these tests
 skip, except in CI, where they fail.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,12 +61,20 @@ class PageProblems:
 
     def __init__(self, page) -> None:
         self.items: list[str] = []
-        page.on("console", lambda m: self.items.append(f"console {m.type}: {m.text}")
-                if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.items.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+            ),
+        )
         page.on("pageerror", lambda e: self.items.append(f"uncaught: {e}"))
-        page.on("requestfailed", lambda r: self.items.append(f"request failed: {r.url} {r.failure}"))
-        page.on("response", lambda r: self.items.append(f"HTTP {r.status}: {r.url}")
-                if r.status >= 400 else None)
+        page.on(
+            "requestfailed", lambda r: self.items.append(f"request failed: {r.url} {r.failure}")
+        )
+        page.on(
+            "response",
+            lambda r: self.items.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+        )
 
 
 @pytest.fixture
@@ -90,7 +99,9 @@ def toc_pages(book_html: Path) -> list[str]:
     import yaml
 
     toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])]
+    entries = [toc["root"]] + [
+        c["file"] for part in toc.get("parts", []) for c in part.get("chapters", [])
+    ]
     return [f"{entry}.html" for entry in entries if (Path(book_html) / f"{entry}.html").is_file()]
 
 

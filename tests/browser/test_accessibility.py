@@ -1,4 +1,5 @@
 """axe-core in Chromium: no serious or critical WCAG 2.2 AA violations on the key pages."""
+
 from __future__ import annotations
 
 from urllib.parse import urljoin
@@ -8,8 +9,15 @@ from conftest import toc_pages
 
 pytestmark = pytest.mark.browser
 
-KEY_PAGES = ["index.html", "book/overview.html", "book/methods.html", "book/districts/burnley.html",
-             "book/reproducibility.html", "book/changes.html", "search.html"]
+KEY_PAGES = [
+    "index.html",
+    "book/overview.html",
+    "book/methods.html",
+    "book/districts/burnley.html",
+    "book/reproducibility.html",
+    "book/changes.html",
+    "search.html",
+]
 REQUIRED = ["index.html", "book/overview.html", "book/methods.html", "book/districts/burnley.html"]
 
 

@@ -1,4 +1,5 @@
 """The built book in headless Chromium: loads, navigates, shows key messages first, no errors."""
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,9 @@ def test_key_messages_are_on_the_first_screen_of_every_partnership_page(page, ba
     late = {}
     for slug, path in partnership_pages().items():
         page.goto(urljoin(base_url, path), wait_until="networkidle")
-        heading = page.get_by_role("heading", name=re.compile(r"^\s*Key messages", re.IGNORECASE)).first
+        heading = page.get_by_role(
+            "heading", name=re.compile(r"^\s*Key messages", re.IGNORECASE)
+        ).first
         assert heading.count() == 1, f"{path}: no 'Key messages' heading"
         box = heading.bounding_box()
         if box is None or box["y"] + box["height"] > VIEWPORT["height"]:
@@ -51,7 +54,8 @@ def test_every_image_loads_and_has_alt_text(page, base_url, book_html):
         page.goto(urljoin(base_url, path), wait_until="networkidle")
         images = page.locator("article img").evaluate_all(
             "imgs => imgs.map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth,"
-            " alt: (i.getAttribute('alt') || '').trim(), complete: i.complete}))")
+            " alt: (i.getAttribute('alt') || '').trim(), complete: i.complete}))"
+        )
         for image in images:
             if not image["complete"] or image["width"] == 0:
                 problems.append(f"{path}: image did not load: {image['src'][:80]}")

@@ -1,4 +1,5 @@
 """`make pdf`: a titled A4 pack PDF and a four-page summary per partnership, board-ready (issue 17)."""
+
 from __future__ import annotations
 
 import re
@@ -10,7 +11,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 SLUG = "burnley"
-_LIGATURES = str.maketrans({"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "’": "'", "–": "-"})
+_LIGATURES = str.maketrans(
+    {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "’": "'", "–": "-"}
+)
 
 
 def _plain(text: str) -> str:
@@ -30,10 +33,16 @@ def printed(book_html, chromium_browser, tmp_path_factory) -> dict[str, tuple[Pa
 
     for item in pdf.printables(_partnership()):
         if not (Path(book_html) / f"{item.docname}.html").is_file():
-            pytest.fail(f"{item.docname} is not in the built book; render it with `make partnership={SLUG}`")
+            pytest.fail(
+                f"{item.docname} is not in the built book; render it with `make partnership={SLUG}`"
+            )
     out = tmp_path_factory.mktemp("pdf")
-    runs = [pdf.district_pdfs([SLUG], html_dir=book_html, out_dir=out / run, publish=False,
-                              chromium=chromium_browser) for run in ("first", "second")]
+    runs = [
+        pdf.district_pdfs(
+            [SLUG], html_dir=book_html, out_dir=out / run, publish=False, chromium=chromium_browser
+        )
+        for run in ("first", "second")
+    ]
     return {"pack": (runs[0][0], runs[1][0]), "summary": (runs[0][1], runs[1][1])}
 
 
@@ -64,7 +73,9 @@ def test_pages_is_a4_with_running_header_page_numbers_and_no_collapsed_controls(
 
     summary = pdf.summarise(printed["pack"][0])
     width, height = summary.page_size
-    assert abs(width - pdf.A4_POINTS[0]) < 2 and abs(height - pdf.A4_POINTS[1]) < 2, summary.page_size
+    assert abs(width - pdf.A4_POINTS[0]) < 2 and abs(height - pdf.A4_POINTS[1]) < 2, (
+        summary.page_size
+    )
     text = _plain(summary.text)
     title = f"{_partnership().name}: evidence pack"
     assert f"{title} · {pdf.data_date()}" in text, "running header missing"
@@ -126,8 +137,15 @@ def test_no_summary_page_is_cut_off(page, base_url):
     page.goto(urljoin(base_url, f"book/summaries/{SLUG}.html"), wait_until="networkidle")
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 688, "height": 994})  # the A4 text area at 96 px an inch
-    page.evaluate(pdf.PREPARE_JS, {"numbers": False, "appendixRows": pdf.APPENDIX_ROWS,
-                                   "cover": [["Printed", "1 January 2000"]], "lang": pdf.LANGUAGE})
+    page.evaluate(
+        pdf.PREPARE_JS,
+        {
+            "numbers": False,
+            "appendixRows": pdf.APPENDIX_ROWS,
+            "cover": [["Printed", "1 January 2000"]],
+            "lang": pdf.LANGUAGE,
+        },
+    )
     cut = page.evaluate("""() => Array.from(document.querySelectorAll('article.bd-article > section > section'))
         .filter(s => s.scrollHeight > s.clientHeight + 1).map(s => s.querySelector('h2').textContent)""")
     assert cut == []
@@ -138,7 +156,9 @@ def test_same_page_gives_the_same_pdf_bytes(printed):
 
     for first, second in printed.values():
         assert first.read_bytes() == second.read_bytes(), first.name
-    assert pdf.summarise(printed["pack"][0]).metadata["/CreationDate"] == pdf.pdf_date(pdf.printed_on()[0])
+    assert pdf.summarise(printed["pack"][0]).metadata["/CreationDate"] == pdf.pdf_date(
+        pdf.printed_on()[0]
+    )
 
 
 def test_pdfs_are_tagged_titled_in_english_with_selectable_text_and_sharp_charts(printed):
@@ -153,11 +173,15 @@ def test_pdfs_are_tagged_titled_in_english_with_selectable_text_and_sharp_charts
         assert str(root["/Lang"]) == pdf.LANGUAGE
         assert root["/ViewerPreferences"]["/DisplayDocTitle"]
         assert reader.metadata.title.endswith(("evidence pack", "at a glance"))
-        assert all(len(_plain(page.extract_text() or "")) > 100 for page in reader.pages), f"{kind}: a page without text"
+        assert all(len(_plain(page.extract_text() or "")) > 100 for page in reader.pages), (
+            f"{kind}: a page without text"
+        )
         for number, page in enumerate(reader.pages):
             for image in page.images:
                 # drawn 1,600 px wide for the 182 mm column: over 200 pixels an inch on paper
-                assert image.image.width >= 1200, f"{kind} page {number + 1}: a {image.image.width}px chart"
+                assert image.image.width >= 1200, (
+                    f"{kind} page {number + 1}: a {image.image.width}px chart"
+                )
 
 
 def test_the_summary_date_comes_from_source_date_epoch(monkeypatch):
@@ -166,8 +190,10 @@ def test_the_summary_date_comes_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026
     assert pdf.printed_on()[0].isoformat() == "2026-01-01"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert pdf.printed_on()[1] in ("the date of the book's last commit",
-                                   "no date available (not a git checkout and no SOURCE_DATE_EPOCH)")
+    assert pdf.printed_on()[1] in (
+        "the date of the book's last commit",
+        "no date available (not a git checkout and no SOURCE_DATE_EPOCH)",
+    )
 
 
 def test_a_page_links_a_pdf_only_when_it_was_printed_from_that_page(book_html):
@@ -201,8 +227,11 @@ def test_pdf_links_follow_the_manifest(tmp_path):
     out = tmp_path / "pdf"
     out.mkdir()
     (out / "burnley.pdf").write_bytes(b"%PDF")
-    entry = {"kind": "pack", "docname": "book/districts/burnley",
-             "source_sha256": hashlib.sha256(b"{}").hexdigest()}
+    entry = {
+        "kind": "pack",
+        "docname": "book/districts/burnley",
+        "source_sha256": hashlib.sha256(b"{}").hexdigest(),
+    }
     (out / pdf.MANIFEST).write_text(json.dumps({"burnley.pdf": entry}), encoding="utf-8")
     assert pdf.available(tmp_path, out) == {"book/districts/burnley": [("pack", "burnley.pdf")]}
     notebook.write_text('{"changed": 1}', encoding="utf-8")  # re-rendered since it was printed

@@ -4,6 +4,7 @@ Districts are sorted worst first; each is a dot (shape and colour by its benchma
 with a horizontal interval line, and England is a vertical dotted line, so the gap
 for every district can be read against one reference.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,12 +22,30 @@ def gap_chart(rows: pd.DataFrame, england: float, title: str, unit: str) -> Figu
             if pd.notna(r["lower_95"]) and pd.notna(r["upper_95"]):
                 ax.plot([r["lower_95"], r["upper_95"]], [i, i], color=theme.DARK_GREY, lw=1.2)
             style = theme.significance_style(r["compared_95"])
-            ax.scatter([r["value"]], [i], marker=style.marker, s=60, color=style.colour,
-                       edgecolor=theme.DARK_GREY, zorder=3)
+            ax.scatter(
+                [r["value"]],
+                [i],
+                marker=style.marker,
+                s=60,
+                color=style.colour,
+                edgecolor=theme.DARK_GREY,
+                zorder=3,
+            )
         if pd.notna(england):
             ax.axvline(england, color=theme.ENGLAND_COLOUR, ls=":", lw=1.6)
-            ax.text(england, -0.9, f" England {england:.1f}", fontsize=8, color=theme.ENGLAND_COLOUR, va="bottom")
-        ax.set_yticks(range(len(rows)), [f"{n}  ({v:.1f})" for n, v in zip(rows["name"], rows["value"])], fontsize=9)
+            ax.text(
+                england,
+                -0.9,
+                f" England {england:.1f}",
+                fontsize=8,
+                color=theme.ENGLAND_COLOUR,
+                va="bottom",
+            )
+        ax.set_yticks(
+            range(len(rows)),
+            [f"{n}  ({v:.1f})" for n, v in zip(rows["name"], rows["value"], strict=False)],
+            fontsize=9,
+        )
         ax.set_ylim(len(rows) - 0.4, -1.2)
         ax.grid(axis="x", color="0.85")
         ax.grid(axis="y", visible=False)

@@ -5,6 +5,7 @@ Takes the district and England series (tidy rows) and :func:`hwb.stats.project` 
 Observed points are solid markers; projections are hollow markers on a dashed line, so
 "measured" and "projected" differ by shape and line style, not only by shade.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,15 +18,35 @@ from matplotlib.figure import Figure
 from hwb.charts import theme
 
 
-def _panel(ax, district: pd.DataFrame, england: pd.DataFrame, projection: pd.DataFrame, title: str,
-           unit: str, names: dict[str, str]) -> None:
+def _panel(
+    ax,
+    district: pd.DataFrame,
+    england: pd.DataFrame,
+    projection: pd.DataFrame,
+    title: str,
+    unit: str,
+    names: dict[str, str],
+) -> None:
     district = district[district["value"].notna()].sort_values("year")
     england = england[england["value"].notna()].sort_values("year")
-    ax.plot(district["year"], district["value"], "-o", color=theme.DISTRICT_COLOUR, ms=4, lw=2,
-            label=f"{names['district']} (measured)")
+    ax.plot(
+        district["year"],
+        district["value"],
+        "-o",
+        color=theme.DISTRICT_COLOUR,
+        ms=4,
+        lw=2,
+        label=f"{names['district']} (measured)",
+    )
     if len(england):
-        ax.plot(england["year"], england["value"], ":", color=theme.ENGLAND_COLOUR, lw=1.6,
-                label=f"{names['england']} (measured)")
+        ax.plot(
+            england["year"],
+            england["value"],
+            ":",
+            color=theme.ENGLAND_COLOUR,
+            lw=1.6,
+            label=f"{names['england']} (measured)",
+        )
     ok = projection[projection["status"] == "ok"].sort_values("horizon")
     if len(ok) and len(district):
         last_year, last_value = float(district["year"].iloc[-1]), float(district["value"].iloc[-1])
@@ -33,15 +54,43 @@ def _panel(ax, district: pd.DataFrame, england: pd.DataFrame, projection: pd.Dat
         values = np.concatenate([[last_value], ok["projected"].to_numpy(dtype=float)])
         lower = np.concatenate([[last_value], ok["lower_95"].to_numpy(dtype=float)])
         upper = np.concatenate([[last_value], ok["upper_95"].to_numpy(dtype=float)])
-        ax.fill_between(years, lower, upper, color=theme.PALE_BLUE, alpha=0.7, lw=0,
-                        label="95% prediction interval")
+        ax.fill_between(
+            years,
+            lower,
+            upper,
+            color=theme.PALE_BLUE,
+            alpha=0.7,
+            lw=0,
+            label="95% prediction interval",
+        )
         ax.plot(years, values, "--", color=theme.DISTRICT_COLOUR, lw=1.6)
-        ax.scatter(years[1:], values[1:], facecolor="white", edgecolor=theme.DISTRICT_COLOUR, s=40, zorder=3,
-                   label=f"{names['district']} (projected)")
+        ax.scatter(
+            years[1:],
+            values[1:],
+            facecolor="white",
+            edgecolor=theme.DISTRICT_COLOUR,
+            s=40,
+            zorder=3,
+            label=f"{names['district']} (projected)",
+        )
         if "benchmark_projected" in ok and ok["benchmark_projected"].notna().any() and len(england):
-            ey = np.concatenate([[float(england["year"].iloc[-1])], ok["horizon"].to_numpy(dtype=float)])
-            ev = np.concatenate([[float(england["value"].iloc[-1])], ok["benchmark_projected"].to_numpy(dtype=float)])
-            ax.plot(ey, ev, "--", color=theme.ENGLAND_COLOUR, lw=1, label=f"{names['england']} (projected)")
+            ey = np.concatenate(
+                [[float(england["year"].iloc[-1])], ok["horizon"].to_numpy(dtype=float)]
+            )
+            ev = np.concatenate(
+                [
+                    [float(england["value"].iloc[-1])],
+                    ok["benchmark_projected"].to_numpy(dtype=float),
+                ]
+            )
+            ax.plot(
+                ey,
+                ev,
+                "--",
+                color=theme.ENGLAND_COLOUR,
+                lw=1,
+                label=f"{names['england']} (projected)",
+            )
     ax.set_title(title, fontsize=9.5, loc="left", fontweight="bold")
     if unit:
         ax.set_ylabel(unit, fontsize=8)
@@ -61,11 +110,18 @@ def projection_grid(
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     with theme.house_style():
-        fig, axes = theme.new_figure(size=(theme.WIDTH, 0.6 + 2.8 * nrows), nrows=nrows, ncols=ncols, squeeze=False,
-                                     layout="none")
-        for ax, (panel_title, unit, district, england, projection) in zip(axes.flat, panels):
+        fig, axes = theme.new_figure(
+            size=(theme.WIDTH, 0.6 + 2.8 * nrows),
+            nrows=nrows,
+            ncols=ncols,
+            squeeze=False,
+            layout="none",
+        )
+        for ax, (panel_title, unit, district, england, projection) in zip(
+            axes.flat, panels, strict=False
+        ):
             _panel(ax, district, england, projection, panel_title, unit, names)
-        for ax in list(axes.flat)[len(panels):]:
+        for ax in list(axes.flat)[len(panels) :]:
             ax.axis("off")
         fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
         theme.fixed_grid_layout(fig, nrows)

@@ -4,6 +4,7 @@ Bars are the district (men to the left, women to the right, as a percentage of t
 district's whole population so districts of any size compare); the county and
 England are outlines of the same shares (dashed and dotted steps).
 """
+
 from __future__ import annotations
 
 import re
@@ -37,31 +38,47 @@ def pyramid_shares(frame: pd.DataFrame) -> pd.DataFrame:
     total = rows.groupby("area_code")["value"].transform("sum")
     rows["percent"] = 100 * rows["value"] / total
     rows["start"] = rows["start"].astype(int)
-    return rows[["area_code", "area_name", "sex", "age", "start", "value", "percent"]].sort_values(
-        ["area_code", "sex", "start"]).reset_index(drop=True)
+    return (
+        rows[["area_code", "area_name", "sex", "age", "start", "value", "percent"]]
+        .sort_values(["area_code", "sex", "start"])
+        .reset_index(drop=True)
+    )
 
 
-def pyramid_chart(shares: pd.DataFrame, codes: dict[str, str], names: dict[str, str], title: str) -> Figure:
+def pyramid_chart(
+    shares: pd.DataFrame, codes: dict[str, str], names: dict[str, str], title: str
+) -> Figure:
     """Draw :func:`pyramid_shares` output: bars for ``codes["district"]``, outlines for county and England."""
     district = shares[shares["area_code"] == codes["district"]]
     bands = sorted(district["start"].unique())
-    labels = dict(zip(district["start"], district["age"]))
+    labels = dict(zip(district["start"], district["age"], strict=False))
     y = {b: i for i, b in enumerate(bands)}
     with theme.house_style():
         fig, ax = theme.new_figure(size="tall")
         for sex, sign, colour in (("Male", -1, theme.DARK_BLUE), ("Female", 1, theme.TURQUOISE)):
             rows = district[district["sex"] == sex]
-            ax.barh(rows["start"].map(y), sign * rows["percent"], height=0.85, color=colour,
-                    label=f"{names['district']}: {'men' if sex == 'Male' else 'women'}")
+            ax.barh(
+                rows["start"].map(y),
+                sign * rows["percent"],
+                height=0.85,
+                color=colour,
+                label=f"{names['district']}: {'men' if sex == 'Male' else 'women'}",
+            )
             for role, style in (("county", "--"), ("england", ":")):
                 other = shares[(shares["area_code"] == codes[role]) & (shares["sex"] == sex)]
                 other = other[other["start"].isin(bands)].sort_values("start")
                 if other.empty:
                     continue
                 ys = np.array([y[b] for b in other["start"]], dtype=float)
-                ax.step(sign * other["percent"].to_numpy(), ys, where="mid", linestyle=style, lw=1.6,
-                        color=theme.DARK_GREY if role == "england" else theme.DARK_PINK,
-                        label=names[role] if sex == "Male" else None)
+                ax.step(
+                    sign * other["percent"].to_numpy(),
+                    ys,
+                    where="mid",
+                    linestyle=style,
+                    lw=1.6,
+                    color=theme.DARK_GREY if role == "england" else theme.DARK_PINK,
+                    label=names[role] if sex == "Male" else None,
+                )
         ax.set_yticks(range(len(bands)), [labels[b].replace(" yrs", "") for b in bands], fontsize=8)
         limit = float(np.nanmax(np.abs(shares["percent"]))) * 1.1 if len(shares) else 1.0
         ax.set_xlim(-limit, limit)
@@ -72,7 +89,9 @@ def pyramid_chart(shares: pd.DataFrame, codes: dict[str, str], names: dict[str, 
         ax.grid(axis="x", color="0.85")
         ax.grid(axis="y", visible=False)
         ax.text(0.02, 0.98, "Men", transform=ax.transAxes, fontweight="bold", va="top")
-        ax.text(0.98, 0.98, "Women", transform=ax.transAxes, fontweight="bold", va="top", ha="right")
+        ax.text(
+            0.98, 0.98, "Women", transform=ax.transAxes, fontweight="bold", va="top", ha="right"
+        )
         ax.set_xlabel("Share of the area's population in each age band")
         ax.legend(loc="lower right", fontsize=8)
         ax.set_title(title, loc="left", fontsize=12, fontweight="bold")

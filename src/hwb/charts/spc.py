@@ -6,6 +6,7 @@ there, so each indicator has one verdict on change). Special-cause points are dr
 shape as well as colour: improvement (filled circle), concern (filled square),
 special cause without a judgement (triangle); common cause points are small grey dots.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,12 @@ POINT_STYLE = {
     "Neither": (theme.LIGHT_PURPLE, "^", 45),
     "Common cause": (theme.LIGHT_GREY, "o", 18),
 }
-LEGEND = {"Improvement": "Unusual: improvement", "Concern": "Unusual: concern",
-          "Neither": "Unusual (no better or worse)", "Common cause": "Usual variation"}
+LEGEND = {
+    "Improvement": "Unusual: improvement",
+    "Concern": "Unusual: concern",
+    "Neither": "Unusual (no better or worse)",
+    "Common cause": "Usual variation",
+}
 
 
 def _panel(ax, points: pd.DataFrame, title: str) -> None:
@@ -36,14 +41,23 @@ def _panel(ax, points: pd.DataFrame, title: str) -> None:
     for cls, (colour, marker, size) in POINT_STYLE.items():
         pick = points["point_class"] == cls
         if pick.any():
-            ax.scatter([i for i, p in zip(x, pick) if p], points.loc[pick, "value"], color=colour, marker=marker,
-                       s=size, zorder=3, edgecolor=theme.DARK_GREY if cls != "Common cause" else "none",
-                       label=LEGEND[cls])
+            ax.scatter(
+                [i for i, p in zip(x, pick, strict=False) if p],
+                points.loc[pick, "value"],
+                color=colour,
+                marker=marker,
+                s=size,
+                zorder=3,
+                edgecolor=theme.DARK_GREY if cls != "Common cause" else "none",
+                label=LEGEND[cls],
+            )
     labels = list(points["period"])
     step = max(1, math.ceil(len(labels) / 6))
     ax.set_xticks(list(range(0, len(labels), step)), labels[::step], fontsize=8)
     ax.tick_params(axis="y", labelsize=8)
-    ax.set_title(title, fontsize=9, loc="left", fontweight="bold")  # the caller's words, no second verdict
+    ax.set_title(
+        title, fontsize=9, loc="left", fontweight="bold"
+    )  # the caller's words, no second verdict
     ax.legend(fontsize=7, loc="best")
 
 
@@ -53,11 +67,16 @@ def spc_grid(panels: Sequence[tuple[str, pd.DataFrame]], title: str, ncols: int 
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     with theme.house_style():
-        fig, axes = theme.new_figure(size=(theme.WIDTH, 0.6 + 2.7 * nrows), nrows=nrows, ncols=ncols, squeeze=False,
-                                     layout="none")
-        for ax, (panel_title, points) in zip(axes.flat, panels):
+        fig, axes = theme.new_figure(
+            size=(theme.WIDTH, 0.6 + 2.7 * nrows),
+            nrows=nrows,
+            ncols=ncols,
+            squeeze=False,
+            layout="none",
+        )
+        for ax, (panel_title, points) in zip(axes.flat, panels, strict=False):
             _panel(ax, points, panel_title)
-        for ax in list(axes.flat)[len(panels):]:
+        for ax in list(axes.flat)[len(panels) :]:
             ax.axis("off")
         fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
         theme.fixed_grid_layout(fig, nrows)

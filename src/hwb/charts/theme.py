@@ -11,6 +11,7 @@ resolution (100 dpi) drawn at :data:`PRINT_SCALE` times the pixels (200 pixels a
 charts stay sharp on paper and high-density screens; pages show them at their 100-dpi size)
 and no metadata (no software version or date in the file).
 """
+
 from __future__ import annotations
 
 import base64
@@ -74,11 +75,14 @@ for _quintile, _style in (("Best", "Better"), ("Worst", "Worse")):
 #: Quintiles (fifths of the districts ranked by value) have their own marks, not the significance
 #: shapes: a hexagon shaded from light (lowest fifth) to dark (highest) and a numbered circle.
 QUINTILE_LABELS = ("Lowest", "Low", "Middle", "High", "Highest")
-for _n, (_label, _fill, _text) in enumerate(zip(
-    QUINTILE_LABELS,
-    ("#EDE6F7", "#D0BFEA", "#A285D1", "#6F4FAE", "#3F2470"),
-    ("#000000", "#000000", "#000000", "#FFFFFF", "#FFFFFF"),
-)):
+for _n, (_label, _fill, _text) in enumerate(
+    zip(
+        QUINTILE_LABELS,
+        ("#EDE6F7", "#D0BFEA", "#A285D1", "#6F4FAE", "#3F2470"),
+        ("#000000", "#000000", "#000000", "#FFFFFF", "#FFFFFF"),
+        strict=False,
+    )
+):
     SIGNIFICANCE[_label] = SignificanceStyle(_fill, _text, "h", "①②③④⑤"[_n])
 
 
@@ -148,8 +152,14 @@ def new_figure(size: str = "wide", nrows: int = 1, ncols: int = 1, **kwargs):
 def fixed_grid_layout(fig: Figure, nrows: int) -> None:
     """Margins for a small-multiples grid without the (slow) constrained-layout solver."""
     height = fig.get_figheight()
-    fig.subplots_adjust(left=0.08, right=0.88, bottom=0.55 / height, top=1 - 0.75 / height,
-                        wspace=0.38, hspace=0.75 / max(1.0, height / nrows - 0.75) if nrows > 1 else 0.2)
+    fig.subplots_adjust(
+        left=0.08,
+        right=0.88,
+        bottom=0.55 / height,
+        top=1 - 0.75 / height,
+        wspace=0.38,
+        hspace=0.75 / max(1.0, height / nrows - 0.75) if nrows > 1 else 0.2,
+    )
 
 
 def _palette_image():
@@ -158,11 +168,23 @@ def _palette_image():
     Reducing every chart to this palette keeps the house colours exact (median-cut
     reduction shifts them) and the files small; it is deterministic.
     """
-    base = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE, MID_BLUE, LIGHT_BLUE, PALE_BLUE,
-            LIGHT_GREY, PALE_GREY, "#FBE9F0"]
+    base = [
+        DARK_BLUE,
+        TURQUOISE,
+        DARK_PINK,
+        ORANGE,
+        DARK_GREY,
+        LIGHT_PURPLE,
+        MID_BLUE,
+        LIGHT_BLUE,
+        PALE_BLUE,
+        LIGHT_GREY,
+        PALE_GREY,
+        "#FBE9F0",
+    ]
     colours: list[tuple[int, int, int]] = []
     for hex_colour in base:
-        rgb = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+        rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
         for share in (1.0, 0.8, 0.6, 0.4, 0.2):
             colours.append(tuple(round(255 - (255 - c) * share) for c in rgb))
     colours += [(g, g, g) for g in range(0, 256, 8)] + [(255, 255, 255)]

@@ -4,6 +4,7 @@ Lines are labelled directly at their right-hand end (no legend to decode), and t
 three areas differ by colour *and* line style (solid, dashed, dotted). Several
 indicators are drawn as small multiples in one figure so a page stays light.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,22 +20,48 @@ LINE_STYLES = {"district": "-", "county": "--", "england": ":"}
 PANEL_HEIGHT = 2.6
 
 
-def _draw_panel(ax, series: pd.DataFrame, codes: dict[str, str], names: dict[str, str], title: str, unit: str) -> None:
-    periods = (series[["period_sortable", "period"]].drop_duplicates("period_sortable")
-               .sort_values("period_sortable"))
+def _draw_panel(
+    ax, series: pd.DataFrame, codes: dict[str, str], names: dict[str, str], title: str, unit: str
+) -> None:
+    periods = (
+        series[["period_sortable", "period"]]
+        .drop_duplicates("period_sortable")
+        .sort_values("period_sortable")
+    )
     position = {p: i for i, p in enumerate(periods["period_sortable"])}
-    colours = {"district": theme.DISTRICT_COLOUR, "county": theme.COUNTY_COLOUR, "england": theme.ENGLAND_COLOUR}
+    colours = {
+        "district": theme.DISTRICT_COLOUR,
+        "county": theme.COUNTY_COLOUR,
+        "england": theme.ENGLAND_COLOUR,
+    }
     ends = []
     for role in ("england", "county", "district"):
-        rows = series[(series["area_code"] == codes[role]) & series["value"].notna()].sort_values("period_sortable")
+        rows = series[(series["area_code"] == codes[role]) & series["value"].notna()].sort_values(
+            "period_sortable"
+        )
         if rows.empty:
             continue
         x = rows["period_sortable"].map(position).to_numpy(dtype=float)
         if role == "district" and rows["lower_95"].notna().any():
-            ax.fill_between(x, rows["lower_95"].to_numpy(dtype=float), rows["upper_95"].to_numpy(dtype=float),
-                            color=theme.PALE_BLUE, alpha=0.8, lw=0, zorder=1)
-        ax.plot(x, rows["value"], LINE_STYLES[role], color=colours[role], lw=2 if role == "district" else 1.6,
-                marker="o" if role == "district" else None, ms=4, zorder=3)
+            ax.fill_between(
+                x,
+                rows["lower_95"].to_numpy(dtype=float),
+                rows["upper_95"].to_numpy(dtype=float),
+                color=theme.PALE_BLUE,
+                alpha=0.8,
+                lw=0,
+                zorder=1,
+            )
+        ax.plot(
+            x,
+            rows["value"],
+            LINE_STYLES[role],
+            color=colours[role],
+            lw=2 if role == "district" else 1.6,
+            marker="o" if role == "district" else None,
+            ms=4,
+            zorder=3,
+        )
         ends.append((x[-1], float(rows["value"].iloc[-1]), names[role], colours[role]))
     labels = list(periods["period"])
     step = max(1, math.ceil(len(labels) / 6))
@@ -63,8 +90,17 @@ def _label_ends(ax, ends) -> None:
             if abs(target - p) < 0.09 * span:
                 target = p + 0.09 * span
         placed.append(target)
-        ax.annotate(name, (x, y), xytext=(6, (target - y) / span * 140), textcoords="offset points",
-                    fontsize=7.5, color=colour, va="center", ha="left", annotation_clip=False)
+        ax.annotate(
+            name,
+            (x, y),
+            xytext=(6, (target - y) / span * 140),
+            textcoords="offset points",
+            fontsize=7.5,
+            color=colour,
+            va="center",
+            ha="left",
+            annotation_clip=False,
+        )
 
 
 def trend_grid(
@@ -82,26 +118,36 @@ def trend_grid(
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     with theme.house_style():
-        fig, axes = theme.new_figure(size=(theme.WIDTH, 0.6 + PANEL_HEIGHT * nrows), nrows=nrows, ncols=ncols,
-                                     squeeze=False,
-                                     layout="none")
-        for ax, (panel_title, unit, series) in zip(axes.flat, panels):
+        fig, axes = theme.new_figure(
+            size=(theme.WIDTH, 0.6 + PANEL_HEIGHT * nrows),
+            nrows=nrows,
+            ncols=ncols,
+            squeeze=False,
+            layout="none",
+        )
+        for ax, (panel_title, unit, series) in zip(axes.flat, panels, strict=False):
             _draw_panel(ax, series, codes, names, panel_title, unit)
-        for ax in list(axes.flat)[len(panels):]:
+        for ax in list(axes.flat)[len(panels) :]:
             ax.axis("off")
         fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
         theme.fixed_grid_layout(fig, nrows)
     return fig
 
 
-def trend_data(panels: Sequence[tuple[str, str, pd.DataFrame]], names_by_code: dict[str, str]) -> pd.DataFrame:
+def trend_data(
+    panels: Sequence[tuple[str, str, pd.DataFrame]], names_by_code: dict[str, str]
+) -> pd.DataFrame:
     """The numbers behind a trend grid: one row per indicator and period, one column per area."""
     frames = []
     codes = list(names_by_code)
     for panel_title, unit, series in panels:
         rows = series[series["value"].notna()]
-        periods = rows[["period_sortable", "period"]].drop_duplicates().sort_values("period_sortable")
-        table = pd.DataFrame({"Indicator": panel_title, "Unit": unit, "Period": periods["period"].to_numpy()})
+        periods = (
+            rows[["period_sortable", "period"]].drop_duplicates().sort_values("period_sortable")
+        )
+        table = pd.DataFrame(
+            {"Indicator": panel_title, "Unit": unit, "Period": periods["period"].to_numpy()}
+        )
         for i, code in enumerate(codes):
             area = rows[rows["area_code"] == code].set_index("period_sortable")
             values = area["value"].reindex(periods["period_sortable"])
@@ -109,7 +155,9 @@ def trend_data(panels: Sequence[tuple[str, str, pd.DataFrame]], names_by_code: d
             if i == 0:
                 lo = area["lower_95"].reindex(periods["period_sortable"])
                 hi = area["upper_95"].reindex(periods["period_sortable"])
-                table[f"{names_by_code[code]} 95% CI"] = [fmt.interval(a, b) for a, b in zip(lo, hi)]
+                table[f"{names_by_code[code]} 95% CI"] = [
+                    fmt.interval(a, b) for a, b in zip(lo, hi, strict=False)
+                ]
         frames.append(table)
     if not frames:
         return pd.DataFrame(columns=["Indicator", "Unit", "Period"])

@@ -37,10 +37,11 @@ def ward_chart(
                 fontweight="bold" if r["priority"] else "normal",
             )
         labels = [
-            f"{PRIORITY_MARK} {w}" if p else w for w, p in zip(rows["ward"], rows["priority"])
+            f"{PRIORITY_MARK} {w}" if p else w
+            for w, p in zip(rows["ward"], rows["priority"], strict=False)
         ]
         ax.set_yticks(range(len(rows)), labels, fontsize=9)
-        for tick, priority in zip(ax.get_yticklabels(), rows["priority"]):
+        for tick, priority in zip(ax.get_yticklabels(), rows["priority"], strict=False):
             tick.set_fontweight("bold" if priority else "normal")
         top = -0.9
         for value, style, colour, words in (

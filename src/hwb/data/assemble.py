@@ -662,7 +662,7 @@ def _ward_population(path: Path, wards: set[str]) -> list[Row]:
     header = [str(h) for h in records[0]]
     rows = []
     for values in records[1:]:
-        raw = dict(zip(header, values))
+        raw = dict(zip(header, values, strict=False))
         if raw["gss_code"] in wards:
             rows.append(
                 {

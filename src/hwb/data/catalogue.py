@@ -31,7 +31,9 @@ Programme = Literal[
     "Overarching", "Starting Well", "Living Well", "Ageing Well", "Wider determinants"
 ]
 PROGRAMMES: tuple[str, ...] = Programme.__args__  # type: ignore[attr-defined]
-Role = Literal["life_at_birth", "healthy_life", "life_at_65", "inequality", "population", "deprivation"]
+Role = Literal[
+    "life_at_birth", "healthy_life", "life_at_65", "inequality", "population", "deprivation"
+]
 #: what a page may use an indicator for; each role names at most one indicator
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 CATALOGUE_COLUMNS: tuple[str, ...] = (

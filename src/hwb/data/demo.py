@@ -664,7 +664,7 @@ class _Builder:
                     1.15 if area.code in ("E07000121", "E07000123") else 1.0
                 )  # student towns
                 counts = np.round(weights / weights.sum() * total * share).astype(int)
-                for band, count in zip(AGE_BANDS, counts):
+                for band, count in zip(AGE_BANDS, counts, strict=False):
                     self._emit(
                         iid, area, sex, band, period, "plain", Value=int(count), Count=int(count)
                     )

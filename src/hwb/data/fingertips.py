@@ -291,7 +291,7 @@ def read_download(data: bytes, what: str) -> Download:
                 "data/snapshot is unchanged; try `make data` again."
             )
         record = record + [""] * (len(header) - len(record))
-        rows.append(dict(zip(header, record)))
+        rows.append(dict(zip(header, record, strict=False)))
     return Download(what, header, rows)
 
 

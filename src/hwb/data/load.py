@@ -248,9 +248,7 @@ def _load_file(path: Path) -> tuple[pd.DataFrame, list[str], list[dict[str, Any]
     columns = {**schema.FINGERTIPS_COLUMNS, **schema.OPTIONAL_COLUMNS}
     raw = {
         tidy: (
-            [row[header.index(name)] for row in records]
-            if name in header
-            else [""] * len(records)
+            [row[header.index(name)] for row in records] if name in header else [""] * len(records)
         )
         for name, tidy in columns.items()
     }
@@ -520,7 +518,9 @@ def _quarantine_conflicts(
     compare = [c for c in frame.columns if c not in ("source_file", *key)]
     for _, group in frame[clash].groupby(key, sort=False):
         differing = [
-            _HEADER_OF.get(c, c) for c in compare if group[c].astype("str").nunique(dropna=False) > 1
+            _HEADER_OF.get(c, c)
+            for c in compare
+            if group[c].astype("str").nunique(dropna=False) > 1
         ]
         where = [int(x) for x in lines[group.index.to_numpy()]]
         for line in where:

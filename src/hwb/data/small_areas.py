@@ -174,7 +174,7 @@ def parse_rows(name: str, data: bytes, key: str) -> list[dict[str, Any]]:
                 f"{name}, line {line}: {len(record)} fields but the header has {len(spec)}."
             )
         row = {}
-        for column, cell in zip(spec, record):
+        for column, cell in zip(spec, record, strict=False):
             parse, expected = spec[column]
             try:
                 row[column] = parse(cell.strip())

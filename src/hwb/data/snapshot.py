@@ -89,7 +89,13 @@ def sha256_of(path: Path) -> str:
     write, even one that restores the modification time, moves the change time).
     """
     status = os.stat(path)
-    key = (os.path.abspath(path), status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+    key = (
+        os.path.abspath(path),
+        status.st_size,
+        status.st_ino,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+    )
     known = _HASHED.get(key)
     if known is not None:
         return known
@@ -159,7 +165,9 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     try:  # parsed once per text; callers get their own copy to change
         manifest = copy.deepcopy(_parse_manifest(path.read_text(encoding="utf-8")))
     except yaml.YAMLError as exc:
-        raise SnapshotMismatch(f"{shown(path)}: not valid YAML ({exc}). Rebuild the snapshot.") from exc
+        raise SnapshotMismatch(
+            f"{shown(path)}: not valid YAML ({exc}). Rebuild the snapshot."
+        ) from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         raise SnapshotMismatch(
             f"{shown(path)}: expected a mapping with a 'files' list (name, sha256, size, rows, ...). "
@@ -388,7 +396,9 @@ def snapshot_sha256(manifest: dict[str, Any]) -> str:
 
 def release_text(manifest: dict[str, Any]) -> str:
     """A data release in a phrase: the snapshot's title, fetch date (if recorded) and hash."""
-    title = str(manifest.get("title") or (manifest.get("source") or {}).get("name") or "data snapshot")
+    title = str(
+        manifest.get("title") or (manifest.get("source") or {}).get("name") or "data snapshot"
+    )
     fetched = manifest.get("date_fetched")
     when = f", fetched {fetched}" if fetched else ""
     return f"{title}{when} (snapshot {snapshot_sha256(manifest)[:12]})"

@@ -3,6 +3,7 @@
 ``pack = load_pack(params, snapshot)`` loads everything once; each section function
 takes the pack and returns displayable, heading-free HTML (see :mod:`hwb.pages.sections`).
 """
+
 from __future__ import annotations
 
 from hwb.pages.model import Pack, load_pack

@@ -6,6 +6,7 @@ Figures are embedded as ``<img src="data:image/png;base64,…" alt="…">`` beca
 IPython's Image has no alt text; every figure carries its numbers as a collapsed
 table. Tables are plain HTML written here (no random ids, unlike pandas' Styler).
 """
+
 from __future__ import annotations
 
 import base64
@@ -59,16 +60,20 @@ def bullets(items: Sequence[str], ordered: bool = False, css_class: str = "hwb-l
 
 def banner(text: str) -> Html:
     """The demonstration-data warning, high-contrast and impossible to miss."""
-    style = ("border:3px solid #801650;background:#FBE9F0;color:#000;padding:0.6em 0.9em;"
-             "margin:0.5em 0 1em 0;font-weight:bold;border-radius:4px")
+    style = (
+        "border:3px solid #801650;background:#FBE9F0;color:#000;padding:0.6em 0.9em;"
+        "margin:0.5em 0 1em 0;font-weight:bold;border-radius:4px"
+    )
     return Html(f'<div class="hwb-banner" role="note" style="{style}">⚠ {escape(text)}</div>', text)
 
 
 def badge(label: str) -> str:
     """A benchmark label as colour *and* shape *and* word (never colour alone)."""
     style = significance_style(label)
-    css = (f"background:{style.colour};color:{style.text_colour};padding:0.05em 0.45em;border-radius:3px;"
-           "border:1px solid #3D3D3D;white-space:nowrap")
+    css = (
+        f"background:{style.colour};color:{style.text_colour};padding:0.05em 0.45em;border-radius:3px;"
+        "border:1px solid #3D3D3D;white-space:nowrap"
+    )
     return f'<span class="hwb-badge" style="{css}">{style.symbol} {escape(label)}</span>'
 
 
@@ -89,18 +94,24 @@ def table(
             cells.append(f"<td>{text if column in raw_html_columns else escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return (f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    return (
+        f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def details(summary: str, inner_html: str) -> str:
     """A collapsed block (the numbers behind a chart)."""
-    return f'<details class="hwb-details"><summary>{escape(summary)}</summary>{inner_html}</details>'
+    return (
+        f'<details class="hwb-details"><summary>{escape(summary)}</summary>{inner_html}</details>'
+    )
 
 
 def csv_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
     """A self-contained download link: the CSV travels inside the page as a data: URI."""
-    payload = base64.b64encode(frame.to_csv(index=False, lineterminator="\n").encode("utf-8")).decode("ascii")
+    payload = base64.b64encode(
+        frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    ).decode("ascii")
     return Html(
         f'<p class="hwb-download"><a download="{escape(filename)}" '
         f'href="data:text/csv;charset=utf-8;base64,{payload}">⬇ {escape(label)}</a></p>',
@@ -111,8 +122,10 @@ def csv_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
 def figure(fig, alt: str, data: pd.DataFrame | None = None, caption: str = "") -> Html:
     """A chart as an <img> with alt text, an optional caption, and its numbers in a collapsed table."""
     uri = png_data_uri(fig)
-    image = (f'<img src="{uri}" width="{display_width(uri)}" alt="{escape(alt)}" '
-             'style="max-width:100%;height:auto">')
+    image = (
+        f'<img src="{uri}" width="{display_width(uri)}" alt="{escape(alt)}" '
+        'style="max-width:100%;height:auto">'
+    )
     parts = [f'<figure class="hwb-figure">{image}']
     if caption:
         parts.append(f"<figcaption>{escape(caption)}</figcaption>")

@@ -10,6 +10,7 @@ recent trend (Fingertips' published trend when the snapshot has it, otherwise
 the districts in the snapshot. Indicators without district data keep a row with a
 plain ``status`` saying why, so every section can explain its gaps.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,11 +51,47 @@ SEX_LABEL = {"Male": "men", "Female": "women", "Persons": "persons"}
 ENGLAND_WIDE = 100
 
 HEADLINE_COLUMNS = [
-    "indicator_id", "short_name", "label", "programme", "outcome", "polarity", "value_type", "unit", "multiplier",
-    "benchmark", "sex", "age", "period", "period_sortable", "value", "lower_95", "upper_95", "lower_998",
-    "upper_998", "count", "denominator", "value_note", "county_value", "england_value", "compared_95",
-    "compared_998", "compared_source", "published_comparison", "quintile", "recent_trend", "trend_source", "red_red", "n_points", "districts_n", "districts_min",
-    "districts_q25", "districts_q75", "districts_max", "rank", "range_scope", "status",
+    "indicator_id",
+    "short_name",
+    "label",
+    "programme",
+    "outcome",
+    "polarity",
+    "value_type",
+    "unit",
+    "multiplier",
+    "benchmark",
+    "sex",
+    "age",
+    "period",
+    "period_sortable",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "count",
+    "denominator",
+    "value_note",
+    "county_value",
+    "england_value",
+    "compared_95",
+    "compared_998",
+    "compared_source",
+    "published_comparison",
+    "quintile",
+    "recent_trend",
+    "trend_source",
+    "red_red",
+    "n_points",
+    "districts_n",
+    "districts_min",
+    "districts_q25",
+    "districts_q75",
+    "districts_max",
+    "rank",
+    "range_scope",
+    "status",
 ]
 
 
@@ -103,13 +140,18 @@ class Pack:
     def synthetic(self) -> bool:
         return bool(self.manifest.get("synthetic", False))
 
-    def series(self, indicator_id: int, sex: str | None = None, age: str | None = None) -> pd.DataFrame:
+    def series(
+        self, indicator_id: int, sex: str | None = None, age: str | None = None
+    ) -> pd.DataFrame:
         """Every period of one indicator (headline breakdown) for the district, county and England."""
         entry = self.catalogue.loc[int(indicator_id)]
         # The frame split by indicator once (cached), not the whole frame filtered per call.
         rows = split_by_indicator(self.frame).get(int(indicator_id), self.frame.iloc[:0])
         return indicator_series(
-            rows, int(indicator_id), sex or entry["sex"], age or entry["age"],
+            rows,
+            int(indicator_id),
+            sex or entry["sex"],
+            age or entry["age"],
             [self.code, self.county_code, self.england_code],
         )
 
@@ -117,7 +159,9 @@ class Pack:
         return f"Pack({self.slug!r}, {len(self.headline)} headline rows)"
 
 
-def indicator_series(frame: pd.DataFrame, indicator_id: int, sex: str, age: str, areas: list[str]) -> pd.DataFrame:
+def indicator_series(
+    frame: pd.DataFrame, indicator_id: int, sex: str, age: str, areas: list[str]
+) -> pd.DataFrame:
     """Headline (no category) rows of one indicator, sex and age for ``areas``, oldest period first."""
     rows = frame[
         (frame["indicator_id"] == indicator_id)
@@ -144,10 +188,19 @@ def load_pack(
     frame = load_snapshot(source)
     catalogue = load_catalogue()
     manifest = load_manifest(source)
-    headline = headline_table(frame, catalogue, params.ons_code, params.parent_code, params.england_code)
+    headline = headline_table(
+        frame, catalogue, params.ons_code, params.parent_code, params.england_code
+    )
     headline["range_scope"] = range_scopes(headline, manifest)
     shown = str(snapshot) if snapshot is not None else "data/snapshot"
-    return Pack(params=params, frame=frame, catalogue=catalogue, manifest=manifest, headline=headline, snapshot=shown)
+    return Pack(
+        params=params,
+        frame=frame,
+        catalogue=catalogue,
+        manifest=manifest,
+        headline=headline,
+        snapshot=shown,
+    )
 
 
 def range_scopes(headline: pd.DataFrame, manifest: Mapping[str, Any]) -> pd.Series:
@@ -163,13 +216,15 @@ def range_scopes(headline: pd.DataFrame, manifest: Mapping[str, Any]) -> pd.Seri
             if entry.get("coverage"):
                 coverage[int(indicator_id)] = str(entry["coverage"])
     scopes = []
-    for indicator_id, n in zip(headline["indicator_id"], headline["districts_n"]):
+    for indicator_id, n in zip(headline["indicator_id"], headline["districts_n"], strict=False):
         if not n or pd.isna(n):
             scopes.append("")
         elif int(indicator_id) in coverage:
             scopes.append(coverage[int(indicator_id)])
         else:
-            scopes.append("all English districts" if n >= ENGLAND_WIDE else "the districts in this snapshot")
+            scopes.append(
+                "all English districts" if n >= ENGLAND_WIDE else "the districts in this snapshot"
+            )
     return pd.Series(scopes, index=headline.index, dtype="str")
 
 
@@ -201,7 +256,11 @@ def headline_table(
 ) -> pd.DataFrame:
     """One row per catalogue indicator (per sex for sex-specific ones); see the module docstring."""
     groups = split_by_indicator(frame)
-    district_rows = pd.concat([g[g["area_code"] == district] for g in groups.values()]) if groups else frame.iloc[:0]
+    district_rows = (
+        pd.concat([g[g["area_code"] == district] for g in groups.values()])
+        if groups
+        else frame.iloc[:0]
+    )
     area_type = district_rows["area_type"].mode().iloc[0] if len(district_rows) else None
     empty = frame.iloc[:0]
     rows = []
@@ -209,8 +268,17 @@ def headline_table(
         sexes = _breakdowns(entry)
         subset = groups.get(int(indicator_id), empty)
         for sex in sexes:
-            row = _headline_row(subset, int(indicator_id), entry, sex, district, county, england, area_type,
-                                present=bool(len(subset)))
+            row = _headline_row(
+                subset,
+                int(indicator_id),
+                entry,
+                sex,
+                district,
+                county,
+                england,
+                area_type,
+                present=bool(len(subset)),
+            )
             row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
             rows.append(row)
     table = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
@@ -220,12 +288,30 @@ def headline_table(
 def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:
     row: dict[str, Any] = {c: np.nan for c in HEADLINE_COLUMNS}
     row.update(
-        indicator_id=indicator_id, short_name=entry["short_name"], programme=entry["programme"],
-        outcome=entry["outcome"], polarity=entry["polarity"], value_type=entry["value_type"], unit=entry["unit"],
-        multiplier=entry["multiplier"], benchmark=entry["benchmark"], sex=sex, age=entry["age"], period="",
-        period_sortable=0, value_note="", recent_trend="", trend_source="", red_red=False, n_points=0,
-        districts_n=0, compared_95="Not compared", compared_998="Not compared", quintile="",
-        compared_source="", published_comparison="",
+        indicator_id=indicator_id,
+        short_name=entry["short_name"],
+        programme=entry["programme"],
+        outcome=entry["outcome"],
+        polarity=entry["polarity"],
+        value_type=entry["value_type"],
+        unit=entry["unit"],
+        multiplier=entry["multiplier"],
+        benchmark=entry["benchmark"],
+        sex=sex,
+        age=entry["age"],
+        period="",
+        period_sortable=0,
+        value_note="",
+        recent_trend="",
+        trend_source="",
+        red_red=False,
+        n_points=0,
+        districts_n=0,
+        compared_95="Not compared",
+        compared_998="Not compared",
+        quintile="",
+        compared_source="",
+        published_comparison="",
     )
     return row
 
@@ -249,10 +335,15 @@ def split_by_indicator(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
 _SPLIT_CACHE: dict[int, tuple[pd.DataFrame, dict[int, pd.DataFrame]]] = {}
 
 
-def _headline_row(frame, indicator_id, entry, sex, district, county, england, area_type,
-                  present: bool = True) -> dict[str, Any]:
+def _headline_row(
+    frame, indicator_id, entry, sex, district, county, england, area_type, present: bool = True
+) -> dict[str, Any]:
     row = _base_row(indicator_id, entry, sex)
-    rows = frame[(frame["indicator_id"] == indicator_id) & (frame["sex"] == sex) & (frame["age"] == entry["age"])]
+    rows = frame[
+        (frame["indicator_id"] == indicator_id)
+        & (frame["sex"] == sex)
+        & (frame["age"] == entry["age"])
+    ]
     mine = rows[rows["area_code"] == district].sort_values("period_sortable")
     if mine.empty:
         if not entry["district_level"]:
@@ -264,8 +355,18 @@ def _headline_row(frame, indicator_id, entry, sex, district, county, england, ar
         return row
     with_value = mine[mine["value"].notna()]
     latest = (with_value if len(with_value) else mine).iloc[-1]
-    for column in ("period", "period_sortable", "value", "lower_95", "upper_95", "lower_998", "upper_998",
-                   "count", "denominator", "value_note"):
+    for column in (
+        "period",
+        "period_sortable",
+        "value",
+        "lower_95",
+        "upper_95",
+        "lower_998",
+        "upper_998",
+        "count",
+        "denominator",
+        "value_note",
+    ):
         row[column] = latest[column]
     row["published_comparison"] = str(latest.get("compared_england", "") or "")
     row["n_points"] = int(with_value["period_sortable"].nunique())
@@ -277,7 +378,9 @@ def _headline_row(frame, indicator_id, entry, sex, district, county, england, ar
     peer_rows = same_period[(same_period["area_type"] == area_type) & same_period["value"].notna()]
     peers = peer_rows["value"]
     if entry["benchmark"] == "quintiles" and len(peers) >= 5 and row["status"] == OK:
-        ranked = quintile_labels(peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"])
+        ranked = quintile_labels(
+            peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"]
+        )
         row["quintile"] = str(ranked.loc[ranked["area_code"] == district, "quintile"].iloc[0])
     if len(peers) and row["status"] == OK:
         row.update({f"districts_{k}": x for k, x in district_range(peers).items()})

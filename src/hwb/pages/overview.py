@@ -8,6 +8,7 @@ partnership, from :func:`hwb.pages.sections.recommended_priorities`, as its pack
 them); the tartan rug, life expectancy and priority wards keep one column or row per
 district, grouped by partnership. Every link goes to a partnership's page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -51,7 +52,9 @@ class Overview:
 
     @property
     def county_name(self) -> str:
-        return self.partnerships[0].county_name if self.partnerships else load_defaults().county_name
+        return (
+            self.partnerships[0].county_name if self.partnerships else load_defaults().county_name
+        )
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -59,19 +62,28 @@ class Overview:
 
     def page_of(self, district: str) -> str:
         """The slug of the partnership page showing ``district`` (a district's slug)."""
-        return next(p.partnership.slug for p in self.partnerships if district in p.partnership.district_slugs)
+        return next(
+            p.partnership.slug
+            for p in self.partnerships
+            if district in p.partnership.district_slugs
+        )
 
     def __repr__(self) -> str:
         return f"Overview({len(self.partnerships)} partnerships, {len(self.packs)} districts)"
 
 
-def _partnerships(districts: Sequence[BaseModel | Mapping[str, Any]],
-                  partnerships: Sequence[Mapping[str, Any]] | None) -> list[OverviewPartnership]:
+def _partnerships(
+    districts: Sequence[BaseModel | Mapping[str, Any]],
+    partnerships: Sequence[Mapping[str, Any]] | None,
+) -> list[OverviewPartnership]:
     """Each partnership with its member districts' parameters as the overview reads them."""
     if partnerships is None:
         from hwb.partnerships import load_partnerships
 
-        partnerships = [{"slug": p.slug, "name": p.name, "districts": p.district_slugs} for p in load_partnerships()]
+        partnerships = [
+            {"slug": p.slug, "name": p.name, "districts": p.district_slugs}
+            for p in load_partnerships()
+        ]
     by_slug = {area.slug: area for area in map(overview_area, districts)}
     groups, placed = [], set()
     for group in partnerships:
@@ -79,15 +91,20 @@ def _partnerships(districts: Sequence[BaseModel | Mapping[str, Any]],
         if not members:
             continue
         placed.update(m.slug for m in members)
-        groups.append(OverviewPartnership(slug=group["slug"], name=group["name"], districts=members))
+        groups.append(
+            OverviewPartnership(slug=group["slug"], name=group["name"], districts=members)
+        )
     for slug, area in by_slug.items():  # a district in no partnership given: its own page
         if slug not in placed:
             groups.append(OverviewPartnership(slug=slug, name=area.name, districts=[area]))
     return groups
 
 
-def load_overview(districts: Sequence[BaseModel | Mapping[str, Any]], snapshot: str | Path | None = None,
-                  partnerships: Sequence[Mapping[str, Any]] | None = None) -> Overview:
+def load_overview(
+    districts: Sequence[BaseModel | Mapping[str, Any]],
+    snapshot: str | Path | None = None,
+    partnerships: Sequence[Mapping[str, Any]] | None = None,
+) -> Overview:
     """Load the snapshot once and build each partnership's pack model.
 
     ``districts``: every district's parameters (models, or the JSON the notebook receives,
@@ -119,8 +136,12 @@ def banner(overview: Overview) -> d.Html:
 def benchmark_counts(pack: Pack) -> dict[str, int]:
     """How many of a pack's headline indicators are worse, similar or better than England (95%)."""
     judged = pack.headline[pack.headline["status"] == OK]["compared_95"]
-    return {"Worse": int((judged == "Worse").sum()), "Similar": int((judged == "Similar").sum()),
-            "Better": int((judged == "Better").sum()), "With a value": len(judged)}
+    return {
+        "Worse": int((judged == "Worse").sum()),
+        "Similar": int((judged == "Similar").sum()),
+        "Better": int((judged == "Better").sum()),
+        "With a value": len(judged),
+    }
 
 
 def partnership_links(overview: Overview) -> d.Html:
@@ -129,23 +150,31 @@ def partnership_links(overview: Overview) -> d.Html:
     rows = []
     for pack in overview.partnerships:
         counts = benchmark_counts(pack)
-        not_combined = int((pack.headline["status"] == NOT_COMBINED).sum()) if pack.combined else None
-        rows.append({
-            "Partnership": _link(pack),
-            "Districts": d.escape(fmt.join_words([m.name for m in pack.members])),
-            "Worse than England": counts["Worse"],
-            "Similar": counts["Similar"],
-            "Better than England": counts["Better"],
-            "Indicators with a value": counts["With a value"],
-            "No combined figure (shown for each district)": "–" if not_combined is None else not_combined,
-        })
+        not_combined = (
+            int((pack.headline["status"] == NOT_COMBINED).sum()) if pack.combined else None
+        )
+        rows.append(
+            {
+                "Partnership": _link(pack),
+                "Districts": d.escape(fmt.join_words([m.name for m in pack.members])),
+                "Worse than England": counts["Worse"],
+                "Similar": counts["Similar"],
+                "Better than England": counts["Better"],
+                "Indicators with a value": counts["With a value"],
+                "No combined figure (shown for each district)": "–"
+                if not_combined is None
+                else not_combined,
+            }
+        )
     if not rows:
         return d.paragraph("No partnerships were given.")
     frame = pd.DataFrame(rows)
     if not any(p.combined for p in overview.partnerships):
         frame = frame.drop(columns=["No combined figure (shown for each district)"])
-    return d.Html(d.table(frame, raw_html_columns=("Partnership", "Districts")),
-                  f"{len(rows)} partnership packs")
+    return d.Html(
+        d.table(frame, raw_html_columns=("Partnership", "Districts")),
+        f"{len(rows)} partnership packs",
+    )
 
 
 # --------------------------------------------------------------------------- tartan rug
@@ -155,7 +184,11 @@ def rug_table(overview: Overview) -> pd.DataFrame:
     for partnership in overview.partnerships:
         for pack in partnership.members:
             h = pack.headline[pack.headline["status"] == OK]
-            frames.append(h.assign(district=pack.name, slug=pack.slug, partnership=partnership.partnership_name))
+            frames.append(
+                h.assign(
+                    district=pack.name, slug=pack.slug, partnership=partnership.partnership_name
+                )
+            )
     if not frames:
         return pd.DataFrame()
     return pd.concat(frames, ignore_index=True)
@@ -168,13 +201,18 @@ def rug_head(overview: Overview) -> str:
     districts heads a column group with a column per district beneath it.
     """
     span = " rowspan='2'" if any(p.combined for p in overview.partnerships) else ""
-    top = [f"<th scope='col'{span}>Indicator</th>", f"<th scope='col'{span}>England</th>",
-           f"<th scope='col'{span}>{d.escape(overview.county_name)}</th>"]
+    top = [
+        f"<th scope='col'{span}>Indicator</th>",
+        f"<th scope='col'{span}>England</th>",
+        f"<th scope='col'{span}>{d.escape(overview.county_name)}</th>",
+    ]
     below = []
     groups = ["<colgroup span='3'></colgroup>"]
     for pack in overview.partnerships:
-        link = (f"<a href='{pack_href(pack.partnership.slug)}' title='{d.escape(pack.partnership_name)}'>"
-                f"{d.escape(pack.partnership.area_name)}</a>")
+        link = (
+            f"<a href='{pack_href(pack.partnership.slug)}' title='{d.escape(pack.partnership_name)}'>"
+            f"{d.escape(pack.partnership.area_name)}</a>"
+        )
         groups.append(f"<colgroup span='{len(pack.members)}'></colgroup>")
         if pack.combined:
             top.append(f"<th scope='colgroup' colspan='{len(pack.members)}'>{link}</th>")
@@ -191,10 +229,22 @@ def tartan_rug(overview: Overview) -> d.Html:
     long = rug_table(overview)
     long = long[long["benchmark"] != "none"] if len(long) else long
     if long.empty:
-        return d.paragraph("No district has indicator values in this snapshot, so there is no overview table.")
-    order = long.drop_duplicates(["indicator_id", "sex"])[["indicator_id", "sex", "label", "programme", "unit"]]
-    programmes = ["Overarching", "Starting Well", "Living Well", "Ageing Well", "Wider determinants"]
-    order = order.assign(_p=order["programme"].map({p: i for i, p in enumerate(programmes)}).fillna(9))
+        return d.paragraph(
+            "No district has indicator values in this snapshot, so there is no overview table."
+        )
+    order = long.drop_duplicates(["indicator_id", "sex"])[
+        ["indicator_id", "sex", "label", "programme", "unit"]
+    ]
+    programmes = [
+        "Overarching",
+        "Starting Well",
+        "Living Well",
+        "Ageing Well",
+        "Wider determinants",
+    ]
+    order = order.assign(
+        _p=order["programme"].map({p: i for i, p in enumerate(programmes)}).fillna(9)
+    )
     order = order.sort_values("_p", kind="mergesort")
     names = [p.name for p in overview.packs]
     body = []
@@ -202,35 +252,66 @@ def tartan_rug(overview: Overview) -> d.Html:
     for _, ind in order.iterrows():
         if ind["programme"] != current:
             current = ind["programme"]
-            body.append(f"<tr><th colspan='{len(names) + 3}' scope='rowgroup' style='text-align:left;"
-                        f"background:#F2F2F2'>{d.escape(current)}</th></tr>")
-        cells = long[(long["indicator_id"] == ind["indicator_id"]) & (long["sex"] == ind["sex"])].set_index("district")
+            body.append(
+                f"<tr><th colspan='{len(names) + 3}' scope='rowgroup' style='text-align:left;"
+                f"background:#F2F2F2'>{d.escape(current)}</th></tr>"
+            )
+        cells = long[
+            (long["indicator_id"] == ind["indicator_id"]) & (long["sex"] == ind["sex"])
+        ].set_index("district")
         first = cells.iloc[0]
         unit = "" if ind["unit"] in ("%",) else f" ({ind['unit']})"
-        row = [(f"<th scope='row' style='text-align:left;font-weight:normal;min-width:13em'>"
+        row = [
+            (
+                f"<th scope='row' style='text-align:left;font-weight:normal;min-width:13em'>"
                 f"{d.escape(ind['label'])}"
-                f"<br><small>{d.escape(first['period'])}{d.escape(unit)}</small></th>"),
-               f"<td>{fmt.number(first['england_value'])}</td>", f"<td>{fmt.number(first['county_value'])}</td>"]
+                f"<br><small>{d.escape(first['period'])}{d.escape(unit)}</small></th>"
+            ),
+            f"<td>{fmt.number(first['england_value'])}</td>",
+            f"<td>{fmt.number(first['county_value'])}</td>",
+        ]
         for name in names:
             if name not in cells.index:
                 row.append("<td title='no value'>–</td>")
                 continue
             c = cells.loc[name]
             style = significance_style(c["compared_95"])
-            row.append(f"<td style='background:{style.colour};color:{style.text_colour};text-align:center;"
-                       "white-space:nowrap' "
-                       f"title='{d.escape(c['compared_95'])}'>{style.symbol} {fmt.number(c['value'])}"
-                       f"<span class='hwb-sr'> {d.escape(c['compared_95'])}</span></td>")
+            row.append(
+                f"<td style='background:{style.colour};color:{style.text_colour};text-align:center;"
+                "white-space:nowrap' "
+                f"title='{d.escape(c['compared_95'])}'>{style.symbol} {fmt.number(c['value'])}"
+                f"<span class='hwb-sr'> {d.escape(c['compared_95'])}</span></td>"
+            )
         body.append("<tr>" + "".join(row) + "</tr>")
-    legend = " ".join(d.badge(x) for x in ("Worse", "Similar", "Better", "Higher", "Lower", "Not compared"))
-    html = (f"<p>{legend}</p><div style='overflow-x:auto;font-size:0.8em'>"
-            f"<table class='hwb-rug'>{rug_head(overview)}<tbody>{''.join(body)}</tbody></table></div>"
-            "<style>.hwb-sr{position:absolute;left:-9999px}</style>")
-    data = long[["partnership", "district", "label", "period", "value", "lower_95", "upper_95", "county_value", "england_value",
-                 "compared_95", "compared_998", "recent_trend"]]
+    legend = " ".join(
+        d.badge(x) for x in ("Worse", "Similar", "Better", "Higher", "Lower", "Not compared")
+    )
+    html = (
+        f"<p>{legend}</p><div style='overflow-x:auto;font-size:0.8em'>"
+        f"<table class='hwb-rug'>{rug_head(overview)}<tbody>{''.join(body)}</tbody></table></div>"
+        "<style>.hwb-sr{position:absolute;left:-9999px}</style>"
+    )
+    data = long[
+        [
+            "partnership",
+            "district",
+            "label",
+            "period",
+            "value",
+            "lower_95",
+            "upper_95",
+            "county_value",
+            "england_value",
+            "compared_95",
+            "compared_998",
+            "recent_trend",
+        ]
+    ]
     link = d.csv_link(data, "overview-districts.csv", "Download the overview numbers (CSV)")
-    text = (f"Overview table of {len(order)} indicators for {len(names)} districts in "
-            f"{fmt.plural(len(overview.partnerships), 'partnership')}.")
+    text = (
+        f"Overview table of {len(order)} indicators for {len(names)} districts in "
+        f"{fmt.plural(len(overview.partnerships), 'partnership')}."
+    )
     return d.Html(html, text) + link
 
 
@@ -240,8 +321,10 @@ def life_expectancy_gaps(overview: Overview) -> d.Html:
     long = rug_table(overview)
     le = long[long["indicator_id"] == role_id("life_at_birth")] if len(long) else long
     if le.empty:
-        return d.paragraph("Life expectancy at birth is not in this snapshot, so the gaps between districts "
-                           "cannot be shown.")
+        return d.paragraph(
+            "Life expectancy at birth is not in this snapshot, so the gaps between districts "
+            "cannot be shown."
+        )
     parts = []
     for sex in ("Male", "Female"):
         rows = le[le["sex"] == sex].sort_values("value").rename(columns={"district": "name"})
@@ -251,16 +334,28 @@ def life_expectancy_gaps(overview: Overview) -> d.Html:
         who = "men" if sex == "Male" else "women"
         worst, best = rows.iloc[0], rows.iloc[-1]
         spread = float(best["value"]) - float(worst["value"])
-        title = (f"Life expectancy for {who}: {spread:.1f} years between {worst['name']} and {best['name']} "
-                 f"({rows['period'].iloc[0]})")
+        title = (
+            f"Life expectancy for {who}: {spread:.1f} years between {worst['name']} and {best['name']} "
+            f"({rows['period'].iloc[0]})"
+        )
         fig = gap_chart(rows, england, title, "years")
-        words = "; ".join(f"{r['name']} {fmt.number(r['value'])} ({r['compared_95'].lower()})"
-                          for _, r in rows.iterrows())
+        words = "; ".join(
+            f"{r['name']} {fmt.number(r['value'])} ({r['compared_95'].lower()})"
+            for _, r in rows.iterrows()
+        )
         alt_text = f"{title}. England {fmt.number(england)} years. {words}."
-        table = pd.DataFrame({"District": rows["name"], "Years": rows["value"].map(fmt.number),
-                              "95% CI": [fmt.interval(a, b) for a, b in zip(rows["lower_95"], rows["upper_95"])],
-                              "Gap to England": [fmt.number(v - england) for v in rows["value"]],
-                              "Compared with England": rows["compared_95"]})
+        table = pd.DataFrame(
+            {
+                "District": rows["name"],
+                "Years": rows["value"].map(fmt.number),
+                "95% CI": [
+                    fmt.interval(a, b)
+                    for a, b in zip(rows["lower_95"], rows["upper_95"], strict=False)
+                ],
+                "Gap to England": [fmt.number(v - england) for v in rows["value"]],
+                "Compared with England": rows["compared_95"],
+            }
+        )
         parts.append(d.figure(fig, alt_text, table))
     return d.join(parts)
 
@@ -269,8 +364,11 @@ def life_expectancy_gaps(overview: Overview) -> d.Html:
 def priority_cell(pack: PartnershipPack, row: pd.Series) -> str:
     """One recommended priority as the overview shows it: outcome, indicator, list; for a
     partnership of several districts, where the need is (as its pack says)."""
-    text = d.escape(f"{fmt.upper_first(row['outcome'])} ({row['label']}"
-                    + ("" if row["list"] == WORSE_LIST else f"; {row['list']}") + ")")
+    text = d.escape(
+        f"{fmt.upper_first(row['outcome'])} ({row['label']}"
+        + ("" if row["list"] == WORSE_LIST else f"; {row['list']}")
+        + ")"
+    )
     where = concentration(pack, row["indicator_id"], row["label"])
     return f"{text}<br><small>{d.escape(fmt.upper_first(where))}</small>" if where else text
 
@@ -280,16 +378,23 @@ def priorities_side_by_side(overview: Overview) -> d.Html:
     rows = []
     for pack in overview.partnerships:
         chosen = recommended_priorities(pack)
-        rows.append({
-            "Partnership": _link(pack),
-            **{f"Priority {i + 1}": priority_cell(pack, r) for i, (_, r) in enumerate(chosen.iterrows())},
-        })
+        rows.append(
+            {
+                "Partnership": _link(pack),
+                **{
+                    f"Priority {i + 1}": priority_cell(pack, r)
+                    for i, (_, r) in enumerate(chosen.iterrows())
+                },
+            }
+        )
     frame = pd.DataFrame(rows).fillna("")
     if frame.empty:
         return d.paragraph("No partnership has data to rank priorities from.")
     raw = tuple(frame.columns)
-    return d.Html(f"<div style='overflow-x:auto;font-size:0.85em'>{d.table(frame, raw_html_columns=raw)}</div>",
-                  f"Recommended priorities for {len(rows)} partnerships")
+    return d.Html(
+        f"<div style='overflow-x:auto;font-size:0.85em'>{d.table(frame, raw_html_columns=raw)}</div>",
+        f"Recommended priorities for {len(rows)} partnerships",
+    )
 
 
 # --------------------------------------------------------------------------- priority wards
@@ -299,6 +404,8 @@ def priority_wards(overview: Overview) -> d.Html:
     frame = overview_rows(overview.packs, lambda district: pack_href(overview.page_of(district)))
     if frame.empty:
         return d.paragraph("No districts were given.")
-    return d.Html(f"<div style='overflow-x:auto;font-size:0.85em'>"
-                  f"{d.table(frame, raw_html_columns=tuple(frame.columns))}</div>",
-                  f"Priority wards of {len(overview.packs)} districts")
+    return d.Html(
+        f"<div style='overflow-x:auto;font-size:0.85em'>"
+        f"{d.table(frame, raw_html_columns=tuple(frame.columns))}</div>",
+        f"Priority wards of {len(overview.packs)} districts",
+    )

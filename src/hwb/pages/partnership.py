@@ -174,7 +174,7 @@ def combined_frame(
             )
             left_out = combined[combined["reason"] != ""]
             reasons[(int(indicator_id), sex, age)] = dict(
-                zip(left_out["period_sortable"], left_out["reason"])
+                zip(left_out["period_sortable"], left_out["reason"], strict=False)
             )
             made = combined[combined["reason"] == ""]
             if made.empty:
@@ -291,4 +291,7 @@ def concentration(pack: PartnershipPack, indicator_id: int, label: str) -> str:
         rest = "; ".join(f"{n} {(lab or 'no value').lower()}" for n, lab in other)
         return f"the need is concentrated in {join_words(names)} (significantly worse than England; {rest})"
     labels = "; ".join(f"{n} {(lab or 'no value').lower()}" for n, lab in other)
-    return f"no member district is significantly worse on its own ({labels}): the combined area's larger numbers show it"
+    return (
+        f"no member district is significantly worse on its own ({labels}): "
+        "the combined area's larger numbers show it"
+    )

@@ -12,7 +12,8 @@ benchmark (England, or a national goal where the catalogue names one):
 Better-than-England and similar-and-steady indicators are never candidates.
 
 **Nested outcomes are merged**: under-75 preventable mortality and its CVD, cancer and
-respiratory parts (``part_of`` in data/catalogue.yml) are one candidate (the strongest indicator leads, the rest are named).
+respiratory parts (``part_of`` in data/catalogue.yml) are one candidate (the strongest
+indicator leads, the rest are named).
 Other indicators of the same strategy outcome are merged the same way.
 
 **Scores.** Each candidate is scored 0 to 1 on five pieces of evidence, weighted by the
@@ -39,6 +40,7 @@ and recommends from list 2; when both are empty, the indicator ranked lowest amo
 districts is offered as a labelled "watch" item, so every pack recommends at least one.
 :func:`sensitivity` re-ranks under other weights and says whether the top three change.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -52,7 +54,9 @@ from hwb.text import events
 from hwb.text import format as fmt
 
 PROGRAMMES = ("Starting Well", "Living Well", "Ageing Well")
-COMPONENTS = tuple(PriorityWeights.model_fields)  # the weighted pieces of evidence, as the schema names them
+COMPONENTS = tuple(
+    PriorityWeights.model_fields
+)  # the weighted pieces of evidence, as the schema names them
 #: how many candidates :func:`rank_priorities` recommends when not told: the schema's default
 DEFAULT_RECOMMEND = SharedDefaults.model_fields["recommended_priorities"].default
 
@@ -68,8 +72,19 @@ ALTERNATIVE_WEIGHTS = {
     "without the strategy link": {"strategy_link": 0.0},
 }
 
-COLUMNS = ["rank", "list", "outcome", "indicator_id", "label", *COMPONENTS, "percentile", "excess",
-           "score", "recommended", "reason"]
+COLUMNS = [
+    "rank",
+    "list",
+    "outcome",
+    "indicator_id",
+    "label",
+    *COMPONENTS,
+    "percentile",
+    "excess",
+    "score",
+    "recommended",
+    "reason",
+]
 
 
 def _getting_worse(row: pd.Series) -> bool:
@@ -78,7 +93,11 @@ def _getting_worse(row: pd.Series) -> bool:
 
 def candidate_list(row: pd.Series) -> str:
     """Which list an indicator belongs on ("" when it is not a candidate)."""
-    if row.get("status", "ok") != "ok" or row["polarity"] == "no_judgement" or row["benchmark"] == "none":
+    if (
+        row.get("status", "ok") != "ok"
+        or row["polarity"] == "no_judgement"
+        or row["benchmark"] == "none"
+    ):
         return ""
     if row["compared_95"] == "Worse":
         return WORSE_LIST
@@ -116,8 +135,12 @@ def excess_events(row: pd.Series) -> float:
     if any(fmt.is_missing(x) for x in (count, value, reference)) or float(value) <= 0:
         return np.nan
     expected = float(count) * float(reference) / float(value)
-    excess = float(count) - expected if row["polarity"] == "low_is_good" else expected - float(count)
-    _, per_year = events.event_noun(row["indicator_id"], str(row.get("short_name", "")), str(row.get("value_type", "")))
+    excess = (
+        float(count) - expected if row["polarity"] == "low_is_good" else expected - float(count)
+    )
+    _, per_year = events.event_noun(
+        row["indicator_id"], str(row.get("short_name", "")), str(row.get("value_type", ""))
+    )
     if per_year:
         excess /= events.years_pooled(row["period"])
     return max(excess, 0.0)
@@ -126,7 +149,9 @@ def excess_events(row: pd.Series) -> float:
 def _components(row: pd.Series) -> dict[str, float]:
     on_list = row["list"]
     if on_list == WORSE_LIST:
-        significance = 1.0 if row["compared_998"] == "Worse" or row.get("compared_to") == "goal" else 0.5
+        significance = (
+            1.0 if row["compared_998"] == "Worse" or row.get("compared_to") == "goal" else 0.5
+        )
     else:
         significance = 0.0
     percentile = row["percentile"]
@@ -136,8 +161,12 @@ def _components(row: pd.Series) -> dict[str, float]:
         link = 0.5
     else:
         link = 0.0
-    return {"significance": significance, "trend": 1.0 if _getting_worse(row) else 0.0,
-            "gap": 0.0 if np.isnan(percentile) else float(percentile), "strategy_link": link}
+    return {
+        "significance": significance,
+        "trend": 1.0 if _getting_worse(row) else 0.0,
+        "gap": 0.0 if np.isnan(percentile) else float(percentile),
+        "strategy_link": link,
+    }
 
 
 def _merged_outcome(frame: pd.DataFrame) -> pd.Series:
@@ -156,13 +185,21 @@ def excess_percentile(row: pd.Series, peers: pd.DataFrame | None) -> float:
     period and area type; 1 = the most excess events); NaN without counts."""
     if peers is None or np.isnan(row["excess"]):
         return np.nan
-    same = peers[(peers["indicator_id"] == row["indicator_id"]) & (peers["sex"] == row["sex"])
-                 & (peers["age"] == row["age"]) & (peers["period"] == row["period"])]
+    same = peers[
+        (peers["indicator_id"] == row["indicator_id"])
+        & (peers["sex"] == row["sex"])
+        & (peers["age"] == row["age"])
+        & (peers["period"] == row["period"])
+    ]
     if len(same) < 2:
         return np.nan
     base = row.drop(labels=["count", "value"])
-    excess = np.array([excess_events(pd.concat([base, pd.Series({"count": c, "value": v})]))
-                       for c, v in zip(same["count"], same["value"])])
+    excess = np.array(
+        [
+            excess_events(pd.concat([base, pd.Series({"count": c, "value": v})]))
+            for c, v in zip(same["count"], same["value"], strict=False)
+        ]
+    )
     excess = excess[~np.isnan(excess)]
     if len(excess) < 2:
         return np.nan
@@ -183,9 +220,16 @@ def _weight_map(weights: PriorityWeights | Mapping[str, float]) -> dict[str, flo
     return PriorityWeights.model_validate(weights).model_dump()
 
 
-def _scored(headline: pd.DataFrame, weights: Mapping[str, float], peers: pd.DataFrame | None = None) -> pd.DataFrame:
+def _scored(
+    headline: pd.DataFrame, weights: Mapping[str, float], peers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     rows = headline.copy()
-    for column, default in (("goal", np.nan), ("compared_to", "England"), ("short_name", ""), ("value_type", "")):
+    for column, default in (
+        ("goal", np.nan),
+        ("compared_to", "England"),
+        ("short_name", ""),
+        ("value_type", ""),
+    ):
         if column not in rows:
             rows[column] = default
     rows["list"] = [candidate_list(r) for _, r in rows.iterrows()]
@@ -193,9 +237,13 @@ def _scored(headline: pd.DataFrame, weights: Mapping[str, float], peers: pd.Data
     candidates = rows[rows["list"] != ""].copy()
     if candidates.empty:
         return candidates
-    candidates["outcome"] = _merged_outcome(candidates).where(lambda s: s.notna(), candidates["outcome"])
+    candidates["outcome"] = _merged_outcome(candidates).where(
+        lambda s: s.notna(), candidates["outcome"]
+    )
     candidates["excess"] = [excess_events(r) for _, r in candidates.iterrows()]
-    candidates["excess_percentile"] = [excess_percentile(r, peers) for _, r in candidates.iterrows()]
+    candidates["excess_percentile"] = [
+        excess_percentile(r, peers) for _, r in candidates.iterrows()
+    ]
     parts = pd.DataFrame([_components(r) for _, r in candidates.iterrows()], index=candidates.index)
     parts["people"] = candidates["excess_percentile"].fillna(0.0)
     for c in COMPONENTS:
@@ -207,16 +255,24 @@ def _weigh(candidates: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFra
     out = candidates.copy()
     out["score"] = sum(float(weights[c]) * out[c] for c in COMPONENTS)
     out["_list_order"] = out["list"].map({WORSE_LIST: 0, WORSENING_LIST: 1}).fillna(2)
-    return out.sort_values(["_list_order", "score", "percentile", "indicator_id", "sex"],
-                           ascending=[True, False, False, True, True], kind="mergesort", na_position="last")
+    return out.sort_values(
+        ["_list_order", "score", "percentile", "indicator_id", "sex"],
+        ascending=[True, False, False, True, True],
+        kind="mergesort",
+        na_position="last",
+    )
 
 
 def _best_per_outcome(scored: pd.DataFrame) -> pd.DataFrame:
     return scored.drop_duplicates("outcome", keep="first").copy()
 
 
-def rank_priorities(headline: pd.DataFrame, weights: PriorityWeights | Mapping[str, float],
-                    recommend: int = DEFAULT_RECOMMEND, peers: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank_priorities(
+    headline: pd.DataFrame,
+    weights: PriorityWeights | Mapping[str, float],
+    recommend: int = DEFAULT_RECOMMEND,
+    peers: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The long-list: one row per candidate outcome, list 1 first, then list 2, best case first.
 
     ``peers`` (:func:`peer_rows`) are every district's rows, for the percentile rank of
@@ -228,7 +284,9 @@ def rank_priorities(headline: pd.DataFrame, weights: PriorityWeights | Mapping[s
     if scored.empty:
         return _watch_item(headline)
     best = _best_per_outcome(scored)
-    best["reason"] = [_reason(r, scored[scored["outcome"] == r["outcome"]]) for _, r in best.iterrows()]
+    best["reason"] = [
+        _reason(r, scored[scored["outcome"] == r["outcome"]]) for _, r in best.iterrows()
+    ]
     best["rank"] = range(1, len(best) + 1)
     worse = best["list"] == WORSE_LIST
     pool = best[worse] if worse.any() else best
@@ -243,16 +301,26 @@ def _watch_item(headline: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     rows["percentile"] = [harmful_percentile(r) for _, r in rows.iterrows()]
-    rows = rows[rows["percentile"].notna()].sort_values(["percentile", "indicator_id"], ascending=[False, True])
+    rows = rows[rows["percentile"].notna()].sort_values(
+        ["percentile", "indicator_id"], ascending=[False, True]
+    )
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
     r = rows.iloc[0].copy()
-    r["list"], r["excess"], r["score"], r["rank"], r["recommended"] = WATCH_LIST, np.nan, np.nan, 1, True
+    r["list"], r["excess"], r["score"], r["rank"], r["recommended"] = (
+        WATCH_LIST,
+        np.nan,
+        np.nan,
+        1,
+        True,
+    )
     for c in COMPONENTS:
         r[c] = np.nan
-    r["reason"] = (f"{r['label']} is {fmt.with_unit(r['value'], r['unit'])} against "
-                   f"{fmt.with_unit(r['england_value'], r['unit'])} for England, not significantly worse and not "
-                   f"getting worse, but {_rank_words(r)}.")
+    r["reason"] = (
+        f"{r['label']} is {fmt.with_unit(r['value'], r['unit'])} against "
+        f"{fmt.with_unit(r['england_value'], r['unit'])} for England, not significantly worse and not "
+        f"getting worse, but {_rank_words(r)}."
+    )
     return pd.DataFrame([r])[COLUMNS].reset_index(drop=True)
 
 
@@ -261,7 +329,9 @@ def _rank_words(row: pd.Series) -> str:
         return "no ranking among districts is available"
     n = int(row["districts_n"])
     worse_than = round(100 * row["percentile"])
-    return f"ranked {int(row['rank'])} of {n} districts (1 = best; worse than {worse_than}% of them)"
+    return (
+        f"ranked {int(row['rank'])} of {n} districts (1 = best; worse than {worse_than}% of them)"
+    )
 
 
 def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
@@ -272,33 +342,54 @@ def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
         side = "below" if row["polarity"] == "high_is_good" else "above"
         bits = [f"{row['label']} is {value}, {side} {reference_words}"]
     else:
-        bits = [f"{row['label']} is {value} against {fmt.with_unit(reference, row['unit'])} for England"]
+        bits = [
+            f"{row['label']} is {value} against {fmt.with_unit(reference, row['unit'])} for England"
+        ]
         if row["list"] == WORSE_LIST:
-            bits.append("significantly worse even at 99.8% confidence" if row["compared_998"] == "Worse"
-                        else "significantly worse at 95% confidence")
+            bits.append(
+                "significantly worse even at 99.8% confidence"
+                if row["compared_998"] == "Worse"
+                else "significantly worse at 95% confidence"
+            )
         else:
             bits.append("similar to England")
     if row["trend"]:
         bits.append("and getting worse")
     bits.append(_rank_words(row))
     if not np.isnan(row["excess"]):
-        bits.append(events.excess_phrase(row["excess"], row["indicator_id"], row["polarity"] == "high_is_good",
-                                         f"at {reference_words}", str(row.get("short_name", "")),
-                                         str(row.get("value_type", ""))))
+        bits.append(
+            events.excess_phrase(
+                row["excess"],
+                row["indicator_id"],
+                row["polarity"] == "high_is_good",
+                f"at {reference_words}",
+                str(row.get("short_name", "")),
+                str(row.get("value_type", "")),
+            )
+        )
     else:
         bits.append("no count is published, so the excess number of events is not known")
     others = [lab for lab in same_outcome["label"] if lab != row["label"]]
     if others:
         bits.append(f"also evidenced by {fmt.join_words(others)}")
-    link = ("a place-plan outcome" if row["strategy_link"] == 1.0
-            else "a Starting, Living or Ageing Well outcome" if row["strategy_link"] else "")
+    link = (
+        "a place-plan outcome"
+        if row["strategy_link"] == 1.0
+        else "a Starting, Living or Ageing Well outcome"
+        if row["strategy_link"]
+        else ""
+    )
     if link:
         bits.append(link)
     return "; ".join(bits) + "."
 
 
-def sensitivity(headline: pd.DataFrame, weights: PriorityWeights | Mapping[str, float], top: int = 3,
-                peers: pd.DataFrame | None = None) -> pd.DataFrame:
+def sensitivity(
+    headline: pd.DataFrame,
+    weights: PriorityWeights | Mapping[str, float],
+    top: int = 3,
+    peers: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Does the top of the long-list change under other weights? One row per weighting.
 
     Columns: Weights, Top (the first ``top`` candidate outcomes, in order) and
@@ -319,6 +410,18 @@ def sensitivity(headline: pd.DataFrame, weights: PriorityWeights | Mapping[str, 
         rows.append((name, list(_best_per_outcome(_weigh(scored, trial))["outcome"].head(top))))
     out = []
     for name, outcomes in rows:
-        same = "yes" if outcomes == main else "same outcomes, different order" if set(outcomes) == set(main) else "no"
-        out.append({"Weights": name, "Top": "; ".join(fmt.upper_first(o) for o in outcomes), "Same top three?": same})
+        same = (
+            "yes"
+            if outcomes == main
+            else "same outcomes, different order"
+            if set(outcomes) == set(main)
+            else "no"
+        )
+        out.append(
+            {
+                "Weights": name,
+                "Top": "; ".join(fmt.upper_first(o) for o in outcomes),
+                "Same top three?": same,
+            }
+        )
     return pd.DataFrame(out)

@@ -4,6 +4,7 @@ The notebook's markdown cells carry the headings (Jupyter Book builds its page
 contents from them); a code cell calls one of these and shows the result. No section
 ever raises for missing data: it says in one plain sentence what is not available.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -61,11 +62,13 @@ def _names_by_code(pack: Pack) -> dict[str, str]:
 
 
 def _styled_table(frame: pd.DataFrame, raw: tuple[str, ...] = ()) -> str:
-    return f'<div style="{TABLE_STYLE};overflow-x:auto">{d.table(frame, raw_html_columns=raw)}</div>'
+    return (
+        f'<div style="{TABLE_STYLE};overflow-x:auto">{d.table(frame, raw_html_columns=raw)}</div>'
+    )
 
 
 def _missing_sentence(rows: pd.DataFrame) -> str:
-    """"Not available: A (not published for districts); B (not in this snapshot)."""
+    """ "Not available: A (not published for districts); B (not in this snapshot)."""
     gone = rows[rows["status"] != OK]
     if gone.empty:
         return ""
@@ -89,8 +92,14 @@ def range_label(rows: pd.DataFrame) -> str:
         return "no districts (no comparable values)"
     if "range_scope" not in shown.columns:
         n = int(shown["districts_n"].max())
-        return f"all {n} English districts" if n >= ENGLAND_WIDE else f"the {n} districts in this snapshot"
-    scopes = shown.groupby("range_scope", sort=True)["short_name"].apply(lambda s: list(dict.fromkeys(s)))
+        return (
+            f"all {n} English districts"
+            if n >= ENGLAND_WIDE
+            else f"the {n} districts in this snapshot"
+        )
+    scopes = shown.groupby("range_scope", sort=True)["short_name"].apply(
+        lambda s: list(dict.fromkeys(s))
+    )
     if len(scopes) == 1:
         return str(scopes.index[0])
     parts = [f"{scope} for {fmt.join_words(names)}" for scope, names in scopes.items()]
@@ -104,18 +113,26 @@ def _context_sentences(pack: Pack) -> list[str]:
     pop = h[(h["indicator_id"] == role_id("population")) & (h["status"] == OK)]
     if len(pop):
         r = pop.iloc[0]
-        out.append(f"{pack.name} has {fmt.number(r['value'], 'people', 0)} residents ({r['period']}).")
+        out.append(
+            f"{pack.name} has {fmt.number(r['value'], 'people', 0)} residents ({r['period']})."
+        )
     dep = h[(h["indicator_id"] == role_id("deprivation")) & (h["status"] == OK)]
     if len(dep):
         r = dep.iloc[0]
-        fifth = quintile_phrase(str(r["quintile"]), int(r["indicator_id"]), int(r["districts_n"]), ENGLAND_WIDE)
+        fifth = quintile_phrase(
+            str(r["quintile"]), int(r["indicator_id"]), int(r["districts_n"]), ENGLAND_WIDE
+        )
         fifth = f"; {pack.name} is {fifth}" if fifth else ""
-        out.append(f"Its deprivation score is {fmt.number(r['value'])} against {fmt.number(r['england_value'])} "
-                   f"for England ({r['period']}; higher means more deprived{fifth}).")
+        out.append(
+            f"Its deprivation score is {fmt.number(r['value'])} against {fmt.number(r['england_value'])} "
+            f"for England ({r['period']}; higher means more deprived{fifth})."
+        )
     judged = int(h["compared_95"].isin(["Better", "Similar", "Worse", "Higher", "Lower"]).sum())
     total = h["indicator_id"].nunique()
-    out.append(f"{judged} of the {fmt.plural(total, 'indicator')} in the catalogue can be compared with England "
-               f"(or a national goal) for {pack.name} in this snapshot; the rest are listed under each section.")
+    out.append(
+        f"{judged} of the {fmt.plural(total, 'indicator')} in the catalogue can be compared with England "
+        f"(or a national goal) for {pack.name} in this snapshot; the rest are listed under each section."
+    )
     return out
 
 
@@ -126,12 +143,17 @@ def key_messages(pack: Pack) -> d.Html:
     life expectancy comes first for each member district, then the combined area's messages.
     """
     members = getattr(pack, "members", [])
-    messages = _key_messages(pack.headline, pack.name, _context_sentences(pack),
-                             [(m.headline, m.name) for m in members] if len(members) > 1 else None)
+    messages = _key_messages(
+        pack.headline,
+        pack.name,
+        _context_sentences(pack),
+        [(m.headline, m.name) for m in members] if len(members) > 1 else None,
+    )
     if not messages:
         return d.paragraph(f"This snapshot has no indicator values for {pack.name}.")
     items = "".join(
-        f"<li>{d.badge(m.judgement) + ' ' if m.judgement else ''}{d.escape(m.text)}</li>" for m in messages
+        f"<li>{d.badge(m.judgement) + ' ' if m.judgement else ''}{d.escape(m.text)}</li>"
+        for m in messages
     )
     text = " ".join(m.text for m in messages)
     return d.Html(f'<ol class="hwb-key-messages">{items}</ol>', text)
@@ -139,20 +161,55 @@ def key_messages(pack: Pack) -> d.Html:
 
 def download_all(pack: Pack) -> d.Html:
     """Two CSV downloads: the headline numbers (every indicator) and the district's time series."""
-    return d.join([
-        d.csv_link(headline_numbers(pack), f"{pack.slug}-headline.csv",
-                   f"Download the headline numbers for {pack.name} (CSV: every indicator, with "
-                   f"{pack.county_name}, England, benchmarks, trends and the range of districts)"),
-        d.csv_link(pack_numbers(pack), f"{pack.slug}-series.csv",
-                   f"Download {pack.name}'s time series (CSV: every period of every indicator; county and "
-                   "England series are in the tables under each chart)"),
-    ])
+    return d.join(
+        [
+            d.csv_link(
+                headline_numbers(pack),
+                f"{pack.slug}-headline.csv",
+                f"Download the headline numbers for {pack.name} (CSV: every indicator, with "
+                f"{pack.county_name}, England, benchmarks, trends and the range of districts)",
+            ),
+            d.csv_link(
+                pack_numbers(pack),
+                f"{pack.slug}-series.csv",
+                f"Download {pack.name}'s time series (CSV: every period of every indicator; county and "
+                "England series are in the tables under each chart)",
+            ),
+        ]
+    )
 
 
-HEADLINE_EXPORT = ["indicator_id", "label", "programme", "unit", "sex", "age", "period", "value", "lower_95",
-                   "upper_95", "lower_998", "upper_998", "count", "denominator", "value_note", "county_value",
-                   "england_value", "compared_95", "compared_998", "quintile", "recent_trend", "red_red", "districts_n",
-                   "districts_min", "districts_q25", "districts_q75", "districts_max", "rank", "status"]
+HEADLINE_EXPORT = [
+    "indicator_id",
+    "label",
+    "programme",
+    "unit",
+    "sex",
+    "age",
+    "period",
+    "value",
+    "lower_95",
+    "upper_95",
+    "lower_998",
+    "upper_998",
+    "count",
+    "denominator",
+    "value_note",
+    "county_value",
+    "england_value",
+    "compared_95",
+    "compared_998",
+    "quintile",
+    "recent_trend",
+    "red_red",
+    "districts_n",
+    "districts_min",
+    "districts_q25",
+    "districts_q75",
+    "districts_max",
+    "rank",
+    "status",
+]
 
 
 def headline_numbers(pack: Pack) -> pd.DataFrame:
@@ -170,15 +227,32 @@ def pack_numbers(pack: Pack) -> pd.DataFrame:
     series = frame.merge(shown, on=["indicator_id", "sex", "age"], how="inner")
     population = frame[frame["indicator_id"] == role_id("population")]
     population = population[population["period_sortable"] == population["period_sortable"].max()]
-    out = pd.concat([series[series["indicator_id"] != role_id("population")], population], ignore_index=True)
+    out = pd.concat(
+        [series[series["indicator_id"] != role_id("population")], population], ignore_index=True
+    )
     out = out.sort_values(["indicator_id", "sex", "age", "period_sortable"])
-    columns = ["indicator_id", "sex", "age", "period", "value", "lower_95", "upper_95",
-               "lower_998", "upper_998", "count", "denominator", "value_note"]
+    columns = [
+        "indicator_id",
+        "sex",
+        "age",
+        "period",
+        "value",
+        "lower_95",
+        "upper_95",
+        "lower_998",
+        "upper_998",
+        "count",
+        "denominator",
+        "value_note",
+    ]
     out = out[columns].copy()
     for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "count", "denominator"):
         out[c] = out[c].round(3)
-    empty = [c for c in ("lower_998", "upper_998", "count", "denominator", "value_note")
-             if out[c].isna().all() or (out[c].astype(str) == "").all()]
+    empty = [
+        c
+        for c in ("lower_998", "upper_998", "count", "denominator", "value_note")
+        if out[c].isna().all() or (out[c].astype(str) == "").all()
+    ]
     return out.drop(columns=empty).reset_index(drop=True)
 
 
@@ -188,9 +262,13 @@ def compared_cell(row: pd.Series) -> str:
     label = str(row["compared_95"])
     if row.get("compared_to", "England") == "goal":
         met = "meets" if label == "Better" else "misses"
-        return (f"{d.badge(label)} {met} the national goal of {d.escape(fmt.with_unit(row['goal'], row['unit']))} "
-                f"(England: {d.escape(str(row.get('compared_england_95', 'Not compared')).lower())})")
-    fifth = quintile_phrase(label, int(row["indicator_id"]), int(row["districts_n"] or 0), ENGLAND_WIDE)
+        return (
+            f"{d.badge(label)} {met} the national goal of {d.escape(fmt.with_unit(row['goal'], row['unit']))} "
+            f"(England: {d.escape(str(row.get('compared_england_95', 'Not compared')).lower())})"
+        )
+    fifth = quintile_phrase(
+        label, int(row["indicator_id"]), int(row["districts_n"] or 0), ENGLAND_WIDE
+    )
     if fifth:
         return f"{d.badge(label)} {d.escape(fifth)}"
     if row["indicator_id"] == role_id("inequality"):
@@ -201,8 +279,10 @@ def compared_cell(row: pd.Series) -> str:
     return d.badge(label) + mark
 
 
-PUBLISHED_NOTE = ("* Published without confidence intervals (values rounded at source): the comparison with "
-                  "England is the one Fingertips published, not recalculated here.")
+PUBLISHED_NOTE = (
+    "* Published without confidence intervals (values rounded at source): the comparison with "
+    "England is the one Fingertips published, not recalculated here."
+)
 
 
 #: a latest period this many years or more behind the pack's newest is history, not the current position
@@ -225,8 +305,10 @@ def old_periods_note(rows: pd.DataFrame) -> str:
     if old.empty:
         return ""
     names = fmt.join_words(list(dict.fromkeys(old["short_name"])))
-    return (f"Older data: the latest period available here for {names} is several years old; it is shown with "
-            "its period and should be read as history, not as the current position.")
+    return (
+        f"Older data: the latest period available here for {names} is several years old; it is shown with "
+        "its period and should be read as history, not as the current position."
+    )
 
 
 def trend_cell(row: pd.Series) -> str:
@@ -238,15 +320,20 @@ def trend_cell(row: pd.Series) -> str:
 def uses_regression(row: pd.Series) -> bool:
     """Whether the pack's own trend test fell back to the weighted regression (no counts, or a rate
     that is not a proportion or crude rate); Fingertips' published trends never do."""
-    if row.get("trend_source") != "calculated" or str(row["recent_trend"]) in ("", "Cannot be calculated"):
+    if row.get("trend_source") != "calculated" or str(row["recent_trend"]) in (
+        "",
+        "Cannot be calculated",
+    ):
         return False
     has_counts = not (fmt.is_missing(row.get("count")) or fmt.is_missing(row.get("denominator")))
     return not (has_counts and row.get("value_type") in ("proportion", "crude_rate"))
 
 
-REGRESSION_NOTE = ("† Trend from our weighted regression of the last five values on their confidence intervals: "
-                   "Fingertips publishes no trend for this kind of indicator, so this is our substitute, not "
-                   "Fingertips' test.")
+REGRESSION_NOTE = (
+    "† Trend from our weighted regression of the last five values on their confidence intervals: "
+    "Fingertips publishes no trend for this kind of indicator, so this is our substitute, not "
+    "Fingertips' test."
+)
 
 
 def headline(pack: Pack) -> d.Html:
@@ -254,18 +341,27 @@ def headline(pack: Pack) -> d.Html:
     rows = pack.headline[pack.headline["status"] == OK]
     if rows.empty:
         return d.paragraph(f"This snapshot has no indicator values for {pack.name}.")
-    table = pd.DataFrame({
-        "Indicator": rows["label"],
-        "Unit": rows["unit"],
-        "Period": rows["period"],
-        pack.name: rows["value"].map(fmt.number),
-        "95% CI": [fmt.interval(lo, hi) for lo, hi in zip(rows["lower_95"], rows["upper_95"])],
-        pack.county_name: rows["county_value"].map(fmt.number),
-        "England": rows["england_value"].map(fmt.number),
-        "Compared with England (or goal)": [compared_cell(r) for _, r in rows.iterrows()],
-        "Recent trend": [trend_cell(r) for _, r in rows.iterrows()],
-    })
-    parts = [d.Html(_styled_table(table, ("Compared with England (or goal)",)), f"{len(table)} indicators")]
+    table = pd.DataFrame(
+        {
+            "Indicator": rows["label"],
+            "Unit": rows["unit"],
+            "Period": rows["period"],
+            pack.name: rows["value"].map(fmt.number),
+            "95% CI": [
+                fmt.interval(lo, hi)
+                for lo, hi in zip(rows["lower_95"], rows["upper_95"], strict=False)
+            ],
+            pack.county_name: rows["county_value"].map(fmt.number),
+            "England": rows["england_value"].map(fmt.number),
+            "Compared with England (or goal)": [compared_cell(r) for _, r in rows.iterrows()],
+            "Recent trend": [trend_cell(r) for _, r in rows.iterrows()],
+        }
+    )
+    parts = [
+        d.Html(
+            _styled_table(table, ("Compared with England (or goal)",)), f"{len(table)} indicators"
+        )
+    ]
     notes = ["95% CI: the 95% confidence interval, the range the true value very probably lies in."]
     if any(uses_regression(r) for _, r in rows.iterrows()):
         notes.append(REGRESSION_NOTE)
@@ -281,32 +377,55 @@ def headline(pack: Pack) -> d.Html:
 # --------------------------------------------------------------------------- the district
 def district_profile(pack: Pack) -> d.Html:
     """A short profile in words and the population pyramid against the county and England."""
-    parts = [d.paragraph(" ".join(_context_sentences(pack)[:2]) or
-                         f"Population and deprivation figures for {pack.name} are not in this snapshot.")]
-    pop = pack.frame[(pack.frame["indicator_id"] == role_id("population")) & (pack.frame["category_type"] == "")]
+    parts = [
+        d.paragraph(
+            " ".join(_context_sentences(pack)[:2])
+            or f"Population and deprivation figures for {pack.name} are not in this snapshot."
+        )
+    ]
+    pop = pack.frame[
+        (pack.frame["indicator_id"] == role_id("population")) & (pack.frame["category_type"] == "")
+    ]
     codes, names = _areas(pack)
     mine = pop[pop["area_code"] == pack.code]
     if mine.empty:
-        parts.append(d.paragraph("Population by age and sex is not in this snapshot, so there is no pyramid."))
+        parts.append(
+            d.paragraph(
+                "Population by age and sex is not in this snapshot, so there is no pyramid."
+            )
+        )
         return d.join(parts)
     latest = mine["period_sortable"].max()
-    shares = pyramid_shares(pop[(pop["period_sortable"] == latest) & pop["area_code"].isin(codes.values())])
+    shares = pyramid_shares(
+        pop[(pop["period_sortable"] == latest) & pop["area_code"].isin(codes.values())]
+    )
     district = shares[shares["area_code"] == pack.code]
     if district.empty:
-        parts.append(d.paragraph("The snapshot has no 5-year age bands for this district, so there is no pyramid."))
+        parts.append(
+            d.paragraph(
+                "The snapshot has no 5-year age bands for this district, so there is no pyramid."
+            )
+        )
         return d.join(parts)
     period = mine.loc[mine["period_sortable"] == latest, "period"].iloc[0]
     older = district[district["start"] >= 65]["percent"].sum()
-    england = shares[(shares["area_code"] == pack.england_code) & (shares["start"] >= 65)]["percent"].sum()
+    england = shares[(shares["area_code"] == pack.england_code) & (shares["start"] >= 65)][
+        "percent"
+    ].sum()
     young = district[district["start"] < 20]["percent"].sum()
     title = f"{fmt.number(older)}% of {pack.name}'s residents are 65 or over (England {fmt.number(england)}%), {period}"
-    alt_text = (f"Population pyramid of {pack.name} in {period} by sex and 5-year age band. "
-                f"{fmt.number(older)}% are aged 65 or over against {fmt.number(england)}% in England; "
-                f"{fmt.number(young)}% are under 20. The largest band is "
-                f"{_largest(district)}.")
+    alt_text = (
+        f"Population pyramid of {pack.name} in {period} by sex and 5-year age band. "
+        f"{fmt.number(older)}% are aged 65 or over against {fmt.number(england)}% in England; "
+        f"{fmt.number(young)}% are under 20. The largest band is "
+        f"{_largest(district)}."
+    )
     table = shares.assign(Area=shares["area_code"].map(_names_by_code(pack)))
-    table = table.pivot_table(index=["age", "start"], columns=["Area", "sex"], values="percent").sort_index(
-        level="start").reset_index(level="start", drop=True)
+    table = (
+        table.pivot_table(index=["age", "start"], columns=["Area", "sex"], values="percent")
+        .sort_index(level="start")
+        .reset_index(level="start", drop=True)
+    )
     table.columns = [f"{a}: {s} (%)" for a, s in table.columns]
     table = table.map(fmt.number).reset_index().rename(columns={"age": "Age band"})
     parts.append(d.figure(pyramid_chart(shares, codes, names, title), alt_text, table))
@@ -329,11 +448,16 @@ def life_expectancy(pack: Pack) -> d.Html:
     if have.empty:
         return d.paragraph(
             f"Life expectancy and healthy life expectancy for {pack.name} are not in this snapshot "
-            f"({_missing_sentence(rows)[len('Not available here: '):].rstrip('.')}), so this section has no chart."
+            f"({_missing_sentence(rows)[len('Not available here: ') :].rstrip('.')}), so this section has no chart."
         )
     parts = [d.bullets(life_sentences(pack, have))]
-    parts.append(_trend_figure(pack, have[have["indicator_id"].isin(life_ids())],
-                               f"Life expectancy in {pack.name}, {pack.county_name} and England"))
+    parts.append(
+        _trend_figure(
+            pack,
+            have[have["indicator_id"].isin(life_ids())],
+            f"Life expectancy in {pack.name}, {pack.county_name} and England",
+        )
+    )
     parts.append(spine(pack, "Overarching"))
     missing = _missing_sentence(rows)
     if missing:
@@ -350,24 +474,35 @@ def life_sentences(pack: Pack, have: pd.DataFrame) -> list[str]:
             continue
         gap = fmt.difference(r["value"], r["england_value"], r["unit"])
         side = "below" if r["value"] < r["england_value"] else "above"
-        judged = {"Worse": "significantly worse than England", "Better": "significantly better than England",
-                  "Similar": "not significantly different from England"}.get(r["compared_95"], "not compared")
-        sentences.append(f"{r['label']}: {fmt.with_unit(r['value'], r['unit'])} in {r['period']}, "
-                         f"{gap} {side} England ({fmt.with_unit(r['england_value'], r['unit'])}); "
-                         f"{judged} (95% confidence).")
+        judged = {
+            "Worse": "significantly worse than England",
+            "Better": "significantly better than England",
+            "Similar": "not significantly different from England",
+        }.get(r["compared_95"], "not compared")
+        sentences.append(
+            f"{r['label']}: {fmt.with_unit(r['value'], r['unit'])} in {r['period']}, "
+            f"{gap} {side} England ({fmt.with_unit(r['england_value'], r['unit'])}); "
+            f"{judged} (95% confidence)."
+        )
     sii = have[have["indicator_id"] == role_id("inequality")]
     for _, r in sii.iterrows():
         ci = fmt.interval(r["lower_95"], r["upper_95"])
         ci = f", 95% confidence interval {ci[1:-1]}" if ci else ", no interval published"
-        sentences.append(f"Within {pack.name}, the gap in life expectancy {fmt.sex_words(r['sex'])} between the most "
-                         f"and least deprived neighbourhoods (the slope index of inequality, SII) is "
-                         f"{fmt.with_unit(r['value'], r['unit'])} ({r['period']}{ci}).")
+        sentences.append(
+            f"Within {pack.name}, the gap in life expectancy {fmt.sex_words(r['sex'])} between the most "
+            f"and least deprived neighbourhoods (the slope index of inequality, SII) is "
+            f"{fmt.with_unit(r['value'], r['unit'])} ({r['period']}{ci})."
+        )
     if len(sii):
-        sentences.append("The SII is not compared with England: a district's SII is measured across its own "
-                         "neighbourhoods ranked into tenths by deprivation, England's across national tenths, "
-                         "so the two are not on the same footing.")
+        sentences.append(
+            "The SII is not compared with England: a district's SII is measured across its own "
+            "neighbourhoods ranked into tenths by deprivation, England's across national tenths, "
+            "so the two are not on the same footing."
+        )
     else:
-        sentences.append("The slope index of inequality in life expectancy within the district is not in this snapshot.")
+        sentences.append(
+            "The slope index of inequality in life expectancy within the district is not in this snapshot."
+        )
     sentences.append("Life expectancy by deprivation tenth or by ward is not in this snapshot.")
     return sentences
 
@@ -380,7 +515,9 @@ def spine(pack: Pack, programme: str | None = None) -> d.Html:
         rows = rows[rows["programme"] == programme]
     if rows.empty:
         where = f" in {programme}" if programme else ""
-        return d.paragraph(f"No indicator{where} has a value for {pack.name} in this snapshot, so there is no chart.")
+        return d.paragraph(
+            f"No indicator{where} has a value for {pack.name} in this snapshot, so there is no chart."
+        )
     spread = range_label(rows)
     title = alt.spine_title(rows, pack.name, programme or "")
     fig = spine_chart(rows, title, pack.name, spread)
@@ -390,24 +527,33 @@ def spine(pack: Pack, programme: str | None = None) -> d.Html:
 def _trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
     codes, names = _areas(pack)
     panels = []
-    rows = rows.assign(_worse=~rows["compared_95"].eq("Worse"),
-                       _gap=[-relative_gap(r["value"], r["england_value"], r["polarity"])
-                             for _, r in rows.iterrows()])
+    rows = rows.assign(
+        _worse=~rows["compared_95"].eq("Worse"),
+        _gap=[
+            -relative_gap(r["value"], r["england_value"], r["polarity"]) for _, r in rows.iterrows()
+        ],
+    )
     rows = rows.sort_values(["_worse", "_gap", "indicator_id"], kind="mergesort")
     for _, r in rows.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
         if series[series["area_code"] == pack.code]["value"].notna().sum() >= 2:
             panels.append((str(r["label"]), "" if r["unit"] == "%" else str(r["unit"]), series, r))
     if not panels:
-        return d.paragraph("Each indicator here has fewer than two periods for the district, so there is no trend chart.")
+        return d.paragraph(
+            "Each indicator here has fewer than two periods for the district, so there is no trend chart."
+        )
     total = len(panels)
     panels = panels[:MAX_TREND_PANELS]
     simple = [(t, u if u else "%", s) for t, u, s, _ in panels]
     if total > MAX_TREND_PANELS:
         title = f"{title} (the {MAX_TREND_PANELS} furthest behind England of {total})"
     fig = trend_grid(simple, codes, names, title)
-    alt_text = " ".join(alt.trend_alt(s, t, r["unit"], {codes[k]: names[k] for k in ("district", "county", "england")})
-                        for t, _, s, r in panels)
+    alt_text = " ".join(
+        alt.trend_alt(
+            s, t, r["unit"], {codes[k]: names[k] for k in ("district", "county", "england")}
+        )
+        for t, _, s, r in panels
+    )
     return d.figure(fig, f"{title}. {alt_text}", trend_data(simple, _names_by_code(pack)))
 
 
@@ -429,19 +575,27 @@ def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
         points = spc(mine, polarity=r["polarity"])
         unusual = points.loc[points["special_cause"], "period"].tolist()
         trend = str(r["recent_trend"]) or "not available"
-        flagged = (f"{fmt.plural(len(unusual), 'unusual period')} ({fmt.join_words(unusual)})" if unusual
-                   else "no unusual periods")
+        flagged = (
+            f"{fmt.plural(len(unusual), 'unusual period')} ({fmt.join_words(unusual)})"
+            if unusual
+            else "no unusual periods"
+        )
         panels.append((f"{r['label']}\nRecent trend: {trend}; {flagged}", points))
-        words.append(f"{r['label']}: average {fmt.number(points['mean'].iloc[0])}, usual range "
-                     f"{fmt.number(points['lower_process_limit'].iloc[0])} to "
-                     f"{fmt.number(points['upper_process_limit'].iloc[0])}; {flagged}; recent trend {trend.lower()}.")
+        words.append(
+            f"{r['label']}: average {fmt.number(points['mean'].iloc[0])}, usual range "
+            f"{fmt.number(points['lower_process_limit'].iloc[0])} to "
+            f"{fmt.number(points['upper_process_limit'].iloc[0])}; {flagged}; recent trend {trend.lower()}."
+        )
     if not panels:
         overlap = any("overlap" in w for w in reasons)
-        why = ("their periods overlap (rolling pooled years) or " if overlap else "") + \
-            f"they have fewer than {SPC_MIN_POINTS} periods"
-        return d.paragraph(f"No SPC chart for {programme}: a statistical process control chart is valid only for at "
-                           f"least {SPC_MIN_POINTS} periods that do not overlap, and these indicators do not qualify "
-                           f"({why}). The trend charts above show the change over time.")
+        why = (
+            "their periods overlap (rolling pooled years) or " if overlap else ""
+        ) + f"they have fewer than {SPC_MIN_POINTS} periods"
+        return d.paragraph(
+            f"No SPC chart for {programme}: a statistical process control chart is valid only for at "
+            f"least {SPC_MIN_POINTS} periods that do not overlap, and these indicators do not qualify "
+            f"({why}). The trend charts above show the change over time."
+        )
     total = len(panels)
     order = sorted(range(total), key=lambda i: not panels[i][1]["special_cause"].any())
     panels = [panels[i] for i in order[:MAX_SPC_PANELS]]
@@ -449,16 +603,42 @@ def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
     title = f"{programme}: which periods were unusual ({fmt.plural(total, 'indicator')} with {SPC_MIN_POINTS}+ periods)"
     fig = spc_grid(panels, title)
     table = pd.concat([p.assign(Indicator=t.split("\n")[0]) for t, p in panels], ignore_index=True)
-    table = table[["Indicator", "period", "value", "mean", "lower_process_limit", "upper_process_limit", "point_class"]]
-    table.columns = ["Indicator", "Period", "Value", "Average", "Bottom of usual range", "Top of usual range", "Point"]
+    table = table[
+        [
+            "Indicator",
+            "period",
+            "value",
+            "mean",
+            "lower_process_limit",
+            "upper_process_limit",
+            "point_class",
+        ]
+    ]
+    table.columns = [
+        "Indicator",
+        "Period",
+        "Value",
+        "Average",
+        "Bottom of usual range",
+        "Top of usual range",
+        "Point",
+    ]
     for c in ("Value", "Average", "Bottom of usual range", "Top of usual range"):
         table[c] = table[c].map(fmt.number)
-    shown = "" if total <= MAX_SPC_PANELS else f" (the {MAX_SPC_PANELS} shown put those with unusual periods first)"
-    caption = (f"{title}{shown}. The usual range (dashed lines, the 'process limits') is the average plus or minus "
-               "2.66 times the average change from one period to the next; a point outside it, or a run of 7 on one "
-               "side of the average or rising or falling, is unusual (circles: improvement, squares: concern, "
-               "triangles: neither). The verdict on change is the recent trend, as in the table.")
-    return d.figure(fig, f"SPC charts for {pack.name}{shown}. " + " ".join(words), table, caption=caption)
+    shown = (
+        ""
+        if total <= MAX_SPC_PANELS
+        else f" (the {MAX_SPC_PANELS} shown put those with unusual periods first)"
+    )
+    caption = (
+        f"{title}{shown}. The usual range (dashed lines, the 'process limits') is the average plus or minus "
+        "2.66 times the average change from one period to the next; a point outside it, or a run of 7 on one "
+        "side of the average or rising or falling, is unusual (circles: improvement, squares: concern, "
+        "triangles: neither). The verdict on change is the recent trend, as in the table."
+    )
+    return d.figure(
+        fig, f"SPC charts for {pack.name}{shown}. " + " ".join(words), table, caption=caption
+    )
 
 
 def programme(pack: Pack, name: str) -> d.Html:
@@ -467,7 +647,11 @@ def programme(pack: Pack, name: str) -> d.Html:
     have = rows[(rows["status"] == OK) & (rows["benchmark"] != "none")]
     parts = [spine(pack, name)]
     if len(have):
-        parts.append(_trend_figure(pack, have, f"{name}: trends in {pack.name}, {pack.county_name} and England"))
+        parts.append(
+            _trend_figure(
+                pack, have, f"{name}: trends in {pack.name}, {pack.county_name} and England"
+            )
+        )
         parts.append(_spc_figure(pack, have, name))
     missing = _missing_sentence(rows)
     if missing:
@@ -496,19 +680,41 @@ def projections(pack: Pack) -> pd.DataFrame:
         if r.get("compared_to") == "goal" and not fmt.is_missing(goal):
             reference = mine.assign(value=float(goal))
         scale, upper = scale_for(entry["value_type"], entry["multiplier"])
-        result = project(mine, horizons=horizons, benchmark=reference if len(reference) else None,
-                         polarity=r["polarity"], scale=scale, upper=upper, period_col="period",
-                         period_type=entry["period_type"])
-        frames.append(result.assign(indicator_id=r["indicator_id"], sex=r["sex"], label=r["label"], unit=r["unit"],
-                                    compared_95=r["compared_95"], compared_to=r.get("compared_to", "England"),
-                                    period_type=entry["period_type"], latest_period=r["period"]))
+        result = project(
+            mine,
+            horizons=horizons,
+            benchmark=reference if len(reference) else None,
+            polarity=r["polarity"],
+            scale=scale,
+            upper=upper,
+            period_col="period",
+            period_type=entry["period_type"],
+        )
+        frames.append(
+            result.assign(
+                indicator_id=r["indicator_id"],
+                sex=r["sex"],
+                label=r["label"],
+                unit=r["unit"],
+                compared_95=r["compared_95"],
+                compared_to=r.get("compared_to", "England"),
+                period_type=entry["period_type"],
+                latest_period=r["period"],
+            )
+        )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-SCALE_WORDS = {"log": "steady % change (log scale)", "logit": "bends near 0% and 100% (logit scale)",
-               "identity": "straight line"}
-REACH_WORDS = {REACHED: "already as good", WITHIN: "yes, within the strategy period",
-               NOT_WITHIN: "not within the strategy period"}
+SCALE_WORDS = {
+    "log": "steady % change (log scale)",
+    "logit": "bends near 0% and 100% (logit scale)",
+    "identity": "straight line",
+}
+REACH_WORDS = {
+    REACHED: "already as good",
+    WITHIN: "yes, within the strategy period",
+    NOT_WITHIN: "not within the strategy period",
+}
 
 
 def looking_ahead(pack: Pack) -> d.Html:
@@ -519,7 +725,8 @@ def looking_ahead(pack: Pack) -> d.Html:
     if ok.empty:
         return d.paragraph(
             f"No indicator for {pack.name} has the 5 or more periods a projection needs in this snapshot, "
-            f"so there are no projections to {fmt.join_words([str(h) for h in horizons])}.")
+            f"so there are no projections to {fmt.join_words([str(h) for h in horizons])}."
+        )
     parts = []
     last = max(horizons)
     at_last = ok[ok["horizon"] == last]
@@ -527,58 +734,108 @@ def looking_ahead(pack: Pack) -> d.Html:
     if len(worse):
         parts.append(d.paragraph(_closing_sentence(pack.name, worse, last)))
     against = ["goal" if t == "goal" else "England" for t in at_last["compared_to"]]
-    shown = pd.DataFrame({
-        "Indicator": at_last["label"],
-        "Latest": [f"{fmt.number(v)} ({p})" for v, p in zip(at_last["latest_value"], at_last["latest_period"])],
-        "Model": at_last["scale"].map(SCALE_WORDS),
-        f"Average change a year to {last}": at_last["slope"].map(lambda x: fmt.number(x, decimals=2)),
-    })
+    shown = pd.DataFrame(
+        {
+            "Indicator": at_last["label"],
+            "Latest": [
+                f"{fmt.number(v)} ({p})"
+                for v, p in zip(at_last["latest_value"], at_last["latest_period"], strict=False)
+            ],
+            "Model": at_last["scale"].map(SCALE_WORDS),
+            f"Average change a year to {last}": at_last["slope"].map(
+                lambda x: fmt.number(x, decimals=2)
+            ),
+        }
+    )
     for h in horizons:
         at = ok[ok["horizon"] == h].set_index(["indicator_id", "sex"])
-        key = list(zip(at_last["indicator_id"], at_last["sex"]))
+        key = list(zip(at_last["indicator_id"], at_last["sex"], strict=False))
         shown[f"Projected {h} (95% range)"] = [
             f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
-            if k in at.index else "" for k in key]
+            if k in at.index
+            else ""
+            for k in key
+        ]
     if "benchmark_projected" in at_last:
         shown[f"England (or goal) {last}"] = [
-            f"{fmt.number(v)}{' (goal)' if a == 'goal' else ''}" for v, a in zip(at_last["benchmark_projected"], against)]
+            f"{fmt.number(v)}{' (goal)' if a == 'goal' else ''}"
+            for v, a in zip(at_last["benchmark_projected"], against, strict=False)
+        ]
         shown[f"Reaches England (or goal) by {last}?"] = [
-            REACH_WORDS.get(x, "") + (" (but the 95% range includes it)" if x == NOT_WITHIN and inside else "")
-            for x, inside in zip(at_last["reaches_benchmark"], at_last["benchmark_in_interval"])]
+            REACH_WORDS.get(x, "")
+            + (" (but the 95% range includes it)" if x == NOT_WITHIN and inside else "")
+            for x, inside in zip(
+                at_last["reaches_benchmark"], at_last["benchmark_in_interval"], strict=False
+            )
+        ]
         shown[f"Change a year needed to get there by {last}"] = [
             fmt.number(c, decimals=2) if x not in (REACHED, "") else ""
-            for c, x in zip(at_last["change_needed_per_year"], at_last["reaches_benchmark"])]
+            for c, x in zip(
+                at_last["change_needed_per_year"], at_last["reaches_benchmark"], strict=False
+            )
+        ]
     parts.append(d.Html(_styled_table(shown.reset_index(drop=True)), f"{len(shown)} projections"))
-    parts.append(d.paragraph(
-        "95% range: the prediction interval, where the value for that year would be expected to fall if the recent "
-        "trend continued with the same ups and downs. Periods are dated by their midpoint (2021 - 23 as mid-2022); "
-        "projections never leave the possible range (no rate below zero, no percentage outside 0 to 100)."))
-    worst = at_last.assign(_w=at_last["compared_95"].eq("Worse")).sort_values(
-        ["_w", "indicator_id"], ascending=[False, True]).head(MAX_PROJECTION_PANELS)
+    parts.append(
+        d.paragraph(
+            "95% range: the prediction interval, where the value for that year would be expected to fall if the recent "
+            "trend continued with the same ups and downs. Periods are dated by their midpoint (2021 - 23 as mid-2022); "
+            "projections never leave the possible range (no rate below zero, no percentage outside 0 to 100)."
+        )
+    )
+    worst = (
+        at_last.assign(_w=at_last["compared_95"].eq("Worse"))
+        .sort_values(["_w", "indicator_id"], ascending=[False, True])
+        .head(MAX_PROJECTION_PANELS)
+    )
     _, names = _areas(pack)
     panels = []
     for _, r in worst.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
-        series = series.assign(year=[period_midpoint(x, r["period_type"]) for x in series["period"]])
+        series = series.assign(
+            year=[period_midpoint(x, r["period_type"]) for x in series["period"]]
+        )
         rows = ok[(ok["indicator_id"] == r["indicator_id"]) & (ok["sex"] == r["sex"])]
         rows = rows.assign(horizon=rows["horizon"] + 0.5)
-        panels.append((r["label"], "" if r["unit"] == "%" else r["unit"],
-                       series[series["area_code"] == pack.code], series[series["area_code"] == pack.england_code], rows))
+        panels.append(
+            (
+                r["label"],
+                "" if r["unit"] == "%" else r["unit"],
+                series[series["area_code"] == pack.code],
+                series[series["area_code"] == pack.england_code],
+                rows,
+            )
+        )
     fig = projection_grid(panels, names, f"{pack.name} on current trends to {last}")
-    alt_text = f"Projections for {pack.name} to {fmt.join_words([str(h) for h in horizons])}. " + " ".join(
-        f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}, projected "
-        f"{fmt.number(r['projected'])} in {last} (95% prediction interval "
-        f"{fmt.number(r['lower_95'])} to {fmt.number(r['upper_95'])})." for _, r in worst.iterrows())
+    alt_text = (
+        f"Projections for {pack.name} to {fmt.join_words([str(h) for h in horizons])}. "
+        + " ".join(
+            f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}, projected "
+            f"{fmt.number(r['projected'])} in {last} (95% prediction interval "
+            f"{fmt.number(r['lower_95'])} to {fmt.number(r['upper_95'])})."
+            for _, r in worst.iterrows()
+        )
+    )
     parts.append(d.figure(fig, alt_text))
-    short = table[table["status"] != "ok"].drop_duplicates(["indicator_id", "sex"]) if len(table) else table
+    short = (
+        table[table["status"] != "ok"].drop_duplicates(["indicator_id", "sex"])
+        if len(table)
+        else table
+    )
     if len(short):
-        parts.append(d.paragraph(f"Not projected (fewer than 5 periods): {fmt.join_words(list(short['label']))}."))
+        parts.append(
+            d.paragraph(
+                f"Not projected (fewer than 5 periods): {fmt.join_words(list(short['label']))}."
+            )
+        )
     ok = pack.headline[pack.headline["status"] == OK]
     old = ok[stale(ok) & (ok["polarity"] != "no_judgement") & (ok["benchmark"] != "none")]
     if len(old):
-        parts.append(d.paragraph(
-            f"Not projected (the latest data are {STALE_YEARS} or more years old, so a trend carried forward "
-            f"to the strategy horizons would not be evidence): {fmt.join_words(list(old['label']))}."))
+        parts.append(
+            d.paragraph(
+                f"Not projected (the latest data are {STALE_YEARS} or more years old, so a trend carried forward "
+                f"to the strategy horizons would not be evidence): {fmt.join_words(list(old['label']))}."
+            )
+        )
     return d.join(parts)
 
 
@@ -587,18 +844,30 @@ def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
     within = worse[worse["reaches_benchmark"] == WITHIN]
     not_within = worse[worse["reaches_benchmark"] == NOT_WITHIN]
     n = len(worse)
-    out = (f"Of the {fmt.plural(n, 'indicator')} where {district} is significantly worse than England (or its "
-           f"goal), on current trends")
+    out = (
+        f"Of the {fmt.plural(n, 'indicator')} where {district} is significantly worse than England (or its "
+        f"goal), on current trends"
+    )
     clauses = []
     if len(within):
-        clauses.append(f"the gap would close within the strategy period (by {last}) for "
-                       + fmt.join_words(list(within["label"])))
+        clauses.append(
+            f"the gap would close within the strategy period (by {last}) for "
+            + fmt.join_words(list(within["label"]))
+        )
     if len(not_within):
-        clauses.append("it would not close within the strategy period for " + fmt.join_words(list(not_within["label"])))
+        clauses.append(
+            "it would not close within the strategy period for "
+            + fmt.join_words(list(not_within["label"]))
+        )
     if not clauses:
         clauses.append("none is projected")
-    return (out + " " + "; ".join(clauses) + ". The table gives the change a year needed to reach England's "
-            f"projected value (or the goal) by {last}.")
+    return (
+        out
+        + " "
+        + "; ".join(clauses)
+        + ". The table gives the change a year needed to reach England's "
+        f"projected value (or the goal) by {last}."
+    )
 
 
 # --------------------------------------------------------------------------- priorities
@@ -607,8 +876,11 @@ def ranked_priorities(pack: Pack) -> pd.DataFrame:
     number to recommend and peers); the Priorities section and the overview both show this one."""
     if "priorities" not in pack._cache:
         pack._cache["priorities"] = rank_priorities(
-            pack.headline, pack.params.priority_weights,
-            pack.params.recommended_priorities, peers=peer_rows(pack.frame, pack.code))
+            pack.headline,
+            pack.params.priority_weights,
+            pack.params.recommended_priorities,
+            peers=peer_rows(pack.frame, pack.code),
+        )
     return pack._cache["priorities"]
 
 
@@ -626,59 +898,96 @@ def priorities(pack: Pack) -> d.Html:
     peers = peer_rows(pack.frame, pack.code)
     ranked = ranked_priorities(pack)
     if ranked.empty:
-        return d.paragraph(f"No indicator with a judgement has a value for {pack.name} in this snapshot, "
-                           "so no priority can be drawn from the data.")
-    parts = [d.paragraph(
-        f"A long-list for the partnership to choose from, not a decision: only indicators where {pack.name} is "
-        "significantly worse than England (or misses a national goal) are candidates, with a separate list of "
-        "those similar to England but getting worse. Each candidate's reason gives the evidence; the methods page "
-        "explains the scores.")]
+        return d.paragraph(
+            f"No indicator with a judgement has a value for {pack.name} in this snapshot, "
+            "so no priority can be drawn from the data."
+        )
+    parts = [
+        d.paragraph(
+            f"A long-list for the partnership to choose from, not a decision: only indicators where {pack.name} is "
+            "significantly worse than England (or misses a national goal) are candidates, with a separate list of "
+            "those similar to England but getting worse. Each candidate's reason gives the evidence; the methods page "
+            "explains the scores."
+        )
+    ]
     recommended = ranked[ranked["recommended"]]
     lists = set(ranked["list"])
     if WORSE_LIST not in lists:
-        parts.append(d.paragraph(
-            f"No indicator is significantly worse than England for {pack.name}, so "
-            + ("the recommendation comes from the list of indicators similar to England but getting worse."
-               if WORSENING_LIST in lists else
-               "and none is getting worse: the one ranked lowest among the districts is offered to watch.")))
-    items = [f"{fmt.upper_first(r['outcome'])} ({r['list']}): {r['reason']}" for _, r in recommended.iterrows()]
-    parts += [d.paragraph(f"Recommended from the data ({len(recommended)}):", "hwb-lead"),
-              d.bullets(items, ordered=True)]
-    for name, heading in ((WORSE_LIST, "Long-list 1: significantly worse than England ({n})"),
-                          (WORSENING_LIST, "Long-list 2: similar to England but getting worse ({n})"),
-                          (WATCH_LIST, "To watch ({n})")):
+        parts.append(
+            d.paragraph(
+                f"No indicator is significantly worse than England for {pack.name}, so "
+                + (
+                    "the recommendation comes from the list of indicators similar to England but getting worse."
+                    if WORSENING_LIST in lists
+                    else "and none is getting worse: the one ranked lowest among the districts is offered to watch."
+                )
+            )
+        )
+    items = [
+        f"{fmt.upper_first(r['outcome'])} ({r['list']}): {r['reason']}"
+        for _, r in recommended.iterrows()
+    ]
+    parts += [
+        d.paragraph(f"Recommended from the data ({len(recommended)}):", "hwb-lead"),
+        d.bullets(items, ordered=True),
+    ]
+    for name, heading in (
+        (WORSE_LIST, "Long-list 1: significantly worse than England ({n})"),
+        (WORSENING_LIST, "Long-list 2: similar to England but getting worse ({n})"),
+        (WATCH_LIST, "To watch ({n})"),
+    ):
         rows = ranked[ranked["list"] == name]
         if rows.empty:
             if name == WORSENING_LIST and WORSE_LIST in lists:
-                parts.append(d.paragraph("Long-list 2 (similar to England but getting worse) is empty."))
+                parts.append(
+                    d.paragraph("Long-list 2 (similar to England but getting worse) is empty.")
+                )
             continue
         parts.append(d.paragraph(heading.format(n=len(rows)), "hwb-lead"))
         parts.append(d.Html(_styled_table(_candidate_table(rows)), f"{len(rows)} candidates"))
-    weight_words = ", ".join(f"{c.replace('_', ' ')} {fmt.number(getattr(weights, c), decimals=0)}" for c in COMPONENTS)
-    parts.append(d.paragraph(
-        f"Weights (from the district's parameters): {weight_words}. Each piece of evidence scores 0 to 1: "
-        "significance (1 worse even at 99.8%, 0.5 at 95% only), trend (1 getting worse), gap (percentile rank among "
-        "the districts, 1 = worst), people (percentile rank of excess events, 1 = most), strategy link."))
+    weight_words = ", ".join(
+        f"{c.replace('_', ' ')} {fmt.number(getattr(weights, c), decimals=0)}" for c in COMPONENTS
+    )
+    parts.append(
+        d.paragraph(
+            f"Weights (from the district's parameters): {weight_words}. Each piece of evidence scores 0 to 1: "
+            "significance (1 worse even at 99.8%, 0.5 at 95% only), trend (1 getting worse), "
+            "gap (percentile rank among the districts, 1 = worst), "
+            "people (percentile rank of excess events, 1 = most), strategy link."
+        )
+    )
     view = sensitivity(pack.headline, weights, top=min(3, recommend), peers=peers)
     if len(view) > 1:
         changed = (view["Same top three?"].iloc[1:] != "yes").sum()
-        verdict = ("The top three are the same under every other weighting tried." if changed == 0 else
-                   f"The top three change under {int(changed)} of the {len(view) - 1} other weightings tried: "
-                   "read the ranking as a guide, not a verdict.")
-        parts.append(d.paragraph(f"Sensitivity: does the top of the long-list depend on the weights? {verdict}"))
+        verdict = (
+            "The top three are the same under every other weighting tried."
+            if changed == 0
+            else f"The top three change under {int(changed)} of the {len(view) - 1} other weightings tried: "
+            "read the ranking as a guide, not a verdict."
+        )
+        parts.append(
+            d.paragraph(
+                f"Sensitivity: does the top of the long-list depend on the weights? {verdict}"
+            )
+        )
         parts.append(d.Html(_styled_table(view), "sensitivity"))
     return d.join(parts)
 
 
 def _candidate_table(rows: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Rank": rows["rank"],
-        "Candidate priority": rows["outcome"].map(fmt.upper_first),
-        **{c.replace("_", " ").capitalize(): rows[c].map(lambda x: fmt.number(x, decimals=2)) for c in COMPONENTS},
-        "Score": rows["score"].map(lambda x: fmt.number(x, decimals=2)),
-        "Recommended": rows["recommended"].map({True: "Yes", False: ""}),
-        "Why": rows["reason"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Rank": rows["rank"],
+            "Candidate priority": rows["outcome"].map(fmt.upper_first),
+            **{
+                c.replace("_", " ").capitalize(): rows[c].map(lambda x: fmt.number(x, decimals=2))
+                for c in COMPONENTS
+            },
+            "Score": rows["score"].map(lambda x: fmt.number(x, decimals=2)),
+            "Recommended": rows["recommended"].map({True: "Yes", False: ""}),
+            "Why": rows["reason"],
+        }
+    ).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- about this data
@@ -690,39 +999,79 @@ def about(pack: Pack) -> d.Html:
         ("Source", provenance_text(m)),
         ("Demonstration data", "Yes — not official statistics" if pack.synthetic else "No"),
         ("Snapshot", pack.snapshot),
-        ("Files and SHA-256", "; ".join(f"{f.get('name')}: {str(f.get('sha256', ''))[:16]}…" for f in files)),
+        (
+            "Files and SHA-256",
+            "; ".join(f"{f.get('name')}: {str(f.get('sha256', ''))[:16]}…" for f in files),
+        ),
         ("Licence", str(m.get("licence") or "Open Government Licence v3.0 (OHID Fingertips)")),
     ]
     ok = pack.headline[pack.headline["status"] == OK]
     if len(ok):
         periods = sorted(set(ok["period"]), key=str)
-        facts.append(("Latest periods shown", f"{periods[0]} to {periods[-1]} (each indicator's own latest period)"))
+        facts.append(
+            (
+                "Latest periods shown",
+                f"{periods[0]} to {periods[-1]} (each indicator's own latest period)",
+            )
+        )
     for note in pack.frame.attrs.get("dropped_rows", []):
         facts.append(("Rows left out at load", str(note)))
     held = pack.frame.attrs.get("quarantined", [])
     if held:
-        facts.append(("Rows quarantined at load", f"{len(held)} row(s) failed validation and are left out; listed below"))
+        facts.append(
+            (
+                "Rows quarantined at load",
+                f"{len(held)} row(s) failed validation and are left out; listed below",
+            )
+        )
     facts_table = pd.DataFrame(facts, columns=["", "Detail"])
     parts = [d.Html(_styled_table(facts_table), "About this data")]
     missing = pack.headline[pack.headline["status"] != OK].drop_duplicates("indicator_id")
     if len(missing):
         reasons = snapshot_gaps(pack.manifest)
         words = missing["status"].map(_STATUS_WORDS).fillna(missing["status"])
-        words = [f"{w} ({reasons[int(i)]})" if int(i) in reasons else w
-                 for i, w in zip(missing["indicator_id"], words)]
-        why = pd.DataFrame({"Indicator": missing["short_name"], "Programme": missing["programme"],
-                            "Why it is not shown": words})
-        parts.append(d.paragraph(f"{len(missing)} catalogue indicators have no value for {pack.name} here:"))
-        parts.append(d.Html(d.details(f"Show the {len(missing)} indicators not available", _styled_table(why)), ""))
+        words = [
+            f"{w} ({reasons[int(i)]})" if int(i) in reasons else w
+            for i, w in zip(missing["indicator_id"], words, strict=False)
+        ]
+        why = pd.DataFrame(
+            {
+                "Indicator": missing["short_name"],
+                "Programme": missing["programme"],
+                "Why it is not shown": words,
+            }
+        )
+        parts.append(
+            d.paragraph(f"{len(missing)} catalogue indicators have no value for {pack.name} here:")
+        )
+        parts.append(
+            d.Html(
+                d.details(f"Show the {len(missing)} indicators not available", _styled_table(why)),
+                "",
+            )
+        )
     if held:
-        listed = pd.DataFrame({"Where": [f"{f['file']}, line {f['line']}, column '{f['column']}'" for f in held],
-                               "Why it was left out": [f["reason"] + (f" (found {f['found']!r})" if f.get("found") else "")
-                                                       for f in held]})
-        parts.append(d.Html(d.details(f"Show the {len(held)} quarantined rows", _styled_table(listed)), ""))
+        listed = pd.DataFrame(
+            {
+                "Where": [f"{f['file']}, line {f['line']}, column '{f['column']}'" for f in held],
+                "Why it was left out": [
+                    f["reason"] + (f" (found {f['found']!r})" if f.get("found") else "")
+                    for f in held
+                ],
+            }
+        )
+        parts.append(
+            d.Html(d.details(f"Show the {len(held)} quarantined rows", _styled_table(listed)), "")
+        )
     sources = source_table(pack)
     if len(sources):
         parts.append(d.paragraph("Where each indicator comes from (the snapshot's manifest):"))
-        parts.append(d.Html(d.details(f"Show the sources of {len(sources)} indicators", _styled_table(sources)), ""))
+        parts.append(
+            d.Html(
+                d.details(f"Show the sources of {len(sources)} indicators", _styled_table(sources)),
+                "",
+            )
+        )
     parts.append(download_all(pack))
     return d.join(parts)
 
@@ -745,12 +1094,17 @@ def source_table(pack: Pack) -> pd.DataFrame:
         if not origins:
             continue
         for indicator_id in entry.get("indicators") or []:
-            rows.append({
-                "Indicator": names.get(int(indicator_id), f"Indicator {indicator_id}"),
-                "Source": "; ".join(f"{o['repository']} @ {str(o['commit'])[:12]} ({o['path']})" for o in origins),
-                "Why this source": str(entry.get("why", "")),
-                "What was done": "; ".join(entry.get("processing") or []),
-            })
+            rows.append(
+                {
+                    "Indicator": names.get(int(indicator_id), f"Indicator {indicator_id}"),
+                    "Source": "; ".join(
+                        f"{o['repository']} @ {str(o['commit'])[:12]} ({o['path']})"
+                        for o in origins
+                    ),
+                    "Why this source": str(entry.get("why", "")),
+                    "What was done": "; ".join(entry.get("processing") or []),
+                }
+            )
     return pd.DataFrame(rows, columns=["Indicator", "Source", "Why this source", "What was done"])
 
 

@@ -34,10 +34,12 @@ from hwb.text import format as fmt
 GLANCE_CLASS = "hwb-glance"
 MAX_WARDS = 5  # per district, on page 3
 MAX_PROJECTIONS = 14  # rows of the page-4 table
-HOW_TO_READ = ("How to read it: page 1 gives the key messages and the priorities the data point to, page 2 "
-               "every headline indicator against England, page 3 life expectancy, its inequality and the "
-               "priority wards, page 4 where things are heading and the sources. Significance is shown in "
-               "words and shapes as well as colour.")
+HOW_TO_READ = (
+    "How to read it: page 1 gives the key messages and the priorities the data point to, page 2 "
+    "every headline indicator against England, page 3 life expectancy, its inequality and the "
+    "priority wards, page 4 where things are heading and the sources. Significance is shown in "
+    "words and shapes as well as colour."
+)
 
 
 def _members(pack: Pack) -> list[Pack]:
@@ -52,20 +54,27 @@ def _districts(pack: Pack) -> str:
 def introduction(pack: Pack) -> d.Html:
     """Whose summary it is, the data release, how to read it and where the full pack is."""
     slug = pack.partnership.slug if getattr(pack, "partnership", None) else pack.slug
-    whose = (f"The evidence pack of the {getattr(pack, 'partnership_name', pack.name)} in four pages, "
-             f"for {_districts(pack)}.")
+    whose = (
+        f"The evidence pack of the {getattr(pack, 'partnership_name', pack.name)} in four pages, "
+        f"for {_districts(pack)}."
+    )
     lines = [whose, f"Data: {release_text(pack.manifest)}.", HOW_TO_READ]
     body = "".join(f"<p>{d.escape(line)}</p>" for line in lines)
-    link = (f'<p class="hwb-glance-full"><a href="../districts/{d.escape(slug)}.html">'
-            "The full evidence pack, with every chart and the numbers behind it</a></p>")
+    link = (
+        f'<p class="hwb-glance-full"><a href="../districts/{d.escape(slug)}.html">'
+        "The full evidence pack, with every chart and the numbers behind it</a></p>"
+    )
     return d.Html(f'<div class="{GLANCE_CLASS}">{body}{link}</div>', " ".join(lines))
 
 
 def recommended(pack: Pack) -> pd.DataFrame:
     """The recommended rows of the pack's long-list, ranked as the Priorities section ranks them."""
-    ranked = rank_priorities(pack.headline, pack.params.priority_weights,
-                             pack.params.recommended_priorities,
-                             peers=peer_rows(pack.frame, pack.code))
+    ranked = rank_priorities(
+        pack.headline,
+        pack.params.priority_weights,
+        pack.params.recommended_priorities,
+        peers=peer_rows(pack.frame, pack.code),
+    )
     return ranked[ranked["recommended"]] if len(ranked) else ranked
 
 
@@ -74,8 +83,12 @@ def messages_and_priorities(pack: Pack) -> d.Html:
     parts = [sections.key_messages(pack)]
     rows = recommended(pack)
     if rows.empty:
-        parts.append(d.paragraph(f"No priority can be drawn from the data for {pack.name}: no indicator with a "
-                                 "judgement has a value in this snapshot."))
+        parts.append(
+            d.paragraph(
+                f"No priority can be drawn from the data for {pack.name}: no indicator with a "
+                "judgement has a value in this snapshot."
+            )
+        )
         return d.join(parts)
     items = []
     for _, r in rows.iterrows():
@@ -85,9 +98,14 @@ def messages_and_priorities(pack: Pack) -> d.Html:
 
             where = f" {fmt.upper_first(concentration(pack, r['indicator_id'], r['label']))}."
         items.append(f"{fmt.upper_first(r['outcome'])} ({r['list']}): {r['reason']}{where}")
-    parts += [d.paragraph(f"Recommended priorities from the data ({len(rows)}), for the partnership to weigh; "
-                          "the full pack gives the long-list and how it was ranked:", "hwb-lead"),
-              d.bullets(items, ordered=True, css_class="hwb-list hwb-glance-priorities")]
+    parts += [
+        d.paragraph(
+            f"Recommended priorities from the data ({len(rows)}), for the partnership to weigh; "
+            "the full pack gives the long-list and how it was ranked:",
+            "hwb-lead",
+        ),
+        d.bullets(items, ordered=True, css_class="hwb-list hwb-glance-priorities"),
+    ]
     return d.join(parts)
 
 
@@ -95,11 +113,16 @@ def against_england(pack: Pack) -> d.Html:
     """Page 2: the spine chart of every headline indicator, with the verdicts also in words."""
     rows = pack.headline[(pack.headline["status"] == OK) & (pack.headline["benchmark"] != "none")]
     words = []
-    for label, verdict in (("Worse", "Significantly worse than England (or a national goal)"),
-                           ("Better", "Significantly better"), ("Similar", "Not significantly different")):
+    for label, verdict in (
+        ("Worse", "Significantly worse than England (or a national goal)"),
+        ("Better", "Significantly better"),
+        ("Similar", "Not significantly different"),
+    ):
         names = list(dict.fromkeys(rows.loc[rows["compared_95"] == label, "label"]))
         if names:
-            words.append(f"{d.badge(label)} {d.escape(verdict)}: {d.escape(fmt.join_words(names))}.")
+            words.append(
+                f"{d.badge(label)} {d.escape(verdict)}: {d.escape(fmt.join_words(names))}."
+            )
     text = d.Html("".join(f'<p class="hwb-note">{w}</p>' for w in words), "")
     return d.join([sections.spine(pack), text])
 
@@ -109,20 +132,29 @@ def life_and_wards(pack: Pack) -> d.Html:
     parts = []
     members = _members(pack)
     for member in members:
-        have = member.headline[member.headline["indicator_id"].isin(sections.life_ids() + (role_id("inequality"),))
-                               & (member.headline["status"] == OK)]
+        have = member.headline[
+            member.headline["indicator_id"].isin(sections.life_ids() + (role_id("inequality"),))
+            & (member.headline["status"] == OK)
+        ]
         if len(members) > 1:
             parts.append(d.paragraph(member.name, "hwb-lead"))
         if have.empty:
             parts.append(d.paragraph(f"Life expectancy for {member.name} is not in this snapshot."))
             continue
-        sentences = [s for s in sections.life_sentences(member, have) if "not in this snapshot" not in s
-                     and "not on the same footing" not in s]
+        sentences = [
+            s
+            for s in sections.life_sentences(member, have)
+            if "not in this snapshot" not in s and "not on the same footing" not in s
+        ]
         parts.append(d.bullets(sentences))
         if len(members) == 1:
-            parts.append(sections._trend_figure(
-                member, have[have["indicator_id"].isin(sections.life_ids())],
-                f"Life expectancy in {member.name}, {member.county_name} and England"))
+            parts.append(
+                sections._trend_figure(
+                    member,
+                    have[have["indicator_id"].isin(sections.life_ids())],
+                    f"Life expectancy in {member.name}, {member.county_name} and England",
+                )
+            )
     parts.append(d.paragraph("Priority wards", "hwb-lead"))
     for member in members:
         parts.append(wards_table(member))
@@ -138,17 +170,28 @@ def wards_table(pack: Pack) -> d.Html:
     rows, named = wards.shown_wards(pack)
     if rows.empty:
         return d.paragraph(f"Ward-level data for {pack.name} are not available in this snapshot.")
-    which = "named by the partnership" if named else "none named: the most deprived by IMD 2019 score"
+    which = (
+        "named by the partnership" if named else "none named: the most deprived by IMD 2019 score"
+    )
     shown = rows.head(MAX_WARDS)
-    table = pd.DataFrame({
-        "Ward": shown["ward_name"],
-        "People": [fmt.number(v, decimals=0) if not fmt.is_missing(v) else "n/a" for v in shown["population"]],
-        "IMD 2019 score": [fmt.number(v) if not fmt.is_missing(v) else "n/a" for v in shown["imd_score"]],
-        f"Rank in England (of {int(shown['england_wards'].iloc[0]):,})": [
-            f"{int(v):,}" if not fmt.is_missing(v) else "n/a" for v in shown["england_rank"]],
-        "Neighbourhoods in England's most deprived 10%": [
-            f"{m} of {n}" for m, n in zip(shown["most_deprived"], shown["lsoas"])],
-    })
+    table = pd.DataFrame(
+        {
+            "Ward": shown["ward_name"],
+            "People": [
+                fmt.number(v, decimals=0) if not fmt.is_missing(v) else "n/a"
+                for v in shown["population"]
+            ],
+            "IMD 2019 score": [
+                fmt.number(v) if not fmt.is_missing(v) else "n/a" for v in shown["imd_score"]
+            ],
+            f"Rank in England (of {int(shown['england_wards'].iloc[0]):,})": [
+                f"{int(v):,}" if not fmt.is_missing(v) else "n/a" for v in shown["england_rank"]
+            ],
+            "Neighbourhoods in England's most deprived 10%": [
+                f"{m} of {n}" for m, n in zip(shown["most_deprived"], shown["lsoas"], strict=False)
+            ],
+        }
+    )
     more = f"; {len(rows) - MAX_WARDS} more in the full pack" if len(rows) > MAX_WARDS else ""
     caption = f"{pack.name}: {fmt.plural(len(rows), 'ward')} ({which}{more})"
     return d.Html(f'<div class="hwb-glance-table">{d.table(table, caption)}</div>', caption)
@@ -160,34 +203,54 @@ def heading(pack: Pack) -> d.Html:
     table = sections.projections(pack)
     ok = table[table["status"] == "ok"] if len(table) else table
     if ok.empty:
-        return d.paragraph(f"No indicator for {pack.name} has the 5 or more periods a projection needs in this "
-                           "snapshot, so there are no projections.")
+        return d.paragraph(
+            f"No indicator for {pack.name} has the 5 or more periods a projection needs in this "
+            "snapshot, so there are no projections."
+        )
     last = max(horizons)
     at_last = ok[ok["horizon"] == last]
     worse = at_last[at_last["compared_95"] == "Worse"]
     parts = []
     if len(worse):
         parts.append(d.paragraph(sections._closing_sentence(pack.name, worse, last)))
-    at_last = at_last.assign(_w=~at_last["compared_95"].eq("Worse")).sort_values(
-        ["_w", "indicator_id"], kind="mergesort").head(MAX_PROJECTIONS)
-    shown = pd.DataFrame({
-        "Indicator": at_last["label"],
-        "Latest": [f"{fmt.number(v)} ({p})" for v, p in zip(at_last["latest_value"], at_last["latest_period"])],
-    })
+    at_last = (
+        at_last.assign(_w=~at_last["compared_95"].eq("Worse"))
+        .sort_values(["_w", "indicator_id"], kind="mergesort")
+        .head(MAX_PROJECTIONS)
+    )
+    shown = pd.DataFrame(
+        {
+            "Indicator": at_last["label"],
+            "Latest": [
+                f"{fmt.number(v)} ({p})"
+                for v, p in zip(at_last["latest_value"], at_last["latest_period"], strict=False)
+            ],
+        }
+    )
     for h in horizons:
         at = ok[ok["horizon"] == h].set_index(["indicator_id", "sex"])
         shown[f"{h} (95% range)"] = [
             f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
-            if k in at.index else "" for k in zip(at_last["indicator_id"], at_last["sex"])]
+            if k in at.index
+            else ""
+            for k in zip(at_last["indicator_id"], at_last["sex"], strict=False)
+        ]
     if "reaches_benchmark" in at_last:
         shown[f"Reaches England (or goal) by {last}?"] = [
             {REACHED: "already there", NOT_WITHIN: "no"}.get(x, "yes" if x else "")
-            for x in at_last["reaches_benchmark"]]
+            for x in at_last["reaches_benchmark"]
+        ]
     more = len(ok[ok["horizon"] == last]) - len(shown)
-    caption = (f"{pack.name} on current trends to {fmt.join_words([str(h) for h in horizons])}: what happens if "
-               "nothing changes, not a forecast" + (f" ({more} more in the full pack)" if more > 0 else ""))
-    parts.append(d.Html(f'<div class="hwb-glance-table">{d.table(shown.reset_index(drop=True), caption)}</div>',
-                        caption))
+    caption = (
+        f"{pack.name} on current trends to {fmt.join_words([str(h) for h in horizons])}: what happens if "
+        "nothing changes, not a forecast" + (f" ({more} more in the full pack)" if more > 0 else "")
+    )
+    parts.append(
+        d.Html(
+            f'<div class="hwb-glance-table">{d.table(shown.reset_index(drop=True), caption)}</div>',
+            caption,
+        )
+    )
     return d.join(parts)
 
 
@@ -198,6 +261,8 @@ def sources(pack: Pack) -> d.Html:
     copies = source_copies(manifest)
     if copies:
         lines.append(f"Copies read: {copies}.")
-    lines.append(f"Snapshot: {release_text(manifest)}. The full pack's \"About this data\" lists every file, "
-                 "its source and what was done to it; the methods page explains every statistic.")
+    lines.append(
+        f'Snapshot: {release_text(manifest)}. The full pack\'s "About this data" lists every file, '
+        "its source and what was done to it; the methods page explains every statistic."
+    )
     return d.join([d.paragraph(line) for line in lines])

@@ -239,7 +239,7 @@ def wards_numbers(
             ],
             f"Rank in {pack.name}": rows["district_rank"].astype(int).astype(str),
             "LSOAs in England's most deprived 10%": [
-                f"{m} of {n}" for m, n in zip(rows["most_deprived"], rows["lsoas"])
+                f"{m} of {n}" for m, n in zip(rows["most_deprived"], rows["lsoas"], strict=False)
             ],
             "Income-deprived (%)": _number_column(rows["income_score"], scale=100),
             "Health deprivation score": _number_column(rows["health_score"], 2),

@@ -5,6 +5,7 @@ A and AA rules; :func:`serious` keeps the violations that block people (impact
 "serious" or "critical"); :func:`write_report` saves every page's results as JSON and
 returns a readable summary.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,14 +23,19 @@ REPORT = paths.BUILD / "a11y-report.json"
 def axe_source() -> str:
     """axe-core's script, or a :class:`HwbError` saying how to install it."""
     if not AXE_SCRIPT.is_file():
-        raise HwbError(f"axe-core is not installed ({AXE_SCRIPT} is missing); run `make test-prerequisites` (npm ci)")
+        raise HwbError(
+            f"axe-core is not installed ({AXE_SCRIPT} is missing); run `make test-prerequisites` (npm ci)"
+        )
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 def run_axe(page, tags: list[str] | None = None) -> dict:
     """Run axe-core on the page's current document; return its results (violations, passes, ...)."""
     page.evaluate(axe_source())
-    options = {"runOnly": {"type": "tag", "values": tags or WCAG_22_AA}, "resultTypes": ["violations"]}
+    options = {
+        "runOnly": {"type": "tag", "values": tags or WCAG_22_AA},
+        "resultTypes": ["violations"],
+    }
     return page.evaluate("options => axe.run(document, options)", options)
 
 
@@ -45,8 +51,14 @@ def _short(violation: dict) -> dict:
         "help": violation.get("help"),
         "helpUrl": violation.get("helpUrl"),
         "tags": violation.get("tags", []),
-        "nodes": [{"target": n.get("target"), "html": n.get("html", "")[:300],
-                   "failureSummary": n.get("failureSummary")} for n in violation.get("nodes", [])],
+        "nodes": [
+            {
+                "target": n.get("target"),
+                "html": n.get("html", "")[:300],
+                "failureSummary": n.get("failureSummary"),
+            }
+            for n in violation.get("nodes", [])
+        ],
     }
 
 
@@ -68,8 +80,12 @@ def write_report(results: dict[str, dict], path: Path | None = None) -> str:
         counts = {}
         for v in entry["violations"]:
             counts[v["impact"]] = counts.get(v["impact"], 0) + 1
-        found = ", ".join(f"{n} {impact}" for impact, n in sorted(counts.items())) or "no violations"
+        found = (
+            ", ".join(f"{n} {impact}" for impact, n in sorted(counts.items())) or "no violations"
+        )
         lines.append(f"  {page}: {found}")
         for v in entry["violations"]:
-            lines.append(f"    - [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} element(s))")
+            lines.append(
+                f"    - [{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} element(s))"
+            )
     return "\n".join(lines)

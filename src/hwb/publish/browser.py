@@ -5,6 +5,7 @@ Playwright cannot download its own browser here, so we drive the system package
 on these machines (see TOOLCHAIN.md). Nothing the browser does reaches the network:
 background networking, component updates and sync are off.
 """
+
 from __future__ import annotations
 
 import contextlib

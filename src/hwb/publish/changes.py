@@ -1,4 +1,4 @@
-""""What changed in this release": compare two snapshots, per district, and write the book page.
+""" "What changed in this release": compare two snapshots, per district, and write the book page.
 
 ``hwb changes OLD NEW`` loads both snapshots with :func:`hwb.data.load.load_snapshot`,
 takes each district's latest value of every indicator breakdown (no category splits), and
@@ -14,6 +14,7 @@ reports, per district:
 
 The page is deterministic: same two snapshots, same bytes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,7 +47,11 @@ def describe_snapshot(source: Path) -> str:
     manifest = load_manifest(source)
     title = manifest.get("title") or Path(source).name
     date = manifest.get("date_fetched")
-    return f"{title}" + (f", fetched {date}" if date else "") + f" (sha256 {snapshot_sha256(manifest)[:12]})"
+    return (
+        f"{title}"
+        + (f", fetched {date}" if date else "")
+        + f" (sha256 {snapshot_sha256(manifest)[:12]})"
+    )
 
 
 def _polarity_and_types():
@@ -108,8 +113,12 @@ def _fmt(value: float) -> str:
     return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
 
 
-def compare_releases(old: pd.DataFrame, new: pd.DataFrame, districts: list | None = None,
-                     england_code: str = "E92000001") -> pd.DataFrame:
+def compare_releases(
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    districts: list | None = None,
+    england_code: str = "E92000001",
+) -> pd.DataFrame:
     """Every change between two tidy frames for the given districts (default: all 12).
 
     Returns one row per change with ``district`` (name), ``slug``, ``indicator_id``,
@@ -132,29 +141,59 @@ def compare_releases(old: pd.DataFrame, new: pd.DataFrame, districts: list | Non
         if sex not in ("Persons", "Not applicable") or age != "All ages":
             name += f" ({sex}, {age})"
 
-        def add(kind: str, was: str, is_now: str, district=district, indicator_id=indicator_id,
-                name=name) -> None:
-            changes.append({
-                "district": district.name, "slug": district.slug, "indicator_id": int(indicator_id),
-                "indicator": name, "kind": kind, "before": was, "now": is_now,
-            })
+        def add(
+            kind: str,
+            was: str,
+            is_now: str,
+            district=district,
+            indicator_id=indicator_id,
+            name=name,
+        ) -> None:
+            changes.append(
+                {
+                    "district": district.name,
+                    "slug": district.slug,
+                    "indicator_id": int(indicator_id),
+                    "indicator": name,
+                    "kind": kind,
+                    "before": was,
+                    "now": is_now,
+                }
+            )
 
         if key not in before.index:
             add("new period", "not published", f"{row['period']}: {_fmt(row['value'])}")
             continue
         was = before.loc[key]
         if row["period_sortable"] > was["period_sortable"]:
-            add("new period", f"{was['period']}: {_fmt(was['value'])}", f"{row['period']}: {_fmt(row['value'])}")
+            add(
+                "new period",
+                f"{was['period']}: {_fmt(was['value'])}",
+                f"{row['period']}: {_fmt(row['value'])}",
+            )
         if row["comparison"] != was["comparison"]:
-            add("significance", f"{was['comparison']} ({was['period']})", f"{row['comparison']} ({row['period']})")
-        if row["trend"] != was["trend"] and not (row["trend"] in _NOT_CALCULATED and was["trend"] in _NOT_CALCULATED):
+            add(
+                "significance",
+                f"{was['comparison']} ({was['period']})",
+                f"{row['comparison']} ({row['period']})",
+            )
+        if row["trend"] != was["trend"] and not (
+            row["trend"] in _NOT_CALCULATED and was["trend"] in _NOT_CALCULATED
+        ):
             add("trend", was["trend"] or "not calculated", row["trend"] or "not calculated")
         low, high = was["lower_95"], was["upper_95"]
-        if pd.notna(row["value"]) and pd.notna(low) and pd.notna(high) and not (low <= row["value"] <= high):
+        if (
+            pd.notna(row["value"])
+            and pd.notna(low)
+            and pd.notna(high)
+            and not (low <= row["value"] <= high)
+        ):
             how = "revised" if row["period"] == was["period"] else "moved"
-            add("outside old interval",
+            add(
+                "outside old interval",
                 f"{was['period']}: {_fmt(was['value'])} (95% CI {_fmt(low)} to {_fmt(high)})",
-                f"{row['period']}: {_fmt(row['value'])} ({how})")
+                f"{row['period']}: {_fmt(row['value'])} ({how})",
+            )
     columns = ["district", "slug", "indicator_id", "indicator", "kind", "before", "now"]
     frame = pd.DataFrame(changes, columns=columns)
     order = {kind: i for i, kind in enumerate(KINDS)}
@@ -190,7 +229,11 @@ def render_page(changes: pd.DataFrame, old_label: str, new_label: str, districts
     for district in sorted(districts, key=lambda d: d.name):
         mine = changes[changes["slug"] == district.slug]
         counts = [int((mine["kind"] == kind).sum()) for kind in KINDS]
-        lines.append(f"| [{district.name}](#{district.slug}-changes) | " + " | ".join(map(str, counts)) + " |")
+        lines.append(
+            f"| [{district.name}](#{district.slug}-changes) | "
+            + " | ".join(map(str, counts))
+            + " |"
+        )
     for district in sorted(districts, key=lambda d: d.name):
         mine = changes[changes["slug"] == district.slug]
         lines += ["", f"({district.slug}-changes)=", f"## {district.name}", ""]
@@ -200,13 +243,15 @@ def render_page(changes: pd.DataFrame, old_label: str, new_label: str, districts
         lines += ["| Indicator | What changed | Before | Now |", "|---|---|---|---|"]
         for record in mine.to_dict("records"):
             lines.append(
-                f"| {_cell(record['indicator'])} | {record['kind']} | {_cell(record['before'])} | {_cell(record['now'])} |"
+                f"| {_cell(record['indicator'])} | {record['kind']} "
+                f"| {_cell(record['before'])} | {_cell(record['now'])} |"
             )
     return "\n".join(lines) + "\n"
 
 
-def write_changes_page(old_source: Path, new_source: Path, output: Path | None = None,
-                       districts: list | None = None) -> Path:
+def write_changes_page(
+    old_source: Path, new_source: Path, output: Path | None = None, districts: list | None = None
+) -> Path:
     """Compare two snapshots (folders or Fingertips CSVs) and write the page (default ``book/changes.md``)."""
     from hwb import params
     from hwb.data.load import load_snapshot
@@ -215,7 +260,9 @@ def write_changes_page(old_source: Path, new_source: Path, output: Path | None =
     old = load_snapshot(old_source)
     new = load_snapshot(new_source)
     changes = compare_releases(old, new, districts)
-    text = render_page(changes, describe_snapshot(old_source), describe_snapshot(new_source), districts)
+    text = render_page(
+        changes, describe_snapshot(old_source), describe_snapshot(new_source), districts
+    )
     output = Path(output or PAGE)
     atomic.write_text(output, text)
     return output

@@ -8,6 +8,7 @@ is printed, see :mod:`hwb.publish.pdf`), and every PDF in the site is opened and
 links checked (:func:`pdf_problems`): a link inside a PDF must go to a place in the same PDF
 or to an external web address, never to the local server it was printed from.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ class _Collector(HTMLParser):
         if tag == "a" and values.get("name"):
             self.ids.add(values["name"])
         for attr in ("href", "src"):
-            if values.get(attr) and not (tag == "link" and values.get("rel") in ("preconnect", "dns-prefetch")):
+            if values.get(attr) and not (
+                tag == "link" and values.get("rel") in ("preconnect", "dns-prefetch")
+            ):
                 self.links.append(values[attr])
 
 
@@ -79,7 +82,11 @@ def broken_links(html_dir: Path) -> list[BrokenLink]:
             if not target.is_file():
                 broken.append(BrokenLink(shown, link, "no such file"))
                 continue
-            if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in page(target).ids:
+            if (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in page(target).ids
+            ):
                 broken.append(BrokenLink(shown, link, f"no element with id '{parts.fragment}'"))
     for pdf in sorted(html_dir.rglob("*.pdf")):
         shown = pdf.relative_to(html_dir).as_posix()
@@ -104,13 +111,17 @@ def pdf_problems(path: Path) -> list[tuple[str, str]]:
                 continue
             action = annotation.get("/A")
             action = action.get_object() if action is not None else {}
-            target = annotation.get("/Dest") if annotation.get("/Dest") is not None else action.get("/D")
+            target = (
+                annotation.get("/Dest") if annotation.get("/Dest") is not None else action.get("/D")
+            )
             if action.get("/S") == "/URI":
                 uri = str(action.get("/URI", ""))
                 parts = urlsplit(uri)
                 if parts.scheme not in ("http", "https", "mailto"):
                     problems.append((uri, "not a web address"))
-                elif parts.hostname in _LOCAL_HOSTS or (parts.netloc or "").startswith(_LOCAL_HOSTS):
+                elif parts.hostname in _LOCAL_HOSTS or (parts.netloc or "").startswith(
+                    _LOCAL_HOSTS
+                ):
                     problems.append((uri, "points at the local server the PDF was printed from"))
             elif target is not None and not isinstance(target, list):
                 name = str(target).lstrip("/")

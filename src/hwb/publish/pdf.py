@@ -25,6 +25,7 @@ the page's current notebook (:func:`available`; see :mod:`hwb.publish.sphinx_ext
 it into the built site as ``pdf/<name>.pdf``; so no page links a PDF that does not exist.
 :func:`print_pdfs` rebuilds the book after printing so the links appear.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -92,10 +93,20 @@ def printables(partnership) -> list[Printable]:
 
     districts = join_words([d.name for d in partnership.districts])
     return [
-        Printable("pack", partnership.slug, f"book/districts/{partnership.slug}",
-                  f"{partnership.name}: evidence pack", districts),
-        Printable("summary", partnership.slug, f"book/summaries/{partnership.slug}",
-                  f"{partnership.name}: at a glance", districts),
+        Printable(
+            "pack",
+            partnership.slug,
+            f"book/districts/{partnership.slug}",
+            f"{partnership.name}: evidence pack",
+            districts,
+        ),
+        Printable(
+            "summary",
+            partnership.slug,
+            f"book/summaries/{partnership.slug}",
+            f"{partnership.name}: at a glance",
+            districts,
+        ),
     ]
 
 
@@ -124,8 +135,14 @@ def printed_on(root: Path | None = None) -> tuple[date, str]:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date(), "SOURCE_DATE_EPOCH"
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root or paths.ROOT, capture_output=True,
-                             text=True, timeout=30, check=False).stdout.strip()
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=root or paths.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         out = ""
     if out.isdigit():
@@ -137,7 +154,9 @@ def _long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def cover_lines(item: Printable, snapshot: Path | None = None, root: Path | None = None) -> list[tuple[str, str]]:
+def cover_lines(
+    item: Printable, snapshot: Path | None = None, root: Path | None = None
+) -> list[tuple[str, str]]:
     """The title block of a printed pack: (label, text) pairs."""
     from hwb.data.snapshot import release_text, source_copies
 
@@ -149,8 +168,12 @@ def cover_lines(item: Printable, snapshot: Path | None = None, root: Path | None
         release += f"; assembled from {copies}"
     if item.kind == "summary":  # the summary's own opening names the districts and the release
         return [("Printed", _long_date(day))]
-    return [("Districts", item.districts), ("Data release", release), ("Printed", _long_date(day)),
-            ("How to read this pack", HOW_TO_READ)]
+    return [
+        ("Districts", item.districts),
+        ("Data release", release),
+        ("Printed", _long_date(day)),
+        ("How to read this pack", HOW_TO_READ),
+    ]
 
 
 def header_template(title: str, data: str) -> str:
@@ -252,18 +275,34 @@ PREPARE_JS = r"""
 """
 
 
-def print_page(browser, url: str, output: Path, item: Printable, data: str,
-               cover: list[tuple[str, str]], day: date) -> Path:
+def print_page(
+    browser,
+    url: str,
+    output: Path,
+    item: Printable,
+    data: str,
+    cover: list[tuple[str, str]],
+    day: date,
+) -> Path:
     """Print ``url`` to ``output`` as an A4 PDF with the title block and running header; return ``output``."""
     page = browser.new_page()
     try:
         response = page.goto(url, wait_until="networkidle")
         if response is None or not response.ok:
             status = response.status if response is not None else "no response"
-            raise HwbError(f"could not open {url} to print it ({status}); rebuild the book with `make all`")
+            raise HwbError(
+                f"could not open {url} to print it ({status}); rebuild the book with `make all`"
+            )
         page.emulate_media(media="print")
-        page.evaluate(PREPARE_JS, {"numbers": item.kind == "pack", "appendixRows": APPENDIX_ROWS,
-                                   "cover": [list(c) for c in cover], "lang": LANGUAGE})
+        page.evaluate(
+            PREPARE_JS,
+            {
+                "numbers": item.kind == "pack",
+                "appendixRows": APPENDIX_ROWS,
+                "cover": [list(c) for c in cover],
+                "lang": LANGUAGE,
+            },
+        )
         page.evaluate("document.fonts.ready")
         raw = page.pdf(
             format="A4",
@@ -300,20 +339,26 @@ def fix_metadata(pdf: bytes, title: str, day: date | None = None) -> bytes:
         TextStringObject,
     )
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailer sizes are off by a few; harmless
+    logging.getLogger("pypdf").setLevel(
+        logging.ERROR
+    )  # Chromium's trailer sizes are off by a few; harmless
     stamp = pdf_date(day or printed_on()[0])
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
-    writer.add_metadata({
-        "/Title": title,
-        "/Producer": PRODUCER,
-        "/Creator": PRODUCER,
-        "/CreationDate": stamp,
-        "/ModDate": stamp,
-    })
+    writer.add_metadata(
+        {
+            "/Title": title,
+            "/Producer": PRODUCER,
+            "/Creator": PRODUCER,
+            "/CreationDate": stamp,
+            "/ModDate": stamp,
+        }
+    )
     _renumber_structure_ids(writer)
-    digest = hashlib.md5(title.encode("utf-8") + b"".join(
-        (p.extract_text() or "").encode("utf-8") for p in reader.pages)).digest()
+    digest = hashlib.md5(
+        title.encode("utf-8")
+        + b"".join((p.extract_text() or "").encode("utf-8") for p in reader.pages)
+    ).digest()
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])
     root = writer._root_object
     root[NameObject("/Lang")] = TextStringObject(LANGUAGE)
@@ -375,7 +420,9 @@ def summarise(path: Path) -> PdfSummary:
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     images = sum(len(page.images) for page in reader.pages)
     metadata = {str(k): str(v) for k, v in (reader.metadata or {}).items()}
-    return PdfSummary(len(reader.pages), (float(box.width), float(box.height)), text, images, metadata)
+    return PdfSummary(
+        len(reader.pages), (float(box.width), float(box.height)), text, images, metadata
+    )
 
 
 # --------------------------------------------------------------------------- which PDFs exist
@@ -394,7 +441,9 @@ def read_manifest(pdf_dir: Path | None = None) -> dict[str, dict]:
         return {}
 
 
-def available(root: Path | None = None, pdf_dir: Path | None = None) -> dict[str, list[tuple[str, str]]]:
+def available(
+    root: Path | None = None, pdf_dir: Path | None = None
+) -> dict[str, list[tuple[str, str]]]:
     """{docname: [(kind, file name)]} of the PDFs printed from each page's current notebook.
 
     A PDF whose page has been re-rendered since it was printed is not offered (it would show
@@ -408,7 +457,11 @@ def available(root: Path | None = None, pdf_dir: Path | None = None) -> dict[str
         docname = entry.get("docname", "")
         if docname not in hashes:
             hashes[docname] = source_sha256(root, docname)
-        if (pdf_dir / name).is_file() and hashes[docname] and hashes[docname] == entry.get("source_sha256"):
+        if (
+            (pdf_dir / name).is_file()
+            and hashes[docname]
+            and hashes[docname] == entry.get("source_sha256")
+        ):
             found.setdefault(docname, []).append((entry.get("kind", "pack"), name))
     return found
 
@@ -453,7 +506,10 @@ def district_pdfs(
 
     html_dir = Path(html_dir or paths.BOOK_HTML)
     out_dir = Path(out_dir or PDF_DIR)
-    chosen = {p.slug: p for p in (partnerships.resolve(s)[0] for s in (slugs or partnerships.known_partnerships()))}
+    chosen = {
+        p.slug: p
+        for p in (partnerships.resolve(s)[0] for s in (slugs or partnerships.known_partnerships()))
+    }
     items = [item for p in chosen.values() for item in printables(p) if item.kind in kinds]
     pages = {item: _check_page(html_dir, item) for item in items}
     data = data_date(snapshot)
@@ -463,12 +519,16 @@ def district_pdfs(
     with serve.serving(html_dir) as base, launch as running:
         for item in items:
             output = out_dir / item.filename
-            print_page(running, base + pages[item], output, item, data, cover_lines(item, snapshot), day)
+            print_page(
+                running, base + pages[item], output, item, data, cover_lines(item, snapshot), day
+            )
             written.append(output)
             entries[item.filename] = {
-                "kind": item.kind, "docname": item.docname,
+                "kind": item.kind,
+                "docname": item.docname,
                 "source_sha256": source_sha256(paths.ROOT, item.docname),
-                "pages": summarise(output).pages, "bytes": output.stat().st_size,
+                "pages": summarise(output).pages,
+                "bytes": output.stat().st_size,
             }
     if publish:
         _record(out_dir, entries)
@@ -484,7 +544,11 @@ def print_pdfs(slugs: list[str] | None = None, snapshot: Path | None = None) -> 
     return written
 
 
-def district_pdf(slug: str, html_dir: Path | None = None, out_dir: Path | None = None,
-                 snapshot: Path | None = None) -> Path:
+def district_pdf(
+    slug: str,
+    html_dir: Path | None = None,
+    out_dir: Path | None = None,
+    snapshot: Path | None = None,
+) -> Path:
     """Print one partnership's pack to ``book/_build/pdf/<slug>.pdf`` (see :func:`district_pdfs`)."""
     return district_pdfs([slug], html_dir, out_dir, snapshot, kinds=("pack",))[0]

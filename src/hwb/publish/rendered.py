@@ -7,6 +7,7 @@ files) and compares bytes, naming every stale, missing or failed page; ``make
 check-rendered`` runs it. :func:`diff_rendered` re-renders one page and shows nbdime's
 readable diff against the committed one (``make diff district=burnley``).
 """
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,9 @@ class RenderedCheck:
         if self.current:
             lines.append(f"current: {', '.join(self.current)}")
         for page, where in self.stale.items():
-            lines.append(f"STALE: {page} — the committed page differs from a fresh render ({where})")
+            lines.append(
+                f"STALE: {page} — the committed page differs from a fresh render ({where})"
+            )
         for page in self.missing:
             lines.append(f"MISSING: {page} — no committed rendered page")
         for page, why in self.failed.items():
@@ -65,7 +68,7 @@ def committed_path(page: str, committed_dir: Path | None = None) -> Path:
     if page == OVERVIEW:
         return paths.BOOK / f"{OVERVIEW}.ipynb"
     if page.startswith(SUMMARIES):
-        return paths.SUMMARY_PAGES / f"{page[len(SUMMARIES):]}.ipynb"
+        return paths.SUMMARY_PAGES / f"{page[len(SUMMARIES) :]}.ipynb"
     return paths.DISTRICT_PAGES / f"{page}.ipynb"
 
 
@@ -80,7 +83,7 @@ def _jobs(pages: list[str], output_dir: Path, snapshot: Path | None) -> dict[str
         if page == OVERVIEW:
             job = overview_job(snapshot, output_dir=output_dir)
         elif page.startswith(SUMMARIES):
-            chosen = partnerships.resolve(page[len(SUMMARIES):])[0]
+            chosen = partnerships.resolve(page[len(SUMMARIES) :])[0]
             job = summary_job(chosen, snapshot, output_dir=output_dir / SUMMARIES.rstrip("/"))
         else:
             job = partnership_job(partnerships.resolve(page)[0], snapshot, output_dir=output_dir)
@@ -88,7 +91,9 @@ def _jobs(pages: list[str], output_dir: Path, snapshot: Path | None) -> dict[str
     return jobs
 
 
-def render_pages(pages: list[str], output_dir: Path, snapshot: Path | None = None) -> dict[str, str]:
+def render_pages(
+    pages: list[str], output_dir: Path, snapshot: Path | None = None
+) -> dict[str, str]:
     """Render ``pages`` into ``output_dir``; return {page: error message} for any that failed."""
     by_page = _jobs(pages, Path(output_dir), snapshot)
     page_of = {job.slug: page for page, job in by_page.items()}
@@ -121,7 +126,7 @@ def first_difference(committed: Path, fresh: Path) -> str:
     except (OSError, ValueError):
         return "not a readable notebook"
     old_cells, new_cells = old.get("cells", []), new.get("cells", [])
-    for index, (a, b) in enumerate(zip(old_cells, new_cells)):
+    for index, (a, b) in enumerate(zip(old_cells, new_cells, strict=False)):
         if a != b:
             if a.get("source") != b.get("source"):
                 return f"cell {index} source"
@@ -143,8 +148,12 @@ def default_pages() -> list[str]:
     return [*slugs, *(f"{SUMMARIES}{slug}" for slug in slugs), OVERVIEW]
 
 
-def compare(pages: list[str], fresh_dir: Path, committed_dir: Path | None = None,
-            failures: dict[str, str] | None = None) -> RenderedCheck:
+def compare(
+    pages: list[str],
+    fresh_dir: Path,
+    committed_dir: Path | None = None,
+    failures: dict[str, str] | None = None,
+) -> RenderedCheck:
     """Compare fresh renders in ``fresh_dir`` with the committed pages, byte for byte."""
     result = RenderedCheck(failed=dict(failures or {}))
     for page in pages:
@@ -163,8 +172,9 @@ def compare(pages: list[str], fresh_dir: Path, committed_dir: Path | None = None
     return result
 
 
-def check_rendered(pages: list[str] | None = None, committed_dir: Path | None = None,
-                   snapshot: Path | None = None) -> RenderedCheck:
+def check_rendered(
+    pages: list[str] | None = None, committed_dir: Path | None = None, snapshot: Path | None = None
+) -> RenderedCheck:
     """Re-render ``pages`` (default: every district and the overview) and compare with the committed ones."""
     pages = list(pages or default_pages())
     paths.BUILD.mkdir(parents=True, exist_ok=True)
@@ -181,15 +191,21 @@ def rerendered_path(page: str) -> Path:
     return paths.BUILD / "rerendered" / f"{page}.ipynb"
 
 
-def diff_rendered(page: str, snapshot: Path | None = None, extra_args: list[str] | None = None) -> int:
+def diff_rendered(
+    page: str, snapshot: Path | None = None, extra_args: list[str] | None = None
+) -> int:
     """Re-render ``page`` and print nbdime's diff against the committed one; return nbdiff's exit code."""
     if page != OVERVIEW:
         from hwb import partnerships
 
-        page = partnerships.resolve(page)[0].slug  # a district diffs its partnership's pack; "did you mean"
+        page = partnerships.resolve(page)[
+            0
+        ].slug  # a district diffs its partnership's pack; "did you mean"
     committed = committed_path(page)
     if not committed.is_file():
-        raise HwbError(f"{page}: no committed rendered page at {committed}; render it with `make all` first")
+        raise HwbError(
+            f"{page}: no committed rendered page at {committed}; render it with `make all` first"
+        )
     fresh = rerendered_path(page)
     failures = render_pages([page], fresh.parent, snapshot)
     if failures:
@@ -199,5 +215,7 @@ def diff_rendered(page: str, snapshot: Path | None = None, extra_args: list[str]
         return 0
     nbdiff = [sys.executable, "-m", "nbdime", "diff"]
     command = [*nbdiff, *(extra_args or []), str(committed), str(fresh)]
-    print(f"{page}: committed {committed.relative_to(paths.ROOT)} → fresh render {fresh.relative_to(paths.ROOT)}")
+    print(
+        f"{page}: committed {committed.relative_to(paths.ROOT)} → fresh render {fresh.relative_to(paths.ROOT)}"
+    )
     return subprocess.run(command, check=False).returncode

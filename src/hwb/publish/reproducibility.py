@@ -5,6 +5,7 @@ directive that :mod:`hwb.publish.sphinx_ext` fills from :func:`build_info` at bo
 time, so the committed page never goes stale and the rendered district notebooks stay
 free of anything build-specific.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,9 +20,24 @@ from hwb.data.snapshot import snapshot_sha256
 
 # Distribution names whose versions change what the book shows, in reading order.
 TOOLS = (
-    "jupyter-book", "sphinx", "sphinx-book-theme", "myst-nb", "papermill", "nbclient",
-    "nbformat", "ipykernel", "pandas", "numpy", "scipy", "statsmodels", "matplotlib",
-    "seaborn", "PHStatsMethods", "pydantic", "pandera", "lancashire-hwb",
+    "jupyter-book",
+    "sphinx",
+    "sphinx-book-theme",
+    "myst-nb",
+    "papermill",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "PHStatsMethods",
+    "pydantic",
+    "pandera",
+    "lancashire-hwb",
 )
 
 
@@ -45,7 +61,10 @@ class BuildInfo:
         rows = [
             ("Git commit", commit),
             ("requirements.lock sha256", self.lock_sha256),
-            ("Data snapshot", self.snapshot_title + (" (demonstration data)" if self.synthetic else "")),
+            (
+                "Data snapshot",
+                self.snapshot_title + (" (demonstration data)" if self.synthetic else ""),
+            ),
             ("Data snapshot date", self.snapshot_date),
             ("Data snapshot sha256", self.snapshot_sha256),
             ("Python", self.python),
@@ -56,8 +75,9 @@ class BuildInfo:
 
 def _git(root: Path, *args: str) -> str | None:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=30,
-                                check=False)
+        result = subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() if result.returncode == 0 else None

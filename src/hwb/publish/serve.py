@@ -3,6 +3,7 @@
 Used by the browser tests, the PDF printer and ``make serve``. Binding to 127.0.0.1 only
 keeps the preview private to this machine; port 0 lets the system pick a free port.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -47,8 +48,9 @@ def _check_folder(folder: Path) -> Path:
 def serving(folder: Path, port: int = 0, quiet: bool = True) -> Iterator[str]:
     """Serve ``folder`` while the ``with`` block runs; yield its base URL (ending in ``/``)."""
     folder = _check_folder(folder)
-    handler = functools.partial(_QuietHandler if quiet else http.server.SimpleHTTPRequestHandler,
-                                directory=str(folder))
+    handler = functools.partial(
+        _QuietHandler if quiet else http.server.SimpleHTTPRequestHandler, directory=str(folder)
+    )
     server = _bind(port, handler)
     thread = threading.Thread(target=server.serve_forever, name="hwb-serve", daemon=True)
     thread.start()
@@ -65,7 +67,9 @@ def _bind(port: int, handler) -> _Server:
     import errno
 
     if not 0 <= port <= 65535:
-        raise HwbError(f"port {port} is not a TCP port; give one from 1024 to 65535, e.g. make serve PORT=8001")
+        raise HwbError(
+            f"port {port} is not a TCP port; give one from 1024 to 65535, e.g. make serve PORT=8001"
+        )
     try:
         return _Server((HOST, port), handler)
     except OSError as exc:
@@ -85,5 +89,8 @@ def serve_forever(folder: Path, port: int = 8000) -> None:
     folder = _check_folder(folder)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     with _bind(port, handler) as server:
-        print(f"serving {folder} at http://{HOST}:{server.server_address[1]}/ (Ctrl+C stops)", flush=True)
+        print(
+            f"serving {folder} at http://{HOST}:{server.server_address[1]}/ (Ctrl+C stops)",
+            flush=True,
+        )
         server.serve_forever()

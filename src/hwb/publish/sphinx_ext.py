@@ -16,6 +16,7 @@ It does what theme configuration cannot:
 * puts small template overrides first on the template path, fixing the theme's search
   and colour-mode buttons for WCAG 2.5.3 "Label in Name".
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 PAGE_DOC = re.compile(r"^book/(?P<kind>districts|summaries)/(?P<slug>[a-z][a-z0-9-]*)$")
 REPRODUCIBILITY_DOC = "book/reproducibility"
 PDF_LINK_CLASS = "hwb-pdf-link"
-PDF_LINK_WORDS = {"pack": "Download the full evidence pack as a PDF (A4)",
-                  "summary": "Download the four-page summary as a PDF (A4)"}
+PDF_LINK_WORDS = {
+    "pack": "Download the full evidence pack as a PDF (A4)",
+    "summary": "Download the four-page summary as a PDF (A4)",
+}
 
 
 def pdf_href(name: str, from_docname: str | None = None) -> str:
@@ -117,8 +120,11 @@ def _pdf_state(app, env, added, changed, removed) -> list[str]:
     env.hwb_pdf_links = state
     if before is None:  # an environment from before PDF links followed the PDFs: every pack page
         return sorted(doc for doc in env.found_docs if PAGE_DOC.match(doc))
-    return sorted(doc for doc in set(state) | set(before)
-                  if state.get(doc) != before.get(doc) and doc in env.found_docs)
+    return sorted(
+        doc
+        for doc in set(state) | set(before)
+        if state.get(doc) != before.get(doc) and doc in env.found_docs
+    )
 
 
 def _add_pdf_link(app, doctree, docname: str) -> None:
@@ -127,8 +133,10 @@ def _add_pdf_link(app, doctree, docname: str) -> None:
         return
     from docutils import nodes
 
-    items = " · ".join(f'<a href="{pdf_href(name, docname)}" download>{PDF_LINK_WORDS[kind]}</a>'
-                       for kind, name in sorted(pdfs))
+    items = " · ".join(
+        f'<a href="{pdf_href(name, docname)}" download>{PDF_LINK_WORDS[kind]}</a>'
+        for kind, name in sorted(pdfs)
+    )
     link = nodes.raw("", f'<p class="{PDF_LINK_CLASS}">{items}</p>', format="html")
     title = next(iter(doctree.findall(nodes.title)), None)
     if title is not None:
@@ -165,7 +173,10 @@ def _drop_missing_source_downloads(buttons: list, copied: bool) -> list:
     kept = []
     for button in buttons:
         if isinstance(button, dict) and "buttons" in button:
-            button = {**button, "buttons": _drop_missing_source_downloads(button["buttons"], copied)}
+            button = {
+                **button,
+                "buttons": _drop_missing_source_downloads(button["buttons"], copied),
+            }
             if not button["buttons"]:
                 continue
         elif isinstance(button, dict) and "_sources" in str(button.get("url", "")) and not copied:
@@ -179,13 +190,16 @@ def _tidy_page_context(app, pagename, templatename, context, doctree) -> None:
     # "download source" buttons that would point there (broken links).
     if context.get("header_buttons"):
         context["header_buttons"] = _drop_missing_source_downloads(
-            context["header_buttons"], bool(app.config.html_copy_source))
+            context["header_buttons"], bool(app.config.html_copy_source)
+        )
     scripts = context.get("script_files")
     if scripts:
         context["script_files"] = [s for s in scripts if not _is_thebe(s)]
     styles = context.get("css_files")
     if styles:
-        context["css_files"] = [s for s in styles if "sphinx-thebe" not in str(getattr(s, "filename", s))]
+        context["css_files"] = [
+            s for s in styles if "sphinx-thebe" not in str(getattr(s, "filename", s))
+        ]
 
 
 def _declare_multitoc_parallel_safe(app) -> None:

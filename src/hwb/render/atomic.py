@@ -1,4 +1,5 @@
 """Write files so a reader never sees half of one: temp file in the same folder, then rename."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Execution is off in ``_config.yml``; Sphinx warnings are errors. If some distric
 have not been rendered yet, the book is built from a table of contents that leaves them
 out (and says which), so one district can be previewed before ``make all``.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -64,8 +65,12 @@ class WarmBook:
 
         self.root = Path(root or paths.ROOT)
         self.process = subprocess.Popen(
-            [*_BOOK_PROCESS, "--from-stdin"], cwd=self.root,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [*_BOOK_PROCESS, "--from-stdin"],
+            cwd=self.root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         atexit.register(self.cancel)
 
@@ -93,8 +98,13 @@ def sphinx_jobs(pages: int, workers: int | None = None) -> int:
     return max(1, workers or len(os.sched_getaffinity(0)))
 
 
-def build_book(root: Path | None = None, output: Path | None = None, quiet: bool = True,
-               jobs: int | None = None, warm: WarmBook | None = None) -> Path:
+def build_book(
+    root: Path | None = None,
+    output: Path | None = None,
+    quiet: bool = True,
+    jobs: int | None = None,
+    warm: WarmBook | None = None,
+) -> Path:
     """Build the HTML book; return the folder holding ``index.html``.
 
     ``jobs``: Sphinx parallel workers (default: all cores when the book has hundreds of
@@ -106,7 +116,9 @@ def build_book(root: Path | None = None, output: Path | None = None, quiet: bool
     if missing:
         print(f"note: left out of this build, no page yet: {', '.join(missing)}")
         hints = []
-        if any(entry.startswith("book/districts/") or entry == "book/overview" for entry in missing):
+        if any(
+            entry.startswith("book/districts/") or entry == "book/overview" for entry in missing
+        ):
             hints.append("`make all` renders every pack and the overview")
         if "book/changes" in missing:
             hints.append("`hwb changes OLD NEW` writes the 'What changed' page from two snapshots")
@@ -116,8 +128,17 @@ def build_book(root: Path | None = None, output: Path | None = None, quiet: bool
         pages = len(_toc_files(yamlio.safe_load(Path(toc).read_text(encoding="utf-8"))))
         jobs = sphinx_jobs(pages)
     args = [
-        str(jobs), "build", str(root), "--path-output", str(output), "--toc", str(toc),
-        "--builder", "html", "--warningiserror", "--keep-going",
+        str(jobs),
+        "build",
+        str(root),
+        "--path-output",
+        str(output),
+        "--toc",
+        str(toc),
+        "--builder",
+        "html",
+        "--warningiserror",
+        "--keep-going",
     ]
     if quiet:
         args.append("--quiet")
@@ -126,8 +147,9 @@ def build_book(root: Path | None = None, output: Path | None = None, quiet: bool
     else:
         if warm is not None:
             warm.cancel()
-        result = subprocess.run([*_BOOK_PROCESS, *args], capture_output=True,
-                                text=True, cwd=root, check=False)
+        result = subprocess.run(
+            [*_BOOK_PROCESS, *args], capture_output=True, text=True, cwd=root, check=False
+        )
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
         raise HwbError(f"the book build failed (Sphinx warnings are errors):\n{tail}")
@@ -156,7 +178,9 @@ def prune_removed_pages(html: Path, pages: list[str]) -> list[str]:
         if entry not in keep:
             path.unlink()
             removed.append(entry)
-    for folder in sorted((p for p in base.rglob("*") if p.is_dir()), reverse=True) if base.is_dir() else []:
+    for folder in (
+        sorted((p for p in base.rglob("*") if p.is_dir()), reverse=True) if base.is_dir() else []
+    ):
         if not any(folder.iterdir()):
             folder.rmdir()
     return removed
@@ -173,8 +197,11 @@ def book_key(root: Path | None = None) -> str:
     book = root / "book"
     if book.is_dir():
         sources += sorted(
-            p for p in book.rglob("*")
-            if p.is_file() and "_build" not in p.relative_to(book).parts and not p.name.endswith(".tmp")
+            p
+            for p in book.rglob("*")
+            if p.is_file()
+            and "_build" not in p.relative_to(book).parts
+            and not p.name.endswith(".tmp")
         )
     for path in sources:
         if path.is_file():
@@ -183,8 +210,12 @@ def book_key(root: Path | None = None) -> str:
     return h.hexdigest()
 
 
-def build_book_if_changed(root: Path | None = None, force: bool = False,
-                          jobs: int | None = None, warm: WarmBook | None = None) -> tuple[Path, bool]:
+def build_book_if_changed(
+    root: Path | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    warm: WarmBook | None = None,
+) -> tuple[Path, bool]:
     """Build the book unless nothing it is built from changed since the last build.
 
     Returns (HTML folder, whether it was built). The key is kept in ``build/cache/book.json``.

@@ -7,6 +7,7 @@ build will import (Sphinx, its built-in extensions, MyST-NB, the theme, our exte
 then reads the arguments as one JSON line; an empty line or EOF exits without building.
 That lets :class:`hwb.render.book.WarmBook` do the ~2.5 s of imports on an idle core.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,18 +16,55 @@ import json
 import sys
 
 PRELOAD = (
-    "jupyter_book.cli.main", "jupyter_book.sphinx", "jupyter_book.config", "sphinx.cmd.build",
-    "sphinx.application", "sphinx.builders.html", "sphinx.search.en", "sphinx.jinja2glue", "sphinx.ext.intersphinx", "sphinx.ext.doctest", "sphinx.ext.mathjax",
-    "sphinx.builders.html.transforms", "sphinx.builders.latex.transforms",
-    "myst_nb.sphinx_ext", "myst_nb.sphinx_", "myst_nb.ext.glue.domain", "myst_nb.ext.execution_tables",
-    "myst_parser.sphinx_ext", "myst_parser.sphinx_ext.directives", "myst_parser.sphinx_ext.mathjax",
-    "myst_parser.sphinx_ext.myst_refs", "sphinx_book_theme", "pydata_sphinx_theme",
-    "sphinx_external_toc.events", "sphinx_external_toc.collectors", "sphinx_design.extension",
-    "sphinx_copybutton", "sphinx_togglebutton", "sphinx_thebe", "sphinx_comments", "sphinx_multitoc_numbering",
-    "sphinxcontrib.applehelp", "sphinxcontrib.devhelp", "sphinxcontrib.htmlhelp", "sphinxcontrib.qthelp",
-    "sphinxcontrib.serializinghtml", "jupyter_cache.base", "nbclient", "linkify_it", "sqlalchemy.orm",
-    "jinja2.ext", "alabaster", "packaging.tags", "xml.dom.minidom", "xml.sax.expatreader", "email.policy",
-    "hwb.publish.sphinx_ext", "hwb.publish.reproducibility", "hwb.data.snapshot",
+    "jupyter_book.cli.main",
+    "jupyter_book.sphinx",
+    "jupyter_book.config",
+    "sphinx.cmd.build",
+    "sphinx.application",
+    "sphinx.builders.html",
+    "sphinx.search.en",
+    "sphinx.jinja2glue",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.doctest",
+    "sphinx.ext.mathjax",
+    "sphinx.builders.html.transforms",
+    "sphinx.builders.latex.transforms",
+    "myst_nb.sphinx_ext",
+    "myst_nb.sphinx_",
+    "myst_nb.ext.glue.domain",
+    "myst_nb.ext.execution_tables",
+    "myst_parser.sphinx_ext",
+    "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax",
+    "myst_parser.sphinx_ext.myst_refs",
+    "sphinx_book_theme",
+    "pydata_sphinx_theme",
+    "sphinx_external_toc.events",
+    "sphinx_external_toc.collectors",
+    "sphinx_design.extension",
+    "sphinx_copybutton",
+    "sphinx_togglebutton",
+    "sphinx_thebe",
+    "sphinx_comments",
+    "sphinx_multitoc_numbering",
+    "sphinxcontrib.applehelp",
+    "sphinxcontrib.devhelp",
+    "sphinxcontrib.htmlhelp",
+    "sphinxcontrib.qthelp",
+    "sphinxcontrib.serializinghtml",
+    "jupyter_cache.base",
+    "nbclient",
+    "linkify_it",
+    "sqlalchemy.orm",
+    "jinja2.ext",
+    "alabaster",
+    "packaging.tags",
+    "xml.dom.minidom",
+    "xml.sax.expatreader",
+    "email.policy",
+    "hwb.publish.sphinx_ext",
+    "hwb.publish.reproducibility",
+    "hwb.data.snapshot",
 )
 
 
@@ -57,7 +95,9 @@ def run(args: list[str]) -> None:
 
     jobs = int(args[0])
     if jobs > 1:
-        jupyter_book.sphinx.build_sphinx = functools.partial(jupyter_book.sphinx.build_sphinx, jobs=jobs)
+        jupyter_book.sphinx.build_sphinx = functools.partial(
+            jupyter_book.sphinx.build_sphinx, jobs=jobs
+        )
     sys.argv = ["jupyter-book", *args[1:]]
     main()
 

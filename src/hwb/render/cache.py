@@ -26,6 +26,7 @@ areas, as the demo and Fingertips snapshots do today) a page reads every file.
 The index lives in ``build/cache/index.json`` (git-ignored), one entry per page,
 written atomically after each page so an interrupted build keeps what it finished.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,9 +48,11 @@ _VOLATILE_CELL_METADATA = ("execution", "ExecuteTime", "papermill", "collapsed",
 
 def digest(value: Any) -> str:
     """sha256 of a JSON-able value (sorted keys), or of bytes."""
-    data = value if isinstance(value, bytes) else json.dumps(
-        value, sort_keys=True, ensure_ascii=False, default=str
-    ).encode("utf-8")
+    data = (
+        value
+        if isinstance(value, bytes)
+        else json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+    )
     return hashlib.sha256(data).hexdigest()
 
 
@@ -57,8 +60,10 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def tree_digest(folder: Path, suffixes: tuple[str, ...] = (".py", ".yml", ".yaml", ".json",
-                                                            ".txt", ".css", ".typed")) -> str:
+def tree_digest(
+    folder: Path,
+    suffixes: tuple[str, ...] = (".py", ".yml", ".yaml", ".json", ".txt", ".css", ".typed"),
+) -> str:
     """sha256 over every source file under ``folder`` (names and bytes; caches skipped)."""
     folder = Path(folder)
     h = hashlib.sha256()
@@ -106,7 +111,9 @@ def template_parts(template: Path) -> TemplateParts:
         if cell.get("cell_type") == "code":
             code.append([index, source, metadata])
         else:
-            markdown.append([index, cell.get("cell_type"), source, metadata, cell.get("attachments")])
+            markdown.append(
+                [index, cell.get("cell_type"), source, metadata, cell.get("attachments")]
+            )
     # Where the code cells sit among the others matters only to the rendering.
     code_only = [[c[1], c[2]] for c in code]
     metadata = nb.get("metadata", {})
@@ -150,11 +157,16 @@ def area_codes(reads: Iterable[str], params: Mapping[str, Any] | None) -> frozen
     if params is None or not reads or "all" in reads or any(r not in ROLES for r in reads):
         return None
     members = params.get("districts")
-    areas = [m for m in members if isinstance(m, Mapping)] if isinstance(members, list) else [params]
+    areas = (
+        [m for m in members if isinstance(m, Mapping)] if isinstance(members, list) else [params]
+    )
     codes = set()
     for area in areas:
-        by_role = {"district": area.get("ons_code"), "county": area.get("parent_code"),
-                   "england": area.get("england_code")}
+        by_role = {
+            "district": area.get("ons_code"),
+            "county": area.get("parent_code"),
+            "england": area.get("england_code"),
+        }
         found = [by_role[role] for role in reads]
         if not all(found):
             return None
@@ -226,7 +238,9 @@ class Fingerprinter:
         """The fingerprint of one :class:`~hwb.render.execute.Job`."""
         parts = self.template(job.template)
         manifest, files = self.snapshot(job.snapshot or paths.SNAPSHOT)
-        params = job.parameters.get("params") if isinstance(job.parameters.get("params"), dict) else None
+        params = (
+            job.parameters.get("params") if isinstance(job.parameters.get("params"), dict) else None
+        )
         used = files_read(files, area_codes(parts.reads, params))
         return Fingerprint(
             parts={

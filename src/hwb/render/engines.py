@@ -16,6 +16,7 @@ and ship the engine it returns to them as an argument: a picklable value holding
 :class:`~hwb.render.execute.Workspace` and, for the fork engine, the server's address.
 Nothing POSIX-only is imported unless the fork engine is chosen.
 """
+
 from __future__ import annotations
 
 import logging
@@ -95,7 +96,9 @@ class ForkServerEngine:
             address = forkserver.ensure_server([job.template], self.workspace.root, snapshots)
         if address is None:  # preloading was unsafe
             return PapermillEngine(self.workspace).execute(job)
-        manager = execute_module.kernel_manager_class(fork_address=address, root=self.workspace.root)
+        manager = execute_module.kernel_manager_class(
+            fork_address=address, root=self.workspace.root
+        )
         return execute_module.run_papermill(job, manager, self.workspace)
 
 
@@ -117,7 +120,10 @@ class _StartingForkServer:
         return self.ready().execute(job)
 
 
-ENGINES: dict[str, type] = {PapermillEngine.name: PapermillEngine, ForkServerEngine.name: ForkServerEngine}
+ENGINES: dict[str, type] = {
+    PapermillEngine.name: PapermillEngine,
+    ForkServerEngine.name: ForkServerEngine,
+}
 
 
 def fork_available() -> bool:
@@ -146,8 +152,13 @@ def resolve(name: str = AUTO) -> str:
 _SERVERS: dict[tuple, object] = {}
 
 
-def start(name: str, jobs: list[Job], workers: int, shared: bool = True,
-          workspace: Workspace | None = None) -> Engine:
+def start(
+    name: str,
+    jobs: list[Job],
+    workers: int,
+    shared: bool = True,
+    workspace: Workspace | None = None,
+) -> Engine:
     """The engine for this build's ``jobs``, started but not waited for (call ``ready()``).
 
     ``shared``: start one fork server here for every local worker (a remote cluster's
@@ -161,8 +172,9 @@ def start(name: str, jobs: list[Job], workers: int, shared: bool = True,
         return ForkServerEngine(workspace)
     repeated = len(jobs) > workers
     snapshots = {j.snapshot or paths.SNAPSHOT for j in jobs} if repeated else set()
-    return _StartingForkServer(_shared_server({j.template for j in jobs}, snapshots, workspace.root),
-                               workspace)
+    return _StartingForkServer(
+        _shared_server({j.template for j in jobs}, snapshots, workspace.root), workspace
+    )
 
 
 def _shared_server(templates: Iterable[Path], snapshots: Iterable[Path], root: Path):
@@ -179,5 +191,13 @@ def _shared_server(templates: Iterable[Path], snapshots: Iterable[Path], root: P
     return server
 
 
-__all__ = ["AUTO", "ENGINES", "Engine", "ForkServerEngine", "PapermillEngine", "fork_available",
-           "resolve", "start"]
+__all__ = [
+    "AUTO",
+    "ENGINES",
+    "Engine",
+    "ForkServerEngine",
+    "PapermillEngine",
+    "fork_available",
+    "resolve",
+    "start",
+]

@@ -7,6 +7,7 @@ interrupted run never leaves a half-written page. A failed notebook, with Paperm
 error banner at the failing cell, is kept under ``build/failed/``. Engines differ only in
 the kernel manager they hand it (how a kernel is launched), never in the bytes written.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,7 +49,9 @@ def display_path(path: Path | str) -> str:
         return str(path)
 
 
-def partnership_job(partnership, snapshot: Path | None = None, output_dir: Path | None = None) -> Job:
+def partnership_job(
+    partnership, snapshot: Path | None = None, output_dir: Path | None = None
+) -> Job:
     """The job for one partnership's evidence pack (``partnership`` is a validated PartnershipParams).
 
     Its parameters are the partnership's and every member district's, so a change to one
@@ -60,8 +63,11 @@ def partnership_job(partnership, snapshot: Path | None = None, output_dir: Path 
         slug=partnership.slug,
         template=paths.DISTRICT_TEMPLATE,
         output=output_dir / f"{partnership.slug}.ipynb",
-        parameters={"partnership": partnership.slug, "params": partnership.to_notebook(),
-                    "snapshot": display_path(snapshot)},
+        parameters={
+            "partnership": partnership.slug,
+            "params": partnership.to_notebook(),
+            "snapshot": display_path(snapshot),
+        },
         markdown=partnership.markdown(),
         snapshot=snapshot,
     )
@@ -165,7 +171,9 @@ def kernel_manager_class(fork_address: str | None = None, root: Path | None = No
                 self.stop_restarter()
                 await self._async_request_shutdown()
                 try:
-                    await asyncio.wait_for(self._async_wait(pollinterval=0.02), SHUTDOWN_GRACE_SECONDS)
+                    await asyncio.wait_for(
+                        self._async_wait(pollinterval=0.02), SHUTDOWN_GRACE_SECONDS
+                    )
                 except TimeoutError:
                     pass  # still running code: interrupt, ask again, then terminate (below)
                 else:
@@ -194,7 +202,9 @@ def run_papermill(job: Job, kernel_manager, workspace: Workspace) -> Path:
 
     workspace.scratch.mkdir(parents=True, exist_ok=True)
     # The pid in the name lets a later build tell an abandoned scratch file from a live one.
-    fd, scratch = tempfile.mkstemp(prefix=f"{job.slug}.{os.getpid()}.", suffix=".ipynb", dir=workspace.scratch)
+    fd, scratch = tempfile.mkstemp(
+        prefix=f"{job.slug}.{os.getpid()}.", suffix=".ipynb", dir=workspace.scratch
+    )
     os.close(fd)
     scratch_path = Path(scratch)
     try:

@@ -7,6 +7,7 @@ and cell), so one failing page cannot stop the others. Each page is executed by 
 call its ``ready()`` (a fork server preloads meanwhile) and hand the engine it returns to
 every worker as an argument.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,11 +47,15 @@ def run_job(job, engine: engines.Engine) -> JobOutcome:
     except Exception as exc:  # noqa: BLE001 - a bug or a broken environment: still report, don't crash the run
         status = "failed"
         message = f"{job.slug}: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
-    return JobOutcome(job.slug, str(job.output), status, time.perf_counter() - start, message, worker)
+    return JobOutcome(
+        job.slug, str(job.output), status, time.perf_counter() - start, message, worker
+    )
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
 
 
 def _warm_worker() -> None:
@@ -97,8 +102,9 @@ def _as_completed(futures: list, result: Callable) -> Iterator[JobOutcome]:
             yield result(future)
 
 
-def run_dask(jobs: list, workers: int, engine: engines.Engine,
-             scheduler: str | None = None) -> Iterator[JobOutcome]:
+def run_dask(
+    jobs: list, workers: int, engine: engines.Engine, scheduler: str | None = None
+) -> Iterator[JobOutcome]:
     """Yield outcomes from Dask distributed: a loopback ``LocalCluster`` of ``workers``
     single-threaded processes, or the existing cluster at ``scheduler`` (tcp://host:port).
     ``engine`` as for :func:`run_local` (``ready()`` asked once the cluster is up)."""
@@ -108,12 +114,20 @@ def run_dask(jobs: list, workers: int, engine: engines.Engine,
     if scheduler:
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None, silence_logs=40)
+        cluster = LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=40,
+        )
         client = Client(cluster)
     try:
         engine = engine.ready()
-        futures = [client.submit(run_job, job, engine, pure=False, key=f"hwb-{job.slug}") for job in jobs]
+        futures = [
+            client.submit(run_job, job, engine, pure=False, key=f"hwb-{job.slug}") for job in jobs
+        ]
         try:
             for future in as_completed(futures):
                 yield future.result()
@@ -126,8 +140,13 @@ def run_dask(jobs: list, workers: int, engine: engines.Engine,
             cluster.close()
 
 
-def run(jobs: list, executor: str = "pool", workers: int | None = None,
-        engine: engines.Engine | None = None, scheduler: str | None = None) -> Iterator[JobOutcome]:
+def run(
+    jobs: list,
+    executor: str = "pool",
+    workers: int | None = None,
+    engine: engines.Engine | None = None,
+    scheduler: str | None = None,
+) -> Iterator[JobOutcome]:
     """Execute ``jobs`` on the chosen executor, yielding each outcome as it finishes.
 
     ``engine``: default, :func:`hwb.render.engines.start` of the ``auto`` engine. With
@@ -137,9 +156,10 @@ def run(jobs: list, executor: str = "pool", workers: int | None = None,
         return
     workers = workers or default_jobs()
     if engine is None:
-        engine = engines.start(engines.AUTO, jobs, workers, shared=executor != "dask" or not scheduler)
+        engine = engines.start(
+            engines.AUTO, jobs, workers, shared=executor != "dask" or not scheduler
+        )
     if executor == "dask":
         yield from run_dask(jobs, workers, engine, scheduler)
     else:
         yield from run_local(jobs, workers, engine)
-

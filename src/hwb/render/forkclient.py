@@ -6,6 +6,7 @@ stdout and stderr, forwards every signal it gets to the kernel's process group, 
 with the kernel's exit code. Killing this process makes the server kill the kernel. It
 imports nothing heavy so it starts in a few tens of milliseconds.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,14 @@ import signal
 import socket
 import sys
 
-FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
-             signal.SIGUSR2)
+FORWARDED = (
+    signal.SIGINT,
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+)
 
 
 def main(argv: list[str]) -> int:

@@ -25,6 +25,7 @@ The zygote also parses the data snapshot the pages will read (once, instead of o
 kernel); the parse is reused only for files with the same content hash, and not at all if
 loading warned or logged, since a kernel loading the data itself would show that.
 """
+
 from __future__ import annotations
 
 import ast
@@ -50,8 +51,13 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # Imported by every kernel before any user code runs, in the order a kernel imports them:
 # ipykernel_launcher's app, then what IPKernelApp.initialize imports (the kernel class, its
 # shell, and the debugger, which loads debugpy: ~0.25 s that each kernel would repeat).
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
-                  "IPython.core.debugger")
+KERNEL_MODULES = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.debugger",
+)
 # Never preloaded because a template imports them: importing these before the kernel has
 # set itself up changes how they set up (KERNEL_MODULES above are what the kernel's own
 # start-up imports, in its order).
@@ -106,7 +112,7 @@ def _preload(modules: list[str]) -> tuple[list[str], dict[str, str]]:
                 continue
         if caught:
             skipped[name] = f"unsafe: prints a warning on import ({caught[0].message})"
-            for rest in modules[index + 1:]:
+            for rest in modules[index + 1 :]:
                 skipped[rest] = "not attempted after an import warning"
             break
         kept.append(name)
@@ -115,7 +121,7 @@ def _preload(modules: list[str]) -> tuple[list[str], dict[str, str]]:
 
 def _become_kernel(request: dict, fds: list[int]) -> None:
     """In the forked child: take over the client's stdio, folder and environment; run ipykernel."""
-    for fd, target in zip(fds, (0, 1, 2)):
+    for fd, target in zip(fds, (0, 1, 2), strict=False):
         os.dup2(fd, target)
         os.close(fd)
     os.setsid()
@@ -153,7 +159,9 @@ def _warm_snapshots(snapshots: list[str], skipped: dict[str, str]) -> list[str]:
     return warmed
 
 
-def serve(address: str, modules: list[str], snapshots: list[str] = (), root: str | None = None) -> None:
+def serve(
+    address: str, modules: list[str], snapshots: list[str] = (), root: str | None = None
+) -> None:
     """Run the zygote: preload, announce readiness on stdout, fork a kernel per request.
 
     ``snapshots``: data the pages will load, parsed once here (see :func:`_warm_snapshots`).
@@ -187,8 +195,19 @@ def serve(address: str, modules: list[str], snapshots: list[str] = (), root: str
     os.set_blocking(wake_w, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)
     signal.set_wakeup_fd(wake_w)
-    sys.stdout.write(json.dumps({"ready": True, "pid": os.getpid(), "preloaded": kept, "warmed": warmed,
-                                 "skipped": skipped, "unsafe": unsafe}) + "\n")
+    sys.stdout.write(
+        json.dumps(
+            {
+                "ready": True,
+                "pid": os.getpid(),
+                "preloaded": kept,
+                "warmed": warmed,
+                "skipped": skipped,
+                "unsafe": unsafe,
+            }
+        )
+        + "\n"
+    )
     sys.stdout.flush()
 
     selector = selectors.DefaultSelector()
@@ -291,9 +310,19 @@ class ForkServer:
         self.cwd = Path(cwd)
         warm = [arg for source in snapshots for arg in (SNAPSHOT_FLAG, str(source))]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hwb.render.forkserver", self.address, *modules, *warm,
-             ROOT_FLAG, str(self.cwd)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=str(self.cwd),
+            [
+                sys.executable,
+                "-m",
+                "hwb.render.forkserver",
+                self.address,
+                *modules,
+                *warm,
+                ROOT_FLAG,
+                str(self.cwd),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=str(self.cwd),
             start_new_session=True,
         )
         self.info: dict | None = None
@@ -327,7 +356,9 @@ class ForkServer:
 _LOCAL: ForkServer | None = None
 
 
-def ensure_server(templates: Iterable[Path], cwd: Path, snapshots: Iterable[Path] = ()) -> str | None:
+def ensure_server(
+    templates: Iterable[Path], cwd: Path, snapshots: Iterable[Path] = ()
+) -> str | None:
     """The address of a ready fork server of this process's own, or None when preloading
     would change the output: started once, with the templates' imports preloaded and
     ``snapshots`` parsed (the build's shared server is handed to workers by its address,

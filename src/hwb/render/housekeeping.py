@@ -5,6 +5,7 @@ on Windows, else a pid file), imported when a build starts, not at module import
 :func:`sweep_leftovers` removes scratch notebooks of processes that are gone and stale
 temporary files.
 """
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ Nothing here checks formats (nbformat validates a notebook's structure only), so
 processes that render pages or build the book mark the module absent before their
 first import of jsonschema. jsonschema then simply has no "iri" checker.
 """
+
 from __future__ import annotations
 
 import sys

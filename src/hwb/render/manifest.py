@@ -1,6 +1,7 @@
 """The run manifest, ``build/run-manifest.json``: what ran, why, how long it took, with
 the versions and hashes involved (written by :func:`hwb.render.pipeline.record`; the book
 step adds its own timing with :func:`update_run_manifest`)."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,19 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     found = {"python": sys.version.split()[0]}
-    for name in ("lancashire-hwb", "papermill", "nbclient", "nbformat", "ipykernel", "jupyter-book",
-                 "pandas", "numpy", "matplotlib", "dask", "distributed"):
+    for name in (
+        "lancashire-hwb",
+        "papermill",
+        "nbclient",
+        "nbformat",
+        "ipykernel",
+        "jupyter-book",
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "dask",
+        "distributed",
+    ):
         try:
             found[name] = version(name)
         except PackageNotFoundError:
@@ -34,30 +46,34 @@ def write_run_manifest(jobs, results, decisions, printer, seconds, **settings) -
     """``build/run-manifest.json``: what ran, why, how long, with versions and hashes."""
     extra = settings.pop("extra", None) or {}
     pages = []
-    for job, result in zip(jobs, results):
+    for job, result in zip(jobs, results, strict=False):
         fingerprint = decisions[job.output].fingerprint
-        pages.append({
-            "slug": job.slug,
-            "template": display_path(job.template),
-            "output": display_path(job.output),
-            "status": result.status,
-            "action": result.action,
-            "reasons": result.reasons,
-            "seconds": round(result.seconds, 3),
-            "message": result.message,
-            "execution_key": fingerprint.execution_key,
-            "render_key": fingerprint.render_key,
-            "parts": fingerprint.parts,
-            "data_files": fingerprint.files,
-        })
+        pages.append(
+            {
+                "slug": job.slug,
+                "template": display_path(job.template),
+                "output": display_path(job.output),
+                "status": result.status,
+                "action": result.action,
+                "reasons": result.reasons,
+                "seconds": round(result.seconds, 3),
+                "message": result.message,
+                "execution_key": fingerprint.execution_key,
+                "render_key": fingerprint.render_key,
+                "parts": fingerprint.parts,
+                "data_files": fingerprint.files,
+            }
+        )
     manifest = {
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "seconds": round(seconds, 3),
         "settings": settings,
         "versions": versions(),
         "shared_hashes": {k: v for k, v in printer.shared.items() if k != "python"},
-        "counts": {status: sum(r.status == status for r in results)
-                   for status in ("rendered", "cached", "failed")},
+        "counts": {
+            status: sum(r.status == status for r in results)
+            for status in ("rendered", "cached", "failed")
+        },
         "pages": pages,
         **extra,
     }

@@ -6,6 +6,7 @@ paths. We drop those, give cells stable book-unique ids (``<slug>-<n>``), hide t
 parameter cells from readers, and substitute the district's validated names into the
 template's markdown (a Jupyter Book page title must be a real markdown H1).
 """
+
 from __future__ import annotations
 
 import re

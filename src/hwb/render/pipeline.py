@@ -10,6 +10,7 @@
 3. :func:`build_book` builds the Jupyter Book when its inputs changed, timing it into the
    manifest.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,8 +61,10 @@ def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -
 
     defaults = parameters.load_defaults()
     districts = parameters.load_all()
-    groups = [{"slug": p.slug, "name": p.name, "area_name": p.area_name, "districts": p.district_slugs}
-              for p in load_partnerships()]
+    groups = [
+        {"slug": p.slug, "name": p.name, "area_name": p.area_name, "districts": p.district_slugs}
+        for p in load_partnerships()
+    ]
     snapshot = Path(snapshot) if snapshot else paths.SNAPSHOT
     output_dir = Path(output_dir) if output_dir else paths.BOOK
     return Job(
@@ -106,14 +109,19 @@ def warn_uncatalogued(snapshot: Path) -> list[int]:
         return []
     catalogue = yamlio.safe_load(paths.CATALOGUE.read_text(encoding="utf-8")) or {}
     known = {int(i) for i in (catalogue.get("indicators") or {})}
-    listed = {int(i) for entry in read_manifest(snapshot)["files"]
-              for i in (entry.get("indicators") if isinstance(entry.get("indicators"), list) else [])}
+    listed = {
+        int(i)
+        for entry in read_manifest(snapshot)["files"]
+        for i in (entry.get("indicators") if isinstance(entry.get("indicators"), list) else [])
+    }
     missing = sorted(listed - known)
     if missing:
         log.warning(
             "warning: the snapshot %s holds indicator(s) %s that %s does not list, so no page shows "
             "them; add them to the catalogue, or leave them out of the snapshot",
-            shown(snapshot), ", ".join(map(str, missing)), shown(paths.CATALOGUE),
+            shown(snapshot),
+            ", ".join(map(str, missing)),
+            shown(paths.CATALOGUE),
         )
     return missing
 
@@ -131,7 +139,9 @@ def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) 
     from hwb import partnerships
 
     if snapshot is not None and not Path(snapshot).exists():
-        raise HwbError(f"snapshot '{snapshot}' does not exist; give a snapshot folder or a Fingertips CSV")
+        raise HwbError(
+            f"snapshot '{snapshot}' does not exist; give a snapshot folder or a Fingertips CSV"
+        )
     chosen = {}
     for slug in slugs:  # a misspelt name first
         partnership, _ = partnerships.resolve(slug)
@@ -169,8 +179,10 @@ class Progress:
     def update(self, result: Result) -> None:
         self.done += 1
         why = "; ".join(result.reasons)
-        line = (f"[{self.done}/{self.total}] {result.slug:<16} {result.status:<8} "
-                f"{result.seconds:5.1f}s  {result.action}: {why}")
+        line = (
+            f"[{self.done}/{self.total}] {result.slug:<16} {result.status:<8} "
+            f"{result.seconds:5.1f}s  {result.action}: {why}"
+        )
         if self.bar is not None:
             self.bar.set_postfix_str(f"{result.slug} {result.status}")
             self.bar.update(1)
@@ -188,15 +200,21 @@ class Progress:
 class Pages:
     """The run's pages: each job, what the cache decided for it, and how it went."""
 
-    def __init__(self, jobs: list[Job], force: bool, progress: bool | None,
-                 on_result: Callable[[Result], None] | None) -> None:
+    def __init__(
+        self,
+        jobs: list[Job],
+        force: bool,
+        progress: bool | None,
+        on_result: Callable[[Result], None] | None,
+    ) -> None:
         from hwb.render import cache
 
         self.jobs = jobs
         self.index = cache.CacheIndex()
         self.printer = cache.Fingerprinter()
-        self.decisions = {job.output: self.index.decide(job, self.printer.fingerprint(job), force)
-                          for job in jobs}
+        self.decisions = {
+            job.output: self.index.decide(job, self.printer.fingerprint(job), force) for job in jobs
+        }
         self.results: dict[Path, Result] = {}
         self.bar = Progress(len(jobs), progress)
         self.on_result = on_result
@@ -211,8 +229,12 @@ class Pages:
         return [self.results[job.output] for job in self.jobs]
 
 
-def decide(jobs: list[Job], force: bool = False, progress: bool | None = None,
-           on_result: Callable[[Result], None] | None = None) -> Pages:
+def decide(
+    jobs: list[Job],
+    force: bool = False,
+    progress: bool | None = None,
+    on_result: Callable[[Result], None] | None = None,
+) -> Pages:
     """Step: fingerprint every page and ask the cache index whether it is current."""
     return Pages(jobs, force, progress, on_result)
 
@@ -225,15 +247,28 @@ def reuse(pages: Pages) -> list[Job]:
     for job in pages.jobs:
         decision = pages.decisions[job.output]
         if decision.action == "cached":
-            pages.finish(job, Result(job.slug, "cached", 0.0, job.output, action="cached",
-                                     reasons=decision.reasons))
+            pages.finish(
+                job,
+                Result(
+                    job.slug, "cached", 0.0, job.output, action="cached", reasons=decision.reasons
+                ),
+            )
         elif decision.action == "rerender":
             t0 = time.perf_counter()
             try:
                 rerender(job)
                 pages.index.record(job, decision.fingerprint)
-                pages.finish(job, Result(job.slug, "rendered", time.perf_counter() - t0, job.output,
-                                         action="rerender", reasons=decision.reasons))
+                pages.finish(
+                    job,
+                    Result(
+                        job.slug,
+                        "rendered",
+                        time.perf_counter() - t0,
+                        job.output,
+                        action="rerender",
+                        reasons=decision.reasons,
+                    ),
+                )
             except CannotRerender as exc:
                 decision.action, decision.reasons = "execute", [*decision.reasons, str(exc)]
                 stale.append(job)
@@ -242,8 +277,15 @@ def reuse(pages: Pages) -> list[Job]:
     return stale
 
 
-def execute_stale(pages: Pages, stale: list[Job], *, engine: str, executor: str, workers: int,
-                  scheduler: str | None) -> str:
+def execute_stale(
+    pages: Pages,
+    stale: list[Job],
+    *,
+    engine: str,
+    executor: str,
+    workers: int,
+    scheduler: str | None,
+) -> str:
     """Step: execute ``stale`` with the named engine on the executor; return the engine used.
 
     A remote Dask cluster's workers start their own fork servers; otherwise one is started
@@ -262,16 +304,26 @@ def execute_stale(pages: Pages, stale: list[Job], *, engine: str, executor: str,
             pages.index.record(job, decision.fingerprint)
         else:
             pages.index.forget(job)
-        pages.finish(job, Result(job.slug, outcome.status, outcome.seconds,
-                                 job.output if outcome.status == "rendered" else None,
-                                 outcome.message, "execute", decision.reasons))
+        pages.finish(
+            job,
+            Result(
+                job.slug,
+                outcome.status,
+                outcome.seconds,
+                job.output if outcome.status == "rendered" else None,
+                outcome.message,
+                "execute",
+                decision.reasons,
+            ),
+        )
     return chosen.name
 
 
 def record(pages: Pages, seconds: float, **settings: Any) -> Path:
     """Step: write the run manifest (what ran, why, how long, versions and hashes)."""
-    return write_run_manifest(pages.jobs, pages.ordered(), pages.decisions, pages.printer, seconds,
-                              **settings)
+    return write_run_manifest(
+        pages.jobs, pages.ordered(), pages.decisions, pages.printer, seconds, **settings
+    )
 
 
 def run(
@@ -301,12 +353,21 @@ def run(
         pages = decide(jobs, force, progress, on_result)
         try:
             stale = reuse(pages)
-            used = execute_stale(pages, stale, engine=engine, executor=executor, workers=workers,
-                                 scheduler=scheduler)
+            used = execute_stale(
+                pages, stale, engine=engine, executor=executor, workers=workers, scheduler=scheduler
+            )
         finally:
             pages.bar.close()
-        record(pages, time.perf_counter() - started, executor=executor, workers=workers,
-               scheduler=scheduler, engine=used, force=force, extra=manifest_extra)
+        record(
+            pages,
+            time.perf_counter() - started,
+            executor=executor,
+            workers=workers,
+            scheduler=scheduler,
+            engine=used,
+            force=force,
+            extra=manifest_extra,
+        )
         return pages.ordered()
 
 

@@ -9,6 +9,7 @@ depends only on the template's metadata and the kernel, both in the execution ke
 the same markdown filling and normalisation as :func:`hwb.render.execute.execute`. The
 tests check the bytes equal a full Papermill run of the edited template.
 """
+
 from __future__ import annotations
 
 import copy

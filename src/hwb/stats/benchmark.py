@@ -106,9 +106,15 @@ def judging_method(benchmark: str | None, goal: float | None = None) -> str:
 
 def judging_methods(benchmark: pd.Series, goal: pd.Series | None = None) -> pd.Series:
     """:func:`judging_method` for each row (``goal`` aligned on ``benchmark``'s index)."""
-    goals = goal.reindex(benchmark.index) if goal is not None else pd.Series(np.nan, index=benchmark.index)
+    goals = (
+        goal.reindex(benchmark.index)
+        if goal is not None
+        else pd.Series(np.nan, index=benchmark.index)
+    )
     return pd.Series(
-        [judging_method(b, g) for b, g in zip(benchmark, goals)], index=benchmark.index, dtype=object
+        [judging_method(b, g) for b, g in zip(benchmark, goals, strict=False)],
+        index=benchmark.index,
+        dtype=object,
     )
 
 
@@ -213,7 +219,8 @@ def quintile_labels(
     out = df.copy()
     out["quintile_number"] = number.astype("Int64")
     out[out_col] = [
-        NOT_COMPARED if pd.isna(n) else _QUINTILE_WORDS[p][int(n) - 1] for n, p in zip(number, pol)
+        NOT_COMPARED if pd.isna(n) else _QUINTILE_WORDS[p][int(n) - 1]
+        for n, p in zip(number, pol, strict=False)
     ]
     return out
 
@@ -282,7 +289,10 @@ def benchmark_against_england(
         by_goal = method == GOAL
         if by_goal.any():
             judged = compare_to_goal(
-                out.loc[by_goal].assign(_goal=goals[by_goal]), "_goal", polarity=pol[by_goal], out_col="_g"
+                out.loc[by_goal].assign(_goal=goals[by_goal]),
+                "_goal",
+                polarity=pol[by_goal],
+                out_col="_g",
             )
             out.loc[by_goal, out_col] = judged["_g"]
     return out

@@ -177,13 +177,14 @@ def combine_areas(
     for key in keys:
         key = tuple(key)
         group = mine
-        for column, value in zip(groups, key):
+        for column, value in zip(groups, key, strict=False):
             group = group[group[column] == value]
         if group[area_col].duplicated().any():
             raise v.StatsInputError(
-                f"{func}: more than one row per area for {dict(zip(groups, key))}; pass one indicator, sex and age."
+                f"{func}: more than one row per area for {dict(zip(groups, key, strict=False))}; "
+                "pass one indicator, sex and age."
             )
-        row: dict = dict(zip(groups, key))
+        row: dict = dict(zip(groups, key, strict=False))
         row.update({c: np.nan for c in COMBINED_COLUMNS})
         row["method"] = ""
         row["reason"] = general or _group_reason(

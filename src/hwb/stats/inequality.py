@@ -111,7 +111,7 @@ def sii(
     grouped = df.groupby(groups, sort=True, dropna=False) if groups else [((), df)]
     for key, g in grouped:
         key = key if isinstance(key, tuple) else (key,)
-        where = f" in group {dict(zip(groups, key))}" if groups else ""
+        where = f" in group {dict(zip(groups, key, strict=False))}" if groups else ""
         g = g.sort_values(quantile_col)
         if g[quantile_col].duplicated().any():
             raise v.StatsInputError(
@@ -127,7 +127,9 @@ def sii(
                 if missing
                 else f"missing {', '.join(map(repr, blank))}"
             )
-            dropped.append(f"{dict(zip(groups, key)) if groups else 'the data'} ({why})")
+            dropped.append(
+                f"{dict(zip(groups, key, strict=False)) if groups else 'the data'} ({why})"
+            )
             continue
         k = len(g)
         if k < 5:
@@ -193,7 +195,7 @@ def sii(
         rng = np.random.default_rng(seed)
         sims = back(centre + se * rng.standard_normal((repetitions, k)))
         s_slope, s_intercept = _fit(sims, a, x)
-        row = dict(zip(groups, key), sii=sign * float(slope))
+        row = dict(zip(groups, key, strict=False), sii=sign * float(slope))
         for c in levels:
             lo, up = sign * np.quantile(s_slope, [(1 - c) / 2, (1 + c) / 2])
             row[v.lower_col(c)], row[v.upper_col(c)] = min(lo, up), max(lo, up)

@@ -300,7 +300,7 @@ def dsr(
             extra = sorted(set(starts) - set(expected))
             repeated = sorted({s for s in starts if starts.count(s) > 1})
             where = (
-                f" for group {dict(zip(groups, key if isinstance(key, tuple) else (key,)))}"
+                f" for group {dict(zip(groups, key if isinstance(key, tuple) else (key,), strict=False))}"
                 if groups
                 else ""
             )
@@ -311,7 +311,7 @@ def dsr(
             )
         if g[population_col].isna().all():
             where = (
-                f" for group {dict(zip(groups, key if isinstance(key, tuple) else (key,)))}"
+                f" for group {dict(zip(groups, key if isinstance(key, tuple) else (key,), strict=False))}"
                 if groups
                 else ""
             )
@@ -397,7 +397,7 @@ def _indirect(
         bands = int(sizes.max())
         short = sizes[sizes < bands]
         named = ", ".join(
-            f"{dict(zip(groups, k if isinstance(k, tuple) else (k,)))} has {n}"
+            f"{dict(zip(groups, k if isinstance(k, tuple) else (k,), strict=False))} has {n}"
             for k, n in short.head(5).items()
         )
         raise v.StatsInputError(
@@ -436,7 +436,7 @@ def _indirect(
                     g[ref_count_col].fillna(0) / g[ref_population_col] * g[population_col].fillna(0)
                 ).sum()
             )
-            row = dict(zip(gcols, k), observed=0.0, expected=e, value=0.0)
+            row = dict(zip(gcols, k, strict=False), observed=0.0, expected=e, value=0.0)
             for c in levels:
                 row[v.lower_col(c)] = 0.0
                 row[v.upper_col(c)] = float(phs.exact_upper(0, c)) / e * scale(g)

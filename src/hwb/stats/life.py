@@ -145,7 +145,7 @@ def life_expectancy(
         starts = sorted(g["_start"].tolist())
         if starts != [float(s) for s in LE_BAND_STARTS]:
             missing = sorted(set(LE_BAND_STARTS) - {int(s) for s in starts if not np.isnan(s)})
-            where = f" for group {dict(zip(groups, key))}" if groups else ""
+            where = f" for group {dict(zip(groups, key, strict=False))}" if groups else ""
             band_errors.append(
                 f"{func}: age bands in {age_col!r}{where} are not the 20 life-table bands "
                 f"0, 1-4, 5-9, ..., 85-89, 90+ (got starts {[s if np.isnan(s) else int(s) for s in starts]}; "
@@ -167,7 +167,7 @@ def life_expectancy(
         for i, start in enumerate(LE_BAND_STARTS):
             if start not in ages:
                 continue
-            row = dict(zip(groups, key))
+            row = dict(zip(groups, key, strict=False))
             row.update(age_start=start, value=e[i], se=se[i])
             for c in levels:
                 row[v.lower_col(c)] = e[i] - z[c] * se[i]

@@ -169,7 +169,9 @@ class _Fit:
     method: str
 
 
-def _fit(x: np.ndarray, y: np.ndarray, scale: _Scale, window: int, min_points: int, last_n: int) -> _Fit:
+def _fit(
+    x: np.ndarray, y: np.ndarray, scale: _Scale, window: int, min_points: int, last_n: int
+) -> _Fit:
     keep = _non_overlapping(x, window) if window > 1 else np.ones(len(x), dtype=bool)
     cov: dict = {}
     if window > 1 and keep.sum() >= min_points:
@@ -200,7 +202,9 @@ def _predict(fit: _Fit, at: Iterable[float], alpha: float) -> pd.DataFrame:
     return fit.result.get_prediction(x).summary_frame(alpha=alpha)
 
 
-def _series(g: pd.DataFrame, x_col: str, value_col: str, last_n: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+def _series(
+    g: pd.DataFrame, x_col: str, value_col: str, last_n: int, window: int
+) -> tuple[np.ndarray, np.ndarray]:
     g = g[g[value_col].notna() & g[x_col].notna()].sort_values(x_col)
     g = g.drop_duplicates(x_col, keep="last").tail(last_n * window)
     return g[x_col].to_numpy(dtype=float), g[value_col].to_numpy(dtype=float)
@@ -288,7 +292,7 @@ def project(
         key = key if isinstance(key, tuple) else (key,)
         x, y = prepare(g, value_col)
         base = dict(
-            zip(groups, key),
+            zip(groups, key, strict=False),
             latest_year=float(x[-1]) if len(x) else np.nan,
             latest_value=float(y[-1]) if len(y) else np.nan,
             scale=scale,
@@ -308,7 +312,10 @@ def project(
         pred = _predict(fit, at, alpha)
         fitted_now = float(sc.back(_predict(fit, [x[-1]], alpha)["mean"].iloc[0]))
         projected = sc.back(pred["mean"].to_numpy())
-        lower, upper_ = sc.back(pred["obs_ci_lower"].to_numpy()), sc.back(pred["obs_ci_upper"].to_numpy())
+        lower, upper_ = (
+            sc.back(pred["obs_ci_lower"].to_numpy()),
+            sc.back(pred["obs_ci_upper"].to_numpy()),
+        )
         extra = {}
         if bench is not None:
             extra = _against_benchmark(x, y, projected, lower, upper_, bench, polarity, at)
@@ -326,10 +333,27 @@ def project(
             }
             row.update({k: (val[i] if isinstance(val, list) else val) for k, val in extra.items()})
             rows.append(row)
-    cols = [*groups, "status", "n_points", "method", "scale", "latest_year", "latest_value", "slope",
-            "horizon", "projected", lo_c, up_c]
+    cols = [
+        *groups,
+        "status",
+        "n_points",
+        "method",
+        "scale",
+        "latest_year",
+        "latest_value",
+        "slope",
+        "horizon",
+        "projected",
+        lo_c,
+        up_c,
+    ]
     if benchmark is not None:
-        cols += ["benchmark_projected", "reaches_benchmark", "benchmark_in_interval", "change_needed_per_year"]
+        cols += [
+            "benchmark_projected",
+            "reaches_benchmark",
+            "benchmark_in_interval",
+            "change_needed_per_year",
+        ]
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
@@ -344,7 +368,9 @@ def _against_benchmark(x, y, projected, lower, upper, bench, polarity, at) -> di
         reaches = WITHIN if sign * (projected[-1] - bproj[-1]) >= 0 else NOT_WITHIN
     else:
         reaches = ""
-    change = [(bproj[i] - y[-1]) / (at[i] - x[-1]) if at[i] > x[-1] else np.nan for i in range(len(at))]
+    change = [
+        (bproj[i] - y[-1]) / (at[i] - x[-1]) if at[i] > x[-1] else np.nan for i in range(len(at))
+    ]
     inside = [bool(lower[i] <= bproj[i] <= upper[i]) for i in range(len(at))]
     return {
         "benchmark_projected": [float(b) for b in bproj],

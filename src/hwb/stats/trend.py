@@ -122,12 +122,12 @@ def recent_trend(
         dup = g[period_col].duplicated()
         if dup.any():
             raise v.StatsInputError(
-                f"{func}: group {dict(zip(groups, key))} has more than one row for period(s) "
+                f"{func}: group {dict(zip(groups, key, strict=False))} has more than one row for period(s) "
                 f"{sorted(g.loc[dup, period_col].unique())[:5]}; add the column that separates them to group_cols."
             )
         last = g.sort_values(period_col).tail(TREND_POINTS)
         row = dict(
-            zip(groups, key),
+            zip(groups, key, strict=False),
             recent_trend=CANNOT,
             direction=np.nan,
             statistic=np.nan,

@@ -117,7 +117,7 @@ def spc(
     grouped = df.groupby(groups, sort=True, dropna=False) if groups else [((), df)]
     for key, g in grouped:
         key = key if isinstance(key, tuple) else (key,)
-        where = f" for {dict(zip(groups, key))}" if groups else ""
+        where = f" for {dict(zip(groups, key, strict=False))}" if groups else ""
         g = g[g[value_col].notna()].sort_values(period_col, kind="stable").copy()
         if len(g) < min_points:
             raise v.StatsInputError(
@@ -183,11 +183,17 @@ def spc_applicable(n_points: int, period_type: str) -> tuple[bool, str]:
     """Whether an XmR chart is valid for a series of ``n_points`` periods of ``period_type``
     (a catalogue period type), and if not, the reason as a phrase ("" when valid)."""
     if str(period_type).startswith("pooled"):
-        return False, "its periods overlap (rolling pooled years), which makes the limits too narrow"
+        return (
+            False,
+            "its periods overlap (rolling pooled years), which makes the limits too narrow",
+        )
     if str(period_type) == "single":
         return False, "it is published for one period only"
     if n_points < MIN_POINTS:
-        return False, f"it has {n_points} {'period' if n_points == 1 else 'periods'}; a chart needs {MIN_POINTS}"
+        return (
+            False,
+            f"it has {n_points} {'period' if n_points == 1 else 'periods'}; a chart needs {MIN_POINTS}",
+        )
     return True, ""
 
 

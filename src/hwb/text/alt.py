@@ -4,6 +4,7 @@ Every function here reads the same rows the chart draws, so the words and the pi
 cannot disagree. Alt text always contains the key numbers (a screen-reader user gets
 the values, not just "a chart").
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -32,18 +33,30 @@ def spine_title(rows: pd.DataFrame, district: str, topic: str = "") -> str:
         return f"{district} is significantly worse than England on {worse} of {n}{topic_words} indicators"
     if better:
         return f"{district} is significantly better than England on {better} of {n}{topic_words} indicators"
-    return f"{district} is similar to England on all {n}{topic_words} indicators that can be compared"
+    return (
+        f"{district} is similar to England on all {n}{topic_words} indicators that can be compared"
+    )
 
 
 def spine_alt(rows: pd.DataFrame, district: str, range_label: str) -> str:
     """Alt text for a spine chart: every indicator with its value, England's and the judgement."""
-    parts = [f"Spine chart of {len(rows)} indicators for {district} against England and the range of {range_label}."]
+    parts = [
+        f"Spine chart of {len(rows)} indicators for {district} against England and the range of {range_label}."
+    ]
     groups: dict[str, list[str]] = {}
     for _, row in rows.iterrows():
-        label = row["compared_95"] if row["compared_95"] in JUDGED + ("Higher", "Lower") else "Not compared"
+        label = (
+            row["compared_95"]
+            if row["compared_95"] in JUDGED + ("Higher", "Lower")
+            else "Not compared"
+        )
         if row.get("compared_to", "England") == "goal" and label in JUDGED:
             label = "Goal met" if label == "Better" else "Goal missed"
-        england = f" (England {value_phrase(row, 'england_value')})" if not fmt.is_missing(row["england_value"]) else ""
+        england = (
+            f" (England {value_phrase(row, 'england_value')})"
+            if not fmt.is_missing(row["england_value"])
+            else ""
+        )
         groups.setdefault(label, []).append(f"{row['label']} {value_phrase(row)}{england}")
     wording = {
         "Worse": "Significantly worse than England",
@@ -55,7 +68,16 @@ def spine_alt(rows: pd.DataFrame, district: str, range_label: str) -> str:
         "Goal met": "Meets its national goal",
         "Goal missed": "Misses its national goal",
     }
-    for key in ("Worse", "Goal missed", "Higher", "Similar", "Lower", "Better", "Goal met", "Not compared"):
+    for key in (
+        "Worse",
+        "Goal missed",
+        "Higher",
+        "Similar",
+        "Lower",
+        "Better",
+        "Goal met",
+        "Not compared",
+    ):
         if key in groups:
             parts.append(f"{wording[key]}: {'; '.join(groups[key])}.")
     return " ".join(parts)
@@ -65,7 +87,9 @@ def trend_alt(series: pd.DataFrame, label: str, unit: str, names: dict[str, str]
     """Alt text for a trend chart: first and latest value of each area line."""
     parts = [f"Line chart of {label} over time."]
     for code, name in names.items():
-        rows = series[(series["area_code"] == code) & series["value"].notna()].sort_values("period_sortable")
+        rows = series[(series["area_code"] == code) & series["value"].notna()].sort_values(
+            "period_sortable"
+        )
         if rows.empty:
             continue
         first, last = rows.iloc[0], rows.iloc[-1]

@@ -7,6 +7,7 @@ called "a year". Events that happen (deaths, admissions, conceptions) are per ye
 people who *are* something (children in low-income families) are a number at a time.
 What each indicator's count counts is declared in data/catalogue.yml (``events:``).
 """
+
 from __future__ import annotations
 
 import math
@@ -52,7 +53,9 @@ def about(number: float) -> str:
     return f"{round(n):,}"
 
 
-def count_phrase(count: float, indicator_id: int, period: str, name: str = "", value_type: str = "") -> str:
+def count_phrase(
+    count: float, indicator_id: int, period: str, name: str = "", value_type: str = ""
+) -> str:
     """E.g. "about 160 preventable deaths under 75 a year (2021 - 23)"."""
     noun, per_year = event_noun(indicator_id, name, value_type)
     years = years_pooled(period)
@@ -61,8 +64,14 @@ def count_phrase(count: float, indicator_id: int, period: str, name: str = "", v
     return f"about {about(value)} {noun}{per} ({period})"
 
 
-def excess_phrase(excess: float, indicator_id: int, high_is_good: bool, reference: str,
-                  name: str = "", value_type: str = "") -> str:
+def excess_phrase(
+    excess: float,
+    indicator_id: int,
+    high_is_good: bool,
+    reference: str,
+    name: str = "",
+    value_type: str = "",
+) -> str:
     """E.g. "about 40 more preventable deaths under 75 a year than at England's rate"."""
     noun, per_year = event_noun(indicator_id, name, value_type)
     more = "fewer" if high_is_good else "more"

@@ -3,6 +3,7 @@
 Every sentence, table cell and alt text in the book formats numbers through here, so
 "12.3%" in a key message is the same "12.3%" in the table under the chart.
 """
+
 from __future__ import annotations
 
 import math

@@ -9,6 +9,7 @@ England. Within a group, the bigger relative gap to England comes first. Indicat
 no polarity get no group: they are neither better nor worse. Every number comes from the
 headline row.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ MIN_MESSAGES, MAX_MESSAGES = 5, 8
 #: the catalogue roles whose indicators are life expectancy measures judged first among the similar
 LIFE_EXPECTANCY_ROLES = ("life_at_birth", "healthy_life")
 #: words that make an indicator's short name plural ("Self-harm admissions", "Physically inactive adults")
-PLURAL_WORDS = frozenset({"children", "adults", "admissions", "conceptions", "fractures", "readmissions", "users"})
+PLURAL_WORDS = frozenset(
+    {"children", "adults", "admissions", "conceptions", "fractures", "readmissions", "users"}
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ def _trend_words(row: pd.Series) -> str:
 
 
 def indicator_sentence(row: pd.Series, district: str) -> str:
-    """E.g. "Life expectancy for men in Burnley is 76.2 years (2020 - 22), significantly worse than England (78.9 years)."."""
+    """One key message, e.g. "Life expectancy for men in Burnley is 76.2 years (2020 - 22),
+    significantly worse than England (78.9 years)."."""
     value = fmt.with_unit(row["value"], row["unit"])
     text = f"{_subject(row, district)} is {value} ({row['period']}), {_comparison_words(row)}"
     trend = _trend_words(row)
@@ -115,28 +119,52 @@ def life_expectancy_sentence(row: pd.Series, district: str) -> str:
     if fmt.is_missing(row["england_value"]):
         return f"{text}; England's figure for the same period is not in this snapshot."
     gap = fmt.difference(row["value"], row["england_value"], row["unit"])
-    side = "below" if row["value"] < row["england_value"] else "above" if row["value"] > row["england_value"] else ""
+    side = (
+        "below"
+        if row["value"] < row["england_value"]
+        else "above"
+        if row["value"] > row["england_value"]
+        else ""
+    )
     where = f"{gap} {side} England" if side else "the same as England"
-    judged = {"Worse": "significantly worse than England", "Better": "significantly better than England",
-              "Similar": "not significantly different from England"}.get(row["compared_95"], "not compared statistically")
+    judged = {
+        "Worse": "significantly worse than England",
+        "Better": "significantly better than England",
+        "Similar": "not significantly different from England",
+    }.get(row["compared_95"], "not compared statistically")
     return f"{text}, {where} ({fmt.with_unit(row['england_value'], row['unit'])}); {judged}."
 
 
 def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
     life_at_birth = role_id("life_at_birth")
     rows = headline[headline["indicator_id"] == life_at_birth]
-    rows = rows.assign(_order=rows["sex"].map({"Male": 0, "Female": 1, "Persons": 2})).sort_values("_order")
+    rows = rows.assign(_order=rows["sex"].map({"Male": 0, "Female": 1, "Persons": 2})).sort_values(
+        "_order"
+    )
     have = rows[rows["status"] == "ok"]
-    out = [Message(life_expectancy_sentence(r, district), life_at_birth, str(r["compared_95"]), 0)
-           for _, r in have.iterrows()]
+    out = [
+        Message(life_expectancy_sentence(r, district), life_at_birth, str(r["compared_95"]), 0)
+        for _, r in have.iterrows()
+    ]
     if not out:
-        out.append(Message(f"Life expectancy at birth for {district} is not in this snapshot, so the pack cannot "
-                           "say how long people live compared with England.", None, "", 0))
+        out.append(
+            Message(
+                f"Life expectancy at birth for {district} is not in this snapshot, so the pack cannot "
+                "say how long people live compared with England.",
+                None,
+                "",
+                0,
+            )
+        )
     return out
 
 
-def key_messages(headline: pd.DataFrame, district: str, context: list[str] | None = None,
-                 members: list[tuple[pd.DataFrame, str]] | None = None) -> list[Message]:
+def key_messages(
+    headline: pd.DataFrame,
+    district: str,
+    context: list[str] | None = None,
+    members: list[tuple[pd.DataFrame, str]] | None = None,
+) -> list[Message]:
     """5-8 messages from ``headline`` (the pack's headline table), most important first.
 
     Life expectancy at birth (men, women) always comes first. For an area of several
@@ -150,14 +178,24 @@ def key_messages(headline: pd.DataFrame, district: str, context: list[str] | Non
         messages = [m for member, name in members for m in _life_messages(member, name)]
     else:
         messages = _life_messages(headline, district)
-    rows = headline[(headline["status"] == "ok") & (headline["indicator_id"] != role_id("life_at_birth"))].copy()
+    rows = headline[
+        (headline["status"] == "ok") & (headline["indicator_id"] != role_id("life_at_birth"))
+    ].copy()
     rows["_group"] = [_group(r) for _, r in rows.iterrows()]
     rows = rows[rows["_group"].notna()]
     rows["_gap"] = [gap_to_england(r) for _, r in rows.iterrows()]
-    rows = rows.sort_values(["_group", "_gap", "indicator_id", "sex"], ascending=[True, False, True, True],
-                            kind="mergesort")
+    rows = rows.sort_values(
+        ["_group", "_gap", "indicator_id", "sex"],
+        ascending=[True, False, True, True],
+        kind="mergesort",
+    )
     messages += [
-        Message(indicator_sentence(r, district), int(r["indicator_id"]), str(r["compared_95"]), int(r["_group"]))
+        Message(
+            indicator_sentence(r, district),
+            int(r["indicator_id"]),
+            str(r["compared_95"]),
+            int(r["_group"]),
+        )
         for _, r in rows.head(MAX_MESSAGES - len(messages)).iterrows()
     ]
     # an area of several districts has fewer combined figures, so its context always has room
@@ -169,17 +207,32 @@ def key_messages(headline: pd.DataFrame, district: str, context: list[str] | Non
     return messages
 
 
-_FIFTHS = {"Lowest": "the lowest fifth", "Low": "the second-lowest fifth", "Middle": "the middle fifth",
-           "High": "the second-highest fifth", "Highest": "the highest fifth"}
-_DEPRIVED = {"Lowest": "among the least deprived fifth", "Low": "in the second least deprived fifth",
-             "Middle": "in the middle fifth for deprivation", "High": "in the second most deprived fifth",
-             "Highest": "among the most deprived fifth"}
+_FIFTHS = {
+    "Lowest": "the lowest fifth",
+    "Low": "the second-lowest fifth",
+    "Middle": "the middle fifth",
+    "High": "the second-highest fifth",
+    "Highest": "the highest fifth",
+}
+_DEPRIVED = {
+    "Lowest": "among the least deprived fifth",
+    "Low": "in the second least deprived fifth",
+    "Middle": "in the middle fifth for deprivation",
+    "High": "in the second most deprived fifth",
+    "Highest": "among the most deprived fifth",
+}
 
 
-def quintile_phrase(label: str, indicator_id: int, districts_n: int, england_wide: int = 100) -> str:
+def quintile_phrase(
+    label: str, indicator_id: int, districts_n: int, england_wide: int = 100
+) -> str:
     """A quintile in words, e.g. "among the most deprived fifth of the 12 districts in this snapshot";
     "" for a label that is not a quintile."""
-    of = "of English districts" if districts_n >= england_wide else f"of the {districts_n} districts in this snapshot"
+    of = (
+        "of English districts"
+        if districts_n >= england_wide
+        else f"of the {districts_n} districts in this snapshot"
+    )
     if int(indicator_id) == role_id("deprivation") and label in _DEPRIVED:
         return f"{_DEPRIVED[label]} {of}"
     if label in _FIFTHS:
