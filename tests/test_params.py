@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -187,10 +189,25 @@ def test_notebook_values_are_plain_json():
     assert values["priority_wards"][0] == "Bank Hall"
 
 
-def _tree_state() -> dict[str, int]:
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A copy of the project for commands that must write nothing, so a test running at the
+    same time (pytest-xdist) that legitimately writes build/ or book/ cannot be mistaken for
+    a write by the command under test. Commands see it through ``HWB_ROOT``."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("parameters", "data", "notebooks"):
+        shutil.copytree(paths.ROOT / name, root / name)
+    shutil.copytree(paths.BOOK, root / "book", ignore=shutil.ignore_patterns("_build"))
+    for name in ("_toc.yml", "_config.yml", "requirements.lock", "pyproject.toml"):
+        shutil.copy2(paths.ROOT / name, root / name)
+    return root
+
+
+def _tree_state(root: Path) -> dict[str, int]:
     """Every file a build could write (pages, scratch, snapshot, HTML) with its mtime."""
     state = {}
-    for folder in (paths.BOOK, paths.BUILD, paths.DATA):
+    for folder in (root / "book", root / "build", root / "data"):
         if folder.exists():
             for path in folder.rglob("*"):
                 if path.is_file():
@@ -198,11 +215,12 @@ def _tree_state() -> dict[str, int]:
     return state
 
 
-def test_cli_unknown_district_fails_and_writes_nothing():
-    before = _tree_state()
+def test_cli_unknown_district_fails_and_writes_nothing(project_copy):
+    before = _tree_state(project_copy)
     result = subprocess.run(
         [sys.executable, "-m", "hwb.cli", "district", "burnly"],
-        cwd=paths.ROOT,
+        cwd=project_copy,
+        env={**os.environ, "HWB_ROOT": str(project_copy)},
         capture_output=True,
         text=True,
         check=False,
@@ -212,21 +230,22 @@ def test_cli_unknown_district_fails_and_writes_nothing():
     assert "valid districts: burnley, chorley" in result.stderr
     assert "valid partnerships: burnley, chorley-and-south-ribble" in result.stderr
     assert "Traceback" not in result.stderr
-    assert _tree_state() == before
+    assert _tree_state(project_copy) == before
 
 
-def test_make_with_a_misspelt_district_fails_and_writes_nothing():
-    before = _tree_state()
+def test_make_with_a_misspelt_district_fails_and_writes_nothing(project_copy):
+    before = _tree_state(project_copy)
     result = subprocess.run(
         ["make", "-s", "district=burnly"],
         cwd=paths.ROOT,
+        env={**os.environ, "HWB_ROOT": str(project_copy)},
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode != 0
     assert "did you mean 'burnley'?" in result.stderr
-    assert _tree_state() == before
+    assert _tree_state(project_copy) == before
 
 
 def test_unknown_key_error_lists_the_valid_keys_and_suggests_the_closest(params_dir):
