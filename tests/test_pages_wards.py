@@ -76,8 +76,7 @@ def test_chorley_names_none_so_its_five_most_deprived_wards_are_shown(chorley):
 
 def test_a_missing_measure_is_said_in_words():
     pack = _pack("burnley")
-    priority_wards(pack)  # loads the small-area tables into the pack's cache
-    areas, _ = pack._cache["small_areas"]
+    areas, _ = pack.small_areas  # loaded once per pack, so the section sees this change
     areas.population = areas.population[areas.population["ward_code"] != "E05005150"]
     assert "Bank Hall (population not available)" in priority_wards(pack).text
 

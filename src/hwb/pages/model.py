@@ -17,6 +17,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,9 @@ class Pack:
     manifest: dict[str, Any]
     headline: pd.DataFrame
     snapshot: str
-    _cache: dict = field(default_factory=dict, repr=False)
+    #: results derived from this pack that several sections show (e.g. the priority long-list),
+    #: computed once per pack by the function that owns them
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def slug(self) -> str:
@@ -154,6 +157,22 @@ class Pack:
             age or entry["age"],
             [self.code, self.county_code, self.england_code],
         )
+
+    @cached_property
+    def small_areas(self) -> tuple[Any, str | None]:
+        """The snapshot's small-area tables (:mod:`hwb.data.small_areas`), loaded once per
+        pack: ``(tables, None)``, or ``(None, reason)`` when the snapshot has none or they fail."""
+        from hwb.data.small_areas import load_small_areas, missing_reason
+        from hwb.errors import HwbError
+
+        folder = _resolve_snapshot(self.snapshot)
+        reason = missing_reason(folder)
+        if reason is not None:
+            return None, reason
+        try:
+            return load_small_areas(folder), None
+        except HwbError as exc:
+            return None, str(exc)
 
     def __repr__(self) -> str:  # deterministic: notebooks must not print memory addresses
         return f"Pack({self.slug!r}, {len(self.headline)} headline rows)"
@@ -319,20 +338,20 @@ def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:
 def split_by_indicator(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
     """Headline (no category) rows per indicator id, without the frame's attrs (they slow pandas down).
 
-    Cached on the frame object, so the overview's twelve headline tables split it once.
+    The last frame split is remembered (by identity, holding the frame itself, so it cannot be
+    confused with a new frame at the same address), so the overview's ten partnership tables
+    and each pack's series split the snapshot once.
     """
-    cached = _SPLIT_CACHE.get(id(frame))
-    if cached is not None and cached[0] is frame:
-        return cached[1]
+    if _LAST_SPLIT and _LAST_SPLIT[0] is frame:
+        return _LAST_SPLIT[1]
     plain = frame[frame["category_type"] == ""].copy()
     plain.attrs = {}
     groups = {int(k): g for k, g in plain.groupby("indicator_id", sort=True)}
-    _SPLIT_CACHE.clear()
-    _SPLIT_CACHE[id(frame)] = (frame, groups)
+    _LAST_SPLIT[:] = [frame, groups]
     return groups
 
 
-_SPLIT_CACHE: dict[int, tuple[pd.DataFrame, dict[int, pd.DataFrame]]] = {}
+_LAST_SPLIT: list = []  # [frame, its split]
 
 
 def _headline_row(

@@ -874,14 +874,14 @@ def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
 def ranked_priorities(pack: Pack) -> pd.DataFrame:
     """The pack's long-list (:func:`hwb.pages.priorities.rank_priorities` with the pack's own weights,
     number to recommend and peers); the Priorities section and the overview both show this one."""
-    if "priorities" not in pack._cache:
-        pack._cache["priorities"] = rank_priorities(
+    if "priorities" not in pack.memo:
+        pack.memo["priorities"] = rank_priorities(
             pack.headline,
             pack.params.priority_weights,
             pack.params.recommended_priorities,
             peers=peer_rows(pack.frame, pack.code),
         )
-    return pack._cache["priorities"]
+    return pack.memo["priorities"]
 
 
 def recommended_priorities(pack: Pack) -> pd.DataFrame:

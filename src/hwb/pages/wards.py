@@ -17,10 +17,8 @@ import pandas as pd
 
 from hwb.charts.wards import PRIORITY_MARK, ward_chart
 from hwb.data.catalogue import role_id
-from hwb.data.small_areas import load_small_areas, missing_reason
-from hwb.errors import HwbError
 from hwb.pages import display as d
-from hwb.pages.model import OK, Pack, _resolve_snapshot
+from hwb.pages.model import OK, Pack
 from hwb.stats.ranges import ranks
 from hwb.text import format as fmt
 
@@ -38,18 +36,8 @@ TABLE_STYLE = "font-size:0.85em"
 
 # --------------------------------------------------------------------------- numbers
 def _small_areas(pack: Pack):
-    """The snapshot's small-area tables, loaded once per pack; None with the reason when absent."""
-    if "small_areas" not in pack._cache:
-        folder = _resolve_snapshot(pack.snapshot)
-        reason = missing_reason(folder)
-        loaded = None
-        if reason is None:
-            try:
-                loaded = load_small_areas(folder)
-            except HwbError as exc:
-                reason = str(exc)
-        pack._cache["small_areas"] = (loaded, reason)
-    return pack._cache["small_areas"]
+    """The snapshot's small-area tables for this pack; None with the reason when absent."""
+    return pack.small_areas
 
 
 def ward_table(pack: Pack) -> pd.DataFrame:
