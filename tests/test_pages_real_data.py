@@ -80,5 +80,19 @@ def test_indicators_with_old_latest_data_are_not_projected(burnley):
     assert 21001 not in projected and 91414 not in projected  # latest 2017/18
     assert 90366 in projected
     text = hp.looking_ahead(burnley).text
-    assert "Not projected (the latest data are 4 or more years old" in text
-    assert "Self-harm admissions" in text.split("4 or more years old", 1)[1]
+    assert "Not projected (the latest data ended 5 or more years before the newest" in text
+    assert "Self-harm admissions" in text.split("5 or more years before", 1)[1]
+
+
+def test_old_data_stay_out_of_key_messages_and_priorities_but_recent_pooled_data_do_not():
+    import hwb.pages as hp
+    from hwb.pages.sections import ranked_priorities, stale
+
+    preston = hp.load_pack(params.load_district("preston").to_notebook(), "data/snapshot")
+    h = preston.headline
+    old = set(h.loc[stale(h), "indicator_id"])
+    assert {21001, 91414, 92949} <= old  # 2017/18 and 2018: ended 7 years before 2023 - 25
+    assert 92026 not in old  # 2019/20 - 23/24 ends in 2024: recent, though it began in 2019
+    text = hp.key_messages(preston).text
+    assert "Alcohol-related admissions" not in text and "Dementia diagnosis" not in text
+    assert not set(ranked_priorities(preston)["indicator_id"]) & old

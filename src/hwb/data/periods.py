@@ -49,6 +49,13 @@ def period_label(period_type: str, first_year: int) -> str:
     return one if years == 1 else f"{one} - {last % 100:02d}/{(last + 1) % 100:02d}"
 
 
+def end_year(period_type: str, first_year: int) -> int:
+    """The calendar year a period ends in: 2021 - 23 ends in 2023, 2017/18 in 2018,
+    2019/20 - 23/24 in 2024; how old a value is is judged by when its period ended."""
+    years, split = _SPAN[period_type]
+    return first_year + years - 1 + (1 if split else 0)
+
+
 def period_range(period_type: str) -> str:
     """Fingertips' "Time period range" for the type: ``1y``, ``3y`` or ``5y``."""
     return f"{span_years(period_type)}y"

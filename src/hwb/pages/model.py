@@ -27,6 +27,7 @@ import pandas as pd
 from hwb import paths
 from hwb.data.catalogue import load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
+from hwb.data.periods import end_year
 from hwb.pages.judgements import catalogue_judgements
 from hwb.params import AreaParams, DistrictParams, OverviewArea
 from hwb.stats.benchmark import (
@@ -55,6 +56,7 @@ HEADLINE_COLUMNS = [
     "indicator_id",
     "short_name",
     "label",
+    "period_end",
     "programme",
     "outcome",
     "polarity",
@@ -301,6 +303,10 @@ def headline_table(
             row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
             rows.append(row)
     table = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
+    table["period_end"] = [
+        end_year(catalogue.loc[int(i), "period_type"], int(s) // 10000) if s else 0
+        for i, s in zip(table["indicator_id"], table["period_sortable"], strict=True)
+    ]
     return catalogue_judgements(_add_benchmarks(table, catalogue), catalogue)
 
 

@@ -144,7 +144,7 @@ def key_messages(pack: Pack) -> d.Html:
     """
     members = getattr(pack, "members", [])
     messages = _key_messages(
-        pack.headline,
+        current(pack.headline),
         pack.name,
         _context_sentences(pack),
         [(m.headline, m.name) for m in members] if len(members) > 1 else None,
@@ -285,16 +285,24 @@ PUBLISHED_NOTE = (
 )
 
 
-#: a latest period this many years or more behind the pack's newest is history, not the current position
-STALE_YEARS = 4
+#: a latest period that ended this many years or more before the pack's newest is history,
+#: not the current position (judged by when periods end: 2019/20 - 23/24 ends in 2024)
+STALE_YEARS = 5
 
 
 def stale(rows: pd.DataFrame) -> pd.Series:
-    """True for headline rows whose latest period is :data:`STALE_YEARS` or more behind the newest shown."""
+    """True for headline rows whose latest period ended :data:`STALE_YEARS` or more years
+    before the newest period shown; such values are not projected or recommended."""
     if rows.empty:
         return pd.Series(False, index=rows.index)
-    newest = int(rows["period_sortable"].max()) // 10000
-    return rows["period_sortable"] // 10000 <= newest - STALE_YEARS
+    ended = rows["period_end"].where(rows["period_end"] > 0)
+    return (ended <= ended.max() - STALE_YEARS).fillna(False).astype(bool)
+
+
+def current(headline: pd.DataFrame) -> pd.DataFrame:
+    """The headline rows whose data are not :func:`stale`: what key messages and priorities use
+    (old values stay in the tables, marked as history)."""
+    return headline[~stale(headline)]
 
 
 def old_periods_note(rows: pd.DataFrame) -> str:
@@ -306,8 +314,9 @@ def old_periods_note(rows: pd.DataFrame) -> str:
         return ""
     names = fmt.join_words(list(dict.fromkeys(old["short_name"])))
     return (
-        f"Older data: the latest period available here for {names} is several years old; it is shown with "
-        "its period and should be read as history, not as the current position."
+        f"Older data: the latest period available here for {names} ended {STALE_YEARS} or more years "
+        "before the newest; it is shown with its period, should be read as history, and is left out of "
+        "the key messages, the priorities and the projections."
     )
 
 
@@ -832,8 +841,8 @@ def looking_ahead(pack: Pack) -> d.Html:
     if len(old):
         parts.append(
             d.paragraph(
-                f"Not projected (the latest data are {STALE_YEARS} or more years old, so a trend carried forward "
-                f"to the strategy horizons would not be evidence): {fmt.join_words(list(old['label']))}."
+                f"Not projected (the latest data ended {STALE_YEARS} or more years before the newest, "
+                "so a trend carried forward to the strategy horizons would not be evidence): {fmt.join_words(list(old['label']))}."
             )
         )
     return d.join(parts)
@@ -876,7 +885,7 @@ def ranked_priorities(pack: Pack) -> pd.DataFrame:
     number to recommend and peers); the Priorities section and the overview both show this one."""
     if "priorities" not in pack.memo:
         pack.memo["priorities"] = rank_priorities(
-            pack.headline,
+            current(pack.headline),
             pack.params.priority_weights,
             pack.params.recommended_priorities,
             peers=peer_rows(pack.frame, pack.code),
