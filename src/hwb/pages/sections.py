@@ -842,7 +842,8 @@ def looking_ahead(pack: Pack) -> d.Html:
         parts.append(
             d.paragraph(
                 f"Not projected (the latest data ended {STALE_YEARS} or more years before the newest, "
-                "so a trend carried forward to the strategy horizons would not be evidence): {fmt.join_words(list(old['label']))}."
+                "so a trend carried forward to the strategy horizons would not be evidence): "
+                f"{fmt.join_words(list(old['label']))}."
             )
         )
     return d.join(parts)
