@@ -3,6 +3,8 @@ published comparisons and the areas each range spans."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from hwb import params
@@ -96,3 +98,19 @@ def test_old_data_stay_out_of_key_messages_and_priorities_but_recent_pooled_data
     text = hp.key_messages(preston).text
     assert "Alcohol-related admissions" not in text and "Dementia diagnosis" not in text
     assert not set(ranked_priorities(preston)["indicator_id"]) & old
+
+
+def test_missing_998_limits_come_from_published_counts_never_from_rounded_values(burnley):
+    from hwb.stats import intervals
+
+    h = burnley.headline
+    child = h[h.indicator_id == 93701].iloc[0]  # FingertipsNext: count and denominator, no 99.8%
+    expected = intervals.proportion(
+        pd.DataFrame({"count": [child["count"]], "denominator": [child["denominator"]]}),
+        confidence=0.998,
+        multiplier=100,
+    )
+    assert child.lower_998 == pytest.approx(float(expected["lower_998"].iloc[0]))
+    assert child.compared_998 == "Worse"
+    le = h[(h.indicator_id == 90366) & (h.sex == "Male")].iloc[0]  # rounded, no counts
+    assert np.isnan(le.lower_998) and le.compared_998 == "Not compared"

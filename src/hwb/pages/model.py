@@ -37,6 +37,7 @@ from hwb.stats.benchmark import (
     judging_methods,
     quintile_labels,
 )
+from hwb.stats.combine import combine_areas
 from hwb.stats.ranges import district_range, rank_among
 from hwb.stats.trend import recent_trend, red_red
 
@@ -360,6 +361,31 @@ def split_by_indicator(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
 _LAST_SPLIT: list = []  # [frame, its split]
 
 
+def limits_998(latest: pd.Series, entry: pd.Series, district: str) -> tuple[float, float]:
+    """The published 99.8% limits, or, where a source left them out but published the count
+    and denominator of a proportion (Wilson) or crude rate (Byar's), the same limits computed
+    from those counts as Fingertips computes them (:func:`hwb.stats.combine_areas` on the one
+    area: nothing is computed from a rounded value, and a value that is not its count over
+    its denominator, such as a standardised one, gets none)."""
+    published = (latest["lower_998"], latest["upper_998"])
+    if not (np.isnan(published[0]) or np.isnan(published[1])):
+        return published
+    if np.isnan(latest["count"]) or np.isnan(latest["denominator"]):
+        return published
+    one = pd.DataFrame([latest[["area_code", "count", "denominator", "value"]]])
+    result = combine_areas(
+        one,
+        [district],
+        entry["value_type"],
+        entry["ci_method"],
+        float(entry["multiplier"]),
+        group_cols=None,
+    ).iloc[0]
+    if result["reason"] or entry["value_type"] == "count":
+        return published
+    return float(result["lower_998"]), float(result["upper_998"])
+
+
 def _headline_row(
     frame, indicator_id, entry, sex, district, county, england, area_type, present: bool = True
 ) -> dict[str, Any]:
@@ -394,6 +420,7 @@ def _headline_row(
     ):
         row[column] = latest[column]
     row["published_comparison"] = str(latest.get("compared_england", "") or "")
+    row["lower_998"], row["upper_998"] = limits_998(latest, entry, district)
     row["n_points"] = int(with_value["period_sortable"].nunique())
     row["status"] = OK if len(with_value) else SUPPRESSED
     same_period = rows[rows["period_sortable"] == latest["period_sortable"]]
