@@ -8,6 +8,8 @@ lines mark England's and the district's middle ward, each labelled in words.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -69,5 +71,8 @@ def ward_chart(
         ax.set_xlabel(
             f"IMD 2019 score (higher is more deprived); {PRIORITY_MARK} dark bars: priority wards"
         )
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        # wrapped, never cut: a long district and ward title must fit the figure's width
+        ax.set_title(
+            "\n".join(textwrap.wrap(title, width=46)), loc="left", fontsize=12, fontweight="bold"
+        )
     return fig

@@ -255,7 +255,9 @@ def wards_numbers(
             }
         )
         if who == "district":
-            line["Population (mid-2020)"] = fmt.number(ref["population"], "people")
+            line["Population (mid-2020)"] = (
+                f"{fmt.number(ref['population'], 'people')} (whole district)"
+            )
             line["LSOAs in England's most deprived 10%"] = (
                 f"{int(ref['most_deprived'])} of {int(ref['lsoas'])} (whole district)"
             )
