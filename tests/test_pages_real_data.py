@@ -114,3 +114,22 @@ def test_missing_998_limits_come_from_published_counts_never_from_rounded_values
     assert child.compared_998 == "Worse"
     le = h[(h.indicator_id == 90366) & (h.sex == "Male")].iloc[0]  # rounded, no counts
     assert np.isnan(le.lower_998) and le.compared_998 == "Not compared"
+
+
+def test_spine_table_quartiles_read_in_the_same_direction_as_its_ends(burnley):
+    from hwb.charts.spine import spine_data
+
+    h = burnley.headline
+    row = h[(h.indicator_id == 93721) & (h.status == "ok")]  # low is good
+    table = spine_data(row).iloc[0]
+    worse = next(c for c in table.index if c.startswith("A quarter of districts are worse"))
+    better = next(c for c in table.index if c.startswith("A quarter of districts are better"))
+    number = lambda text: float(str(text).replace(",", ""))
+    worst_end = next(c for c in table.index if c.startswith("Worst district"))
+    best_end = next(c for c in table.index if c.startswith("Best district"))
+    assert (
+        number(table[worst_end])
+        > number(table[worse])
+        > number(table[better])
+        > number(table[best_end])
+    )

@@ -224,8 +224,12 @@ def spine_data(rows: pd.DataFrame) -> pd.DataFrame:
             "Worst district (lowest if no better or worse)": [
                 _end(r, worst=True) for _, r in rows.iterrows()
             ],
-            "25th percentile": rows["districts_q25"].map(fmt.number),
-            "75th percentile": rows["districts_q75"].map(fmt.number),
+            "A quarter of districts are worse than (lower quartile if no better or worse)": [
+                _quartile(r, worst=True) for _, r in rows.iterrows()
+            ],
+            "A quarter of districts are better than (upper quartile if no better or worse)": [
+                _quartile(r, worst=False) for _, r in rows.iterrows()
+            ],
             "Best district (highest if no better or worse)": [
                 _end(r, worst=False) for _, r in rows.iterrows()
             ],
@@ -239,6 +243,15 @@ def spine_data(rows: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out.reset_index(drop=True)
+
+
+def _quartile(row: pd.Series, worst: bool) -> str:
+    """The quartile on the worse (or better) side: for low-is-good indicators the 75th
+    percentile is the worse one, so the columns read in the same direction as the ends."""
+    low, high = row["districts_q25"], row["districts_q75"]
+    if row["polarity"] == "low_is_good":
+        low, high = high, low
+    return fmt.number(low if worst else high)
 
 
 def _end(row: pd.Series, worst: bool) -> str:
