@@ -187,3 +187,33 @@ def test_no_polarity_indicators_get_no_better_or_worse(shipped):
             assert r["short_name"] not in hp.key_messages(pack).text
     burnley = shipped["burnley"]
     assert "fifth" in hp.district_profile(burnley).text  # the IMD quintile in words
+
+
+def test_projection_targets_reaching_and_uncertainty_are_never_perverse(shipped):
+    """Reviewer's cases: a worsening England as the target, 'already as good' beside a worse
+    projection, an average change that disagrees with the numbers shown, useless ranges."""
+    from hwb.pages.sections import looking_ahead, projections
+    from hwb.stats.projection import REACHED
+
+    for slug, pack in shipped.items():
+        table = projections(pack)
+        fitted = table[~table["status"].str.startswith("too few")]
+        last = fitted["horizon"].max()
+        for _, r in fitted.iterrows():
+            sign = {"high_is_good": 1, "low_is_good": -1}[r["polarity"]]
+            # never a target worse than England's projection (nor its latest value)
+            assert sign * (r["benchmark_target"] - r["benchmark_projected"]) >= -1e-9, slug
+            assert sign * r["change_needed_per_year"] >= 0, slug  # always an improvement
+            if r["reaches_benchmark"] == REACHED and r["horizon"] == last:
+                assert sign * (r["projected"] - r["benchmark_target"]) >= 0, slug
+            # the average change a year agrees with the latest and projected values shown
+            assert r["slope"] == pytest.approx(
+                (r["projected"] - r["latest_value"]) / (r["horizon"] + 0.5 - r["latest_year"])
+            ), slug
+            width = r["upper_95"] - r["lower_95"]
+            if str(r["status"]).startswith("too uncertain"):
+                assert width > r["projected"], slug
+            else:
+                assert r["status"] == "ok" and width <= r["projected"], slug
+        text = looking_ahead(pack).text
+        assert "Too uncertain to project" in text and "COVID-19" in text, slug

@@ -393,3 +393,93 @@ def test_compare_to_goal_meets_or_not_by_polarity():
     low = compare_to_goal(df, polarity="low_is_good")["compared_goal"].tolist()
     assert low == ["Better", "Better", "Worse", "Not compared"]
     assert set(compare_to_goal(df, polarity="no_judgement")["compared_goal"]) == {"Not compared"}
+
+
+def test_project_never_presents_a_worsening_england_as_the_target():
+    """Preston alcohol mortality 'reached England by 2035' needing +0.60 a year, because England's
+    own rate was projected to rise: the target is England's latest value, the change an improvement."""
+    years = np.arange(2017, 2024)
+    area = pd.DataFrame({"year": years, "value": 52 - 1.0 * (years - 2017)})  # 52 -> 46, falling
+    england = pd.DataFrame({"year": years, "value": 36 + 1.0 * (years - 2017)})  # 36 -> 42, rising
+    out = project(area, benchmark=england, polarity="low_is_good", max_relative_width=None)
+    r = out.iloc[-1]
+    assert r.benchmark_projected > 50  # England projected to get worse ...
+    assert bool(r.benchmark_worsens) and r.benchmark_target == pytest.approx(
+        42
+    )  # ... so: its latest
+    assert r.projected < 42 and r.reaches_benchmark == "within the strategy period"
+    assert (out["change_needed_per_year"] < 0).all()  # lower is better: always a fall
+    assert r.change_needed_per_year == pytest.approx((42 - 46) / (2035 - 2023))
+    # a district still above England's latest in 2035 does not "reach" it, whatever England does
+    slow = project(
+        area.assign(value=60.0 - 0.1 * (years - 2017)), benchmark=england, polarity="low_is_good"
+    )
+    assert set(slow["reaches_benchmark"]) == {"not within the strategy period"}
+    assert (slow["change_needed_per_year"] < 0).all()
+
+
+def test_project_already_as_good_only_when_the_projection_is_too():
+    """Preston falls 65+ was 'already as good' while projected 2,036 against England's 1,376."""
+    years = np.arange(2017, 2024)
+    area = pd.DataFrame({"year": years, "value": 1300 * 1.04 ** (years - 2017)})  # rising
+    england = pd.DataFrame({"year": years, "value": 2000 * 0.97 ** (years - 2017)})  # falling
+    out = project(area, benchmark=england, polarity="low_is_good", scale="log")
+    r = out.iloc[-1]
+    assert r.latest_value < england["value"].iloc[-1] and r.projected > r.benchmark_target
+    assert bool(r.as_good_now) and r.reaches_benchmark == "not within the strategy period"
+    # a district better now and on current trends is "already as good"; no change is needed
+    good = project(area.assign(value=800.0), benchmark=england, polarity="low_is_good", scale="log")
+    assert good["reaches_benchmark"].iloc[-1].startswith("no gap")
+
+
+def test_project_average_change_runs_from_the_latest_value():
+    """Burnley men: -0.04 a year was shown beside latest 76.5 and projected 75.4 (-0.10 a year)."""
+    years = np.arange(2014, 2024)
+    area = pd.DataFrame(
+        {"year": years, "value": 78 - 0.1 * (years - 2014) + np.tile([0.3, -0.3], 5)}
+    )
+    out = project(area, horizons=(2030, 2035), scale="log")
+    for _, r in out.iterrows():
+        assert r.slope == pytest.approx((r.projected - r.latest_value) / (r.horizon - 2023))
+
+
+def test_project_too_wide_a_range_is_too_uncertain_to_project():
+    """Physical inactivity 2035 was shown as 7.1-81.2%: a range no decision can use."""
+    years = np.arange(2018, 2024)
+    noisy = pd.DataFrame({"year": years, "value": [20.0, 31.0, 18.0, 33.0, 21.0, 30.0]})
+    out = project(noisy, horizons=(2030, 2035), scale="logit", upper=100)
+    assert out["status"].str.startswith("too uncertain to project").all()
+    assert ((out["upper_95"] - out["lower_95"]) > out["projected"]).all()
+    assert (
+        project(noisy, scale="logit", upper=100, max_relative_width=None)["status"] == "ok"
+    ).all()
+    steady = noisy.assign(value=20 + 0.5 * (years - 2018) + np.tile([0.2, -0.2], 3))
+    assert (project(steady, scale="logit", upper=100)["status"] == "ok").all()
+
+
+def test_project_leaves_out_covid_periods_when_enough_remain():
+    from hwb.stats.projection import COVID_YEARS, _overlaps, period_midpoint
+
+    years = np.arange(2014, 2025)
+    values = 200 - 2.0 * (years - 2014)
+    spiked = pd.DataFrame(
+        {"year": years, "value": np.where(np.isin(years, COVID_YEARS), 280.0, values)}
+    )
+    kept = project(spiked, horizons=[2030], scale="log")
+    left = project(spiked, horizons=[2030], scale="log", exclude_years=COVID_YEARS).iloc[0]
+    recent = spiked.tail(10)  # the ten most recent periods, then those two left out
+    clean = project(recent[~recent.year.isin(COVID_YEARS)], horizons=[2030], scale="log").iloc[0]
+    assert left.n_excluded == 2 and "leaving out 2 periods that include 2020 or 2021" in left.method
+    assert left.projected == pytest.approx(clean.projected)
+    assert kept.iloc[0].projected > left.projected + 10  # the peaks pulled the old line up
+    # too few periods left: all are used
+    short = project(spiked.tail(6), horizons=[2030], scale="log", exclude_years=COVID_YEARS)
+    assert short.loc[0, "n_excluded"] == 0 and short.loc[0, "n_points"] == 6
+    # which periods include 2020 or 2021: by their dates, not only their labels
+    labels = ["2017 - 19", "2018 - 20", "2021 - 23", "2022 - 24"]
+    x = np.array([period_midpoint(p, "pooled_3y") for p in labels])
+    assert list(_overlaps(x, 3, True, COVID_YEARS)) == [False, True, True, False]
+    fy = np.array(
+        [period_midpoint(p, "financial") for p in ["2018/19", "2019/20", "2021/22", "2022/23"]]
+    )
+    assert list(_overlaps(fy, 1, True, COVID_YEARS)) == [False, True, True, False]

@@ -27,7 +27,16 @@ from hwb.pages.priorities import (
     rank_priorities,
     sensitivity,
 )
-from hwb.stats.projection import NOT_WITHIN, REACHED, WITHIN, period_midpoint, project, scale_for
+from hwb.stats.projection import (
+    COVID_YEARS,
+    NOT_WITHIN,
+    REACHED,
+    TOO_UNCERTAIN,
+    WITHIN,
+    period_midpoint,
+    project,
+    scale_for,
+)
 from hwb.stats.ranges import relative_gap
 from hwb.stats.xmr import MIN_POINTS as SPC_MIN_POINTS
 from hwb.stats.xmr import spc, spc_applicable
@@ -673,7 +682,9 @@ def projections(pack: Pack) -> pd.DataFrame:
     """:func:`hwb.stats.project` for every judged indicator with enough points, against England (or its goal).
 
     Each is modelled on the scale its value type allows (log for rates, logit for
-    percentages), its periods dated by their midpoints, overlapping pooled periods handled.
+    percentages), its periods dated by their midpoints, overlapping pooled periods handled,
+    periods that include 2020 or 2021 (COVID-19) left out where 5 others remain, and any
+    horizon whose 95% range is wider than the projected value marked too uncertain.
     """
     horizons = pack.params.horizons
     frames = []
@@ -698,6 +709,7 @@ def projections(pack: Pack) -> pd.DataFrame:
             upper=upper,
             period_col="period",
             period_type=entry["period_type"],
+            exclude_years=COVID_YEARS,
         )
         frames.append(
             result.assign(
@@ -706,6 +718,7 @@ def projections(pack: Pack) -> pd.DataFrame:
                 label=r["label"],
                 unit=r["unit"],
                 compared_95=r["compared_95"],
+                polarity=r["polarity"],
                 compared_to=r.get("compared_to", "England"),
                 period_type=entry["period_type"],
                 latest_period=r["period"],
@@ -724,25 +737,63 @@ REACH_WORDS = {
     WITHIN: "yes, within the strategy period",
     NOT_WITHIN: "not within the strategy period",
 }
+SLIPS_WORDS = "as good now, but not on current trends"
+UNCERTAIN_CELL = "too uncertain to project"
+
+
+def _uncertain(status: object) -> bool:
+    return str(status).startswith(TOO_UNCERTAIN)
+
+
+def _target_cell(r: pd.Series, against: str) -> str:
+    """England's value the district is judged against: its projection, or its latest value
+    where its projection worsens (so a gap never closes only because England gets worse)."""
+    if fmt.is_missing(r.get("benchmark_target")):
+        return ""
+    if against == "goal":
+        return f"{fmt.number(r['benchmark_target'])} (goal)"
+    if bool(r.get("benchmark_worsens")) and fmt.number(r["benchmark_target"]) != fmt.number(
+        r["benchmark_projected"]
+    ):
+        return (
+            f"{fmt.number(r['benchmark_target'])} (England's latest: its trend worsens, to "
+            f"{fmt.number(r['benchmark_projected'])})"
+        )
+    return fmt.number(r["benchmark_target"])
+
+
+def _change_cell(r: pd.Series) -> str:
+    if _uncertain(r["status"]) or r["reaches_benchmark"] in (REACHED, ""):
+        return ""
+    change = r["change_needed_per_year"]
+    if fmt.is_missing(change):
+        return ""
+    if change == 0:
+        return "none: hold the latest value"
+    return fmt.number(change, decimals=2)
 
 
 def looking_ahead(pack: Pack) -> d.Html:
     """Projections to the strategy horizons: table for every indicator with 5+ points, charts for the worst."""
     horizons = pack.params.horizons
     table = projections(pack)
-    ok = table[table["status"] == "ok"] if len(table) else table
-    if ok.empty:
+    fitted = (
+        table[(table["status"] == "ok") | table["status"].map(_uncertain)] if len(table) else table
+    )
+    if fitted.empty:
         return d.paragraph(
             f"No indicator for {pack.name} has the 5 or more periods a projection needs in this snapshot, "
             f"so there are no projections to {fmt.join_words([str(h) for h in horizons])}."
         )
+    ok = fitted[fitted["status"] == "ok"]
     parts = []
     last = max(horizons)
-    at_last = ok[ok["horizon"] == last]
+    at_last = fitted[fitted["horizon"] == last]
     worse = at_last[at_last["compared_95"] == "Worse"]
     if len(worse):
         parts.append(d.paragraph(_closing_sentence(pack.name, worse, last)))
     against = ["goal" if t == "goal" else "England" for t in at_last["compared_to"]]
+    unsure = at_last["status"].map(_uncertain)
     shown = pd.DataFrame(
         {
             "Indicator": at_last["label"],
@@ -750,49 +801,65 @@ def looking_ahead(pack: Pack) -> d.Html:
                 f"{fmt.number(v)} ({p})"
                 for v, p in zip(at_last["latest_value"], at_last["latest_period"], strict=False)
             ],
-            "Model": at_last["scale"].map(SCALE_WORDS),
-            f"Average change a year to {last}": at_last["slope"].map(
-                lambda x: fmt.number(x, decimals=2)
-            ),
+            "Model": [
+                SCALE_WORDS[sc] + ("; leaves out 2020 and 2021 (COVID-19)" if n else "")
+                for sc, n in zip(at_last["scale"], at_last["n_excluded"].fillna(0), strict=False)
+            ],
+            f"Average change a year, latest to {last}": [
+                "" if u else fmt.number(x, decimals=2)
+                for x, u in zip(at_last["slope"], unsure, strict=False)
+            ],
         }
     )
     for h in horizons:
-        at = ok[ok["horizon"] == h].set_index(["indicator_id", "sex"])
+        at = fitted[fitted["horizon"] == h].set_index(["indicator_id", "sex"])
         key = list(zip(at_last["indicator_id"], at_last["sex"], strict=False))
         shown[f"Projected {h} (95% range)"] = [
-            f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
-            if k in at.index
-            else ""
+            ""
+            if k not in at.index
+            else UNCERTAIN_CELL
+            if _uncertain(at.loc[k, "status"])
+            else f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
             for k in key
         ]
-    if "benchmark_projected" in at_last:
+    if "benchmark_target" in at_last:
         shown[f"England (or goal) {last}"] = [
-            f"{fmt.number(v)}{' (goal)' if a == 'goal' else ''}"
-            for v, a in zip(at_last["benchmark_projected"], against, strict=False)
+            _target_cell(r, a) for (_, r), a in zip(at_last.iterrows(), against, strict=False)
         ]
         shown[f"Reaches England (or goal) by {last}?"] = [
-            REACH_WORDS.get(x, "")
+            "too uncertain to say"
+            if u
+            else (SLIPS_WORDS if x == NOT_WITHIN and now else REACH_WORDS.get(x, ""))
             + (" (but the 95% range includes it)" if x == NOT_WITHIN and inside else "")
-            for x, inside in zip(
-                at_last["reaches_benchmark"], at_last["benchmark_in_interval"], strict=False
+            for x, inside, u, now in zip(
+                at_last["reaches_benchmark"],
+                at_last["benchmark_in_interval"],
+                unsure,
+                at_last["as_good_now"],
+                strict=False,
             )
         ]
         shown[f"Change a year needed to get there by {last}"] = [
-            fmt.number(c, decimals=2) if x not in (REACHED, "") else ""
-            for c, x in zip(
-                at_last["change_needed_per_year"], at_last["reaches_benchmark"], strict=False
-            )
+            _change_cell(r) for _, r in at_last.iterrows()
         ]
     parts.append(d.Html(_styled_table(shown.reset_index(drop=True)), f"{len(shown)} projections"))
     parts.append(
         d.paragraph(
             "95% range: the prediction interval, where the value for that year would be expected to fall if the recent "
             "trend continued with the same ups and downs. Periods are dated by their midpoint (2021 - 23 as mid-2022); "
-            "projections never leave the possible range (no rate below zero, no percentage outside 0 to 100)."
+            "projections never leave the possible range (no rate below zero, no percentage outside 0 to 100). "
+            "Average change a year: from the latest value to the projected value. "
+            "Too uncertain to project: the 95% range is wider than the projected value itself (more than "
+            "±50% of it), so it could not inform a decision. Where England's own trend is getting worse, the "
+            "district is judged against England's latest value, never against a worse future England; the change "
+            "needed is always an improvement. COVID-19: periods that include 2020 or 2021 are left out of the fit "
+            "where at least 5 other periods remain (the Model column says so); otherwise the pandemic's peaks in "
+            "deaths and dips in life expectancy pull the line, so treat those projections with particular caution."
         )
     )
+    charted = ok.drop_duplicates(["indicator_id", "sex"], keep="last")
     worst = (
-        at_last.assign(_w=at_last["compared_95"].eq("Worse"))
+        charted.assign(_w=charted["compared_95"].eq("Worse"))
         .sort_values(["_w", "indicator_id"], ascending=[False, True])
         .head(MAX_PROJECTION_PANELS)
     )
@@ -814,19 +881,21 @@ def looking_ahead(pack: Pack) -> d.Html:
                 rows,
             )
         )
-    fig = projection_grid(panels, names, f"{pack.name} on current trends to {last}")
-    alt_text = (
-        f"Projections for {pack.name} to {fmt.join_words([str(h) for h in horizons])}. "
-        + " ".join(
-            f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}, projected "
-            f"{fmt.number(r['projected'])} in {last} (95% prediction interval "
-            f"{fmt.number(r['lower_95'])} to {fmt.number(r['upper_95'])})."
-            for _, r in worst.iterrows()
+    if panels:
+        fig = projection_grid(panels, names, f"{pack.name} on current trends to {last}")
+        alt_text = (
+            f"Projections for {pack.name} to {fmt.join_words([str(h) for h in horizons])}, "
+            "where not too uncertain to project. "
+            + " ".join(
+                f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}, projected "
+                f"{fmt.number(r['projected'])} in {r['horizon']} (95% prediction interval "
+                f"{fmt.number(r['lower_95'])} to {fmt.number(r['upper_95'])})."
+                for _, r in worst.iterrows()
+            )
         )
-    )
-    parts.append(d.figure(fig, alt_text))
+        parts.append(d.figure(fig, alt_text))
     short = (
-        table[table["status"] != "ok"].drop_duplicates(["indicator_id", "sex"])
+        table[table["status"].str.startswith("too few")].drop_duplicates(["indicator_id", "sex"])
         if len(table)
         else table
     )
@@ -851,8 +920,11 @@ def looking_ahead(pack: Pack) -> d.Html:
 
 def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
     """Which gaps to England close within the strategy period on current trends, and which do not."""
-    within = worse[worse["reaches_benchmark"] == WITHIN]
-    not_within = worse[worse["reaches_benchmark"] == NOT_WITHIN]
+    unsure = worse["status"].map(_uncertain) if "status" in worse else False
+    sure = worse[~unsure]
+    within = sure[sure["reaches_benchmark"] == WITHIN]
+    not_within = sure[sure["reaches_benchmark"] == NOT_WITHIN]
+    too_wide = worse[unsure]
     n = len(worse)
     out = (
         f"Of the {fmt.plural(n, 'indicator')} where {district} is significantly worse than England (or its "
@@ -869,6 +941,11 @@ def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
             "it would not close within the strategy period for "
             + fmt.join_words(list(not_within["label"]))
         )
+    if len(too_wide):
+        clauses.append(
+            f"the trend is too uncertain to say by {last} for "
+            + fmt.join_words(list(too_wide["label"]))
+        )
     if not clauses:
         clauses.append("none is projected")
     return (
@@ -876,7 +953,7 @@ def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
         + " "
         + "; ".join(clauses)
         + ". The table gives the change a year needed to reach England's "
-        f"projected value (or the goal) by {last}."
+        f"projected value (or its latest, where England's trend is getting worse; or the goal) by {last}."
     )
 
 

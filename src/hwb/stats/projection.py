@@ -32,13 +32,28 @@ and would look more certain than it is. "On current trends" is what readers pict
 its assumptions are easy to state and its intervals widen honestly with distance.
 
 Against a benchmark series (usually England) fitted the same way: the benchmark's
-projected value at each horizon; whether the district reaches it within the strategy
-period (``reaches_benchmark``: "no gap: already as good as the benchmark", "within the
-strategy period" or "not within the strategy period", judged at the last horizon on
-the projected values, with ``benchmark_in_interval`` saying whether the benchmark's
-projection lies inside the district's prediction interval); and the steady yearly
-change from the latest value that would reach the benchmark's projected value by each
-horizon. No "year the lines cross" is reported: it has no honest uncertainty.
+projected value at each horizon, and the *target* the district is judged against
+(``benchmark_target``): the benchmark's projection, or its latest value where its
+projection moves in the harmful direction (``benchmark_worsens``), so a gap never
+"closes" only because England gets worse. ``reaches_benchmark`` is "no gap: already as
+good as the benchmark" only when the latest value *and* the projection at the last
+horizon are at least as good; otherwise "within the strategy period" or "not within the
+strategy period", judged at the last horizon (``as_good_now`` marks a district as good
+as the benchmark now whose projection falls behind: "not within"). ``benchmark_in_interval`` says whether
+the target lies inside the district's prediction interval, and
+``change_needed_per_year`` is the steady yearly change from the latest value that would
+reach the target by each horizon, always in the improving direction (0 when the latest
+value is already at least as good). No "year the lines cross" is reported: it has no
+honest uncertainty.
+
+``exclude_years`` (e.g. :data:`COVID_YEARS`) leaves out of the fit every period that
+includes any part of those years, when at least ``min_points`` other periods remain
+(``n_excluded`` counts them); the latest value is still the latest published.
+
+A projection whose 95% prediction interval at a horizon is wider than
+``max_relative_width`` times the projected value (by default 1: the range spans more
+than +/-50% of the value on average) gets ``status`` "too uncertain to project": its
+numbers are kept for inspection but should not be shown as a projection.
 Too few points give a row with ``status`` saying so rather than an exception.
 """
 
@@ -63,9 +78,11 @@ from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
 
 __all__ = [
+    "COVID_YEARS",
     "MIN_POINTS",
     "NOT_WITHIN",
     "REACHED",
+    "TOO_UNCERTAIN",
     "WITHIN",
     "period_midpoint",
     "possible_range",
@@ -78,6 +95,11 @@ MIN_POINTS = 5
 REACHED = "no gap: already as good as the benchmark"
 WITHIN = "within the strategy period"
 NOT_WITHIN = "not within the strategy period"
+TOO_UNCERTAIN = "too uncertain to project"
+#: calendar years whose periods a projection may leave out (the COVID-19 pandemic)
+COVID_YEARS = (2020, 2021)
+#: a 95% range wider than this times the projected value is too uncertain to show
+MAX_RELATIVE_WIDTH = 1.0
 _EDGE = 1e-6  # how close to a bound a value is pulled before the log or logit
 
 #: months from 1 January to the start of each kind of year-long period
@@ -167,11 +189,22 @@ class _Fit:
     x: np.ndarray
     y: np.ndarray  # original scale
     method: str
+    n_excluded: int = 0
 
 
 def _fit(
-    x: np.ndarray, y: np.ndarray, scale: _Scale, window: int, min_points: int, last_n: int
+    x: np.ndarray,
+    y: np.ndarray,
+    scale: _Scale,
+    window: int,
+    min_points: int,
+    last_n: int,
+    drop: np.ndarray | None = None,
+    drop_words: str = "",
 ) -> _Fit:
+    n_excluded = 0
+    if drop is not None and drop.any() and (~drop).sum() >= min_points:
+        x, y, n_excluded = x[~drop], y[~drop], int(drop.sum())
     keep = _non_overlapping(x, window) if window > 1 else np.ones(len(x), dtype=bool)
     cov: dict = {}
     if window > 1 and keep.sum() >= min_points:
@@ -181,9 +214,21 @@ def _fit(
         cov = {"cov_type": "HAC", "cov_kwds": {"maxlags": window - 1}}
     else:
         method = "ordinary least squares"
+    if n_excluded:
+        method += f"; leaving out {n_excluded} period{'s' * (n_excluded > 1)} {drop_words}"
     x, y = x[-last_n:], y[-last_n:]
     model = OLS(scale.forward(y), add_constant(x, has_constant="add"))
-    return _Fit(model.fit(**cov), x, y, method)
+    return _Fit(model.fit(**cov), x, y, method, n_excluded)
+
+
+def _overlaps(x: np.ndarray, span: float, centred: bool, years: Iterable[int]) -> np.ndarray:
+    """Which periods (midpoints ``x`` of ``span`` years, or plain years) include any part of ``years``."""
+    start = x - span / 2 if centred else x
+    end = start + span
+    out = np.zeros(len(x), dtype=bool)
+    for year in years:
+        out |= (start < year + 1 - 1e-9) & (end > year + 1e-9)
+    return out
 
 
 def _non_overlapping(x: np.ndarray, window: int) -> np.ndarray:
@@ -230,6 +275,8 @@ def project(
     upper: float | None = None,
     period_col: str | None = None,
     period_type: str = "calendar",
+    exclude_years: Iterable[int] = (),
+    max_relative_width: float | None = MAX_RELATIVE_WIDTH,
 ) -> pd.DataFrame:
     """Project each group's series to each horizon year, with prediction intervals.
 
@@ -237,14 +284,18 @@ def project(
     e.g. 100 for a percentage); see the module docstring. With ``period_col`` time is
     each period's midpoint (``period_type`` says which kind of year; pooled types set
     the overlap window); otherwise ``year_col`` is used as it is. ``last_n`` caps the
-    points used (in periods of the pooled length for pooled data).
+    points used (in periods of the pooled length for pooled data). ``exclude_years``
+    leaves out periods that include those years when ``min_points`` others remain;
+    ``max_relative_width`` (None: no limit) marks too-wide projections (module docstring).
 
-    Returns one row per group and horizon: ``status`` ("ok" or "too few points ..."),
-    ``n_points`` (points fitted), ``method``, ``scale``, ``latest_year`` (the latest
-    period's midpoint, or year), ``latest_value``, ``slope`` (average change a year from
-    the fitted latest value to the horizon, original units), ``horizon``, ``projected``,
-    ``lower_<c>``/``upper_<c>``; with a benchmark also ``benchmark_projected``,
-    ``reaches_benchmark``, ``benchmark_in_interval`` and ``change_needed_per_year``.
+    Returns one row per group and horizon: ``status`` ("ok", "too uncertain to project
+    ..." or "too few points ..."), ``n_points`` (points fitted), ``n_excluded``,
+    ``method``, ``scale``, ``latest_year`` (the latest period's midpoint, or year),
+    ``latest_value``, ``slope`` (average change a year from the *latest value* to the
+    projected value at the horizon, original units, so it agrees with the two numbers
+    shown), ``horizon``, ``projected``, ``lower_<c>``/``upper_<c>``; with a benchmark also
+    ``benchmark_projected``, ``benchmark_target``, ``benchmark_worsens``,
+    ``as_good_now``, ``reaches_benchmark``, ``benchmark_in_interval`` and ``change_needed_per_year``.
     """
     func = "project"
     groups = v.as_list(group_cols)
@@ -272,6 +323,14 @@ def project(
     offset = 0.5 if period_col else 0.0
     at = [h + offset for h in horizons]
 
+    exclude_years = sorted(int(y) for y in exclude_years)
+    drop_words = "that include " + " or ".join(str(y) for y in exclude_years)
+
+    def left_out(x: np.ndarray) -> np.ndarray | None:
+        if not exclude_years:
+            return None
+        return _overlaps(x, window, bool(period_col), exclude_years)
+
     def prepare(frame: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray]:
         if period_col:
             frame = _with_midpoints(frame, period_col, period_type)
@@ -283,7 +342,7 @@ def project(
         v.require_columns(benchmark, [time_col, benchmark_value_col], func)
         bx, by = prepare(benchmark, benchmark_value_col)
         if len(bx) >= min_points and len(np.unique(bx)) >= 2:
-            bfit = _fit(bx, by, sc, window, min_points, last_n)
+            bfit = _fit(bx, by, sc, window, min_points, last_n, left_out(bx), drop_words)
             bench = (bx, by, sc.back(_predict(bfit, at, alpha)["mean"].to_numpy()))
 
     rows = []
@@ -308,9 +367,8 @@ def project(
                     }
                 )
             continue
-        fit = _fit(x, y, sc, window, min_points, last_n)
+        fit = _fit(x, y, sc, window, min_points, last_n, left_out(x), drop_words)
         pred = _predict(fit, at, alpha)
-        fitted_now = float(sc.back(_predict(fit, [x[-1]], alpha)["mean"].iloc[0]))
         projected = sc.back(pred["mean"].to_numpy())
         lower, upper_ = (
             sc.back(pred["obs_ci_lower"].to_numpy()),
@@ -323,9 +381,10 @@ def project(
             row = {
                 **base,
                 "n_points": len(fit.x),
+                "n_excluded": fit.n_excluded,
                 "method": fit.method,
-                "status": "ok",
-                "slope": (projected[i] - fitted_now) / (at[i] - x[-1]) if at[i] > x[-1] else np.nan,
+                "status": _status(projected[i], lower[i], upper_[i], max_relative_width),
+                "slope": (projected[i] - y[-1]) / (at[i] - x[-1]) if at[i] > x[-1] else np.nan,
                 "horizon": h,
                 "projected": float(projected[i]),
                 lo_c: float(lower[i]),
@@ -337,6 +396,7 @@ def project(
         *groups,
         "status",
         "n_points",
+        "n_excluded",
         "method",
         "scale",
         "latest_year",
@@ -350,6 +410,9 @@ def project(
     if benchmark is not None:
         cols += [
             "benchmark_projected",
+            "benchmark_target",
+            "benchmark_worsens",
+            "as_good_now",
             "reaches_benchmark",
             "benchmark_in_interval",
             "change_needed_per_year",
@@ -357,24 +420,40 @@ def project(
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
+def _status(projected: float, lower: float, upper: float, limit: float | None) -> str:
+    """ "ok", or "too uncertain to project" when the range is wider than ``limit`` times the value."""
+    if limit is not None and (upper - lower) > limit * abs(projected):
+        return f"{TOO_UNCERTAIN} (95% range wider than {limit:g} times the projected value)"
+    return "ok"
+
+
 def _against_benchmark(x, y, projected, lower, upper, bench, polarity, at) -> dict:
-    """Benchmark projections, whether the district reaches it by the last horizon, change needed."""
+    """Targets (never worse than the benchmark's latest value), whether the district reaches
+    the target by the last horizon, and the change a year needed (in the improving direction)."""
     bx, by, bproj = bench
-    latest_bench = by[np.argmin(np.abs(bx - x[-1]))]
+    latest_bench = float(by[np.argmin(np.abs(bx - x[-1]))])
     sign = {"high_is_good": 1.0, "low_is_good": -1.0}.get(polarity, 0.0)
-    if sign and sign * (y[-1] - latest_bench) >= 0:
-        reaches = REACHED
-    elif sign:
-        reaches = WITHIN if sign * (projected[-1] - bproj[-1]) >= 0 else NOT_WITHIN
+    n = len(at)
+    years = [at[i] - x[-1] if at[i] > x[-1] else np.nan for i in range(n)]
+    if sign:
+        worsens = [bool(sign * (bproj[i] - latest_bench) < 0) for i in range(n)]
+        target = [latest_bench if worsens[i] else float(bproj[i]) for i in range(n)]
+        now_ok = sign * (y[-1] - latest_bench) >= 0
+        later_ok = sign * (projected[-1] - target[-1]) >= 0
+        reaches = REACHED if now_ok and later_ok else WITHIN if later_ok else NOT_WITHIN
+        change = [sign * max(0.0, sign * (target[i] - y[-1])) / years[i] for i in range(n)]
     else:
-        reaches = ""
-    change = [
-        (bproj[i] - y[-1]) / (at[i] - x[-1]) if at[i] > x[-1] else np.nan for i in range(len(at))
-    ]
-    inside = [bool(lower[i] <= bproj[i] <= upper[i]) for i in range(len(at))]
+        worsens = [False] * n
+        target = [float(b) for b in bproj]
+        reaches, now_ok = "", False
+        change = [(target[i] - y[-1]) / years[i] for i in range(n)]
+    inside = [bool(lower[i] <= target[i] <= upper[i]) for i in range(n)]
     return {
         "benchmark_projected": [float(b) for b in bproj],
+        "benchmark_target": target,
+        "benchmark_worsens": worsens,
+        "as_good_now": bool(now_ok),
         "reaches_benchmark": reaches,
         "benchmark_in_interval": inside,
-        "change_needed_per_year": change,
+        "change_needed_per_year": [float(c) for c in change],
     }
