@@ -252,3 +252,98 @@ def test_counts_are_named_for_what_they_are():
         count_phrase(4311, 93701, "2023/24")
         == "about 4,300 children in absolute low-income families (2023/24)"
     )
+
+
+# --------------------------------------------------------------------------- the watch item's wording
+def test_the_watch_item_keeps_its_list_place_apart_from_the_districts_rank():
+    """Its place in the list (rank 1) is not its rank among the districts, and a mid-table
+    indicator is not called the one "ranked lowest"."""
+    calm = HEADLINE.assign(
+        compared_95="Similar", recent_trend="No significant change", rank=[7, 2, 3, 4, 1, 5]
+    )
+    watch = rank_priorities(calm, WEIGHTS).iloc[0]
+    assert watch["list"] == WATCH_LIST and watch["rank"] == 1
+    assert watch["district_rank"] == 7 and watch["districts_n"] == 12
+    assert "ranked 7 of 12 districts (1 = best; worse than 55% of them)" in watch["reason"]
+    assert "ranked 1 of" not in watch["reason"] and "lowest" not in watch["reason"]
+    assert "in the lower half, not the bottom" in watch["reason"]
+    bottom = rank_priorities(HEADLINE.assign(compared_95="Similar", recent_trend=""), WEIGHTS)
+    assert "in the bottom quarter" in bottom.iloc[0]["reason"]  # 12 of 12
+
+
+def test_a_candidates_reason_gives_the_districts_rank_not_its_place_in_the_list():
+    ranked = rank_priorities(HEADLINE, WEIGHTS)
+    for _, r in ranked.iterrows():
+        assert f"ranked {int(r['district_rank'])} of 12 districts" in r["reason"]
+    assert list(ranked["rank"]) == [1, 2, 3]
+
+
+def test_nothing_worse_or_worsening_is_said_in_one_grammatical_sentence():
+    import dataclasses
+
+    import hwb.pages as hp
+    from hwb import params
+
+    pack = hp.load_pack(params.load_district("pendle").to_notebook())
+    headline = pack.headline.assign(compared_95="Similar", recent_trend="No significant change")
+    calm = dataclasses.replace(pack, headline=headline, memo={})
+    text = hp.priorities(calm).text
+    assert "so and" not in text and "ranked lowest" not in text
+    assert (
+        "No indicator is significantly worse than England for Pendle and none is getting worse, "
+        "so the indicator on which Pendle ranks least well among the districts is offered to watch"
+    ) in text
+
+
+# --------------------------------------------------------------------------- member districts
+def _combined_and_member():
+    from hwb.pages.priorities import Member
+
+    combined = HEADLINE.copy()
+    combined.loc[combined["indicator_id"] == 3, "status"] = "no combined figure"
+    member = HEADLINE.assign(
+        compared_95=["Worse", "Similar", "Worse", "Similar", "Better", "Worse"],
+        compared_998="Not compared",
+        recent_trend="",
+        rank=[12, 2, 11, 4, 1, 10],
+    )
+    return combined, [Member("Wyre", member)]
+
+
+def test_a_member_districts_worse_findings_are_candidates_labelled_with_the_district():
+    combined, members = _combined_and_member()
+    ranked = rank_priorities(combined, WEIGHTS, recommend=5, members=members)
+    wyre = ranked[ranked["district"] == "Wyre"]
+    # 3: no combined figure; 6: the combined area is only similar (getting worse); 1: the
+    # combined area is itself worse, so the combined candidate stands and Wyre's is not added
+    assert set(wyre["indicator_id"]) == {3, 6}
+    assert set(ranked.loc[ranked["district"] == "", "indicator_id"]) == {1, 2}
+    assert set(wyre["list"]) == {WORSE_LIST}  # on list 1, ranked with list 1
+    three = wyre[wyre["indicator_id"] == 3].iloc[0]
+    assert three["reason"].startswith("Indicator 3 in Wyre is 10.0% against 10.0% for England")
+    assert "a finding for Wyre alone: the combined area has no figure for it" in three["reason"]
+    assert "ranked 11 of 12 districts" in three["reason"]  # Wyre's own rank among districts
+    six = wyre[wyre["indicator_id"] == 6].iloc[0]
+    assert "the combined area is similar to England" in six["reason"]
+    from hwb.pages.priorities import labelled, titled
+
+    assert titled(six) == "Reduce alcohol harm in Wyre"
+    assert labelled(six) == "Indicator 6 in Wyre"
+    # the member's finding outranks the combined area's similar-but-worsening row for the same outcome
+    assert WORSENING_LIST not in set(ranked["list"])
+    view = sensitivity(combined, WEIGHTS, members=members)
+    assert "in Wyre" in view["Top"].iloc[0]
+
+
+def test_member_findings_count_as_significantly_worse_for_the_recommendation():
+    calm = HEADLINE.assign(compared_95="Similar", recent_trend="No significant change")
+    _, members = _combined_and_member()
+    ranked = rank_priorities(calm, WEIGHTS, members=members)
+    assert WATCH_LIST not in set(ranked["list"]) and set(ranked["district"]) == {"Wyre"}
+    assert ranked["recommended"].any()
+
+
+def test_without_members_the_long_list_is_unchanged():
+    plain = rank_priorities(HEADLINE, WEIGHTS)
+    assert rank_priorities(HEADLINE, WEIGHTS, members=()).equals(plain)
+    assert (plain["district"] == "").all()

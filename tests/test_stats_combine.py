@@ -203,9 +203,107 @@ def test_where_the_need_is_concentrated_is_said_in_words(chorley_and_south_ribbl
     labels = {m.name: _row(m.headline, 20401)["compared_95"] for m in pack.members}
     words = concentration(pack, 20401, "Under-18 conceptions")
     worse = [name for name, label in labels.items() if label == "Worse"]
-    if len(worse) == 1:
-        assert words.startswith(f"the need is concentrated in {worse[0]}")
+    if worse == ["Chorley"]:  # 19.4 (13.6 to 26.7) against South Ribble's 14.4 (9.5 to 21.0)
+        assert words.startswith("the need is greater in Chorley than in South Ribble")
+        assert "intervals overlap" in words and "Chorley 19.4" in words
     assert concentration(pack, 20401, "Under-18 conceptions") == words  # deterministic
+
+
+def _member(name: str, value: float, lower: float, upper: float, compared: str):
+    from types import SimpleNamespace
+
+    row = {
+        "indicator_id": 1,
+        "label": "Smoking at time of delivery",
+        "status": "ok",
+        "value": value,
+        "lower_95": lower,
+        "upper_95": upper,
+        "compared_95": compared,
+        "polarity": "low_is_good",
+        "unit": "%",
+        "england_value": 7.4,
+    }
+    return SimpleNamespace(name=name, headline=pd.DataFrame([row]))
+
+
+def _pair(*members):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(combined=True, members=list(members))
+
+
+def test_the_same_rate_in_both_districts_is_not_need_concentrated_in_one():
+    """Fylde and Wyre, smoking at delivery: 9.5% in both; Fylde is only "similar" because its
+    smaller numbers give a wider interval."""
+    from hwb.pages.partnership import concentration
+
+    pack = _pair(
+        _member("Fylde", 9.5, 7.1, 12.4, "Similar"), _member("Wyre", 9.5, 7.4, 11.9, "Worse")
+    )
+    words = concentration(pack, 1, "Smoking at time of delivery")
+    assert "concentrated in Wyre" not in words
+    assert words.startswith("the need is not concentrated in one district")
+    assert "Fylde 9.5%" in words and "Wyre 9.5%" in words
+    assert "Fylde is not significantly worse than England only because its smaller numbers" in words
+
+
+def test_need_is_concentrated_only_where_the_values_clearly_differ():
+    from hwb.pages.partnership import concentration
+
+    apart = _pair(
+        _member("Fylde", 6.0, 5.0, 7.0, "Similar"), _member("Wyre", 12.0, 10.5, 13.5, "Worse")
+    )
+    words = concentration(apart, 1, "Smoking at time of delivery")
+    assert words.startswith("the need is concentrated in Wyre (Wyre 12.0%")
+    assert "Fylde 6.0%, similar" in words
+    close = _pair(
+        _member("Fylde", 9.0, 6.5, 12.0, "Similar"), _member("Wyre", 11.0, 9.0, 13.0, "Worse")
+    )
+    words = concentration(close, 1, "Smoking at time of delivery")
+    assert words.startswith("the need is greater in Wyre than in Fylde")
+    assert "intervals overlap" in words and "smaller numbers" in words
+    both = _pair(
+        _member("Fylde", 11.0, 9.0, 13.0, "Worse"), _member("Wyre", 11.0, 9.0, 13.0, "Worse")
+    )
+    assert concentration(both, 1, "Smoking at time of delivery").startswith("the need is shared")
+
+
+def test_a_member_districts_worse_findings_reach_the_pack_summary_and_overview(
+    chorley_and_south_ribble,
+):
+    """Chorley is worse for life expectancy and under-18 conceptions, South Ribble for emergency
+    readmissions: the pack may not say nothing is significantly worse."""
+    from hwb.pages import partnership_sections, sections, summary
+
+    pack = chorley_and_south_ribble
+    ranked = sections.ranked_priorities(pack)
+    found = {(r["district"], r["indicator_id"]) for _, r in ranked.iterrows()}
+    assert {("Chorley", 90366), ("Chorley", 20401), ("South Ribble", 41101)} <= found
+    text = partnership_sections.priorities(pack).text
+    assert "No indicator is significantly worse" not in text
+    assert "Increase life expectancy in Chorley" in text and "in South Ribble" in text
+    assert "ranked 1 of 34" not in text
+    pd.testing.assert_frame_equal(summary.recommended(pack), sections.recommended_priorities(pack))
+    glance = summary.messages_and_priorities(pack).text
+    for _, r in sections.recommended_priorities(pack).iterrows():
+        assert (
+            f"{r['label']} in {r['district']}" in glance if r["district"] else r["label"] in glance
+        )
+
+
+def test_fylde_and_wyre_priorities_include_wyres_own_findings():
+    from hwb.pages import partnership_sections, sections
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.partnerships import resolve
+
+    pack = load_partnership_pack(resolve("fylde-and-wyre")[0].to_notebook())
+    ranked = sections.ranked_priorities(pack)
+    wyre = set(ranked.loc[ranked["district"] == "Wyre", "indicator_id"])
+    assert {90366, 93763, 93015} <= wyre  # life expectancy, alcohol deaths, physical inactivity
+    text = partnership_sections.priorities(pack).text
+    assert "in Wyre" in text and "concentrated in Wyre (Fylde similar)" not in text
+    assert "Self-harm admissions in Wyre (2017/18)" in text  # worse, but old: said, not ranked
 
 
 def test_a_one_district_partnership_is_exactly_the_district_pack():

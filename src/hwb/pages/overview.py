@@ -2,10 +2,11 @@
 
 :func:`load_overview` builds each District Health and Wellbeing Partnership's pack model
 (:func:`hwb.pages.partnership.load_partnership_pack`, the same one its pack uses) from one
-load of the snapshot; the functions below turn them into the page's sections. Counts and
-recommended priorities are the partnership's (the combined area for a two-district
-partnership, from :func:`hwb.pages.sections.recommended_priorities`, as its pack shows
-them); the tartan rug, life expectancy and priority wards keep one column or row per
+load of the snapshot; the functions below turn them into the page's sections. Recommended
+priorities are the partnership's (:func:`hwb.pages.sections.recommended_priorities`, as its
+pack shows them: for a two-district partnership, the combined area's and each member
+district's own findings); worse / similar / better counts are each member district's, with
+the combined area's after them; the tartan rug, life expectancy and priority wards keep one column or row per
 district, grouped by partnership. Every link goes to a partnership's page.
 """
 
@@ -31,7 +32,7 @@ from hwb.pages.partnership import (
     concentration,
     load_partnership_pack,
 )
-from hwb.pages.priorities import WORSE_LIST
+from hwb.pages.priorities import WORSE_LIST, titled
 from hwb.pages.sections import recommended_priorities
 from hwb.pages.wards import overview_rows
 from hwb.params import load_defaults, overview_area
@@ -144,12 +145,29 @@ def benchmark_counts(pack: Pack) -> dict[str, int]:
     }
 
 
+def count_cells(pack: PartnershipPack) -> dict[str, int | str]:
+    """A partnership's worse / similar / better counts as the overview shows them: the district's
+    numbers for one district; for several, each member district's, then the combined area's
+    ("Chorley 3; South Ribble 2; combined 0"), so no district's finding is hidden by the
+    combined figure."""
+    if not pack.combined:
+        return benchmark_counts(pack)
+    each = [(m.name, benchmark_counts(m)) for m in pack.members] + [
+        ("combined", benchmark_counts(pack))
+    ]
+    return {
+        key: "; ".join(f"{name} {counts[key]}" for name, counts in each)
+        for key in ("Worse", "Similar", "Better", "With a value")
+    }
+
+
 def partnership_links(overview: Overview) -> d.Html:
     """One row per partnership: a link to its pack and how many indicators are worse / similar / better
-    than England, for the combined area where a partnership spans districts."""
+    than England: for a partnership of several districts, each member district's counts, then the
+    combined area's (:func:`count_cells`)."""
     rows = []
     for pack in overview.partnerships:
-        counts = benchmark_counts(pack)
+        counts = count_cells(pack)
         not_combined = (
             int((pack.headline["status"] == NOT_COMBINED).sum()) if pack.combined else None
         )
@@ -365,7 +383,7 @@ def priority_cell(pack: PartnershipPack, row: pd.Series) -> str:
     """One recommended priority as the overview shows it: outcome, indicator, list; for a
     partnership of several districts, where the need is (as its pack says)."""
     text = d.escape(
-        f"{fmt.upper_first(row['outcome'])} ({row['label']}"
+        f"{titled(row)} ({row['label']}"
         + ("" if row["list"] == WORSE_LIST else f"; {row['list']}")
         + ")"
     )

@@ -33,7 +33,8 @@ from hwb.pages.model import OK, Pack, headline_table, load_pack, range_scopes, s
 from hwb.params import AreaParams, OverviewArea
 from hwb.partnerships import Grouping, PartnershipParams
 from hwb.stats.combine import combine_areas, why_not_combinable
-from hwb.text.format import join_words
+from hwb.text.format import interval as fmt_interval
+from hwb.text.format import is_missing, join_words, number, with_unit
 
 #: status of a headline row for which the members have values but no combined figure is honest
 NOT_COMBINED = "no combined figure"
@@ -268,30 +269,138 @@ def side_by_side(pack: PartnershipPack) -> pd.DataFrame:
 def concentration(pack: PartnershipPack, indicator_id: int, label: str) -> str:
     """Where the need behind a priority sits, in words: in one member district or in both.
 
-    ``label`` is the headline row's label (it carries the sex). Uses each member's own
-    comparison with England (95%); "" for a one-district pack.
+    ``label`` is the headline row's label (it carries the sex). Compares the members'
+    values, not only their comparisons with England (95%): a district that is not
+    significantly worse but has a value as bad as (or, with overlapping 95% intervals, not
+    clearly better than) a significantly worse one does not leave the need "concentrated"
+    elsewhere, and where its wider interval (smaller numbers) is why it is not significantly
+    worse, that is said. "" for a one-district pack.
     """
     if not pack.combined:
         return ""
-    worse, other = [], []
+    found = []
     for member in pack.members:
         h = member.headline
         row = h[(h["indicator_id"] == indicator_id) & (h["label"] == label)]
-        compared = row["compared_95"].iloc[0] if len(row) and row["status"].iloc[0] == OK else ""
-        (worse if compared == "Worse" else other).append((member.name, compared))
+        ok = len(row) and row["status"].iloc[0] == OK and not is_missing(row["value"].iloc[0])
+        found.append((member.name, row.iloc[0] if ok else None))
+    worse = [(n, r) for n, r in found if r is not None and r["compared_95"] == "Worse"]
+    other = [(n, r) for n, r in found if r is None or r["compared_95"] != "Worse"]
     names = [n for n, _ in worse]
-    if len(worse) == len(pack.members):
+    if not other:
         return (
             "the need is shared: "
             + join_words(names)
             + (" are" if len(names) > 1 else " is")
             + " each significantly worse than England"
         )
-    if worse:
-        rest = "; ".join(f"{n} {(lab or 'no value').lower()}" for n, lab in other)
-        return f"the need is concentrated in {join_words(names)} (significantly worse than England; {rest})"
-    labels = "; ".join(f"{n} {(lab or 'no value').lower()}" for n, lab in other)
+    if not worse:
+        labels = "; ".join(
+            f"{n} {((r['compared_95'] if r is not None else '') or 'no value').lower()}"
+            for n, r in other
+        )
+        return (
+            f"no member district is significantly worse on its own ({labels}): "
+            "the combined area's larger numbers show it"
+        )
+    return _concentrated_or_not(worse, other)
+
+
+def _harm(row: pd.Series) -> float:
+    """The value with larger meaning worse (the polarity applied)."""
+    value = float(row["value"])
+    return -value if row["polarity"] == "high_is_good" else value
+
+
+def _width(row: pd.Series) -> float:
+    lower, upper = row.get("lower_95"), row.get("upper_95")
+    return np.nan if is_missing(lower) or is_missing(upper) else float(upper) - float(lower)
+
+
+def _overlap(a: pd.Series, b: pd.Series) -> bool | None:
+    """Do two rows' 95% intervals overlap? None when either has no interval."""
+    if np.isnan(_width(a)) or np.isnan(_width(b)):
+        return None
+    return float(a["lower_95"]) <= float(b["upper_95"]) and float(b["lower_95"]) <= float(
+        a["upper_95"]
+    )
+
+
+def _figure_words(name: str, row: pd.Series) -> str:
+    """ "Wyre 9.5% (7.4 to 11.9)" """
+    ci = fmt_interval(row.get("lower_95"), row.get("upper_95"))
+    return f"{name} {with_unit(row['value'], row['unit'])}" + (f" {ci}" if ci else "")
+
+
+def _concentrated_or_not(
+    worse: list[tuple[str, pd.Series]], other: list[tuple[str, pd.Series | None]]
+) -> str:
+    """Some members significantly worse, some not: compare their values (see :func:`concentration`)."""
+    names = [n for n, _ in worse]
+    least = min((r for _, r in worse), key=_harm)  # the least bad of the worse districts
+    widest_worse = max((_width(r) for _, r in worse), default=np.nan)
+    unit = least["unit"]
+    england = with_unit(least["england_value"], unit)
+    as_bad, unclear, lower, missing = [], [], [], []
+    for name, row in other:
+        if row is None:
+            missing.append(name)
+        elif _harm(row) >= _harm(least) or number(row["value"]) == number(least["value"]):
+            as_bad.append((name, row))
+        elif _overlap(row, least):
+            unclear.append((name, row))
+        else:
+            lower.append((name, row))
+
+    def why_not_worse(name: str, row: pd.Series) -> str:
+        """Why a district as bad (or nearly) is not significantly worse than England."""
+        wider = not np.isnan(_width(row)) and (np.isnan(widest_worse) or _width(row) > widest_worse)
+        on_wrong_side = _harm(row) > (
+            -float(row["england_value"])
+            if row["polarity"] == "high_is_good"
+            else float(row["england_value"])
+        )
+        if wider and on_wrong_side:
+            return (
+                f"{name} is not significantly worse than England only because its smaller numbers "
+                "give a wider interval"
+            )
+        verdict = (row["compared_95"] or "not compared").lower()
+        return f"{name} is {verdict} at 95% confidence"
+
+    figures = "; ".join(
+        [_figure_words(n, r) for n, r in [*worse, *as_bad, *unclear, *lower]]
+        + [f"{n} no value" for n in missing]
+    )
+    if as_bad:
+        reasons = "; ".join(why_not_worse(n, r) for n, r in as_bad)
+        bad = join_words([n for n, _ in as_bad])
+        return (
+            f"the need is not concentrated in one district: {bad}'s value is as bad as "
+            f"{join_words(names)}'s ({figures}; England {england}), but only {join_words(names)} "
+            f"{'is' if len(names) == 1 else 'are'} significantly worse than England: {reasons}"
+        )
+    if unclear:
+        reasons = "; ".join(why_not_worse(n, r) for n, r in unclear)
+        return (
+            f"the need is greater in {join_words(names)} than in "
+            f"{join_words([n for n, _ in unclear])} ({figures}; England {england}), but the "
+            "districts' 95% intervals overlap, so the difference between them is not clear; only "
+            f"{join_words(names)} {'is' if len(names) == 1 else 'are'} significantly worse than "
+            f"England ({reasons})"
+        )
+    if not lower:  # the other districts have no value to compare
+        return (
+            f"only {join_words(names)}'s figures show it ({figures}; "
+            f"{join_words(names)} significantly worse than England)"
+        )
+    rest = [
+        f"{n} {with_unit(r['value'], unit)}, {(r['compared_95'] or 'not compared').lower()}"
+        for n, r in lower
+    ]
+    rest += [f"{n} no value" for n in missing]
+    worse_words = "; ".join(f"{n} {with_unit(r['value'], unit)}" for n, r in worse)
     return (
-        f"no member district is significantly worse on its own ({labels}): "
-        "the combined area's larger numbers show it"
+        f"the need is concentrated in {join_words(names)} ({worse_words}, significantly worse "
+        f"than England; {'; '.join(rest)})"
     )

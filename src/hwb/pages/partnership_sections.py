@@ -7,8 +7,9 @@ one-district pack shows what a district pack always showed. For a two-district p
 * :func:`districts_side_by_side`: the combined area and each member, indicator by
   indicator, with the reason wherever there is no combined figure;
 * :func:`life_expectancy`: life expectancy cannot be combined, so each member's section;
-* :func:`priorities`: the combined area's long-list, then, for each recommended priority,
-  where the need is concentrated (one district or both).
+* :func:`priorities`: the combined area's long-list, with each member district's own
+  significantly-worse findings, then, for each recommended priority, where the need is
+  concentrated (one district or both).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import pandas as pd
 
 from hwb.pages import display as d
 from hwb.pages import sections
-from hwb.pages.model import OK
 from hwb.pages.partnership import PartnershipPack, concentration, side_by_side
+from hwb.pages.priorities import member_findings, titled
 from hwb.text import format as fmt
 
 
@@ -98,13 +99,16 @@ def priority_wards(pack: PartnershipPack) -> d.Html:
 
 
 def priorities(pack: PartnershipPack) -> d.Html:
-    """The long-list for the area; for a combined area, where each recommended priority's need sits."""
+    """The long-list for the area (with each member district's own significantly-worse
+    findings, :func:`hwb.pages.sections.ranked_priorities`); for a combined area, where each
+    recommended priority's need sits, and any member finding left off the long-list because
+    its data are old."""
     shown = sections.priorities(pack)
     if not pack.combined:
         return shown
     recommended = sections.recommended_priorities(pack)
     items = [
-        f"{fmt.upper_first(r['outcome'])} ({r['label']}): {concentration(pack, r['indicator_id'], r['label'])}."
+        f"{titled(r)} ({r['label']}): {concentration(pack, r['indicator_id'], r['label'])}."
         for _, r in recommended.iterrows()
     ]
     extra = (
@@ -112,27 +116,25 @@ def priorities(pack: PartnershipPack) -> d.Html:
         if items
         else []
     )
-    worse = _worse_in_a_member_only(pack)
-    if worse:
+    old = _old_member_findings(pack)
+    if old:
         extra.append(
             d.paragraph(
-                "Significantly worse than England in one district but not for the combined area (or not combined): "
-                + "; ".join(worse)
-                + ". The partnership may want to target these within that district."
+                "Also significantly worse than England in one district (and not for the combined area), "
+                "but the latest data are old, so left off the long-list: "
+                + "; ".join(old)
+                + ". The partnership may want newer figures before targeting these."
             )
         )
     return d.join([shown, *extra])
 
 
-def _worse_in_a_member_only(pack: PartnershipPack) -> list[str]:
-    """Indicators where a member is significantly worse than England but the combined area is not."""
-    combined = pack.headline.set_index(["indicator_id", "sex"])
+def _old_member_findings(pack: PartnershipPack) -> list[str]:
+    """A member's significantly-worse findings not shared by the combined area whose data are
+    too old for the long-list (:func:`hwb.pages.sections.stale`)."""
     found = []
     for member in pack.members:
-        h = member.headline
-        for _, r in h[(h["status"] == OK) & (h["compared_95"] == "Worse")].iterrows():
-            key = (r["indicator_id"], r["sex"])
-            if key in combined.index and combined.loc[key, "compared_95"] == "Worse":
-                continue
-            found.append(f"{r['label']} in {member.name}")
+        old = member.headline[sections.stale(member.headline)]
+        for _, r in member_findings(pack.headline, old).iterrows():
+            found.append(f"{r['label']} in {member.name} ({r['period']})")
     return found

@@ -35,15 +35,27 @@ district's ``priority_weights`` (parameters/defaults.yml); a larger sum ranks hi
   data/catalogue.yml), 0.5 for other Starting,
   Living or Ageing Well outcomes.
 
+**A partnership of two districts** is ranked for the combined area, and each member
+district's own significantly-worse indicators are candidates too wherever the combined area
+has no figure or is not itself significantly worse (``members``; the row's ``district``
+names the district, and its label and title say "... in Wyre"). They are scored by the same
+five pieces of evidence, from the district's own figures, rank among districts and excess
+events, and merged by outcome with the combined area's candidates.
+
 **Recommended**: the top ``recommend`` of list 1. When list 1 is empty the pack says so
-and recommends from list 2; when both are empty, the indicator ranked lowest among the
-districts is offered as a labelled "watch" item, so every pack recommends at least one.
+and recommends from list 2; when both are empty, the indicator on which the district ranks
+least well among the districts (its highest percentile, which need not be low) is offered as
+a labelled "watch" item, so every pack recommends at least one.
+
+``rank`` is the candidate's place in the long-list; ``district_rank`` (of ``districts_n``)
+is the area's rank among the districts on that indicator (1 = best).
 :func:`sensitivity` re-ranks under other weights and says whether the top three change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -78,13 +90,42 @@ COLUMNS = [
     "outcome",
     "indicator_id",
     "label",
+    "district",
     *COMPONENTS,
+    "district_rank",
+    "districts_n",
     "percentile",
     "excess",
     "score",
     "recommended",
     "reason",
 ]
+
+
+class Member(NamedTuple):
+    """A member district of a two-district partnership, as :func:`rank_priorities` reads it:
+    its name, its (current) headline rows and its peers (:func:`peer_rows`)."""
+
+    name: str
+    headline: pd.DataFrame
+    peers: pd.DataFrame | None = None
+
+
+def labelled(row: pd.Series) -> str:
+    """A candidate's indicator label, with the member district's name where it is one district's
+    finding ("Alcohol-related mortality in Wyre")."""
+    district = row.get("district", "")
+    return (
+        f"{row['label']} in {district}" if isinstance(district, str) and district else row["label"]
+    )
+
+
+def titled(row: pd.Series) -> str:
+    """A candidate's outcome as a title, with the member district's name where it is one district's
+    finding ("Reduce alcohol harm in Wyre")."""
+    district = row.get("district", "")
+    title = fmt.upper_first(row["outcome"])
+    return f"{title} in {district}" if isinstance(district, str) and district else title
 
 
 def _getting_worse(row: pd.Series) -> bool:
@@ -220,30 +261,81 @@ def _weight_map(weights: PriorityWeights | Mapping[str, float]) -> dict[str, flo
     return PriorityWeights.model_validate(weights).model_dump()
 
 
-def _scored(
-    headline: pd.DataFrame, weights: Mapping[str, float], peers: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def member_findings(combined: pd.DataFrame, member: pd.DataFrame) -> pd.DataFrame:
+    """A member district's rows on list 1 (significantly worse) where the combined area's row
+    (same indicator and sex) is missing, has no figure, or is not itself significantly worse;
+    ``scope`` says which, in words."""
+    worse = member[[candidate_list(r) == WORSE_LIST for _, r in member.iterrows()]]
+    by_key = {(r["indicator_id"], r["sex"]): r for _, r in combined.iterrows()}
+    keep, scope = [], []
+    for index, r in worse.iterrows():
+        other = by_key.get((r["indicator_id"], r["sex"]))
+        if other is None or other.get("status", "ok") != "ok" or fmt.is_missing(other["value"]):
+            keep.append(index)
+            scope.append("the combined area has no figure for it")
+        elif candidate_list(other) != WORSE_LIST:
+            keep.append(index)
+            verdict = {
+                "Similar": "similar to England",
+                "Better": "better than England",
+            }.get(other["compared_95"], "not significantly worse than England")
+            scope.append(f"the combined area is {verdict}")
+    out = worse.loc[keep].copy()
+    out["scope"] = scope
+    return out
+
+
+def _with_defaults(headline: pd.DataFrame) -> pd.DataFrame:
     rows = headline.copy()
     for column, default in (
         ("goal", np.nan),
         ("compared_to", "England"),
         ("short_name", ""),
         ("value_type", ""),
+        ("scope", ""),
     ):
         if column not in rows:
             rows[column] = default
+    return rows
+
+
+def _candidates(
+    headline: pd.DataFrame, peers: pd.DataFrame | None, district: str = ""
+) -> pd.DataFrame:
+    """The rows of ``headline`` on list 1 or 2, with their percentile and excess events; the
+    headline's ``rank`` (among districts) becomes ``district_rank``."""
+    rows = _with_defaults(headline)
     rows["list"] = [candidate_list(r) for _, r in rows.iterrows()]
     rows["percentile"] = [harmful_percentile(r) for _, r in rows.iterrows()]
+    rows = rows.rename(columns={"rank": "district_rank"})
     candidates = rows[rows["list"] != ""].copy()
+    candidates["district"] = district
     if candidates.empty:
         return candidates
-    candidates["outcome"] = _merged_outcome(candidates).where(
-        lambda s: s.notna(), candidates["outcome"]
-    )
     candidates["excess"] = [excess_events(r) for _, r in candidates.iterrows()]
     candidates["excess_percentile"] = [
         excess_percentile(r, peers) for _, r in candidates.iterrows()
     ]
+    return candidates
+
+
+def _scored(
+    headline: pd.DataFrame,
+    weights: Mapping[str, float],
+    peers: pd.DataFrame | None = None,
+    members: Sequence[Member] = (),
+) -> pd.DataFrame:
+    pieces = [_candidates(headline, peers)]
+    for member in members:
+        found = member_findings(headline, member.headline)
+        pieces.append(_candidates(found, member.peers, member.name))
+    filled = [p for p in pieces if not p.empty]
+    if not filled:
+        return pieces[0]
+    candidates = filled[0] if len(filled) == 1 else pd.concat(filled, ignore_index=True)
+    candidates["outcome"] = _merged_outcome(candidates).where(
+        lambda s: s.notna(), candidates["outcome"]
+    )
     parts = pd.DataFrame([_components(r) for _, r in candidates.iterrows()], index=candidates.index)
     parts["people"] = candidates["excess_percentile"].fillna(0.0)
     for c in COMPONENTS:
@@ -256,8 +348,8 @@ def _weigh(candidates: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFra
     out["score"] = sum(float(weights[c]) * out[c] for c in COMPONENTS)
     out["_list_order"] = out["list"].map({WORSE_LIST: 0, WORSENING_LIST: 1}).fillna(2)
     return out.sort_values(
-        ["_list_order", "score", "percentile", "indicator_id", "sex"],
-        ascending=[True, False, False, True, True],
+        ["_list_order", "score", "percentile", "indicator_id", "sex", "district"],
+        ascending=[True, False, False, True, True, True],
         kind="mergesort",
         na_position="last",
     )
@@ -272,15 +364,20 @@ def rank_priorities(
     weights: PriorityWeights | Mapping[str, float],
     recommend: int = DEFAULT_RECOMMEND,
     peers: pd.DataFrame | None = None,
+    members: Sequence[Member] = (),
 ) -> pd.DataFrame:
     """The long-list: one row per candidate outcome, list 1 first, then list 2, best case first.
 
     ``peers`` (:func:`peer_rows`) are every district's rows, for the percentile rank of
-    excess events; without them the people score is 0. Columns: rank, list, outcome,
-    indicator_id, label, the five component scores, percentile, excess, score,
-    recommended, reason (see the module docstring).
+    excess events; without them the people score is 0. ``members``: for a partnership of
+    several districts, each member district (:class:`Member`), whose significantly-worse
+    findings not shared by the combined area are candidates too (:func:`member_findings`).
+    Columns: rank (place in the list), list, outcome, indicator_id, label, district (the
+    member district of a one-district finding, else ""), the five component scores,
+    district_rank and districts_n (the area's rank among the districts), percentile, excess,
+    score, recommended, reason (see the module docstring).
     """
-    scored = _scored(headline, _weight_map(weights), peers)
+    scored = _scored(headline, _weight_map(weights), peers, members)
     if scored.empty:
         return _watch_item(headline)
     best = _best_per_outcome(scored)
@@ -296,7 +393,8 @@ def rank_priorities(
 
 
 def _watch_item(headline: pd.DataFrame) -> pd.DataFrame:
-    """When nothing is significantly worse or getting worse: the indicator ranked lowest, labelled as such."""
+    """When nothing is significantly worse or getting worse: the indicator on which the area ranks
+    least well among the districts (its highest percentile), labelled as such."""
     rows = headline[(headline["status"] == "ok") & (headline["polarity"] != "no_judgement")].copy()
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -306,32 +404,42 @@ def _watch_item(headline: pd.DataFrame) -> pd.DataFrame:
     )
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)
-    r = rows.iloc[0].copy()
-    r["list"], r["excess"], r["score"], r["rank"], r["recommended"] = (
+    r = rows.iloc[0].copy().rename({"rank": "district_rank"})
+    r["list"], r["excess"], r["score"], r["rank"], r["recommended"], r["district"] = (
         WATCH_LIST,
         np.nan,
         np.nan,
         1,
         True,
+        "",
     )
     for c in COMPONENTS:
         r[c] = np.nan
     r["reason"] = (
         f"{r['label']} is {fmt.with_unit(r['value'], r['unit'])} against "
         f"{fmt.with_unit(r['england_value'], r['unit'])} for England, not significantly worse and not "
-        f"getting worse, but {_rank_words(r)}."
+        f"getting worse; it is offered to watch as the indicator on which the area ranks least well "
+        f"among the districts, {_watch_position(r['percentile'])}: {_rank_words(r)}."
     )
     return pd.DataFrame([r])[COLUMNS].reset_index(drop=True)
 
 
+def _watch_position(percentile: float) -> str:
+    """Where the watch item sits among the districts, in words true to its percentile."""
+    if percentile >= 0.75:
+        return "in the bottom quarter"
+    if percentile > 0.5:
+        return "in the lower half, not the bottom"
+    return "though it is in the better half"
+
+
 def _rank_words(row: pd.Series) -> str:
-    if np.isnan(row["percentile"]):
+    """The area's rank among the districts (``district_rank`` of ``districts_n``), in words."""
+    if np.isnan(row["percentile"]) or fmt.is_missing(row.get("district_rank")):
         return "no ranking among districts is available"
     n = int(row["districts_n"])
     worse_than = round(100 * row["percentile"])
-    return (
-        f"ranked {int(row['rank'])} of {n} districts (1 = best; worse than {worse_than}% of them)"
-    )
+    return f"ranked {int(row['district_rank'])} of {n} districts (1 = best; worse than {worse_than}% of them)"
 
 
 def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
@@ -340,10 +448,10 @@ def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
     reference, reference_words = _reference(row)
     if row.get("compared_to") == "goal":
         side = "below" if row["polarity"] == "high_is_good" else "above"
-        bits = [f"{row['label']} is {value}, {side} {reference_words}"]
+        bits = [f"{labelled(row)} is {value}, {side} {reference_words}"]
     else:
         bits = [
-            f"{row['label']} is {value} against {fmt.with_unit(reference, row['unit'])} for England"
+            f"{labelled(row)} is {value} against {fmt.with_unit(reference, row['unit'])} for England"
         ]
         if row["list"] == WORSE_LIST:
             bits.append(
@@ -355,6 +463,8 @@ def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
             bits.append("similar to England")
     if row["trend"]:
         bits.append("and getting worse")
+    if isinstance(row.get("scope"), str) and row["scope"]:
+        bits.append(f"a finding for {row['district']} alone: {row['scope']}")
     bits.append(_rank_words(row))
     if not np.isnan(row["excess"]):
         bits.append(
@@ -369,7 +479,9 @@ def _reason(row: pd.Series, same_outcome: pd.DataFrame) -> str:
         )
     else:
         bits.append("no count is published, so the excess number of events is not known")
-    others = [lab for lab in same_outcome["label"] if lab != row["label"]]
+    others = [
+        lab for lab in (labelled(r) for _, r in same_outcome.iterrows()) if lab != labelled(row)
+    ]
     if others:
         bits.append(f"also evidenced by {fmt.join_words(others)}")
     link = (
@@ -389,17 +501,23 @@ def sensitivity(
     weights: PriorityWeights | Mapping[str, float],
     top: int = 3,
     peers: pd.DataFrame | None = None,
+    members: Sequence[Member] = (),
 ) -> pd.DataFrame:
     """Does the top of the long-list change under other weights? One row per weighting.
 
-    Columns: Weights, Top (the first ``top`` candidate outcomes, in order) and
-    "Same top three?" ("yes", "same outcomes, different order", or "no").
+    Columns: Weights, Top (the first ``top`` candidate outcomes, in order, with the district
+    for a member district's finding) and "Same top three?" ("yes", "same outcomes,
+    different order", or "no"). ``peers`` and ``members`` as for :func:`rank_priorities`.
     """
     weights = _weight_map(weights)
-    scored = _scored(headline, weights, peers)
+    scored = _scored(headline, weights, peers, members)
     if scored.empty:
         return pd.DataFrame(columns=["Weights", "Top", "Same top three?"])
-    main = list(_best_per_outcome(scored)["outcome"].head(top))
+
+    def _top(frame: pd.DataFrame) -> list[str]:
+        return [titled(r) for _, r in _best_per_outcome(frame).head(top).iterrows()]
+
+    main = _top(scored)
     rows = [("the district's weights", main)]
     for name, alternative in ALTERNATIVE_WEIGHTS.items():
         trial = dict(weights)
@@ -407,7 +525,7 @@ def sensitivity(
             trial.update(alternative)
         else:
             trial = {c: float(alternative.get(c, 0.0)) for c in COMPONENTS}
-        rows.append((name, list(_best_per_outcome(_weigh(scored, trial))["outcome"].head(top))))
+        rows.append((name, _top(_weigh(scored, trial))))
     out = []
     for name, outcomes in rows:
         same = (
@@ -420,7 +538,7 @@ def sensitivity(
         out.append(
             {
                 "Weights": name,
-                "Top": "; ".join(fmt.upper_first(o) for o in outcomes),
+                "Top": "; ".join(outcomes),
                 "Same top three?": same,
             }
         )

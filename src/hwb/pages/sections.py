@@ -23,9 +23,11 @@ from hwb.pages.priorities import (
     WATCH_LIST,
     WORSE_LIST,
     WORSENING_LIST,
+    Member,
     peer_rows,
     rank_priorities,
     sensitivity,
+    titled,
 )
 from hwb.stats.projection import (
     COVID_YEARS,
@@ -958,15 +960,26 @@ def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
 
 
 # --------------------------------------------------------------------------- priorities
+def priority_members(pack: Pack) -> list[Member]:
+    """For a partnership of several districts, each member district as the long-list reads it
+    (its current headline rows and its peers); [] for one district."""
+    members = getattr(pack, "members", [])
+    if len(members) < 2:
+        return []
+    return [Member(m.name, current(m.headline), peer_rows(m.frame, m.code)) for m in members]
+
+
 def ranked_priorities(pack: Pack) -> pd.DataFrame:
     """The pack's long-list (:func:`hwb.pages.priorities.rank_priorities` with the pack's own weights,
-    number to recommend and peers); the Priorities section and the overview both show this one."""
+    number to recommend, peers and, for two districts, each member's own findings); the
+    Priorities section, the four-page summary and the overview all show this one."""
     if "priorities" not in pack.memo:
         pack.memo["priorities"] = rank_priorities(
             current(pack.headline),
             pack.params.priority_weights,
             pack.params.recommended_priorities,
             peers=peer_rows(pack.frame, pack.code),
+            members=priority_members(pack),
         )
     return pack.memo["priorities"]
 
@@ -983,15 +996,17 @@ def priorities(pack: Pack) -> d.Html:
     weights = pack.params.priority_weights
     recommend = pack.params.recommended_priorities
     peers = peer_rows(pack.frame, pack.code)
+    members = priority_members(pack)
     ranked = ranked_priorities(pack)
     if ranked.empty:
         return d.paragraph(
             f"No indicator with a judgement has a value for {pack.name} in this snapshot, "
             "so no priority can be drawn from the data."
         )
+    whom = f"{pack.name} or one of its districts" if members else pack.name
     parts = [
         d.paragraph(
-            f"A long-list for the partnership to choose from, not a decision: only indicators where {pack.name} is "
+            f"A long-list for the partnership to choose from, not a decision: only indicators where {whom} is "
             "significantly worse than England (or misses a national goal) are candidates, with a separate list of "
             "those similar to England but getting worse. Each candidate's reason gives the evidence; the methods page "
             "explains the scores."
@@ -1000,20 +1015,18 @@ def priorities(pack: Pack) -> d.Html:
     recommended = ranked[ranked["recommended"]]
     lists = set(ranked["list"])
     if WORSE_LIST not in lists:
+        whom = f"{pack.name} or any of its districts" if members else pack.name
         parts.append(
             d.paragraph(
-                f"No indicator is significantly worse than England for {pack.name}, so "
-                + (
-                    "the recommendation comes from the list of indicators similar to England but getting worse."
-                    if WORSENING_LIST in lists
-                    else "and none is getting worse: the one ranked lowest among the districts is offered to watch."
-                )
+                f"No indicator is significantly worse than England for {whom}, so the recommendation "
+                "comes from the list of indicators similar to England but getting worse."
+                if WORSENING_LIST in lists
+                else f"No indicator is significantly worse than England for {whom} and none is getting "
+                f"worse, so the indicator on which {pack.name} ranks least well among the districts is "
+                "offered to watch (its rank is in its reason: least well need not mean low)."
             )
         )
-    items = [
-        f"{fmt.upper_first(r['outcome'])} ({r['list']}): {r['reason']}"
-        for _, r in recommended.iterrows()
-    ]
+    items = [f"{titled(r)} ({r['list']}): {r['reason']}" for _, r in recommended.iterrows()]
     parts += [
         d.paragraph(f"Recommended from the data ({len(recommended)}):", "hwb-lead"),
         d.bullets(items, ordered=True),
@@ -1043,7 +1056,9 @@ def priorities(pack: Pack) -> d.Html:
             "people (percentile rank of excess events, 1 = most), strategy link."
         )
     )
-    view = sensitivity(pack.headline, weights, top=min(3, recommend), peers=peers)
+    view = sensitivity(
+        current(pack.headline), weights, top=min(3, recommend), peers=peers, members=members
+    )
     if len(view) > 1:
         changed = (view["Same top three?"].iloc[1:] != "yes").sum()
         verdict = (
@@ -1065,7 +1080,7 @@ def _candidate_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Rank": rows["rank"],
-            "Candidate priority": rows["outcome"].map(fmt.upper_first),
+            "Candidate priority": [titled(r) for _, r in rows.iterrows()],
             **{
                 c.replace("_", " ").capitalize(): rows[c].map(lambda x: fmt.number(x, decimals=2))
                 for c in COMPONENTS

@@ -3,7 +3,7 @@
 Built from the same pack (:func:`hwb.pages.partnership.load_partnership_pack`) and the same
 section functions as the full pack, never a second computation: the key messages
 (:func:`hwb.pages.sections.key_messages`), the ranked long-list
-(:func:`hwb.pages.priorities.rank_priorities`, as the Priorities section ranks it), the spine
+(:func:`hwb.pages.sections.ranked_priorities`, the Priorities section's very list), the spine
 chart (:func:`hwb.pages.sections.spine`), the life-expectancy sentences and chart, the
 priority wards (:mod:`hwb.pages.wards`) and the projections
 (:func:`hwb.pages.sections.projections`). This module only chooses and trims.
@@ -25,7 +25,7 @@ from hwb.data.snapshot import provenance_text, release_text, source_copies
 from hwb.pages import display as d
 from hwb.pages import sections
 from hwb.pages.model import OK, Pack
-from hwb.pages.priorities import peer_rows, rank_priorities
+from hwb.pages.priorities import titled
 from hwb.stats.projection import NOT_WITHIN, REACHED
 from hwb.text import format as fmt
 
@@ -68,14 +68,10 @@ def introduction(pack: Pack) -> d.Html:
 
 
 def recommended(pack: Pack) -> pd.DataFrame:
-    """The recommended rows of the pack's long-list, ranked as the Priorities section ranks them."""
-    ranked = rank_priorities(
-        pack.headline,
-        pack.params.priority_weights,
-        pack.params.recommended_priorities,
-        peers=peer_rows(pack.frame, pack.code),
-    )
-    return ranked[ranked["recommended"]] if len(ranked) else ranked
+    """The recommended rows of the pack's long-list: the very rows the Priorities section
+    recommends (:func:`hwb.pages.sections.recommended_priorities`), with a two-district
+    partnership's member-district findings."""
+    return sections.recommended_priorities(pack)
 
 
 def messages_and_priorities(pack: Pack) -> d.Html:
@@ -97,7 +93,7 @@ def messages_and_priorities(pack: Pack) -> d.Html:
             from hwb.pages.partnership import concentration
 
             where = f" {fmt.upper_first(concentration(pack, r['indicator_id'], r['label']))}."
-        items.append(f"{fmt.upper_first(r['outcome'])} ({r['list']}): {r['reason']}{where}")
+        items.append(f"{titled(r)} ({r['list']}): {r['reason']}{where}")
     parts += [
         d.paragraph(
             f"Recommended priorities from the data ({len(rows)}), for the partnership to weigh; "
