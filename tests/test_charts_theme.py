@@ -85,3 +85,27 @@ def test_quintiles_have_their_own_marks_and_spine_names_wrap_never_truncate():
         )
         == "Misses goal (66.7%)"
     )
+
+
+def test_titles_fit_their_width_smaller_or_wrapped_never_cut():
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    from hwb.charts import theme
+
+    def inches(text, size):
+        prop = FontProperties(family=theme.rc_params().get("font.family"), weight="bold", size=size)
+        return max(
+            TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0] / 72
+            for line in text.split("\n")
+        )
+
+    short = "Burnley"
+    assert theme.fit_title(short, 6.0) == (short, 12.0)
+    long = "Living Well: trends in Burnley, Lancashire and England (the 4 furthest behind England of 7)"
+    text, size = theme.fit_title(long, 7.8)
+    assert 9.5 <= size < 12 and text == long and inches(text, size) <= 7.8
+    very_long = long + " with a great many more words that cannot possibly fit on one line at all"
+    text, size = theme.fit_title(very_long, 7.8)
+    assert size == 9.5 and "\n" in text and inches(text, size) <= 7.8
+    assert text.replace("\n", " ") == very_long  # every word kept

@@ -50,5 +50,6 @@ def gap_chart(rows: pd.DataFrame, england: float, title: str, unit: str) -> Figu
         ax.grid(axis="x", color="0.85")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(unit)
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        text, size = theme.fit_title(title, 0.6 * fig.get_figwidth())
+        ax.set_title(text, loc="left", fontsize=size, fontweight="bold")
     return fig

@@ -123,6 +123,7 @@ def projection_grid(
             _panel(ax, district, england, projection, panel_title, unit, names)
         for ax in list(axes.flat)[len(panels) :]:
             ax.axis("off")
-        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+        text, size = theme.fit_title(title, 0.97 * fig.get_figwidth())
+        fig.suptitle(text, x=0.01, ha="left", fontsize=size, fontweight="bold")
         theme.fixed_grid_layout(fig, nrows)
     return fig

@@ -94,5 +94,6 @@ def pyramid_chart(
         )
         ax.set_xlabel("Share of the area's population in each age band")
         ax.legend(loc="lower right", fontsize=8)
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        text, size = theme.fit_title(title, 0.85 * fig.get_figwidth())
+        ax.set_title(text, loc="left", fontsize=size, fontweight="bold")
     return fig

@@ -78,6 +78,7 @@ def spc_grid(panels: Sequence[tuple[str, pd.DataFrame]], title: str, ncols: int 
             _panel(ax, points, panel_title)
         for ax in list(axes.flat)[len(panels) :]:
             ax.axis("off")
-        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+        text, size = theme.fit_title(title, 0.97 * fig.get_figwidth())
+        fig.suptitle(text, x=0.01, ha="left", fontsize=size, fontweight="bold")
         theme.fixed_grid_layout(fig, nrows)
     return fig

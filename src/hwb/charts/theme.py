@@ -149,6 +149,40 @@ def new_figure(size: str = "wide", nrows: int = 1, ncols: int = 1, **kwargs):
     return fig, axes
 
 
+def fit_title(
+    text: str, width_inches: float, fontsize: float = 12, smallest: float = 9.5
+) -> tuple[str, float]:
+    """A title and font size that fit ``width_inches``: the house size if it fits, else a
+    smaller one down to ``smallest``, else wrapped onto more lines. Titles are never cut.
+
+    Measured with matplotlib's own text metrics (bold, the house font), so the result is the
+    same on every run."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure = TextToPath()
+
+    def width(size: float, line: str) -> float:
+        prop = FontProperties(family=rc_params().get("font.family"), weight="bold", size=size)
+        return measure.get_text_width_height_descent(line, prop, ismath=False)[0] / 72
+
+    size = float(fontsize)
+    while size > smallest and width(size, text) > width_inches:
+        size -= 0.5
+    if width(size, text) <= width_inches:
+        return text, size
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        trial = f"{line} {word}".strip()
+        if line and width(size, trial) > width_inches:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    lines.append(line)
+    return "\n".join(lines), size
+
+
 def fixed_grid_layout(fig: Figure, nrows: int) -> None:
     """Margins for a small-multiples grid without the (slow) constrained-layout solver."""
     height = fig.get_figheight()

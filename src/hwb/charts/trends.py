@@ -65,9 +65,8 @@ def _draw_panel(
         ends.append((x[-1], float(rows["value"].iloc[-1]), names[role], colours[role]))
     labels = list(periods["period"])
     step = max(1, math.ceil(len(labels) / 6))
-    ticks = list(range(0, len(labels), step))
-    if labels and ticks[-1] != len(labels) - 1:
-        ticks.append(len(labels) - 1)
+    # counted back from the latest period, so it is always labelled and never crowds its neighbour
+    ticks = sorted(range(len(labels) - 1, -1, -step))
     ax.set_xticks(ticks, [labels[i] for i in ticks], fontsize=8)
     ax.set_xlim(-0.3, max(len(labels) - 1, 1) + 0.3)
     ax.tick_params(axis="y", labelsize=8)
@@ -129,7 +128,8 @@ def trend_grid(
             _draw_panel(ax, series, codes, names, panel_title, unit)
         for ax in list(axes.flat)[len(panels) :]:
             ax.axis("off")
-        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+        text, size = theme.fit_title(title, 0.97 * fig.get_figwidth())
+        fig.suptitle(text, x=0.01, ha="left", fontsize=size, fontweight="bold")
         theme.fixed_grid_layout(fig, nrows)
     return fig
 

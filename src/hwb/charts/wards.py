@@ -8,8 +8,6 @@ lines mark England's and the district's middle ward, each labelled in words.
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -71,8 +69,7 @@ def ward_chart(
         ax.set_xlabel(
             f"IMD 2019 score (higher is more deprived); {PRIORITY_MARK} dark bars: priority wards"
         )
-        # wrapped, never cut: a long district and ward title must fit the figure's width
-        ax.set_title(
-            "\n".join(textwrap.wrap(title, width=46)), loc="left", fontsize=12, fontweight="bold"
-        )
+        # never cut: the title fits the width beside the ward names (smaller, or wrapped)
+        text, size = theme.fit_title(title, 0.68 * fig.get_figwidth())
+        ax.set_title(text, loc="left", fontsize=size, fontweight="bold")
     return fig
