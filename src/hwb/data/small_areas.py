@@ -188,9 +188,18 @@ def parse_rows(name: str, data: bytes, key: str) -> list[dict[str, Any]]:
 
 def _entries(folder: Path) -> dict[str, dict[str, Any]]:
     """The manifest's small-area entries by file name (none for a bare CSV or an old snapshot)."""
-    if not folder.is_dir() or not (folder / snapshot.MANIFEST_NAME).is_file():
+    manifest = Path(folder) / snapshot.MANIFEST_NAME
+    if not folder.is_dir() or not manifest.is_file():
         return {}
-    manifest = snapshot.read_manifest(folder)
+    stat = manifest.stat()
+    return _entries_cached(str(folder), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _entries_cached(folder: str, mtime_ns: int, size: int) -> dict[str, dict[str, Any]]:
+    # Keyed by the manifest's mtime and size: validating every parameter file asks this of
+    # the same manifest hundreds of times a build, and it changes only when the file does.
+    manifest = snapshot.read_manifest(Path(folder))
     return {e["name"]: e for e in manifest["files"] if is_small_area(e)}
 
 
@@ -324,8 +333,21 @@ def district_wards(district_code: str, folder: Path | str | None = None) -> list
     folder = Path(folder) if folder is not None else paths.SNAPSHOT
     if missing_reason(folder):
         return []
-    rows = read_rows("ward_lookup", folder)
-    return sorted({r["ward_name"] for r in rows if r["district_code"] == district_code})
+    return list(_ward_index(folder).get(district_code, ("", []))[1])
+
+
+def _ward_index(folder: Path) -> dict[str, tuple[str, list[str]]]:
+    """District code -> (district name, its sorted ward names), from the ward lookup."""
+    manifest = (folder / snapshot.MANIFEST_NAME).stat()
+    return _ward_index_cached(str(folder), manifest.st_mtime_ns, manifest.st_size)
+
+
+@lru_cache(maxsize=8)
+def _ward_index_cached(folder: str, mtime_ns: int, size: int) -> dict[str, tuple[str, list[str]]]:
+    index: dict[str, tuple[str, set[str]]] = {}
+    for r in read_rows("ward_lookup", Path(folder)):
+        index.setdefault(r["district_code"], (r["district_name"], set()))[1].add(r["ward_name"])
+    return {code: (name, sorted(wards)) for code, (name, wards) in index.items()}
 
 
 def check_ward_names(
@@ -340,11 +362,7 @@ def check_ward_names(
     valid = district_wards(district_code, folder)
     if not valid:
         return
-    named = next(
-        r["district_name"]
-        for r in read_rows("ward_lookup", folder)
-        if r["district_code"] == district_code
-    )
+    named = _ward_index(Path(folder) if folder is not None else paths.SNAPSHOT)[district_code][0]
     for name in names:
         if name in valid:
             continue
