@@ -8,7 +8,6 @@ Observed points are solid markers; projections are hollow markers on a dashed li
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -106,24 +105,10 @@ def projection_grid(
     ncols: int = 2,
 ) -> Figure:
     """Small multiples: one panel per (title, unit, district rows, England rows, projection rows)."""
-    n = max(len(panels), 1)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    with theme.house_style():
-        fig, axes = theme.new_figure(
-            size=(theme.WIDTH, 0.6 + 2.8 * nrows),
-            nrows=nrows,
-            ncols=ncols,
-            squeeze=False,
-            layout="none",
-        )
-        for ax, (panel_title, unit, district, england, projection) in zip(
-            axes.flat, panels, strict=False
-        ):
-            _panel(ax, district, england, projection, panel_title, unit, names)
-        for ax in list(axes.flat)[len(panels) :]:
-            ax.axis("off")
-        text, size = theme.fit_title(title, 0.97 * fig.get_figwidth())
-        fig.suptitle(text, x=0.01, ha="left", fontsize=size, fontweight="bold")
-        theme.fixed_grid_layout(fig, nrows)
-    return fig
+    return theme.small_multiples(
+        panels,
+        lambda ax, p: _panel(ax, p[2], p[3], p[4], p[0], p[1], names),
+        title,
+        2.8,
+        ncols,
+    )

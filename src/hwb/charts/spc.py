@@ -63,22 +63,4 @@ def _panel(ax, points: pd.DataFrame, title: str) -> None:
 
 def spc_grid(panels: Sequence[tuple[str, pd.DataFrame]], title: str, ncols: int = 2) -> Figure:
     """Small multiples of SPC charts: one panel per (indicator title, :func:`hwb.stats.spc` points)."""
-    n = max(len(panels), 1)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    with theme.house_style():
-        fig, axes = theme.new_figure(
-            size=(theme.WIDTH, 0.6 + 2.7 * nrows),
-            nrows=nrows,
-            ncols=ncols,
-            squeeze=False,
-            layout="none",
-        )
-        for ax, (panel_title, points) in zip(axes.flat, panels, strict=False):
-            _panel(ax, points, panel_title)
-        for ax in list(axes.flat)[len(panels) :]:
-            ax.axis("off")
-        text, size = theme.fit_title(title, 0.97 * fig.get_figwidth())
-        fig.suptitle(text, x=0.01, ha="left", fontsize=size, fontweight="bold")
-        theme.fixed_grid_layout(fig, nrows)
-    return fig
+    return theme.small_multiples(panels, lambda ax, p: _panel(ax, p[1], p[0]), title, 2.7, ncols)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import afcharts
 import matplotlib
@@ -181,6 +183,36 @@ def fit_title(
             line = trial
     lines.append(line)
     return "\n".join(lines), size
+
+
+def small_multiples(
+    panels: Sequence[Any],
+    draw: Callable[[Any, Any], None],
+    title: str,
+    panel_height: float,
+    ncols: int = 2,
+) -> Figure:
+    """A grid of panels (trends, SPC, projections): ``draw(ax, panel)`` fills each, spare
+    axes are hidden, and the title fits the width (:func:`fit_title`); fixed margins."""
+    n = max(len(panels), 1)
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    with house_style():
+        fig, axes = new_figure(
+            size=(WIDTH, 0.6 + panel_height * nrows),
+            nrows=nrows,
+            ncols=ncols,
+            squeeze=False,
+            layout="none",
+        )
+        for ax, panel in zip(axes.flat, panels, strict=False):
+            draw(ax, panel)
+        for ax in list(axes.flat)[len(panels) :]:
+            ax.axis("off")
+        text, size = fit_title(title, 0.97 * fig.get_figwidth())
+        fig.suptitle(text, x=0.01, ha="left", fontsize=size, fontweight="bold")
+        fixed_grid_layout(fig, nrows)
+    return fig
 
 
 def fixed_grid_layout(fig: Figure, nrows: int) -> None:

@@ -113,25 +113,13 @@ def trend_grid(
 
     ``codes``/``names`` map the roles "district", "county", "england" to area codes and display names.
     """
-    n = max(len(panels), 1)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    with theme.house_style():
-        fig, axes = theme.new_figure(
-            size=(theme.WIDTH, 0.6 + PANEL_HEIGHT * nrows),
-            nrows=nrows,
-            ncols=ncols,
-            squeeze=False,
-            layout="none",
-        )
-        for ax, (panel_title, unit, series) in zip(axes.flat, panels, strict=False):
-            _draw_panel(ax, series, codes, names, panel_title, unit)
-        for ax in list(axes.flat)[len(panels) :]:
-            ax.axis("off")
-        text, size = theme.fit_title(title, 0.97 * fig.get_figwidth())
-        fig.suptitle(text, x=0.01, ha="left", fontsize=size, fontweight="bold")
-        theme.fixed_grid_layout(fig, nrows)
-    return fig
+    return theme.small_multiples(
+        panels,
+        lambda ax, p: _draw_panel(ax, p[2], codes, names, p[0], p[1]),
+        title,
+        PANEL_HEIGHT,
+        ncols,
+    )
 
 
 def trend_data(
