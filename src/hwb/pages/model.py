@@ -211,9 +211,8 @@ def load_pack(
     catalogue = load_catalogue()
     manifest = load_manifest(source)
     headline = headline_table(
-        frame, catalogue, params.ons_code, params.parent_code, params.england_code
+        frame, catalogue, params.ons_code, params.parent_code, params.england_code, manifest
     )
-    headline["range_scope"] = range_scopes(headline, manifest)
     shown = str(snapshot) if snapshot is not None else "data/snapshot"
     return Pack(
         params=params,
@@ -274,9 +273,17 @@ def _breakdowns(entry: pd.Series) -> list[str]:
 
 
 def headline_table(
-    frame: pd.DataFrame, catalogue: pd.DataFrame, district: str, county: str, england: str
+    frame: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    district: str,
+    county: str,
+    england: str,
+    manifest: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """One row per catalogue indicator (per sex for sex-specific ones); see the module docstring."""
+    """One row per catalogue indicator (per sex for sex-specific ones); see the module docstring.
+
+    ``manifest`` (the snapshot's) says which areas each indicator's range spans
+    (:func:`range_scopes`); without it the number of districts decides."""
     groups = split_by_indicator(frame)
     district_rows = (
         pd.concat([g[g["area_code"] == district] for g in groups.values()])
@@ -308,7 +315,9 @@ def headline_table(
         end_year(catalogue.loc[int(i), "period_type"], int(s) // 10000) if s else 0
         for i, s in zip(table["indicator_id"], table["period_sortable"], strict=True)
     ]
-    return catalogue_judgements(_add_benchmarks(table, catalogue), catalogue)
+    table = catalogue_judgements(_add_benchmarks(table, catalogue), catalogue)
+    table["range_scope"] = range_scopes(table, manifest or {})
+    return table
 
 
 def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:

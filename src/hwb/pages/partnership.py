@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hwb.pages.model import OK, Pack, headline_table, load_pack, range_scopes, split_by_indicator
+from hwb.pages.model import OK, Pack, headline_table, load_pack, split_by_indicator
 from hwb.params import AreaParams, OverviewArea
 from hwb.partnerships import Grouping, PartnershipParams
 from hwb.stats.combine import combine_areas, why_not_combinable
@@ -109,9 +109,13 @@ def load_partnership_pack(
         {m.code: m.name for m in member_packs},
     )
     headline = headline_table(
-        frame, first.catalogue, params.ons_code, params.parent_code, params.england_code
+        frame,
+        first.catalogue,
+        params.ons_code,
+        params.parent_code,
+        params.england_code,
+        first.manifest,
     )
-    headline["range_scope"] = range_scopes(headline, first.manifest)
     headline = _explain_gaps(
         headline, first.catalogue, member_packs, frame.attrs.get("combine_reasons", {})
     )
@@ -130,9 +134,13 @@ def load_partnership_pack(
 def _sibling(first: Pack, params: AreaParams | OverviewArea) -> Pack:
     """Another district's pack on the same loaded snapshot (as the overview builds them)."""
     table = headline_table(
-        first.frame, first.catalogue, params.ons_code, params.parent_code, params.england_code
+        first.frame,
+        first.catalogue,
+        params.ons_code,
+        params.parent_code,
+        params.england_code,
+        first.manifest,
     )
-    table["range_scope"] = range_scopes(table, first.manifest)
     return Pack(
         params=params,
         frame=first.frame,

@@ -101,13 +101,6 @@ def range_label(rows: pd.DataFrame) -> str:
     shown = rows[rows["districts_n"] > 0] if len(rows) else rows
     if shown.empty:
         return "no districts (no comparable values)"
-    if "range_scope" not in shown.columns:
-        n = int(shown["districts_n"].max())
-        return (
-            f"all {n} English districts"
-            if n >= ENGLAND_WIDE
-            else f"the {n} districts in this snapshot"
-        )
     scopes = shown.groupby("range_scope", sort=True)["short_name"].apply(
         lambda s: list(dict.fromkeys(s))
     )
