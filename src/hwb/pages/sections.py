@@ -967,14 +967,28 @@ def ranked_priorities(pack: Pack) -> pd.DataFrame:
     number to recommend, peers and, for two districts, each member's own findings); the
     Priorities section, the four-page summary and the overview all show this one."""
     if "priorities" not in pack.memo:
+        headline, peers, members = priority_inputs(pack)
         pack.memo["priorities"] = rank_priorities(
-            current(pack.headline),
+            headline,
             pack.params.priority_weights,
             pack.params.recommended_priorities,
-            peers=peer_rows(pack.frame, pack.code),
-            members=priority_members(pack),
+            peers=peers,
+            members=members,
         )
     return pack.memo["priorities"]
+
+
+def priority_inputs(pack: Pack) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """What the priority ranking reads: the current headline rows, the peer districts' rows
+    and, for two districts, each member's; worked out once per pack for the long-list and
+    its sensitivity view."""
+    if "priority_inputs" not in pack.memo:
+        pack.memo["priority_inputs"] = (
+            current(pack.headline),
+            peer_rows(pack.frame, pack.code),
+            priority_members(pack),
+        )
+    return pack.memo["priority_inputs"]
 
 
 def recommended_priorities(pack: Pack) -> pd.DataFrame:
@@ -988,8 +1002,7 @@ def priorities(pack: Pack) -> d.Html:
     reasons, and whether the top three change under other weights (see :mod:`hwb.pages.priorities`)."""
     weights = pack.params.priority_weights
     recommend = pack.params.recommended_priorities
-    peers = peer_rows(pack.frame, pack.code)
-    members = priority_members(pack)
+    headline, peers, members = priority_inputs(pack)
     ranked = ranked_priorities(pack)
     if ranked.empty:
         return d.paragraph(
@@ -1049,9 +1062,7 @@ def priorities(pack: Pack) -> d.Html:
             "people (percentile rank of excess events, 1 = most), strategy link."
         )
     )
-    view = sensitivity(
-        current(pack.headline), weights, top=min(3, recommend), peers=peers, members=members
-    )
+    view = sensitivity(headline, weights, top=min(3, recommend), peers=peers, members=members)
     if len(view) > 1:
         changed = (view["Same top three?"].iloc[1:] != "yes").sum()
         verdict = (
