@@ -22,15 +22,13 @@ _SPAN: dict[str, tuple[int, bool]] = {
     "pooled_5y": (5, False),
     "pooled_5y_school": (5, True),
 }
+_YEAR_OF = {False: r"\d{4}", True: r"\d{4}/\d{2}"}  # how one year is written, calendar or split
+_END_OF = {False: r"\d{2}", True: r"\d{2}/\d{2}"}  # how a pooled period's last year is written
 _PATTERN: dict[str, re.Pattern[str]] = {
-    "calendar": re.compile(r"^\d{4}$"),
-    "single": re.compile(r"^\d{4}$"),
-    "financial": re.compile(r"^\d{4}/\d{2}$"),
-    "school_year": re.compile(r"^\d{4}/\d{2}$"),
-    "pooled_3y": re.compile(r"^\d{4} ?- ?\d{2}$"),
-    "pooled_3y_financial": re.compile(r"^\d{4}/\d{2} ?- ?\d{2}/\d{2}$"),
-    "pooled_5y": re.compile(r"^\d{4} ?- ?\d{2}$"),
-    "pooled_5y_school": re.compile(r"^\d{4}/\d{2} ?- ?\d{2}/\d{2}$"),
+    kind: re.compile(
+        rf"^{_YEAR_OF[split]}$" if years == 1 else rf"^{_YEAR_OF[split]} ?- ?{_END_OF[split]}$"
+    )
+    for kind, (years, split) in _SPAN.items()
 }
 
 
