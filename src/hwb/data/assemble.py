@@ -138,8 +138,10 @@ def _checked_inputs(root: Path, spec: dict[str, Any]) -> list[dict[str, Any]]:
         for c in spec["indicators"].values()
         if c.get("also")
     }
-    if any(s == "fingertipsnext" for s, _ in used):
-        used.add(("fingertipsnext", "areas"))
+    # the FingertipsNext reader also reads its source's area hierarchy (names, parents)
+    used |= {
+        (s, "areas") for s, _ in list(used) if spec["sources"][s]["reader"] == "fingertipsnext"
+    }
     inputs = []
     for source_key, file_key in sorted(used):
         inputs.append(_checked_input(root, spec["sources"], source_key, file_key)[1])
@@ -188,6 +190,7 @@ class _Readers:
     def __init__(self, root: Path, spec: dict[str, Any], catalogue) -> None:
         self.root, self.spec, self.catalogue = root, spec, catalogue
         self._cache: dict[tuple[str, str], list[Row]] = {}
+        self._hierarchies: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
         self.notes: dict[int, list[str]] = {}
 
     def _file(self, source: str, file: str) -> list[Row]:
@@ -208,10 +211,16 @@ class _Readers:
         return read(iid, choice)
 
     # ---------------------------------------------------------------- FingertipsNext
-    def _areas(self) -> tuple[dict[str, str], dict[str, str]]:
-        """Area names and each area's parent, from FingertipsNext's area hierarchy."""
+    def _areas(self, source: str) -> tuple[dict[str, str], dict[str, str]]:
+        """Area names and each area's parent, from a FingertipsNext source's area hierarchy
+        (read once per source, not once per indicator)."""
+        if source not in self._hierarchies:
+            self._hierarchies[source] = self._hierarchy(source)
+        return self._hierarchies[source]
+
+    def _hierarchy(self, source: str) -> tuple[dict[str, str], dict[str, str]]:
         names, parents = {}, {}
-        for row in self._file("fingertipsnext", "areas"):
+        for row in self._file(source, "areas"):
             names[row["AreaCode"]] = row["AreaName"]
             if row["HierarchyType"] in ("Administrative", "Both"):
                 for child in filter(None, row["Children"].split("|")):
@@ -221,7 +230,7 @@ class _Readers:
 
     def _fingertipsnext(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
         entry = self.catalogue.loc[iid]
-        names, parents = self._areas()
+        names, parents = self._areas(choice["source"])
         seen: dict[tuple[str, ...], Row] = {}
         collapsed = 0
         for raw in self._file(choice["source"], choice["file"]):
