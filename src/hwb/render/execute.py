@@ -26,6 +26,8 @@ KERNEL = "python3"
 # How long a kernel asked to shut down gets to exit before it is interrupted (an idle one
 # exits in a fraction of a second; only a kernel still running code needs the interrupt).
 SHUTDOWN_GRACE_SECONDS = 3.0
+# The kernel client: jupyter_client's blocking one without its fixed start-up pauses
+CLIENT_CLASS = "hwb.render.kernelclient.PackKernelClient"
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,8 @@ def kernel_manager_class(fork_address: str | None = None, root: Path | None = No
     declares Curve support), so the loopback traffic between Papermill and the kernel is
     encrypted and ipykernel does not warn about plain-text TCP once per pack. With
     ``fork_address`` the kernel is forked from that pre-warmed server instead of started
-    as a new Python. Neither changes a byte of the executed notebook. With ``root`` the
+    as a new Python. Its clients (:data:`CLIENT_CLASS`) start talking to a new kernel as soon
+    as it is ready. None of these changes a byte of the executed notebook. With ``root`` the
     kernel is given ``HWB_ROOT`` (the library's documented way to name a checkout) so
     :mod:`hwb.paths` in the kernel describes the same project as the build.
 
@@ -156,6 +159,7 @@ def kernel_manager_class(fork_address: str | None = None, root: Path | None = No
     class PackKernelManager(base):
         def __init__(self, **kwargs):
             kwargs.setdefault("transport_encryption", encryption)
+            kwargs.setdefault("client_class", CLIENT_CLASS)
             super().__init__(**kwargs)
 
         async def _async_pre_start_kernel(self, **kw):

@@ -1,0 +1,70 @@
+"""hwb.render.kernelclient: ready when the kernel is, with jupyter_client's guarantees."""
+
+from __future__ import annotations
+
+import asyncio
+from queue import Empty
+
+import pytest
+
+from hwb.render import execute, kernelclient
+from hwb.render.kernelclient import PackKernelClient
+
+
+class FakeChannel:
+    """A channel that hands out queued messages, then raises Empty (as a quiet socket does)."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+        self.timeouts = []
+
+    def get_msg(self, timeout=None):
+        self.timeouts.append(timeout)
+        if not self.messages:
+            raise Empty
+        return self.messages.pop(0)
+
+
+def _status(state, parent):
+    return {
+        "msg_type": "status",
+        "content": {"execution_state": state},
+        "parent_header": {"msg_id": parent},
+    }
+
+
+WELCOME = {"msg_type": "iopub_welcome", "content": {}, "parent_header": {}}
+
+
+def _client(iopub):
+    client = PackKernelClient.__new__(PackKernelClient)  # no sockets: channels are set by hand
+    client.__dict__["_iopub"] = FakeChannel(iopub)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fake_iopub(monkeypatch):
+    monkeypatch.setattr(
+        PackKernelClient, "iopub_channel", property(lambda self: self.__dict__["_iopub"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("messages", "ready"),
+    [
+        ([_status("busy", "k1"), _status("idle", "k1")], True),
+        ([_status("idle", "older"), _status("busy", "k1"), _status("idle", "k1")], True),
+        ([WELCOME, _status("busy", "k1"), _status("idle", "k1")], False),  # ask again
+        ([_status("busy", "k1")], False),  # idle never came: not ready yet
+        ([], False),  # IOPub silent: not connected
+    ],
+)
+def test_ready_only_on_the_idle_status_of_the_request(messages, ready):
+    client = _client(messages)
+    assert asyncio.run(client._idle_seen("k1")) is ready
+    assert client.iopub_channel.timeouts[0] == kernelclient.IOPUB_WAIT_SECONDS
+
+
+def test_pack_kernels_use_this_client():
+    manager = execute.kernel_manager_class()()
+    assert manager.client_factory is PackKernelClient
