@@ -242,8 +242,13 @@ def load_district(slug: str, directory: Path | None = None) -> DistrictParams:
     valid = known_districts(directory)
     if slug not in valid:
         raise BadParameter(unknown_district_message(slug, valid))
+    return _district(slug, directory, load_defaults(directory))
+
+
+def _district(slug: str, directory: Path, defaults: SharedDefaults) -> DistrictParams:
+    """One known district's file, validated and merged with ``defaults`` (read once by callers
+    that load many districts)."""
     path = directory / f"{slug}.yml"
-    defaults = load_defaults(directory)
     try:
         district = DistrictFile.model_validate(_read_yaml(path))
     except ValidationError as exc:
@@ -279,7 +284,8 @@ def load_district(slug: str, directory: Path | None = None) -> DistrictParams:
 def load_all(directory: Path | None = None) -> list[DistrictParams]:
     """Every district, validated; also rejects two files claiming the same ONS code."""
     directory = directory or paths.PARAMETERS
-    districts = [load_district(slug, directory) for slug in known_districts(directory)]
+    defaults = load_defaults(directory)
+    districts = [_district(slug, directory, defaults) for slug in known_districts(directory)]
     seen: dict[str, str] = {}
     for d in districts:
         if d.ons_code in seen:

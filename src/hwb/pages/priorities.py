@@ -171,20 +171,29 @@ def excess_events(row: pd.Series) -> float:
     A year for events and pooled periods. 0 when the district is on the right side; NaN
     without a count, value or reference.
     """
-    reference, _ = _reference(row)
     count, value = row.get("count"), row.get("value")
-    if any(fmt.is_missing(x) for x in (count, value, reference)) or float(value) <= 0:
+    if fmt.is_missing(count) or fmt.is_missing(value):
         return np.nan
-    expected = float(count) * float(reference) / float(value)
-    excess = (
-        float(count) - expected if row["polarity"] == "low_is_good" else expected - float(count)
-    )
+    return float(_excess_events(row, np.array([float(count)]), np.array([float(value)]))[0])
+
+
+def _excess_events(row: pd.Series, counts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """:func:`excess_events` for each of ``counts`` and ``values`` (arrays of floats), judged as
+    ``row`` is: against its reference, with its polarity and period. One pass for a district
+    and all its peers, where a row at a time would be quadratic in the number of districts."""
+    reference, _ = _reference(row)
+    if fmt.is_missing(reference):
+        return np.full(len(counts), np.nan)
+    usable = ~np.isnan(counts) & ~np.isnan(values) & (values > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = counts * float(reference) / values
+    excess = counts - expected if row["polarity"] == "low_is_good" else expected - counts
     _, per_year = events.event_noun(
         row["indicator_id"], str(row.get("short_name", "")), str(row.get("value_type", ""))
     )
     if per_year:
-        excess /= events.years_pooled(row["period"])
-    return max(excess, 0.0)
+        excess = excess / events.years_pooled(row["period"])
+    return np.where(usable, np.maximum(excess, 0.0) + 0.0, np.nan)
 
 
 def _components(row: pd.Series) -> dict[str, float]:
@@ -234,12 +243,8 @@ def excess_percentile(row: pd.Series, peers: pd.DataFrame | None) -> float:
     ]
     if len(same) < 2:
         return np.nan
-    base = row.drop(labels=["count", "value"])
-    excess = np.array(
-        [
-            excess_events(pd.concat([base, pd.Series({"count": c, "value": v})]))
-            for c, v in zip(same["count"], same["value"], strict=False)
-        ]
+    excess = _excess_events(
+        row, same["count"].to_numpy(dtype=float), same["value"].to_numpy(dtype=float)
     )
     excess = excess[~np.isnan(excess)]
     if len(excess) < 2:
