@@ -29,7 +29,8 @@ snapshot files (``hwb.data.load._load_file_cached``), which the build's fork ser
 once for every kernel; ``--keep-caches`` keeps them all. A build kernel starts with the
 imports done, so imports are not timed here.
 
-Usage: ``python bench/profile_pack.py [partnership ...] [--runs 3] [--snapshot data/snapshot]``
+Usage: ``python bench/profile_pack.py [partnership ...] [--runs 3] [--snapshot data/snapshot]
+[--template notebooks/summary.md]``
 (default partnership: burnley).
 """
 
@@ -461,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--snapshot", default="data/snapshot")
     parser.add_argument("--top", type=int, default=10)
     parser.add_argument("--keep-caches", action="store_true")
+    parser.add_argument(
+        "--template", default=str(TEMPLATE), help="template to run (e.g. notebooks/summary.md)"
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
 
@@ -472,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     import hwb.pages.partnership_sections
     import hwb.partnerships  # noqa: F401
 
-    cells = template_cells()
+    cells = template_cells(Path(args.template))
     load = os.getloadavg()
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
