@@ -8,6 +8,9 @@ names are in italics with "lower ◀ ▶ higher" under the bar, and their marks 
 Higher / Similar / Lower ones (or the quintile's own hexagon), never the better/worse ones.
 The district is a marker whose colour and shape show the 95% benchmark; the word is
 printed at the right of the row as well. Long names wrap onto a second line; none is cut.
+
+Written as SVG (:mod:`hwb.charts.svg`), not drawn by matplotlib: the chart is mostly text
+in fixed columns, which matplotlib spends a tenth of a second a chart laying out.
 """
 
 from __future__ import annotations
@@ -16,15 +19,19 @@ import textwrap
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from hwb.charts import theme
+from hwb.charts import svg, theme
 from hwb.text import format as fmt
 
 NAME_X, VALUE_X, LABEL_X = -3.35, -1.12, 1.12
-XLIM = (-3.4, 2.75)
-ROW_INCHES, EXTRA_INCHES = 0.42, 1.15
+XLIM = (-3.4, 2.75)  # the horizontal scale across the chart's width, less its margins
+ROW_INCHES = 0.42
+WIDTH_PX = theme.WIDTH * theme.DPI
+MARGIN_PX, HEADER_GAP_PX = 8, 14
+MARKER_PT = 110**0.5  # the area of matplotlib's scatter marker of size 110
+NOTE_LINE_HEIGHT = 1.3
 NAME_CHARS = 34
+AREA_CHARS = 14  # the value column's heading (the area's name) fits beside "Indicator (period)"
 NOTE_CHARS = 125
 QUINTILE_WORDS = {
     "Lowest": "Lowest fifth",
@@ -80,132 +87,105 @@ def spine_positions(row: pd.Series) -> dict[str, float] | None:
     }
 
 
-def spine_chart(rows: pd.DataFrame, title: str, district_name: str, range_label: str) -> Figure:
-    """Draw ``rows`` (headline-table rows with a value) as a spine chart and return the Figure.
+def _x(u: float) -> float:
+    """A position on the chart's horizontal scale (England 0, the bar -1..1; names and
+    labels at :data:`NAME_X`, :data:`VALUE_X`, :data:`LABEL_X`) in SVG pixels."""
+    return MARGIN_PX + (u - XLIM[0]) * (WIDTH_PX - 2 * MARGIN_PX) / (XLIM[1] - XLIM[0])
+
+
+def spine_chart(
+    rows: pd.DataFrame, title: str, district_name: str, range_label: str
+) -> svg.SvgChart:
+    """Draw ``rows`` (headline-table rows with a value) as a spine chart (SVG).
 
     ``range_label`` says what the grey bars span, e.g. "the 12 districts in this snapshot".
     """
     rows = rows.reset_index(drop=True)
-    n = max(len(rows), 1)
+    n = len(rows)
     two_lines = any(len(wrap_name(x)) > 1 for x in rows["label"])
-    row_inches = ROW_INCHES * (1.3 if two_lines else 1.0)
+    row_px = ROW_INCHES * theme.DPI * (1.3 if two_lines else 1.0)
     neutral = rows["polarity"].eq("no_judgement")
     notes = textwrap.wrap(
         f"Bars: range of {range_label} (darker: middle half). Line: England.", NOTE_CHARS
     )
     if neutral.any():
         notes.append("Names in italics: no better or worse; lower is to the left.")
-    extra = 0.16 * max(len(notes) - 1, 0)
-    with theme.house_style():
-        fig, ax = theme.new_figure(size=(theme.WIDTH, EXTRA_INCHES + extra + row_inches * n))
-        ax.set_xlim(*XLIM)
-        ax.set_ylim(n + 0.3 + extra / row_inches, -1.3)
-        ax.axis("off")
-        ax.text(NAME_X, -0.95, "Indicator (period)", fontweight="bold", va="center", fontsize=10)
-        ax.text(
-            VALUE_X, -0.95, district_name, fontweight="bold", ha="right", va="center", fontsize=10
+
+    heading, heading_size = theme.fit_title(title, (WIDTH_PX - 2 * MARGIN_PX) / theme.DPI)
+    title_px = svg.pt(heading_size) * 1.25 * (heading.count("\n") + 1)
+    # the area's name heads the value column, which is narrow: long names take two lines
+    area = "\n".join(textwrap.wrap(district_name, AREA_CHARS) or [""])
+    header_px = svg.pt(10) * 1.2 * (area.count("\n") + 1)
+    header_y = MARGIN_PX + title_px + HEADER_GAP_PX + header_px / 2
+    top = header_y + header_px / 2 + HEADER_GAP_PX
+    notes_top = top + n * row_px + 14
+    height = notes_top + svg.pt(8) * NOTE_LINE_HEIGHT * len(notes) + MARGIN_PX
+    chart = svg.SvgChart(WIDTH_PX, round(height))
+
+    chart.text(
+        _x(NAME_X), MARGIN_PX + title_px / 2, heading, heading_size, weight="bold", line_height=1.25
+    )
+    grey = theme.DARK_GREY
+    chart.text(_x(NAME_X), header_y, "Indicator (period)", 10, weight="bold")
+    chart.text(_x(VALUE_X), header_y, area, 10, weight="bold", anchor="end")
+    chart.text(_x(-1), header_y, "◀ worse", 9, colour=grey)
+    chart.text(_x(1), header_y, "better ▶", 9, colour=grey, anchor="end")
+    chart.text(_x(0), header_y, "England", 9, colour=grey, anchor="middle")
+    chart.text(_x(LABEL_X), header_y, "vs England (95%)", 10, weight="bold")
+
+    marks = []
+    for i, row in rows.iterrows():
+        middle = top + (i + 0.5) * row_px
+        if i % 2 == 0:
+            chart.rect(
+                MARGIN_PX, middle - row_px / 2, WIDTH_PX - 2 * MARGIN_PX, row_px, theme.PALE_GREY
+            )
+        lines = wrap_name(row["label"])
+        chart.text(
+            _x(NAME_X),
+            middle - (0.12 + 0.13 * (len(lines) - 1)) * row_px,
+            "\n".join(lines),
+            9.5,
+            style="italic" if neutral.iloc[i] else "normal",
+            line_height=1.1,
         )
-        ax.text(-1, -0.95, "◀ worse", ha="left", va="center", fontsize=9, color=theme.DARK_GREY)
-        ax.text(1, -0.95, "better ▶", ha="right", va="center", fontsize=9, color=theme.DARK_GREY)
-        ax.text(
-            0,
-            -0.95,
-            "England",
-            ha="center",
-            va="center",
-            fontsize=9,
-            color=theme.DARK_GREY,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
-            zorder=4,
-        )
-        ax.text(LABEL_X, -0.95, "vs England (95%)", fontweight="bold", va="center", fontsize=10)
-        ax.vlines(0, -0.5, n - 0.5, color=theme.ENGLAND_COLOUR, lw=1.5, zorder=2)
-        for i, row in rows.iterrows():
-            if i % 2 == 0:
-                ax.axhspan(i - 0.5, i + 0.5, color=theme.PALE_GREY, zorder=0, lw=0)
-            lines = wrap_name(row["label"])
-            style_name = "italic" if neutral.iloc[i] else "normal"
-            ax.text(
-                NAME_X,
-                i - 0.12 - 0.13 * (len(lines) - 1),
-                "\n".join(lines),
-                va="center",
-                fontsize=9.5,
-                fontstyle=style_name,
-                linespacing=0.95,
-            )
-            ax.text(
-                NAME_X, i + 0.27, str(row["period"]), va="center", fontsize=8, color=theme.DARK_GREY
-            )
-            ax.text(
-                VALUE_X,
-                i,
-                fmt.with_unit(row["value"], row["unit"] if row["unit"] == "%" else ""),
-                ha="right",
-                va="center",
-                fontsize=10,
-            )
-            ax.text(LABEL_X, i, _label(row), va="center", fontsize=9)
-            pos = spine_positions(row)
-            if pos is None:
-                ax.text(
-                    0.05,
-                    i,
-                    "no England value to compare with",
-                    va="center",
-                    fontsize=8,
-                    color=theme.DARK_GREY,
-                )
-                continue
-            low, high = (
-                sorted([pos["min"], pos["max"]]) if not np.isnan(pos["min"]) else (np.nan, np.nan)
-            )
-            if not np.isnan(low):
-                ax.barh(i, high - low, left=low, height=0.5, color=theme.PALE_BLUE, zorder=1, lw=0)
-            if not np.isnan(pos["q25"]):
-                q_low, q_high = sorted([pos["q25"], pos["q75"]])
-                ax.barh(
-                    i,
-                    q_high - q_low,
-                    left=q_low,
-                    height=0.5,
-                    color=theme.LIGHT_BLUE,
-                    zorder=1,
-                    lw=0,
-                )
-            if neutral.iloc[i]:
-                ax.text(
-                    0,
-                    i + 0.36,
-                    "lower ◀   ▶ higher",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color=theme.DARK_GREY,
-                    zorder=4,
-                )
-            style = theme.significance_style(row["compared_95"])
-            ax.scatter(
-                [pos["value"]],
-                [i],
-                s=110,
-                marker=style.marker,
-                color=style.colour,
-                edgecolor=theme.DARK_GREY,
-                linewidth=1,
-                zorder=3,
-            )
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold", wrap=True)
-        ax.text(
-            NAME_X,
-            n - 0.1,
-            "\n".join(notes),
-            fontsize=8,
-            color=theme.DARK_GREY,
-            ha="left",
-            va="top",
-        )
-    return fig
+        chart.text(_x(NAME_X), middle + 0.27 * row_px, str(row["period"]), 8, colour=grey)
+        value = fmt.with_unit(row["value"], row["unit"] if row["unit"] == "%" else "")
+        chart.text(_x(VALUE_X), middle, value, 10, anchor="end")
+        chart.text(_x(LABEL_X), middle, _label(row), 9)
+        pos = spine_positions(row)
+        if pos is None:
+            chart.text(_x(0.05), middle, "no England value to compare with", 8, colour=grey)
+            continue
+        bar = (middle - row_px / 4, row_px / 2)
+        if not np.isnan(pos["min"]):
+            low, high = sorted([pos["min"], pos["max"]])
+            chart.rect(_x(low), bar[0], _x(high) - _x(low), bar[1], theme.PALE_BLUE)
+        if not np.isnan(pos["q25"]):
+            low, high = sorted([pos["q25"], pos["q75"]])
+            chart.rect(_x(low), bar[0], _x(high) - _x(low), bar[1], theme.LIGHT_BLUE)
+        if neutral.iloc[i]:
+            marks.append(("text", middle + 0.36 * row_px))
+        marks.append(("marker", middle, pos["value"], theme.significance_style(row["compared_95"])))
+    # England's line over the bars, then the district's marks over the line
+    chart.line(_x(0), top, _x(0), top + n * row_px, theme.ENGLAND_COLOUR, svg.pt(1.5))
+    for mark in marks:
+        if mark[0] == "text":
+            # no-break spaces, which SVG does not collapse: a gap for England's line
+            words = "lower ◀\u00a0\u00a0\u00a0▶ higher"
+            chart.text(_x(0), mark[1], words, 7, colour=grey, anchor="middle")
+        else:
+            _, middle, value, style = mark
+            chart.marker(_x(value), middle, style.marker, MARKER_PT, style.colour, grey)
+    chart.text(
+        _x(NAME_X),
+        notes_top + svg.pt(8) * NOTE_LINE_HEIGHT * len(notes) / 2,
+        "\n".join(notes),
+        8,
+        colour=grey,
+        line_height=NOTE_LINE_HEIGHT,
+    )
+    return chart
 
 
 def spine_data(rows: pd.DataFrame) -> pd.DataFrame:

@@ -2,8 +2,8 @@
 
 Each piece is an :class:`Html` object (``_repr_html_`` for the book, a short fixed
 ``repr`` for the plain-text output, so no memory address ever lands in a notebook).
-Figures are embedded as ``<img src="data:image/png;base64,…" alt="…">`` because
-IPython's Image has no alt text; every figure carries its numbers as a collapsed
+Figures are embedded as ``<img src="data:image/png;base64,…" alt="…">`` (or
+``image/svg+xml`` for charts written as SVG) because IPython's Image has no alt text; every figure carries its numbers as a collapsed
 table. Tables are plain HTML written here (no random ids, unlike pandas' Styler).
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from hwb.charts.svg import SvgChart
 from hwb.charts.theme import display_width, png_data_uri, significance_style
 from hwb.text import format as fmt
 
@@ -119,11 +120,20 @@ def csv_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
     )
 
 
+def _image(chart) -> tuple[str, int]:
+    """A chart's data URI and the CSS width to show it at: an SVG chart
+    (:class:`hwb.charts.svg.SvgChart`) as it is, a matplotlib figure as a PNG."""
+    if isinstance(chart, SvgChart):
+        return chart.data_uri(), round(chart.width)
+    uri = png_data_uri(chart)
+    return uri, display_width(uri)
+
+
 def figure(fig, alt: str, data: pd.DataFrame | None = None, caption: str = "") -> Html:
     """A chart as an <img> with alt text, an optional caption, and its numbers in a collapsed table."""
-    uri = png_data_uri(fig)
+    uri, width = _image(fig)
     image = (
-        f'<img src="{uri}" width="{display_width(uri)}" alt="{escape(alt)}" '
+        f'<img src="{uri}" width="{width}" alt="{escape(alt)}" '
         'style="max-width:100%;height:auto">'
     )
     parts = [f'<figure class="hwb-figure">{image}']
