@@ -3,8 +3,9 @@
 Each piece is an :class:`Html` object (``_repr_html_`` for the book, a short fixed
 ``repr`` for the plain-text output, so no memory address ever lands in a notebook).
 Figures are embedded as ``<img src="data:image/png;base64,…" alt="…">`` (or
-``image/svg+xml`` for charts written as SVG) because IPython's Image has no alt text; every figure carries its numbers as a collapsed
-table. Tables are plain HTML written here (no random ids, unlike pandas' Styler).
+``image/svg+xml`` for charts written as SVG) because IPython's Image has no alt text;
+every figure carries its numbers as a collapsed table. Tables are plain HTML written here
+(no random ids, unlike pandas' Styler).
 """
 
 from __future__ import annotations
@@ -133,8 +134,7 @@ def figure(fig, alt: str, data: pd.DataFrame | None = None, caption: str = "") -
     """A chart as an <img> with alt text, an optional caption, and its numbers in a collapsed table."""
     uri, width = _image(fig)
     image = (
-        f'<img src="{uri}" width="{width}" alt="{escape(alt)}" '
-        'style="max-width:100%;height:auto">'
+        f'<img src="{uri}" width="{width}" alt="{escape(alt)}" style="max-width:100%;height:auto">'
     )
     parts = [f'<figure class="hwb-figure">{image}']
     if caption:
