@@ -224,3 +224,22 @@ def test_a_partnership_page_reads_every_member_districts_files():
     # Parameters that give no code for a declared role mean every file, never none.
     assert cache.area_codes(["district"], {"slug": "x", "name": "no codes"}) is None
     assert cache.area_codes(["district"], {"districts": [{"ons_code": None}]}) is None
+
+
+def test_each_page_is_kept_as_it_is_recorded_and_the_index_is_compacted_once(project):
+    """Recording appends one journal line (an interrupted build keeps its finished pages);
+    compacting writes the index once and drops the journal; a line cut short is ignored."""
+    jobs = _jobs()
+    index = _record_all(jobs)
+    assert not index.path.exists() and len(index.journal.read_text().splitlines()) == len(jobs)
+    assert set(cache.CacheIndex().entries) == {str(j.output) for j in jobs}  # read back
+    index.forget(jobs[0])
+    with index.journal.open("a") as journal:
+        journal.write('{"output": "cut short')  # an append interrupted mid-line
+    assert set(cache.CacheIndex().entries) == {str(j.output) for j in jobs[1:]}
+    index.compact()
+    assert index.path.exists() and not index.journal.exists()
+    assert set(cache.CacheIndex().entries) == {str(j.output) for j in jobs[1:]}
+    assert {s: d.action for s, d in _actions(jobs[1:]).items()} == dict.fromkeys(
+        [j.slug for j in jobs[1:]], "cached"
+    )

@@ -41,6 +41,7 @@ from hwb import paths
 from hwb.render import atomic
 
 INDEX_NAME = "index.json"
+JOURNAL_NAME = "index.journal.jsonl"  # pages recorded since the index was last written
 ROLES = ("district", "county", "england")
 # Cell metadata that never reaches the rendered page's meaning (volatile editor/run state).
 _VOLATILE_CELL_METADATA = ("execution", "ExecuteTime", "papermill", "collapsed", "scrolled")
@@ -282,14 +283,36 @@ _PART_WORDS = {
 
 
 class CacheIndex:
-    """``build/cache/index.json``: per page, its keys, parts, data files and output sha256."""
+    """``build/cache/index.json``: per page, its keys, parts, data files and output sha256.
+
+    Each page is recorded the moment it is written, by appending one line to a journal
+    beside the index (``index.journal.jsonl``), so an interrupted build keeps every page it
+    finished; :meth:`compact` folds the journal into the index at the end of a build. Writing
+    the whole index after every page instead costs time quadratic in the number of pages
+    (300 areas: 601 pages, a 2 MB index rewritten 601 times, in the process that hands out
+    the work). A journal line cut short by an interruption is ignored.
+    """
 
     def __init__(self, folder: Path | None = None) -> None:
         self.path = Path(folder or paths.BUILD / "cache") / INDEX_NAME
+        self.journal = self.path.with_name(JOURNAL_NAME)
         try:
             self.entries: dict[str, dict[str, Any]] = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
             self.entries = {}
+        try:
+            lines = self.journal.read_text("utf-8").splitlines()
+        except OSError:
+            lines = []
+        for line in lines:
+            try:
+                change = json.loads(line)
+            except ValueError:
+                continue  # the last line of an interrupted append
+            if change.get("entry") is None:
+                self.entries.pop(change["output"], None)
+            else:
+                self.entries[change["output"]] = change["entry"]
 
     def decide(self, job, fingerprint: Fingerprint, force: bool = False) -> Decision:
         """Whether ``job`` can be skipped, re-rendered from its outputs, or must execute."""
@@ -321,7 +344,7 @@ class CacheIndex:
 
     def record(self, job, fingerprint: Fingerprint) -> None:
         """Remember a page just written (call after its output is in place)."""
-        self.entries[str(job.output)] = {
+        entry = {
             "slug": job.slug,
             "execution_key": fingerprint.execution_key,
             "render_key": fingerprint.render_key,
@@ -329,11 +352,25 @@ class CacheIndex:
             "files": fingerprint.files,
             "output_sha256": file_digest(job.output),
         }
-        self.save()
+        self.entries[str(job.output)] = entry
+        self._append(str(job.output), entry)
 
     def forget(self, job) -> None:
         if self.entries.pop(str(job.output), None) is not None:
-            self.save()
+            self._append(str(job.output), None)
+
+    def _append(self, output: str, entry: dict[str, Any] | None) -> None:
+        self.journal.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"output": output, "entry": entry}, sort_keys=True) + "\n"
+        with self.journal.open("a", encoding="utf-8") as journal:
+            journal.write(line)
 
     def save(self) -> None:
+        """Write the whole index and drop the journal it now holds."""
         atomic.write_text(self.path, json.dumps(self.entries, indent=1, sort_keys=True) + "\n")
+        self.journal.unlink(missing_ok=True)
+
+    def compact(self) -> None:
+        """:meth:`save`, if pages were recorded since the index was last written."""
+        if self.journal.exists():
+            self.save()

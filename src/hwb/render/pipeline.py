@@ -358,6 +358,7 @@ def run(
             )
         finally:
             pages.bar.close()
+            pages.index.compact()
         record(
             pages,
             time.perf_counter() - started,
