@@ -116,7 +116,7 @@ class Pack:
     snapshot: str
     #: results derived from this pack that several sections show (e.g. the priority long-list),
     #: computed once per pack by the function that owns them
-    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def slug(self) -> str:
@@ -149,17 +149,19 @@ class Pack:
     def series(
         self, indicator_id: int, sex: str | None = None, age: str | None = None
     ) -> pd.DataFrame:
-        """Every period of one indicator (headline breakdown) for the district, county and England."""
+        """Every period of one indicator (headline breakdown) for the district, county and England.
+
+        Worked out once per pack for each indicator, sex and age (trends, SPC and projections
+        ask for the same series); callers must not modify the frame returned."""
         entry = self.catalogue.loc[int(indicator_id)]
-        # The frame split by indicator once (cached), not the whole frame filtered per call.
-        rows = split_by_indicator(self.frame).get(int(indicator_id), self.frame.iloc[:0])
-        return indicator_series(
-            rows,
-            int(indicator_id),
-            sex or entry["sex"],
-            age or entry["age"],
-            [self.code, self.county_code, self.england_code],
-        )
+        key = ("series", int(indicator_id), sex or entry["sex"], age or entry["age"])
+        if key not in self.memo:
+            # The frame split by indicator once (cached), not the whole frame filtered per call.
+            rows = split_by_indicator(self.frame).get(int(indicator_id), self.frame.iloc[:0])
+            self.memo[key] = indicator_series(
+                rows, *key[1:], [self.code, self.county_code, self.england_code]
+            )
+        return self.memo[key]
 
     @cached_property
     def small_areas(self) -> tuple[Any, str | None]:
