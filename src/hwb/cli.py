@@ -169,7 +169,7 @@ def _add_run_options(p: argparse.ArgumentParser, executors: bool) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="pages to execute at once (default: all cores)",
+        help="pages to execute at once (default: one more than the cores)",
     )
     p.add_argument(
         "--engine",

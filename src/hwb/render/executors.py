@@ -52,10 +52,19 @@ def run_job(job, engine: engines.Engine) -> JobOutcome:
     )
 
 
-def default_jobs() -> int:
+def cores() -> int:
+    """The cores this process may run on."""
     return max(
         1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
+
+
+def default_jobs() -> int:
+    """Pages executed at once: one more than the cores. Each page spends a few tenths of a
+    second with its core idle (its kernel starting and exiting, the page handed out and
+    written), which the extra page fills: 30 synthetic areas (60 pages) on 2 cores took
+    59.5 s and 86.9 s with 3 at once against 77.2 s and 95.6 s with 2, in alternate runs."""
+    return cores() + 1
 
 
 def _warm_worker() -> None:
