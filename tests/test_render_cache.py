@@ -243,3 +243,23 @@ def test_each_page_is_kept_as_it_is_recorded_and_the_index_is_compacted_once(pro
     assert {s: d.action for s, d in _actions(jobs[1:]).items()} == dict.fromkeys(
         [j.slug for j in jobs[1:]], "cached"
     )
+
+
+def test_pages_start_longest_first_untimed_first_and_the_overview_before_them(project):
+    """A build starts its longest pages first (by their last time), so it does not end with one
+    long page on one core; pages never timed go first, the overview leading them."""
+    from hwb.render.pipeline import longest_first, overview_job
+
+    jobs = _jobs()
+    index = cache.CacheIndex()
+    printer = cache.Fingerprinter()
+    for job, seconds in zip(jobs, (1.5, 4.0), strict=False):
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        job.output.write_text("rendered\n")
+        index.record(job, printer.fingerprint(job), seconds)
+    overview = overview_job()
+    order = longest_first([*jobs, overview], cache.CacheIndex())
+    untimed = [j for j in jobs if index.last_seconds(j) is None]
+    assert order == [overview, *untimed, jobs[1], jobs[0]]
+    index.record(jobs[1], printer.fingerprint(jobs[1]))  # re-recorded without a time: kept
+    assert cache.CacheIndex().last_seconds(jobs[1]) == 4.0

@@ -342,8 +342,9 @@ class CacheIndex:
             return Decision("rerender", ["template markdown changed (outputs reused)"], fingerprint)
         return Decision("cached", ["unchanged"], fingerprint)
 
-    def record(self, job, fingerprint: Fingerprint) -> None:
-        """Remember a page just written (call after its output is in place)."""
+    def record(self, job, fingerprint: Fingerprint, seconds: float | None = None) -> None:
+        """Remember a page just written (call after its output is in place), and how long it
+        took to execute (``seconds``; :meth:`last_seconds`)."""
         entry = {
             "slug": job.slug,
             "execution_key": fingerprint.execution_key,
@@ -352,8 +353,15 @@ class CacheIndex:
             "files": fingerprint.files,
             "output_sha256": file_digest(job.output),
         }
+        previous = self.entries.get(str(job.output), {}).get("seconds")
+        if seconds is not None or previous is not None:
+            entry["seconds"] = round(seconds, 3) if seconds is not None else previous
         self.entries[str(job.output)] = entry
         self._append(str(job.output), entry)
+
+    def last_seconds(self, job) -> float | None:
+        """How long ``job``'s page took when it was last executed, if known."""
+        return self.entries.get(str(job.output), {}).get("seconds")
 
     def forget(self, job) -> None:
         if self.entries.pop(str(job.output), None) is not None:

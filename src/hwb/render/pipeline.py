@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hwb import params as parameters
 from hwb import paths
@@ -27,6 +27,9 @@ from hwb.errors import HwbError
 from hwb.render.execute import Job, display_path, partnership_job, summary_job
 from hwb.render.housekeeping import build_lock, sweep_leftovers
 from hwb.render.manifest import RUN_MANIFEST, update_run_manifest, versions, write_run_manifest
+
+if TYPE_CHECKING:
+    from hwb.render.cache import CacheIndex
 
 log = logging.getLogger("hwb.render")
 
@@ -277,6 +280,21 @@ def reuse(pages: Pages) -> list[Job]:
     return stale
 
 
+def longest_first(jobs: list[Job], index: CacheIndex) -> list[Job]:
+    """The order to start pages in: longest first, by each page's time when it last executed,
+    so a build does not end with one core running a long page and the others idle. Pages
+    never timed go first, the overview (it reads every district) before the others; ties
+    keep the plan's order."""
+
+    def key(item: tuple[int, Job]) -> tuple:
+        position, job = item
+        seconds = index.last_seconds(job)
+        overview = Path(job.template).name == OVERVIEW_TEMPLATE_NAME
+        return (seconds is not None, -(seconds or 0.0), not overview, position)
+
+    return [job for _, job in sorted(enumerate(jobs), key=key)]
+
+
 def execute_stale(
     pages: Pages,
     stale: list[Job],
@@ -297,11 +315,12 @@ def execute_stale(
         return engines.resolve(engine)
     chosen = engines.start(engine, stale, workers, shared=executor != "dask" or not scheduler)
     by_output = {str(job.output): job for job in stale}
-    for outcome in executors.run(stale, executor, workers, chosen, scheduler):
+    ordered = longest_first(stale, pages.index)
+    for outcome in executors.run(ordered, executor, workers, chosen, scheduler):
         job = by_output[outcome.output]
         decision = pages.decisions[job.output]
         if outcome.status == "rendered":
-            pages.index.record(job, decision.fingerprint)
+            pages.index.record(job, decision.fingerprint, outcome.seconds)
         else:
             pages.index.forget(job)
         pages.finish(
