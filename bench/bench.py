@@ -1,15 +1,26 @@
 """`make bench`: the naive way (serial ``papermill`` per page + ``jupyter-book build``)
 against ``make all`` (``hwb build``), in a temporary copy of the project.
 
-Scenarios: cold, no-op, one district's parameters changed, one data file changed; for the
-10 partnership packs of the 12 districts and (``--areas N``) for N synthetic areas from
-``hwb data demo --areas N``, each its own partnership,
-on the local pool and on a Dask LocalCluster. Each figure is the median of ``--runs``
-runs (seconds, and peak memory: the largest sum of resident memory over the process tree,
-sampled every 0.2 s; forked kernels share pages, so the sum over-counts them). Prints a
-table and writes bench/RESULTS.md. Benchmarks print figures; tests never assert timings.
+One run measures:
 
-    python bench/bench.py [--runs 3] [--areas 300] [--skip-naive-areas] [--out bench/RESULTS.md]
+* the 10 partnership packs of the 12 districts (with their summaries and the overview):
+  cold, no-op, one district's parameters changed, one data file changed, each ``--runs``
+  times, interleaved with the naive way (medians and paired ratios);
+* with ``--areas N`` (default 300): N synthetic areas from ``hwb data demo --areas N``, each
+  its own partnership (2N + 1 pages and the book), on the local pool and on a Dask
+  LocalCluster: cold, no-op and one area's parameters changed, ``--area-runs`` times
+  (default 1). "One data file changed" is left out there: every page reads every file, so
+  it is a cold build again. The naive way for the areas (about 7 s a page, serially: over an
+  hour for 300 areas) runs only with ``--naive-areas``.
+
+Seconds, and peak memory: the largest sum of resident memory over the process tree,
+sampled every 0.2 s (forked kernels share pages, so the sum over-counts them). Prints a
+table and writes it into bench/RESULTS.md between its ``bench:start`` / ``bench:end``
+markers, keeping the rest of the file (profiles, notes). Benchmarks print figures; tests
+never assert timings.
+
+    python bench/bench.py [--runs 3] [--areas 300] [--area-runs 1] [--naive-areas]
+        [--executors pool,dask] [--skip-districts] [--out bench/RESULTS.md]
 """
 
 from __future__ import annotations
@@ -263,6 +274,7 @@ def run_scenarios(
     do_naive: bool,
     executors: list[str],
     cold_only: bool = False,
+    data_change: bool = True,
 ) -> list[dict]:
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
     env["HWB_ROOT"] = str(folder)
@@ -299,6 +311,7 @@ def run_scenarios(
                 _timed(
                     mine, counts[executor], f"parameters of {target} changed", command, env, folder
                 )
+            if not cold_only and data_change:
                 change_data_file(folder, run)
                 _timed(mine, counts[executor], "one data file changed", command, env, folder)
             print(
@@ -350,6 +363,20 @@ def _row(label, way, scenario, figures) -> dict:
     }
 
 
+def paired(rows: list[dict]) -> str:
+    """Each cold run against the naive run just before it (the two alternate), per set."""
+    lines = []
+    for naive in (r for r in rows if r["way"].startswith("naive")):
+        for r in rows:
+            same = r["set"] == naive["set"] and len(r["all"]) == len(naive["all"])
+            if same and r["scenario"] == "cold":
+                ratios = ", ".join(
+                    f"{o / n:.2f}" for o, n in zip(r["all"], naive["all"], strict=True)
+                )
+                lines.append(f"\nPaired cold / naive ({r['set']}, {r['way']}): {ratios}.\n")
+    return "".join(lines)
+
+
 # --------------------------------------------------------------------------- report
 def machine() -> str:
     cpu = "unknown CPU"
@@ -393,15 +420,19 @@ def report(rows: list[dict], runs: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--areas", type=int, default=0, help="also benchmark N synthetic areas")
     parser.add_argument(
-        "--skip-naive-areas", action="store_true", help="no naive run for the synthetic set"
+        "--areas", type=int, default=300, help="also benchmark N synthetic areas (0: none)"
     )
-    parser.add_argument("--area-runs", type=int, default=None, help="runs for the synthetic set")
+    parser.add_argument(
+        "--naive-areas",
+        action="store_true",
+        help="also the naive way for the synthetic set (serial: over an hour for 300 areas)",
+    )
+    parser.add_argument("--area-runs", type=int, default=1, help="runs for the synthetic set")
     parser.add_argument(
         "--areas-cold-only",
         action="store_true",
-        help="synthetic set: only the cold and no-op scenarios (a cold run of 300 areas takes ~25 min)",
+        help="synthetic set: only the cold and no-op scenarios",
     )
     parser.add_argument("--skip-districts", action="store_true", help="only the synthetic set")
     parser.add_argument(
@@ -430,37 +461,61 @@ def main() -> int:
         rows += run_scenarios(
             f"{args.areas} synthetic areas",
             project,
-            args.area_runs or args.runs,
-            not args.skip_naive_areas,
+            args.area_runs,
+            args.naive_areas,
             executors,
             args.areas_cold_only,
+            data_change=False,
         )
         _write(args.out, rows, args)
     print(report(rows, args.runs))
     return 0
 
 
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
 def _write(out: Path, rows: list[dict], args) -> None:
-    text = (
-        "# Build benchmark\n\n"
+    """The figures into ``out`` between :data:`START` and :data:`END` (the rest of the file,
+    such as profiles and notes, is kept; a file without the markers gets them at the top)."""
+    flags = [f"--runs {args.runs}", f"--areas {args.areas}"]
+    flags += [f"--area-runs {args.area_runs}"] if args.areas else []
+    flags += ["--naive-areas"] if args.naive_areas else []
+    flags += ["--areas-cold-only"] if args.areas_cold_only else []
+    flags += ["--skip-districts"] if args.skip_districts else []
+    flags += [f"--executors {args.executors}"] if args.executors != "pool,dask" else []
+    block = (
+        f"{START}\n"
         "Written by `make bench` (bench/bench.py). Naive = serial `papermill` per page, then\n"
         "`jupyter-book build`; ours = `make all` (`hwb build`: content-hash cache, fork-server\n"
-        "kernels, a process per core) or `hwb build --executor dask` (LocalCluster on loopback).\n"
-        "Medians of the runs shown; peak memory is the largest sum of resident memory over the\n"
-        "process tree (forked kernels share pages, so it over-counts them). The naive way has no\n"
-        "cache, so its one figure stands for every scenario.\n\n"
+        "kernels, one page more at once than the cores) or `hwb build --executor dask`\n"
+        "(LocalCluster on loopback). Medians of the runs shown; peak memory is the largest sum\n"
+        "of resident memory over the process tree (forked kernels share pages, so it over-counts\n"
+        "them). The naive way has no cache, so its one figure stands for every scenario.\n\n"
         f"Machine: {machine()}\n\n"
-        f"Command: `python bench/bench.py --runs {args.runs}"
-        f"{f' --areas {args.areas}' if args.areas else ''}"
-        f"{' --skip-naive-areas' if args.skip_naive_areas else ''}"
-        f"{f' --area-runs {args.area_runs}' if args.area_runs else ''}"
-        f"{' --areas-cold-only' if args.areas_cold_only else ''}"
-        f"{' --skip-districts' if args.skip_districts else ''}"
-        f"{f' --executors {args.executors}' if args.executors != 'pool,dask' else ''}`\n\n"
+        f"Command: `python bench/bench.py {' '.join(flags)}` at commit {_commit()}\n\n"
         + report(rows, args.runs)
-        + "\n"
+        + f"\n{paired(rows)}{END}\n"
     )
+    text = out.read_text() if out.is_file() else "# Build benchmark\n\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        text = before + block + rest.split(END, 1)[1].lstrip("\n")
+    else:
+        head, _, tail = text.partition("\n\n")
+        text = f"{head}\n\n{block}\n{tail}"
     out.write_text(text)
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,  # not a git checkout: say so in the report
+    )
+    return done.stdout.strip() or "(unknown)"
 
 
 if __name__ == "__main__":
