@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from queue import Empty
 
 import pytest
@@ -36,6 +37,14 @@ def _status(state, parent):
 WELCOME = {"msg_type": "iopub_welcome", "content": {}, "parent_header": {}}
 
 
+def _run(coroutine):
+    """``asyncio.run`` in a thread of its own: a test that ran earlier in this pytest worker
+    may have left an event loop running in the main thread (Playwright's sync API does, for
+    the browser tests' session-wide Chromium), where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _client(iopub):
     client = PackKernelClient.__new__(PackKernelClient)  # no sockets: channels are set by hand
     client.__dict__["_iopub"] = FakeChannel(iopub)
@@ -61,7 +70,7 @@ def _fake_iopub(monkeypatch):
 )
 def test_ready_only_on_the_idle_status_of_the_request(messages, ready):
     client = _client(messages)
-    assert asyncio.run(client._idle_seen("k1")) is ready
+    assert _run(client._idle_seen("k1")) is ready
     assert client.iopub_channel.timeouts[0] == kernelclient.IOPUB_WAIT_SECONDS
 
 
