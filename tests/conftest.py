@@ -1,4 +1,12 @@
-"""Shared fixtures: the repo root, a scratch copy of parameters, the real extract (or a skip)."""
+"""Shared fixtures: the repo root, a scratch copy of parameters, the real extract (or a skip),
+Burnley's rendered pack; and the order tests start in.
+
+`make test` runs the suite on every core (pytest-xdist, ``-n auto``). Each free worker is
+handed the next test, or the next of the GROUPS below whole: tests that share an expensive
+module- or session-scoped fixture, which is then built once, in one worker. Groups go first
+(those of most tests first), then the tests marked ``slow`` or ``browser``, then the rest,
+so both cores finish together, on short tests.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,43 @@ from pathlib import Path
 import pytest
 
 from hwb import paths
+
+# Tests that share an expensive fixture run one after another in one worker, so it is built
+# once: {test file or folder: its group}.
+GROUPS = {
+    "tests/browser/": "built book",  # the book built from the committed pages, Chromium, PDFs
+    "tests/test_end_to_end.py": "burnley pack",  # Burnley's rendered pack (BurnleyRenders)
+    "tests/test_pages_built.py": "burnley pack",
+    "tests/test_pages_sections.py": "sections",  # the twelve districts' packs, projections
+    "tests/test_data_demo.py": "demo snapshot",  # the default demonstration snapshot
+    "tests/test_pages_overview.py": "overview",  # the overview's model
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's load scheduling by unit: a group of GROUPS, or a single test.
+
+    (``--dist loadgroup`` with ``xdist_group`` marks would say the same, but with pytest 9.2
+    it no longer groups anything: pytest-xdist issue #1386.) Only for the default ``load``
+    distribution; ``--dist <mode>`` given on the command line is left alone.
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next(
+                (group for prefix, group in GROUPS.items() if nodeid.startswith(prefix)), nodeid
+            )
+
+    return GroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow and browser tests before the others (a stable sort: otherwise file order)."""
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in ("slow", "browser")))
 
 
 @pytest.fixture
@@ -24,3 +69,31 @@ def real_extract() -> Path:
     if not paths.REAL_EXTRACT.is_file():
         pytest.skip(f"real extract not available at {paths.REAL_EXTRACT}")
     return paths.REAL_EXTRACT
+
+
+class BurnleyRenders:
+    """Burnley's partnership pack executed by Papermill (the standard engine) from the
+    shipped snapshot, each time into a folder of its own; ``renders[n]`` is the (n+1)th
+    execution, run when a test first asks for it."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._factory = tmp_path_factory
+        self._paths: list[Path] = []
+
+    def __getitem__(self, index: int) -> Path:
+        from hwb import params
+        from hwb.render.execute import district_job, execute
+
+        while len(self._paths) <= index:
+            folder = self._factory.mktemp(f"burnley-{len(self._paths) + 1}")
+            self._paths.append(
+                execute(district_job(params.load_district("burnley"), output_dir=folder))
+            )
+        return self._paths[index]
+
+
+@pytest.fixture(scope="session")
+def burnley_renders(tmp_path_factory) -> BurnleyRenders:
+    """Burnley's pack rendered from the shipped snapshot, shared by the tests that read one
+    (test_end_to_end.py, test_pages_built.py: one xdist group, so one worker renders it)."""
+    return BurnleyRenders(tmp_path_factory)

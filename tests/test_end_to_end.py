@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from hwb import params, paths
+from hwb import paths
 from hwb.render import book
-from hwb.render.execute import district_job, execute
 
 pytestmark = pytest.mark.slow
 
@@ -25,12 +24,10 @@ BOOK_SOURCES = ("_config.yml", "_toc.yml")
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> tuple[Path, Path]:
-    """Burnley's pack executed twice into two temporary folders."""
-    burnley = params.load_district("burnley")
-    first = execute(district_job(burnley, output_dir=tmp_path_factory.mktemp("first")))
-    second = execute(district_job(burnley, output_dir=tmp_path_factory.mktemp("second")))
-    return first, second
+def rendered(burnley_renders) -> tuple[Path, Path]:
+    """Burnley's pack executed twice into two temporary folders (the first is the one
+    test_pages_built.py reads: see tests/conftest.py)."""
+    return burnley_renders[0], burnley_renders[1]
 
 
 def test_two_executions_give_identical_bytes(rendered):

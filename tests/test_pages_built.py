@@ -23,7 +23,9 @@ SNAPSHOTS = {"shipped": (20, 45), "demo": (20, 60)}
 
 
 @pytest.fixture(scope="module", params=sorted(SNAPSHOTS))
-def built(request, tmp_path_factory):
+def built(request, tmp_path_factory, burnley_renders):
+    """Burnley's pack executed from the snapshot; the shipped one's is the render that
+    test_end_to_end.py checks too (tests/conftest.py)."""
     import nbformat
 
     from hwb.data import demo
@@ -35,8 +37,10 @@ def built(request, tmp_path_factory):
         snapshot = demo.write_demo_snapshot(
             tmp_path_factory.mktemp("demo") / "snapshot", n_comparators=5
         )
-    burnley = params.load_district("burnley")
-    path = execute(district_job(burnley, snapshot, output_dir=tmp_path_factory.mktemp("pack")))
+        burnley = params.load_district("burnley")
+        path = execute(district_job(burnley, snapshot, output_dir=tmp_path_factory.mktemp("pack")))
+    else:
+        path = burnley_renders[0]
     return request.param, snapshot, (fewest_rows, fewest), nbformat.read(path, as_version=4)
 
 

@@ -97,6 +97,15 @@ def shipped():
     return {slug: hp.load_pack(params.load_district(slug).to_notebook()) for slug in DISTRICTS}
 
 
+@pytest.fixture(scope="module")
+def looked_ahead(shipped):
+    """{slug: (the projections table, the "Looking ahead" section)} of every district's pack,
+    worked out once for the tests that check both (they are pure functions of the pack)."""
+    from hwb.pages.sections import looking_ahead, projections
+
+    return {slug: (projections(pack), looking_ahead(pack)) for slug, pack in shipped.items()}
+
+
 def test_every_recommended_priority_is_significantly_worse_or_on_the_getting_worse_list(shipped):
     from hwb.pages.priorities import (
         WATCH_LIST,
@@ -133,11 +142,8 @@ def test_every_recommended_priority_is_significantly_worse_or_on_the_getting_wor
         assert "long-list" in html.lower()
 
 
-def test_projections_stay_possible_and_print_no_crossing_year(shipped):
-    from hwb.pages.sections import looking_ahead, projections
-
-    for slug, pack in shipped.items():
-        table = projections(pack)
+def test_projections_stay_possible_and_print_no_crossing_year(looked_ahead):
+    for slug, (table, section) in looked_ahead.items():
         ok = table[table["status"] == "ok"]
         percent = ok["unit"] == "%"
         bounds = ok[["projected", "lower_95", "upper_95"]]
@@ -146,7 +152,7 @@ def test_projections_stay_possible_and_print_no_crossing_year(shipped):
         )  # rates, percentages and years never below zero
         assert (bounds[percent].le(100).all(axis=1)).all(), slug
         assert "gap_closes_year" not in table
-        text = looking_ahead(pack).text
+        text = section.text
         assert "would close" not in text or "within the strategy period" in text
         assert not re.search(r"\(20[4-9]\d\)", text), slug  # no "(2042)" crossing years
 
@@ -189,14 +195,12 @@ def test_no_polarity_indicators_get_no_better_or_worse(shipped):
     assert "fifth" in hp.district_profile(burnley).text  # the IMD quintile in words
 
 
-def test_projection_targets_reaching_and_uncertainty_are_never_perverse(shipped):
+def test_projection_targets_reaching_and_uncertainty_are_never_perverse(looked_ahead):
     """Reviewer's cases: a worsening England as the target, 'already as good' beside a worse
     projection, an average change that disagrees with the numbers shown, useless ranges."""
-    from hwb.pages.sections import looking_ahead, projections
     from hwb.stats.projection import REACHED
 
-    for slug, pack in shipped.items():
-        table = projections(pack)
+    for slug, (table, section) in looked_ahead.items():
         fitted = table[~table["status"].str.startswith("too few")]
         last = fitted["horizon"].max()
         for _, r in fitted.iterrows():
@@ -215,5 +219,5 @@ def test_projection_targets_reaching_and_uncertainty_are_never_perverse(shipped)
                 assert width > r["projected"], slug
             else:
                 assert r["status"] == "ok" and width <= r["projected"], slug
-        text = looking_ahead(pack).text
+        text = section.text
         assert "Too uncertain to project" in text and "COVID-19" in text, slug

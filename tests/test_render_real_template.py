@@ -1,6 +1,10 @@
 """The real templates render the same bytes with fork-server kernels as with stock
 Papermill (jupyter_client's own KernelManager): three districts and the overview, with the
-snapshot parsed in the fork server (skipped when the template is not there)."""
+snapshot parsed in the fork server (skipped when the template is not there).
+
+One test per page, so pytest-xdist spreads the eight renders over the cores; the pages a
+worker runs share one fork server, started as the first district's fast render starts it.
+"""
 
 from __future__ import annotations
 
@@ -16,34 +20,44 @@ from hwb.render.pipeline import overview_job
 
 pytestmark = pytest.mark.slow
 
-SLUGS = ["burnley", "pendle", "wyre"]
+PAGES = ["burnley", "pendle", "wyre", "overview"]
+
+
+def _job(page: str, folder):
+    if page == "overview":
+        return overview_job(output_dir=folder)
+    return district_job(params.load_district(page), output_dir=folder)
+
+
+@pytest.fixture(scope="module")
+def fork_server():
+    """A fork server of this module's own (an earlier one stops at exit), preloading the
+    district template's imports and parsing the snapshot: what ``ForkServerEngine`` starts
+    for a district's page in a process without one. Stopped after the module."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(forkserver, "_LOCAL", None)
+        forkserver.ensure_server([paths.DISTRICT_TEMPLATE], paths.ROOT, [paths.SNAPSHOT])
+        server = forkserver._LOCAL
+        yield server
+        server.stop()
 
 
 @pytest.mark.skipif(not paths.DISTRICT_TEMPLATE.is_file(), reason="no real district template yet")
-def test_real_template_fast_and_standard_kernels_give_identical_pages(tmp_path, monkeypatch):
+@pytest.mark.parametrize("page", PAGES)
+def test_real_template_fast_and_standard_kernels_give_identical_pages(
+    page, fork_server, tmp_path, monkeypatch
+):
     monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
     monkeypatch.setattr(paths, "FAILED", tmp_path / "build" / "failed")
-    monkeypatch.setattr(
-        forkserver, "_LOCAL", None
-    )  # a server of this test's own (an earlier one stops at exit)
-    jobs = {
-        slug: (
-            lambda folder, slug=slug: district_job(params.load_district(slug), output_dir=folder)
+    with monkeypatch.context() as m:  # stock Papermill/nbclient with jupyter_client's KernelManager
+        m.setattr(
+            execute_module,
+            "kernel_manager_class",
+            lambda fork_address=None, root=None: KernelManager,
         )
-        for slug in SLUGS
-    }
-    jobs["overview"] = lambda folder: overview_job(output_dir=folder)
-    for slug, job in jobs.items():
-        with (
-            monkeypatch.context() as m
-        ):  # stock Papermill/nbclient with jupyter_client's KernelManager
-            m.setattr(
-                execute_module,
-                "kernel_manager_class",
-                lambda fork_address=None, root=None: KernelManager,
-            )
-            standard = execute(job(tmp_path / "standard"), PapermillEngine())
-        fast = execute(job(tmp_path / "fast"), ForkServerEngine())
-        assert standard.read_bytes() == fast.read_bytes(), f"{slug}: fast kernel page differs"
-    # the fast kernels were forked from a server that had parsed the snapshot already
-    assert forkserver._LOCAL.info["warmed"] == [str(paths.SNAPSHOT)]
+        standard = execute(_job(page, tmp_path / "standard"), PapermillEngine())
+    fast = execute(_job(page, tmp_path / "fast"), ForkServerEngine())
+    assert standard.read_bytes() == fast.read_bytes(), f"{page}: fast kernel page differs"
+    # the fast kernel was forked from that server, which had parsed the snapshot already
+    assert forkserver._LOCAL is fork_server
+    assert fork_server.info["warmed"] == [str(paths.SNAPSHOT)]

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urljoin
 
 import pytest
-from conftest import VIEWPORT, partnership_pages, toc_pages
+from conftest import VIEWPORT, PageProblems, partnership_pages, toc_pages
 
 pytestmark = pytest.mark.browser
 
@@ -34,29 +34,55 @@ def test_every_partnership_page_is_reachable_from_the_navigation(page, base_url)
         assert resolve_partnership(slug).name in heading, f"{path}: H1 is {heading!r}"
 
 
-def test_key_messages_are_on_the_first_screen_of_every_partnership_page(page, base_url):
+@pytest.fixture(scope="module")
+def visits(chromium_browser, base_url, book_html) -> dict[str, dict]:
+    """Every page that the three tests below look at, loaded once (until the network is
+    idle) in one fresh context: {path: what they check}. Each test asserts on its own pages
+    exactly as it did when it loaded them itself: console errors, failed requests and
+    uncaught exceptions seen while the page loaded; every image in the article; where the
+    "Key messages" heading is."""
+    context = chromium_browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    problems = PageProblems(page)
+    to_visit = dict.fromkeys(["search.html", *toc_pages(book_html), *partnership_pages().values()])
+    seen = {}
+    try:
+        for path in to_visit:
+            problems.items.clear()
+            page.goto(urljoin(base_url, path), wait_until="networkidle")
+            images = page.locator("article img").evaluate_all(
+                "imgs => imgs.map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth,"
+                " alt: (i.getAttribute('alt') || '').trim(), complete: i.complete}))"
+            )
+            heading = page.get_by_role(
+                "heading", name=re.compile(r"^\s*Key messages", re.IGNORECASE)
+            ).first
+            count = heading.count()
+            seen[path] = {
+                "problems": list(problems.items),
+                "images": images,
+                "key_messages": count,
+                "key_messages_box": heading.bounding_box() if count == 1 else None,
+            }
+    finally:
+        context.close()
+    return seen
+
+
+def test_key_messages_are_on_the_first_screen_of_every_partnership_page(visits):
     late = {}
     for slug, path in partnership_pages().items():
-        page.goto(urljoin(base_url, path), wait_until="networkidle")
-        heading = page.get_by_role(
-            "heading", name=re.compile(r"^\s*Key messages", re.IGNORECASE)
-        ).first
-        assert heading.count() == 1, f"{path}: no 'Key messages' heading"
-        box = heading.bounding_box()
+        assert visits[path]["key_messages"] == 1, f"{path}: no 'Key messages' heading"
+        box = visits[path]["key_messages_box"]
         if box is None or box["y"] + box["height"] > VIEWPORT["height"]:
             late[slug] = box and round(box["y"])
     assert not late, f"'Key messages' starts below the first {VIEWPORT['height']}px screen: {late}"
 
 
-def test_every_image_loads_and_has_alt_text(page, base_url, book_html):
+def test_every_image_loads_and_has_alt_text(visits, book_html):
     problems = []
     for path in toc_pages(book_html):
-        page.goto(urljoin(base_url, path), wait_until="networkidle")
-        images = page.locator("article img").evaluate_all(
-            "imgs => imgs.map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth,"
-            " alt: (i.getAttribute('alt') || '').trim(), complete: i.complete}))"
-        )
-        for image in images:
+        for image in visits[path]["images"]:
             if not image["complete"] or image["width"] == 0:
                 problems.append(f"{path}: image did not load: {image['src'][:80]}")
             if not image["alt"]:
@@ -64,13 +90,11 @@ def test_every_image_loads_and_has_alt_text(page, base_url, book_html):
     assert problems == []
 
 
-def test_no_console_errors_on_any_page(page, base_url, book_html):
+def test_no_console_errors_on_any_page(visits, book_html):
     seen = {}
     for path in ["search.html", *toc_pages(book_html)]:
-        page.problems.items.clear()
-        page.goto(urljoin(base_url, path), wait_until="networkidle")
-        if page.problems.items:
-            seen[path] = list(page.problems.items)
+        if visits[path]["problems"]:
+            seen[path] = visits[path]["problems"]
     assert seen == {}
 
 
