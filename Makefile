@@ -93,11 +93,19 @@ data: $(STAMP) ## refresh data/snapshot/ from the OHID Fingertips API (needs net
 assemble: $(STAMP) ## rebuild the shipped real snapshot from the public copies in SOURCES (default ../shared/data)
 	@$(HWB) data assemble -- "$$SOURCES"
 
-test: $(STAMP) test-prerequisites ## lint (ruff check and format, import contracts), check the committed pages are current, then run every test on all cores
+# check-rendered runs alongside pytest (together they keep both cores busy: each alone
+# leaves one idle at times); its report is printed after pytest's. Every step runs even if
+# an earlier one failed, and the exit status is non-zero if any failed. How pytest-xdist
+# shares the tests out between the cores: tests/conftest.py.
+test: $(STAMP) test-prerequisites ## lint (ruff check and format, import contracts), then every test on all cores while check-rendered checks the committed pages are current
 	@status=0; $(PY) -m ruff check src tests bench || status=$$?; \
 	  $(PY) -m ruff format --check src tests bench || status=$$?; \
 	  $(VENV)/bin/lint-imports --no-cache || status=$$?; \
-	  $(PUBLISH) check-rendered || status=$$?; $(PY) -m pytest -n auto || status=$$?; exit $$status
+	  mkdir -p build; $(PUBLISH) check-rendered >build/check-rendered.log 2>&1 & checker=$$!; \
+	  $(PY) -m pytest -n auto || status=$$?; \
+	  checked=0; wait $$checker || checked=$$?; \
+	  echo "check-rendered (run alongside the tests; exit status $$checked):"; \
+	  cat build/check-rendered.log; [ $$checked -eq 0 ] || status=$$checked; exit $$status
 
 # ---- publishing and review (src/hwb/publish) ---------------------------------------------
 PUBLISH    := $(HWB)
