@@ -163,3 +163,33 @@ def test_kernels_are_shut_down_without_an_interrupt_so_no_keyboardinterrupt_nois
     execute(lancaster, PapermillEngine())
     assert interrupts == []
     assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+def test_a_kernel_that_dies_while_starting_is_replaced_once_and_the_page_is_the_same(
+    project, tmp_path, monkeypatch, caplog
+):
+    """A kernel that dies before any cell runs (as one can when another process takes a port
+    it was given) is replaced by a new one, once; the page is the same. A second death, or
+    an error while cells run, is not retried."""
+    import papermill
+
+    job = _jobs(["burnley"], output_dir=tmp_path / "first")[0]
+    expected = execute(job, PapermillEngine()).read_bytes()
+    real = papermill.execute_notebook
+    failures = {"left": 1}
+
+    def flaky(*args, **kwargs):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    again = _jobs(["burnley"], output_dir=tmp_path / "again")[0]
+    with caplog.at_level("WARNING", logger="hwb.render"):
+        assert execute(again, PapermillEngine()).read_bytes() == expected
+    assert "burnley: its kernel died while starting" in caplog.text
+    failures["left"] = 2
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        execute(_jobs(["burnley"], output_dir=tmp_path / "twice")[0], PapermillEngine())
+    assert not (tmp_path / "twice" / "burnley.ipynb").exists()

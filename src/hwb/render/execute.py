@@ -10,6 +10,7 @@ the kernel manager they hand it (how a kernel is launched), never in the bytes w
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Mapping
@@ -22,12 +23,16 @@ from hwb.errors import PackFailed
 from hwb.render import atomic
 from hwb.render.normalise import dumps, fill_markdown, normalise
 
+log = logging.getLogger("hwb.render")
+
 KERNEL = "python3"
 # How long a kernel asked to shut down gets to exit before it is interrupted (an idle one
 # exits in a fraction of a second; only a kernel still running code needs the interrupt).
 SHUTDOWN_GRACE_SECONDS = 3.0
 # The kernel client: jupyter_client's blocking one without its fixed start-up pauses
 CLIENT_CLASS = "hwb.render.kernelclient.PackKernelClient"
+# How jupyter_client says a kernel died or never answered before any cell ran (retried once)
+KERNEL_NOT_STARTED = ("Kernel died before replying to kernel_info", "Kernel didn't respond")
 
 
 @dataclass(frozen=True)
@@ -211,21 +216,35 @@ def run_papermill(job: Job, kernel_manager, workspace: Workspace) -> Path:
     )
     os.close(fd)
     scratch_path = Path(scratch)
+
+    def run():
+        return papermill.execute_notebook(
+            str(job.template),
+            str(scratch_path),
+            parameters=dict(job.parameters),
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            # Papermill would rewrite the whole notebook after every cell (~30 times a
+            # pack, ~0.5 s of this worker's CPU); the final write is the one we read.
+            request_save_on_cell_execute=False,
+            cwd=str(workspace.root),
+            kernel_manager_class=kernel_manager,
+        )
+
     try:
         try:
-            nb = papermill.execute_notebook(
-                str(job.template),
-                str(scratch_path),
-                parameters=dict(job.parameters),
-                kernel_name=KERNEL,
-                progress_bar=False,
-                log_output=False,
-                # Papermill would rewrite the whole notebook after every cell (~30 times a
-                # pack, ~0.5 s of this worker's CPU); the final write is the one we read.
-                request_save_on_cell_execute=False,
-                cwd=str(workspace.root),
-                kernel_manager_class=kernel_manager,
-            )
+            try:
+                nb = run()
+            except RuntimeError as exc:
+                if not str(exc).startswith(KERNEL_NOT_STARTED):
+                    raise
+                # The kernel died before any cell ran (e.g. another process took one of the
+                # ports it was given): nothing has executed, so a new kernel starts afresh.
+                log.warning(
+                    "%s: its kernel died while starting (%s); starting another", job.slug, exc
+                )
+                nb = run()
         except papermill.PapermillExecutionError:
             failed = nbformat.read(scratch_path, as_version=4)
             normalise(failed, job.slug)
