@@ -1,11 +1,11 @@
 """Shared fixtures: the repo root, a scratch copy of parameters, the real extract (or a skip),
 Burnley's rendered pack; and the order tests start in.
 
-`make test` runs the suite on every core (pytest-xdist, ``-n auto``). Each free worker is
-handed the next test, or the next of the GROUPS below whole: tests that share an expensive
-module- or session-scoped fixture, which is then built once, in one worker. Groups go first
-(those of most tests first), then the tests marked ``slow`` or ``browser``, then the rest,
-so both cores finish together, on short tests.
+`make test` runs the suite on every core (pytest-xdist). Each free worker is handed the
+next test, or the next of the GROUPS below whole: tests that share an expensive module- or
+session-scoped fixture, which is then built once, in one worker. Tests marked ``slow`` or
+``browser`` go first (a group where its first test is), then the rest, so the workers
+finish together, on short tests.
 """
 
 from __future__ import annotations
@@ -41,11 +41,24 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    config.option.loadscopereorder = False  # units in collection order (see below), not by size
+
     class GroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return next(
                 (group for prefix, group in GROUPS.items() if nodeid.startswith(prefix)), nodeid
             )
+
+        def _reschedule(self, node) -> None:
+            """The next unit only once the worker is down to its last test (a worker runs a
+            test when it holds the one after it), not from three left as xdist does: a unit
+            queued behind a long test cannot move to a worker that has run out."""
+            if node.shutting_down:
+                return
+            if not self.workqueue:
+                node.shutdown()
+            elif self._pending_of(self.assigned_work[node]) <= 1:
+                self._assign_work_unit(node)
 
     return GroupScheduling(config, log)
 
