@@ -53,7 +53,7 @@ class PackKernelClient(BlockingKernelClient):
             ):
                 self._handle_kernel_info_reply(reply)
                 break
-            if not await ensure_async(self.is_alive()):
+            if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
