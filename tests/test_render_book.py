@@ -61,3 +61,11 @@ def test_a_build_removes_pages_that_left_the_book(root, monkeypatch, capsys):
 
 def test_prune_keeps_every_current_page():
     assert book.prune_removed_pages(Path("/nonexistent"), ["book/intro"]) == []
+
+
+def test_sphinx_writes_a_big_book_on_every_core():
+    # Sphinx writes with -j minus one worker processes, so -j is one more than the cores
+    assert book.sphinx_jobs(601, cores=2) == 3
+    assert book.sphinx_jobs(book.PARALLEL_FROM_PAGES, cores=4) == 5
+    # a small book is written serially: forking workers would cost more than it saves
+    assert book.sphinx_jobs(book.PARALLEL_FROM_PAGES - 1, cores=2) == 1

@@ -14,7 +14,10 @@ It does what theme configuration cannot:
 * removes sphinx-thebe's scripts (Thebe is off, but Jupyter Book 1 loads the extension
   anyway and its config script is added twice, a console error on every page);
 * puts small template overrides first on the template path, fixing the theme's search
-  and colour-mode buttons for WCAG 2.5.3 "Label in Name".
+  and colour-mode buttons for WCAG 2.5.3 "Label in Name";
+* resolves the sidebar's titles-only navigation from page titles only
+  (:mod:`hwb.publish.navigation`): the same HTML, without copying every page's sections
+  for every page (quadratic in the number of pages).
 """
 
 from __future__ import annotations
@@ -222,4 +225,5 @@ def setup(app) -> dict[str, Any]:
     app.connect("doctree-resolved", _add_pdf_link)
     app.connect("build-finished", _copy_pdfs)
     app.connect("html-page-context", _tidy_page_context, priority=900)
+    app.setup_extension("hwb.publish.navigation")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

@@ -89,13 +89,18 @@ class WarmBook:
 PARALLEL_FROM_PAGES = 60  # below this Sphinx's parallel start-up costs more than it saves
 
 
-def sphinx_jobs(pages: int, workers: int | None = None) -> int:
-    """How many Sphinx workers to use for a book of ``pages`` pages."""
+def sphinx_jobs(pages: int, cores: int | None = None) -> int:
+    """Sphinx's ``-j`` for a book of ``pages`` pages: one more than the cores.
+
+    Sphinx reads with ``-j`` processes but writes with ``-j`` minus one (the main process
+    only hands out pages while they write), so ``-j`` equal to the cores would write the
+    pages on one core.
+    """
     import os
 
     if pages < PARALLEL_FROM_PAGES:
         return 1
-    return max(1, workers or len(os.sched_getaffinity(0)))
+    return (cores or len(os.sched_getaffinity(0))) + 1
 
 
 def build_book(
@@ -107,8 +112,8 @@ def build_book(
 ) -> Path:
     """Build the HTML book; return the folder holding ``index.html``.
 
-    ``jobs``: Sphinx parallel workers (default: all cores when the book has hundreds of
-    pages, else 1). ``warm``: a :class:`WarmBook` for the same root to build in.
+    ``jobs``: Sphinx's ``-j`` (default: :func:`sphinx_jobs`, one more than the cores when the
+    book has hundreds of pages, else 1). ``warm``: a :class:`WarmBook` for the same root to build in.
     """
     root = Path(root or paths.ROOT)
     output = Path(output) if output else root / "book"

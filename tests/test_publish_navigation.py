@@ -1,0 +1,138 @@
+"""The sidebar's titles-only navigation (hwb.publish.navigation): the same HTML as Sphinx's own."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+from hwb.publish.navigation import titles_only_toc
+
+PAGES = {
+    "index.md": """# The book
+
+```{toctree}
+:caption: First part
+chapters/one
+chapters/two
+```
+
+```{toctree}
+:caption: Second part
+three
+```
+""",
+    "chapters/one.md": """# Chapter one
+
+## A section
+
+### A subsection
+
+## Another section
+""",
+    "chapters/two.md": """# Chapter two
+
+## With a nested page
+
+```{toctree}
+nested
+```
+
+## After it
+""",
+    "chapters/nested.md": """# Nested page
+
+## Its section
+""",
+    "three.md": """# Chapter three
+
+## Only section
+""",
+}
+
+
+def _build(tmp_path: Path, name: str, extensions: list[str]) -> dict[str, str]:
+    source = tmp_path / "source"
+    if not source.exists():
+        for page, text in PAGES.items():
+            (source / page).parent.mkdir(parents=True, exist_ok=True)
+            (source / page).write_text(text, encoding="utf-8")
+        (source / "conf.py").write_text("", encoding="utf-8")
+    out = tmp_path / name
+    app = Sphinx(
+        str(source),
+        str(source),
+        str(out),
+        str(tmp_path / f"{name}.doctrees"),
+        "html",
+        confoverrides={
+            "extensions": ["myst_parser", *extensions],
+            "html_theme": "sphinx_book_theme",
+            "html_theme_options": {"home_page_in_toc": True},
+        },
+        status=None,
+        warning=None,
+        freshenv=True,
+    )
+    app.build()
+    return {
+        str(path.relative_to(out)): path.read_text(encoding="utf-8")
+        for path in sorted(out.rglob("*.html"))
+    }
+
+
+def _sidebar(html: str) -> str:
+    match = re.search(r'<nav class="bd-links bd-docs-nav".*?</nav>', html, re.DOTALL)
+    assert match, "no sidebar navigation in the page"
+    return match.group(0)
+
+
+@pytest.mark.slow
+def test_every_page_is_byte_identical_to_sphinxs_own_navigation(tmp_path):
+    theirs = _build(tmp_path, "theirs", [])
+    ours = _build(tmp_path, "ours", ["hwb.publish.navigation"])
+    assert set(ours) == set(theirs)
+    for page in ("index.html", "chapters/one.html", "chapters/nested.html", "three.html"):
+        assert ours[page] == theirs[page], page
+    # the check is not empty: titles and the nested page are listed, sections are not
+    sidebar = _sidebar(ours["chapters/nested.html"])
+    assert "Chapter one" in sidebar and "Nested page" in sidebar and "Chapter three" in sidebar
+    assert "A subsection" not in sidebar and "Its section" not in sidebar
+    assert 'class="toctree-l2 current active"' in sidebar  # the nested page, marked current
+
+
+def _toc() -> nodes.bullet_list:
+    """A page's table of contents: a title, sections, and a sub-toctree inside a section."""
+    sub = addnodes.toctree(entries=[(None, "nested")])
+
+    def item(text: str, *children: nodes.Node) -> nodes.list_item:
+        paragraph = addnodes.compact_paragraph("", "", nodes.reference("", text, refuri="x"))
+        return nodes.list_item("", paragraph, *children)
+
+    sections = nodes.bullet_list(
+        "", item("Section", nodes.bullet_list("", item("Subsection"))), nodes.list_item("", sub)
+    )
+    return nodes.bullet_list("", item("Title", sections))
+
+
+def test_cut_keeps_titles_and_sub_toctrees_only():
+    toc = _toc()
+    cut = titles_only_toc(toc)
+    assert [r.astext() for r in cut.findall(nodes.reference)] == ["Title"]
+    assert len(list(cut.findall(addnodes.toctree))) == 1
+    # the page's own table of contents (its "Contents" panel) is left whole
+    assert [r.astext() for r in toc.findall(nodes.reference)] == ["Title", "Section", "Subsection"]
+
+
+def test_cut_of_a_page_without_sections_is_its_title():
+    toc = nodes.bullet_list(
+        "",
+        nodes.list_item(
+            "", addnodes.compact_paragraph("", "", nodes.reference("", "Only", refuri="x"))
+        ),
+    )
+    assert titles_only_toc(toc).astext() == toc.astext()
