@@ -286,18 +286,17 @@ def headline_table(
 
     ``manifest`` (the snapshot's) says which areas each indicator's range spans
     (:func:`range_scopes`); without it the number of districts decides."""
-    groups = split_by_indicator(frame)
-    district_rows = (
-        pd.concat([g[g["area_code"] == district] for g in groups.values()])
-        if groups
-        else frame.iloc[:0]
-    )
-    area_type = district_rows["area_type"].mode().iloc[0] if len(district_rows) else None
-    empty = frame.iloc[:0]
+    indexed = index_by_indicator(frame)
+    district_types = [
+        ix.area_type[ix.area_code == district] for ix in indexed.values() if len(ix.frame)
+    ]
+    district_types = [t for t in district_types if len(t)]
+    area_type = pd.Series(np.concatenate(district_types)).mode().iloc[0] if district_types else None
+    empty = IndicatorRows.of(frame.iloc[:0])
     rows = []
     for indicator_id, entry in catalogue.iterrows():
         sexes = _breakdowns(entry)
-        subset = groups.get(int(indicator_id), empty)
+        subset = indexed.get(int(indicator_id), empty)
         for sex in sexes:
             row = _headline_row(
                 subset,
@@ -308,7 +307,7 @@ def headline_table(
                 county,
                 england,
                 area_type,
-                present=bool(len(subset)),
+                present=bool(len(subset.frame)),
             )
             row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
             rows.append(row)
@@ -372,6 +371,48 @@ def split_by_indicator(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
 _LAST_SPLIT: list = []  # [frame, its split]
 
 
+@dataclass(frozen=True)
+class IndicatorRows:
+    """One indicator's headline rows, with their key columns as NumPy arrays.
+
+    A headline row picks its district, period and peers out of these rows; NumPy comparisons
+    on the arrays, then one ``take`` of the rows wanted, cost a fraction of pandas boolean
+    masks on string columns (which, at 300 districts, were most of a pack's headline table
+    and of the overview)."""
+
+    frame: pd.DataFrame
+    sex: np.ndarray
+    age: np.ndarray
+    area_code: np.ndarray
+    area_type: np.ndarray
+    period_sortable: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> IndicatorRows:
+        text = {
+            c: frame[c].to_numpy(dtype=object) for c in ("sex", "age", "area_code", "area_type")
+        }
+        return cls(
+            frame=frame,
+            period_sortable=frame["period_sortable"].to_numpy(),
+            value=frame["value"].to_numpy(dtype="float64"),
+            **text,
+        )
+
+    def rows(self, positions: np.ndarray) -> pd.DataFrame:
+        return self.frame.iloc[positions]
+
+
+def index_by_indicator(frame: pd.DataFrame) -> dict[int, IndicatorRows]:
+    """:func:`split_by_indicator` with each indicator's :class:`IndicatorRows` (remembered
+    with the split, so the overview's tables index the snapshot once)."""
+    groups = split_by_indicator(frame)
+    if len(_LAST_SPLIT) < 3:
+        _LAST_SPLIT.append({k: IndicatorRows.of(g) for k, g in groups.items()})
+    return _LAST_SPLIT[2]
+
+
 def limits_998(latest: pd.Series, entry: pd.Series, district: str) -> tuple[float, float]:
     """The published 99.8% limits, or, where a source left them out but published the count
     and denominator of a proportion (Wilson) or crude rate (Byar's), the same limits computed
@@ -398,15 +439,20 @@ def limits_998(latest: pd.Series, entry: pd.Series, district: str) -> tuple[floa
 
 
 def _headline_row(
-    frame, indicator_id, entry, sex, district, county, england, area_type, present: bool = True
+    frame: IndicatorRows,
+    indicator_id: int,
+    entry: pd.Series,
+    sex: str,
+    district: str,
+    county: str,
+    england: str,
+    area_type: str | None,
+    present: bool = True,
 ) -> dict[str, Any]:
     row = _base_row(indicator_id, entry, sex)
-    rows = frame[
-        (frame["indicator_id"] == indicator_id)
-        & (frame["sex"] == sex)
-        & (frame["age"] == entry["age"])
-    ]
-    mine = rows[rows["area_code"] == district].sort_values("period_sortable")
+    ix: IndicatorRows = frame
+    breakdown = np.flatnonzero((ix.sex == sex) & (ix.age == entry["age"]))
+    mine = ix.rows(breakdown[ix.area_code[breakdown] == district]).sort_values("period_sortable")
     if mine.empty:
         if not entry["district_level"]:
             row["status"] = NOT_DISTRICT_LEVEL
@@ -434,11 +480,13 @@ def _headline_row(
     row["lower_998"], row["upper_998"] = limits_998(latest, entry, district)
     row["n_points"] = int(with_value["period_sortable"].nunique())
     row["status"] = OK if len(with_value) else SUPPRESSED
-    same_period = rows[rows["period_sortable"] == latest["period_sortable"]]
+    same_period = breakdown[ix.period_sortable[breakdown] == latest["period_sortable"]]
     for code, column in ((county, "county_value"), (england, "england_value")):
-        match = same_period.loc[same_period["area_code"] == code, "value"]
-        row[column] = float(match.iloc[0]) if len(match) else np.nan
-    peer_rows = same_period[(same_period["area_type"] == area_type) & same_period["value"].notna()]
+        match = ix.value[same_period[ix.area_code[same_period] == code]]
+        row[column] = float(match[0]) if len(match) else np.nan
+    peer_rows = ix.rows(
+        same_period[(ix.area_type[same_period] == area_type) & ~np.isnan(ix.value[same_period])]
+    )
     peers = peer_rows["value"]
     if entry["benchmark"] == "quintiles" and len(peers) >= 5 and row["status"] == OK:
         ranked = quintile_labels(
