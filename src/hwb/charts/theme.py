@@ -109,6 +109,10 @@ RC = {
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
+    # Titles sit at the top of their axes (none has tick labels above it). Left unset,
+    # matplotlib measures every titled axes' tick labels at each draw to see whether the
+    # title must move up: a sixth of a pack's drawing time, for the same pixels.
+    "axes.titley": 1.0,
     "axes.labelsize": 11,
     "xtick.labelsize": 10,
     "ytick.labelsize": 10,
