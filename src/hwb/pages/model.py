@@ -439,7 +439,7 @@ def limits_998(latest: pd.Series, entry: pd.Series, district: str) -> tuple[floa
 
 
 def _headline_row(
-    frame: IndicatorRows,
+    ix: IndicatorRows,
     indicator_id: int,
     entry: pd.Series,
     sex: str,
@@ -449,8 +449,9 @@ def _headline_row(
     area_type: str | None,
     present: bool = True,
 ) -> dict[str, Any]:
+    """One headline row: the district's latest value of one indicator (``ix``: its rows) and
+    sex, with its county and England values, peers, limits and recent trend."""
     row = _base_row(indicator_id, entry, sex)
-    ix: IndicatorRows = frame
     breakdown = np.flatnonzero((ix.sex == sex) & (ix.age == entry["age"]))
     mine = ix.rows(breakdown[ix.area_code[breakdown] == district]).sort_values("period_sortable")
     if mine.empty:
