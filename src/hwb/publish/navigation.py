@@ -7,9 +7,10 @@ contents for each of its N pages: at 601 pages that was 80% of the whole book bu
 
 :func:`titles_only_toctree` wraps the page's ``toctree`` function so that, for titles-only
 calls, Sphinx resolves from tables of contents already cut the way ``titles_only`` cuts them
-(:func:`titles_only_toc`: the page title, and any sub-toctrees below it). The result is the
-same HTML, which ``tests/test_publish_navigation.py`` checks against Sphinx's own on every
-page of a book; other calls are passed through untouched.
+(:func:`titles_only_toc`: the page title) for every page whose table of contents holds no
+sub-toctree or ``only`` node. The result is the same HTML, which
+``tests/test_publish_navigation.py`` checks against Sphinx's own on every page of a book
+with nested pages, ``tocdepth`` and ``only``; other calls are passed through untouched.
 """
 
 from __future__ import annotations
@@ -38,11 +39,23 @@ def titles_only_toc(toc: nodes.bullet_list) -> nodes.bullet_list:
     return cut
 
 
+def _cuttable(toc: nodes.bullet_list) -> bool:
+    """Whether cutting ``toc`` early gives what Sphinx's own order (copy to the page's
+    ``tocdepth``, dropping ``only`` nodes whose tags do not match, then cut) gives: yes for a
+    page whose table of contents holds no sub-toctree and no ``only`` node; the others (in
+    this book, only the root page) keep their full table of contents."""
+    return not any(toc.findall(lambda node: isinstance(node, (addnodes.toctree, addnodes.only))))
+
+
 def _cut_tocs(env) -> dict[str, nodes.bullet_list]:
-    """Every page's cut table of contents, made once per environment (and per process)."""
+    """Every page's table of contents for titles-only calls (cut where :func:`_cuttable`),
+    made once per environment and process."""
     cached = _CUT.get(id(env))
     if cached is None or cached[0] is not env.tocs:
-        cached = (env.tocs, {doc: titles_only_toc(toc) for doc, toc in env.tocs.items()})
+        cut = {
+            doc: titles_only_toc(toc) if _cuttable(toc) else toc for doc, toc in env.tocs.items()
+        }
+        cached = (env.tocs, cut)
         _CUT.clear()
         _CUT[id(env)] = cached
     return cached[1]
