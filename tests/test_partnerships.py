@@ -41,6 +41,23 @@ def test_a_district_resolves_to_its_partnership_and_a_partnership_to_itself():
     assert P.resolve("burnley")[0].slug == "burnley"
 
 
+def test_many_names_resolve_in_order_from_one_read_of_the_parameters(monkeypatch):
+    reads = []
+    load = P.load_partnerships
+    monkeypatch.setattr(P, "load_partnerships", lambda d=None: reads.append(d) or load(d))
+    resolved = P.resolve_many(["south-ribble", "burnley", "fylde-and-wyre"])
+    assert [(p.slug, d) for p, d in resolved] == [
+        ("chorley-and-south-ribble", "south-ribble"),
+        ("burnley", "burnley"),
+        ("fylde-and-wyre", None),
+    ]
+    assert len(reads) == 1
+    with pytest.raises(
+        BadParameter, match="unknown partnership or district 'burnly'; did you mean"
+    ):
+        P.resolve_many(["burnley", "burnly"])
+
+
 @pytest.mark.parametrize(
     ("typed", "suggested"),
     [

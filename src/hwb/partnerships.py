@@ -16,7 +16,7 @@ partnership whose pack to build, with a did-you-mean across both kinds of name.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -298,7 +298,21 @@ def resolve(name: str, directory: Path | None = None) -> tuple[PartnershipParams
     A partnership slug wins where both match (a one-district partnership is named after
     its district, which is the same pack).
     """
+    return _resolve_in(name, load_partnerships(directory))
+
+
+def resolve_many(
+    names: Iterable[str], directory: Path | None = None
+) -> list[tuple[PartnershipParams, str | None]]:
+    """:func:`resolve` for each of ``names`` (in order), reading the parameter files once;
+    the first unknown name raises."""
     partnerships = load_partnerships(directory)
+    return [_resolve_in(name, partnerships) for name in names]
+
+
+def _resolve_in(
+    name: str, partnerships: list[PartnershipParams]
+) -> tuple[PartnershipParams, str | None]:
     for partnership in partnerships:
         if partnership.slug == name:
             return partnership, (name if name in partnership.district_slugs else None)

@@ -506,10 +506,8 @@ def district_pdfs(
 
     html_dir = Path(html_dir or paths.BOOK_HTML)
     out_dir = Path(out_dir or PDF_DIR)
-    chosen = {
-        p.slug: p
-        for p in (partnerships.resolve(s)[0] for s in (slugs or partnerships.known_partnerships()))
-    }
+    names = slugs or partnerships.known_partnerships()
+    chosen = {p.slug: p for p, _ in partnerships.resolve_many(names)}
     items = [item for p in chosen.values() for item in printables(p) if item.kind in kinds]
     pages = {item: _check_page(html_dir, item) for item in items}
     data = data_date(snapshot)

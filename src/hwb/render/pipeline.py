@@ -146,8 +146,7 @@ def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) 
             f"snapshot '{snapshot}' does not exist; give a snapshot folder or a Fingertips CSV"
         )
     chosen = {}
-    for slug in slugs:  # a misspelt name first
-        partnership, _ = partnerships.resolve(slug)
+    for partnership, _ in partnerships.resolve_many(slugs):  # a misspelt name first
         chosen.setdefault(partnership.slug, partnership)
     everyone = parameters.load_all()
     partnerships.check_table_of_contents()
