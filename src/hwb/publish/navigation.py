@@ -20,7 +20,7 @@ from typing import Any
 from docutils import nodes
 from sphinx import addnodes
 
-_CUT: dict[int, tuple[Any, dict[str, nodes.bullet_list]]] = {}
+_CUT: list = []  # [the env.tocs it was made from, the cut tables of contents]
 
 
 def titles_only_toc(toc: nodes.bullet_list) -> nodes.bullet_list:
@@ -50,15 +50,12 @@ def _cuttable(toc: nodes.bullet_list) -> bool:
 def _cut_tocs(env) -> dict[str, nodes.bullet_list]:
     """Every page's table of contents for titles-only calls (cut where :func:`_cuttable`),
     made once per environment and process."""
-    cached = _CUT.get(id(env))
-    if cached is None or cached[0] is not env.tocs:
+    if not _CUT or _CUT[0] is not env.tocs:
         cut = {
             doc: titles_only_toc(toc) if _cuttable(toc) else toc for doc, toc in env.tocs.items()
         }
-        cached = (env.tocs, cut)
-        _CUT.clear()
-        _CUT[id(env)] = cached
-    return cached[1]
+        _CUT[:] = [env.tocs, cut]
+    return _CUT[1]
 
 
 def titles_only_toctree(app, pagename, templatename, context, doctree) -> None:
