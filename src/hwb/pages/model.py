@@ -288,9 +288,8 @@ def headline_table(
     (:func:`range_scopes`); without it the number of districts decides."""
     indexed = index_by_indicator(frame)
     district_types = [
-        ix.area_type[ix.area_code == district] for ix in indexed.values() if len(ix.frame)
+        types for ix in indexed.values() if len(types := ix.area_type[ix.area_code == district])
     ]
-    district_types = [t for t in district_types if len(t)]
     area_type = pd.Series(np.concatenate(district_types)).mode().iloc[0] if district_types else None
     empty = IndicatorRows.of(frame.iloc[:0])
     rows = []
