@@ -247,7 +247,10 @@ def test_each_page_is_kept_as_it_is_recorded_and_the_index_is_compacted_once(pro
 
 def test_pages_start_longest_first_untimed_first_and_the_overview_before_them(project):
     """A build starts its longest pages first (by their last time), so it does not end with one
-    long page on one core; pages never timed go first, the overview leading them."""
+    long page on one core; pages never timed go first: the overview, then the packs, then the
+    summaries (which read what their packs leave in the build's shared results)."""
+    from hwb.partnerships import partnership_of
+    from hwb.render.execute import summary_job
     from hwb.render.pipeline import longest_first, overview_job
 
     jobs = _jobs()
@@ -258,8 +261,9 @@ def test_pages_start_longest_first_untimed_first_and_the_overview_before_them(pr
         job.output.write_text("rendered\n")
         index.record(job, printer.fingerprint(job), seconds)
     overview = overview_job()
-    order = longest_first([*jobs, overview], cache.CacheIndex())
+    summaries = [summary_job(partnership_of(s)) for s in SLUGS]
+    order = longest_first([*summaries, *jobs, overview], cache.CacheIndex())
     untimed = [j for j in jobs if index.last_seconds(j) is None]
-    assert order == [overview, *untimed, jobs[1], jobs[0]]
+    assert order == [overview, *untimed, *summaries, jobs[1], jobs[0]]
     index.record(jobs[1], printer.fingerprint(jobs[1]))  # re-recorded without a time: kept
     assert cache.CacheIndex().last_seconds(jobs[1]) == 4.0

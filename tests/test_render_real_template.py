@@ -53,7 +53,7 @@ def test_real_template_fast_and_standard_kernels_give_identical_pages(
         m.setattr(
             execute_module,
             "kernel_manager_class",
-            lambda fork_address=None, root=None: KernelManager,
+            lambda fork_address=None, root=None, shared_results=None: KernelManager,
         )
         standard = execute(_job(page, tmp_path / "standard"), PapermillEngine())
     fast = execute(_job(page, tmp_path / "fast"), ForkServerEngine())

@@ -28,6 +28,7 @@ from hwb import paths
 from hwb.data.catalogue import load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
 from hwb.data.periods import end_year
+from hwb.pages import shared
 from hwb.pages.judgements import catalogue_judgements
 from hwb.params import AreaParams, DistrictParams, OverviewArea
 from hwb.stats.benchmark import (
@@ -212,9 +213,7 @@ def load_pack(
     frame = load_snapshot(source)
     catalogue = load_catalogue()
     manifest = load_manifest(source)
-    headline = headline_table(
-        frame, catalogue, params.ons_code, params.parent_code, params.england_code, manifest
-    )
+    headline = area_headline(frame, catalogue, params, manifest, source)
     shown = str(snapshot) if snapshot is not None else "data/snapshot"
     return Pack(
         params=params,
@@ -224,6 +223,51 @@ def load_pack(
         headline=headline,
         snapshot=shown,
     )
+
+
+def area_headline(
+    frame: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    params: AreaParams | OverviewArea,
+    manifest: dict[str, Any],
+    snapshot: str | Path,
+) -> pd.DataFrame:
+    """:func:`headline_table` for one area, ``frame`` being the whole snapshot as
+    :func:`load_snapshot` returned it (not filtered, not combined).
+
+    Shared with the build's other pages (:mod:`hwb.pages.shared`): the overview, the
+    area's pack and its summary all show this table.
+    """
+    codes = [params.ons_code, params.parent_code, params.england_code]
+    identity = {
+        "codes": codes,
+        "snapshot": str(_resolve_snapshot(snapshot)),
+        "manifest": shared.manifest_digest(manifest),
+    }
+    return shared.remember(
+        "headline", identity, lambda: headline_table(frame, catalogue, *codes, manifest)
+    )
+
+
+def snapshot_identity(model: Any, snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:
+    """What a result worked out for ``model`` (validated parameters: a district's, a
+    partnership's) from ``snapshot`` depends on: the key for :func:`hwb.pages.shared.remember`."""
+    return {
+        "model": type(model).__name__,
+        "parameters": model.model_dump_json(),
+        "snapshot": str(_resolve_snapshot(snapshot)),
+        "manifest": shared.manifest_digest(manifest),
+    }
+
+
+def pack_identity(pack: Pack) -> dict:
+    """:func:`snapshot_identity` of a pack: its partnership's parameters where it has them
+    (a partnership's pack), else its own."""
+    model = getattr(pack, "partnership", None) or pack.params
+    return {
+        **snapshot_identity(model, pack.snapshot, pack.manifest),
+        "pack": type(pack).__name__,
+    }
 
 
 def range_scopes(headline: pd.DataFrame, manifest: Mapping[str, Any]) -> pd.Series:

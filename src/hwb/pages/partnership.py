@@ -29,7 +29,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hwb.pages.model import OK, Pack, headline_table, load_pack, split_by_indicator
+from hwb.pages import shared
+from hwb.pages.model import (
+    OK,
+    Pack,
+    area_headline,
+    headline_table,
+    load_pack,
+    snapshot_identity,
+    split_by_indicator,
+)
 from hwb.params import AreaParams, OverviewArea
 from hwb.partnerships import Grouping, PartnershipParams
 from hwb.stats.combine import combine_areas, why_not_combinable
@@ -108,17 +117,22 @@ def load_partnership_pack(
         params.name,
         {m.code: m.name for m in member_packs},
     )
-    headline = headline_table(
-        frame,
-        first.catalogue,
-        params.ons_code,
-        params.parent_code,
-        params.england_code,
-        first.manifest,
-    )
-    headline = _explain_gaps(
-        headline, first.catalogue, member_packs, frame.attrs.get("combine_reasons", {})
-    )
+
+    def combined_headline() -> pd.DataFrame:
+        table = headline_table(
+            frame,
+            first.catalogue,
+            params.ons_code,
+            params.parent_code,
+            params.england_code,
+            first.manifest,
+        )
+        return _explain_gaps(
+            table, first.catalogue, member_packs, frame.attrs.get("combine_reasons", {})
+        )
+
+    identity = snapshot_identity(partnership, first.snapshot, first.manifest)
+    headline = shared.remember("combined-headline", identity, combined_headline)
     return PartnershipPack(
         params=params,
         frame=frame,
@@ -133,14 +147,17 @@ def load_partnership_pack(
 
 def _sibling(first: Pack, params: AreaParams | OverviewArea) -> Pack:
     """Another district's pack on the same loaded snapshot (as the overview builds them)."""
-    table = headline_table(
-        first.frame,
-        first.catalogue,
-        params.ons_code,
-        params.parent_code,
-        params.england_code,
-        first.manifest,
-    )
+    if getattr(first, "combined", False):  # not the snapshot as loaded: nothing to share
+        table = headline_table(
+            first.frame,
+            first.catalogue,
+            params.ons_code,
+            params.parent_code,
+            params.england_code,
+            first.manifest,
+        )
+    else:
+        table = area_headline(first.frame, first.catalogue, params, first.manifest, first.snapshot)
     return Pack(
         params=params,
         frame=first.frame,

@@ -7,6 +7,9 @@ ever raises for missing data: it says in one plain sentence what is not availabl
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import pandas as pd
 
 from hwb.charts.projection import projection_grid
@@ -17,7 +20,8 @@ from hwb.charts.trends import trend_data, trend_grid
 from hwb.data.catalogue import role_id, role_ids
 from hwb.data.snapshot import banner_text, provenance_text
 from hwb.pages import display as d
-from hwb.pages.model import ENGLAND_WIDE, OK, Pack
+from hwb.pages import shared
+from hwb.pages.model import ENGLAND_WIDE, OK, Pack, pack_identity
 from hwb.pages.priorities import (
     COMPONENTS,
     WATCH_LIST,
@@ -52,6 +56,8 @@ LIFE_ROLES = ("life_at_birth", "healthy_life", "life_at_65")
 MAX_TREND_PANELS = 4
 MAX_SPC_PANELS = 2
 MAX_PROJECTION_PANELS = 4
+T = TypeVar("T")
+
 TABLE_STYLE = "font-size:0.85em"
 
 
@@ -681,6 +687,10 @@ def projections(pack: Pack) -> pd.DataFrame:
     periods that include 2020 or 2021 (COVID-19) left out where 5 others remain, and any
     horizon whose 95% range is wider than the projected value marked too uncertain.
     """
+    return shared_result(pack, "projections", lambda: _projections(pack))
+
+
+def _projections(pack: Pack) -> pd.DataFrame:
     horizons = pack.params.horizons
     frames = []
     h = pack.headline
@@ -966,16 +976,27 @@ def ranked_priorities(pack: Pack) -> pd.DataFrame:
     """The pack's long-list (:func:`hwb.pages.priorities.rank_priorities` with the pack's own weights,
     number to recommend, peers and, for two districts, each member's own findings); the
     Priorities section, the four-page summary and the overview all show this one."""
-    if "priorities" not in pack.memo:
+
+    def rank() -> pd.DataFrame:
         headline, peers, members = priority_inputs(pack)
-        pack.memo["priorities"] = rank_priorities(
+        return rank_priorities(
             headline,
             pack.params.priority_weights,
             pack.params.recommended_priorities,
             peers=peers,
             members=members,
         )
-    return pack.memo["priorities"]
+
+    return shared_result(pack, "priorities", rank)
+
+
+def shared_result(pack: Pack, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per pack (kept in ``pack.memo``), and once per build for the same
+    partnership and snapshot: the pack and its four-page summary show the same result
+    (:mod:`hwb.pages.shared`)."""
+    if name not in pack.memo:
+        pack.memo[name] = shared.remember(name, pack_identity(pack), compute)
+    return pack.memo[name]
 
 
 def priority_inputs(pack: Pack) -> tuple[pd.DataFrame, pd.DataFrame, list]:

@@ -67,7 +67,9 @@ class PapermillEngine:
         return self
 
     def execute(self, job: Job) -> Path:
-        manager = execute_module.kernel_manager_class(root=self.workspace.root)
+        manager = execute_module.kernel_manager_class(
+            root=self.workspace.root, shared_results=self.workspace.shared_results
+        )
         return execute_module.run_papermill(job, manager, self.workspace)
 
 
@@ -97,7 +99,9 @@ class ForkServerEngine:
         if address is None:  # preloading was unsafe
             return PapermillEngine(self.workspace).execute(job)
         manager = execute_module.kernel_manager_class(
-            fork_address=address, root=self.workspace.root
+            fork_address=address,
+            root=self.workspace.root,
+            shared_results=self.workspace.shared_results,
         )
         return execute_module.run_papermill(job, manager, self.workspace)
 

@@ -17,15 +17,15 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hwb import params as parameters
 from hwb import paths
 from hwb.errors import HwbError
-from hwb.render.execute import Job, display_path, partnership_job, summary_job
-from hwb.render.housekeeping import build_lock, sweep_leftovers
+from hwb.render.execute import Job, Workspace, display_path, partnership_job, summary_job
+from hwb.render.housekeeping import build_lock, shared_results_folder, sweep_leftovers
 from hwb.render.manifest import RUN_MANIFEST, update_run_manifest, versions, write_run_manifest
 
 if TYPE_CHECKING:
@@ -282,14 +282,16 @@ def reuse(pages: Pages) -> list[Job]:
 def longest_first(jobs: list[Job], index: CacheIndex) -> list[Job]:
     """The order to start pages in: longest first, by each page's time when it last executed,
     so a build does not end with one core running a long page and the others idle. Pages
-    never timed go first, the overview (it reads every district) before the others; ties
-    keep the plan's order."""
+    never timed go first: the overview (it reads every district), then the packs, then the
+    four-page summaries (each reads the results its pack leaves, :mod:`hwb.pages.shared`);
+    ties keep the plan's order."""
+    firsts = {OVERVIEW_TEMPLATE_NAME: 0, paths.DISTRICT_TEMPLATE.name: 1}
 
     def key(item: tuple[int, Job]) -> tuple:
         position, job = item
         seconds = index.last_seconds(job)
-        overview = Path(job.template).name == OVERVIEW_TEMPLATE_NAME
-        return (seconds is not None, -(seconds or 0.0), not overview, position)
+        kind = firsts.get(Path(job.template).name, len(firsts))
+        return (seconds is not None, -(seconds or 0.0), kind, position)
 
     return [job for _, job in sorted(enumerate(jobs), key=key)]
 
@@ -306,13 +308,25 @@ def execute_stale(
     """Step: execute ``stale`` with the named engine on the executor; return the engine used.
 
     A remote Dask cluster's workers start their own fork servers; otherwise one is started
-    here for every worker, and the workers start while it preloads.
+    here for every worker, and the workers start while it preloads. Pages on this machine
+    share derived results through a folder that lives for this step only (a remote
+    cluster's pages compute their own).
     """
-    from hwb.render import engines, executors
+    from hwb.render import engines
 
     if not stale:
         return engines.resolve(engine)
-    chosen = engines.start(engine, stale, workers, shared=executor != "dask" or not scheduler)
+    local = executor != "dask" or not scheduler
+    with shared_results_folder(local) as folder:
+        workspace = replace(Workspace.current(), shared_results=folder)
+        chosen = engines.start(engine, stale, workers, shared=local, workspace=workspace)
+        _execute(pages, stale, chosen, executor, workers, scheduler)
+    return chosen.name
+
+
+def _execute(pages: Pages, stale: list[Job], chosen, executor, workers, scheduler) -> None:
+    from hwb.render import executors
+
     by_output = {str(job.output): job for job in stale}
     ordered = longest_first(stale, pages.index)
     for outcome in executors.run(ordered, executor, workers, chosen, scheduler):
@@ -334,7 +348,6 @@ def execute_stale(
                 decision.reasons,
             ),
         )
-    return chosen.name
 
 
 def record(pages: Pages, seconds: float, **settings: Any) -> Path:
