@@ -10,6 +10,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from hwb.publish import navigation
 from hwb.publish.navigation import titles_only_toc
 
 PAGES = {
@@ -19,14 +20,32 @@ PAGES = {
 :caption: First part
 chapters/one
 chapters/two
+chapters/eight
+nine
 ```
 
 ```{toctree}
 :caption: Second part
 three
 four
+chapters/five
+six
+```
+
+```{toctree}
+:hidden:
+:caption: Third part
+seven
+chapters/one
 ```
 """,
+    # plain pages (listed once, by the root only, one title, listing nothing): marked on
+    # a shared tree, per folder and part; chapters/one is listed twice, so it is not plain
+    "chapters/five.md": "# Chapter five\n\n## Its section\n",
+    "six.md": "# Chapter six\n\nText.\n",
+    "chapters/eight.md": "# Chapter eight\n",
+    "nine.md": "# Chapter nine\n\n## Its section\n",
+    "seven.md": "# Chapter seven\n\n# A second title on the same page\n",
     # Sphinx keeps a page's sections to its tocdepth before cutting, and drops `only`
     # content for other builders: pages like this one keep their full table of contents
     "four.rst": """:tocdepth: 2
@@ -115,11 +134,35 @@ def _sidebar(html: str) -> str:
 
 
 @pytest.mark.slow
-def test_every_page_is_byte_identical_to_sphinxs_own_navigation(tmp_path):
+def test_every_page_is_byte_identical_to_sphinxs_own_navigation(tmp_path, monkeypatch):
     theirs = _build(tmp_path, "theirs", [])
+    marked = []
+
+    def spy(app, tree, neutral, pagename, first_part):
+        html = mark(app, tree, neutral, pagename, first_part)
+        marked.append(pagename)
+        return html
+
+    mark = navigation._marked
+    monkeypatch.setattr(navigation, "_marked", spy)
     ours = _build(tmp_path, "ours", ["hwb.publish.navigation"])
     assert set(ours) == set(theirs)
-    assert {"chapters/two.html", "four.html", "deep.html"} <= set(ours)
+    assert {"chapters/two.html", "four.html", "deep.html", "seven.html"} <= set(ours)
+    for page in theirs:
+        assert ours[page] == theirs[page], page
+    # the plain pages' sidebars were marked on shared trees (the first of each group twice,
+    # checked against Sphinx's way); the others went Sphinx's way
+    assert set(marked) == {"three", "six", "chapters/five", "chapters/eight", "nine"}
+
+
+@pytest.mark.slow
+def test_a_group_whose_shared_tree_differs_takes_sphinxs_way(tmp_path, monkeypatch):
+    theirs = _build(tmp_path, "theirs", [])
+    mark = navigation._marked
+    monkeypatch.setattr(
+        navigation, "_marked", lambda *args: mark(*args).replace("current", "wrong")
+    )
+    ours = _build(tmp_path, "ours", ["hwb.publish.navigation"])
     for page in theirs:
         assert ours[page] == theirs[page], page
     # the check is not empty: titles and the nested page are listed, sections are not
