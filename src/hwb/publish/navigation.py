@@ -1,38 +1,46 @@
-"""The book's navigation sidebar, resolved once for all plain pages (a Sphinx speed-up).
+"""The book's navigation sidebar, made once per group of plain pages (a Sphinx speed-up).
 
 The theme's sidebar asks Sphinx for the whole book's toctree with ``titles_only=True`` on
-every page, and Sphinx resolves it afresh for each: for a book of N pages, N entries copied,
-marked and rendered on each of N pages. At 601 pages that was most of the book build.
-
-:func:`titles_only_toctree` wraps each page's ``toctree`` function. For titles-only calls:
+every page, Sphinx resolves it afresh for each, and the theme parses the HTML with
+BeautifulSoup, twice (once to check it is not empty): for a book of N pages, N entries
+copied, marked, rendered, parsed and written on each of N pages. At 601 pages that was most
+of the book build. Here, for titles-only calls:
 
 1. **Plain pages** (:func:`plain_pages`: listed once, directly by the root page's toctrees,
-   listing no pages themselves, with one title) share one resolved tree per folder, part and
-   set of arguments: the tree Sphinx resolves for a page of that folder that is none of them
-   (:func:`_neutral`). A page's sidebar is that tree with the page's entry marked current
-   exactly as Sphinx marks it (classes up its branch, its link ``#``), rendered, and
-   unmarked again. The first page of each group is also resolved Sphinx's way and compared:
-   if the two differ, that group always takes Sphinx's way.
+   listing no pages themselves, with one title) are grouped by folder, part and arguments.
+   The sidebar template (``templates/navigation/sbt-sidebar-nav.html``, the theme's own
+   included) asks :func:`titles_only_toctree`'s ``hwb_generate_toctree_html``: the first
+   two pages of a group get the theme's HTML; the rest get the first page's HTML with the
+   current-page marking moved to them (:func:`moved_mark`), once the second page has shown
+   that moving gives exactly the theme's HTML. Where the theme's HTML is made, Sphinx's
+   toctree for a plain page is the tree resolved once per group for a page of that folder
+   that no toctree lists, marked current as Sphinx marks it (:func:`_marked`), the group's
+   first page also resolved Sphinx's way and compared.
 2. **Other pages** are resolved by Sphinx from tables of contents already cut the way
    ``titles_only`` cuts them (:func:`titles_only_toc`: the page title) for every page whose
    table of contents holds no sub-toctree or ``only`` node.
 
-The HTML is the same, which ``tests/test_publish_navigation.py`` checks against Sphinx's
-own on every page of a book with parts, folders, nested pages, ``tocdepth`` and ``only``;
+A group whose shortcut ever differs takes the theme's and Sphinx's way. The HTML is the
+same, which ``tests/test_publish_navigation.py`` checks against Sphinx's own on every page
+of a book with parts, folders, a hidden part, nested pages, ``tocdepth`` and ``only``;
 other calls are passed through untouched.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 
+TEMPLATES = Path(__file__).parent / "templates" / "navigation"
 _CUT: list = []  # [the env.tocs it was made from, the cut tables of contents]
-# [the env.tocs it was made from, {plain page: part}, {group: (neutral tree, folder) or None}]
+# [the env.tocs it was made from, {plain page: part}, {group: (neutral tree, its name) or
+# None}, {group: the theme's sidebar HTML for a first page, and whether moving is checked}]
 _SHARED: list = []
 
 
@@ -103,7 +111,7 @@ def plain_pages(env) -> dict[str, int]:
 
 def _state(env) -> list:
     if not _SHARED or _SHARED[0] is not env.tocs:
-        _SHARED[:] = [env.tocs, plain_pages(env), {}]
+        _SHARED[:] = [env.tocs, plain_pages(env), {}, {}]
     return _SHARED
 
 
@@ -176,7 +184,7 @@ def _marked(app, tree, neutral_name: str, pagename: str, first_part: bool) -> st
 def _shared_sidebar(app, pagename: str, kwargs: dict[str, Any], sphinx_way) -> str | None:
     """``pagename``'s titles-only sidebar marked on its group's shared tree, or None where
     Sphinx's own way must be taken (not a plain page, or its group failed the check)."""
-    _, plain, groups = _state(app.builder.env)
+    _, plain, groups, _ = _state(app.builder.env)
     part = plain.get(pagename)
     if part is None:
         return None
@@ -198,10 +206,72 @@ def _shared_sidebar(app, pagename: str, kwargs: dict[str, Any], sphinx_way) -> s
     return _marked(app, tree, name, pagename, part == 0)
 
 
-def titles_only_toctree(app, pagename, templatename, context, doctree) -> None:
-    """``html-page-context`` handler: make the page's titles-only ``toctree`` calls cheap.
+#: The theme's sidebar entry for the current page, and (group 1) its level.
+_CURRENT_ITEM = re.compile(
+    r'<li class="(toctree-l\d+) current active"><a class="current reference internal" href="#">'
+)
 
-    Connected (by :func:`setup`) before the theme's handlers, which render the sidebar.
+
+def _item(level: str, href: str | None) -> str:
+    """The start of a sidebar entry as the theme writes it: current (``href`` None) or not."""
+    if href is None:
+        return f'<li class="{level} current active"><a class="current reference internal" href="#">'
+    return f'<li class="{level}"><a class="reference internal" href="{href}">'
+
+
+def moved_mark(builder, html: str, marked: str, pagename: str) -> str | None:
+    """The theme's sidebar HTML made for page ``marked``, with the current-page marking moved
+    to ``pagename`` (a plain page of the same folder and part): ``marked``'s entry unmarked,
+    ``pagename``'s marked. None where either entry is not found exactly once."""
+    levels = _CURRENT_ITEM.findall(html)
+    if len(levels) != 1:
+        return None
+    current = _item(levels[0], None)
+    back = builder.get_relative_uri(pagename, marked)
+    there = builder.get_relative_uri(marked, pagename)
+    if any(c in back + there for c in "&<>\"'"):  # escaped in HTML: not worth the care
+        return None
+    target = _item(levels[0], there)
+    if html.count(target) != 1:
+        return None
+    return html.replace(current, _item(levels[0], back)).replace(target, current)
+
+
+def _theme_sidebar(app, pagename: str, call: tuple, theme_way) -> str:
+    """The theme's sidebar HTML for ``pagename``: the theme's own for the first two plain
+    pages of each group (folder, part, arguments) and for other pages; for the rest of a
+    group, the first page's with the marking moved (:func:`moved_mark`), once the second
+    page has shown that this gives exactly the theme's HTML."""
+    _, plain, _, theme = _state(app.builder.env)
+    part = plain.get(pagename)
+    if part is None:
+        return theme_way()
+    group = (posixpath.dirname(pagename), part, call)
+    known = theme.get(group)
+    if known is None:  # first page: remember the theme's HTML
+        html = theme_way()
+        theme[group] = ("first", pagename, html)
+        return html
+    state, marked, first_html = known
+    if state == "first":  # second page: check the move against the theme's HTML
+        html = theme_way()
+        moved = moved_mark(app.builder, first_html, marked, pagename)
+        theme[group] = ("checked" if moved == html else "theirs", marked, first_html)
+        return html
+    if state == "checked":
+        moved = moved_mark(app.builder, first_html, marked, pagename)
+        if moved is not None:
+            return moved
+    return theme_way()
+
+
+def titles_only_toctree(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context`` handler: make the page's titles-only sidebar cheap.
+
+    Connected (by :func:`setup`) before the theme's handlers, which render the sidebar: it
+    wraps Sphinx's ``toctree`` and gives the sidebar template (``templates/navigation``)
+    ``hwb_generate_toctree_html``, which calls the theme's ``generate_toctree_html`` (in the
+    context by the time the template renders) only where it must.
     """
     original = context.get("toctree")
     if original is None:
@@ -222,10 +292,34 @@ def titles_only_toctree(app, pagename, templatename, context, doctree) -> None:
         shared = _shared_sidebar(app, pagename, kwargs, lambda: cut(**kwargs))
         return shared if shared is not None else cut(**kwargs)
 
+    made: dict[tuple, str] = {}
+
+    def generate_toctree_html(kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs):
+        theirs = context["generate_toctree_html"]
+        if kind != "sidebar" or not kwargs.get("titles_only"):
+            return theirs(kind, startdepth, show_nav_level, **kwargs)
+        call = (startdepth, show_nav_level, *sorted((k, repr(v)) for k, v in kwargs.items()))
+        if call not in made:  # the theme renders its sidebar twice (checking it is not empty)
+            made[call] = _theme_sidebar(
+                app,
+                pagename,
+                call,
+                lambda: str(theirs(kind, startdepth, show_nav_level, **kwargs)),
+            )
+        return made[call]
+
     context["toctree"] = toctree
+    context["hwb_generate_toctree_html"] = generate_toctree_html
+
+
+def _add_template(app, config) -> None:
+    path = str(TEMPLATES)
+    if path not in config.templates_path:
+        config.templates_path.insert(0, path)
 
 
 def setup(app) -> dict[str, Any]:
+    app.connect("config-inited", _add_template)
     # Before the theme's handlers (priority 500), which render the sidebar.
     app.connect("html-page-context", titles_only_toctree, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
