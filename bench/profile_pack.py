@@ -25,7 +25,8 @@ cell's last expression shown through ``_repr_html_`` and ``repr``), and reports:
 * with several partnerships: the fits identical across packs (the same series fitted again).
 
 Caches: before each run every ``functools.lru_cache`` in ``hwb`` is cleared except the parsed
-snapshot files (``hwb.data.load._load_file_cached``), which the build's fork server parses
+snapshot files and the snapshot put together (``hwb.data.load._load_file_cached`` and
+``_assembled``), which the build's fork server parses
 once for every kernel; ``--keep-caches`` keeps them all. A build kernel starts with the
 imports done, so imports are not timed here.
 
@@ -54,7 +55,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "notebooks" / "district_pack.md"
 KINDS = ("load", "model", "chart", "title", "draw", "encode", "fits", "other")
-KEEP_CACHED = {("hwb.data.load", "_load_file_cached")}
+KEEP_CACHED = {("hwb.data.load", "_load_file_cached"), ("hwb.data.load", "_assembled")}
 
 
 # --------------------------------------------------------------------------- the template

@@ -287,7 +287,7 @@ def test_warm_cache_parses_once_for_later_loads(monkeypatch):
     """The build's fork server warms the loader so that no kernel parses the snapshot again."""
     from hwb.data import load as loader
 
-    loader._load_file_cached.cache_clear()
+    loader.clear_cache()
     assert loader.warm_cache(paths.SNAPSHOT) is True
     assert loader._load_file_cached.cache_info().currsize == len(
         list(paths.SNAPSHOT.glob("fingertips_*.csv.gz"))
@@ -296,6 +296,12 @@ def test_warm_cache_parses_once_for_later_loads(monkeypatch):
     monkeypatch.setattr(loader, "_load_file", lambda path: reads.append(path))
     frame = loader.load_snapshot(paths.SNAPSHOT)
     assert reads == [] and len(frame) > 0  # every file came from the warmed cache
+    # the whole snapshot is put together once too; each load gets its own copy
+    frame.loc[0, "value"] = -1.0
+    again = loader.load_snapshot(paths.SNAPSHOT)
+    assert again.loc[0, "value"] != -1.0
+    assert again.attrs["quarantined"] is not frame.attrs["quarantined"]
+    assert loader._assembled.cache_info().hits >= 1
 
 
 def test_warm_cache_forgets_a_load_that_warned(monkeypatch):
@@ -311,7 +317,7 @@ def test_warm_cache_forgets_a_load_that_warned(monkeypatch):
         return original(path)
 
     monkeypatch.setattr(loader, "_load_file", warns)
-    loader._load_file_cached.cache_clear()
+    loader.clear_cache()
     assert loader.warm_cache(paths.SNAPSHOT) is False
     assert loader._load_file_cached.cache_info().currsize == 0
 
@@ -323,6 +329,6 @@ def test_warm_cache_of_a_damaged_snapshot_keeps_nothing(tmp_path):
     shutil.copytree(paths.SNAPSHOT, copy)
     victim = min(copy.glob("*.csv.gz"))
     victim.write_bytes(victim.read_bytes()[:-10])
-    loader._load_file_cached.cache_clear()
+    loader.clear_cache()
     assert loader.warm_cache(copy) is False
     assert loader._load_file_cached.cache_info().currsize == 0

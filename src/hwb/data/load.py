@@ -83,22 +83,7 @@ def load_snapshot(
         files = [(path / entry["name"], entry["sha256"]) for entry in entries]
     else:
         files = [(path, snapshot.sha256_of(path))]
-    frames, dropped, quarantined = [], [], []
-    for file_path, digest in files:
-        frame, notes, held = _load_file_cached(str(file_path), digest)
-        frames.append(frame)
-        dropped.extend(notes)
-        quarantined.extend(held)
-    if not frames:
-        frame, _, _ = _to_tidy(
-            {tidy: [] for tidy in schema.FINGERTIPS_COLUMNS.values()},
-            np.array([], dtype=np.int64),
-            "",
-        )
-        frames.append(frame)
-    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    if len(frames) > 1:
-        _check_duplicates_across_files(frame)
+    frame, dropped, quarantined = _assembled(tuple((str(p), digest) for p, digest in files))
     frame = frame.copy()
     _fill_missing_names(frame)
     if indicators is not None:
@@ -145,7 +130,7 @@ def warm_cache(source: Path | str | None = None) -> bool:
     finally:
         hwb_logger.removeHandler(collect)
     if failed or caught or collect.records:
-        _load_file_cached.cache_clear()
+        clear_cache()
         return False
     return True
 
@@ -178,6 +163,38 @@ def _resolve(source: Path | str | None) -> Path:
             f"{path}: expected a .csv or .csv.gz file in the Fingertips download layout."
         )
     return path
+
+
+@lru_cache(maxsize=8)
+def _assembled(
+    files: tuple[tuple[str, str], ...],
+) -> tuple[pd.DataFrame, tuple[str, ...], tuple[dict[str, Any], ...]]:
+    """The files (path, SHA-256) parsed and put together, checked for a row in two files,
+    with their dropped-row notes and quarantined rows. Keyed by every file's content hash,
+    like :func:`_load_file_cached`; callers copy the frame before changing it."""
+    frames, dropped, quarantined = [], [], []
+    for file_path, digest in files:
+        frame, notes, held = _load_file_cached(file_path, digest)
+        frames.append(frame)
+        dropped.extend(notes)
+        quarantined.extend(held)
+    if not frames:
+        frame, _, _ = _to_tidy(
+            {tidy: [] for tidy in schema.FINGERTIPS_COLUMNS.values()},
+            np.array([], dtype=np.int64),
+            "",
+        )
+        frames.append(frame)
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if len(frames) > 1:
+        _check_duplicates_across_files(frame)
+    return frame, tuple(dropped), tuple(quarantined)
+
+
+def clear_cache() -> None:
+    """Forget every parsed file and assembled snapshot of this process."""
+    _assembled.cache_clear()
+    _load_file_cached.cache_clear()
 
 
 @lru_cache(maxsize=256)  # one entry per file: snapshots hold one file per indicator
