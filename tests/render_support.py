@@ -158,3 +158,25 @@ def project(tmp_path, monkeypatch) -> Path:
     root = make_root(tmp_path / "root")
     point_paths_at(monkeypatch, root)
     return root
+
+
+class ConfigProbe:
+    """An engine that executes nothing: it fails every job with the Dask settings its worker
+    sees, as JSON (so a test can read them back from the job's outcome)."""
+
+    name = "probe"
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+
+    def ready(self) -> ConfigProbe:
+        return self
+
+    def execute(self, job):
+        import json
+
+        import dask
+
+        from hwb.errors import HwbError
+
+        raise HwbError(json.dumps({key: dask.config.get(key) for key in self.keys}))

@@ -120,6 +120,22 @@ def test_cli_exits_non_zero_and_prints_the_table_when_a_district_fails(project, 
     assert "hyndburn: the notebook failed at cell" in err
 
 
+def test_the_local_cluster_s_workers_run_with_dask_s_monitoring_turned_down(tmp_path):
+    import json
+    from types import SimpleNamespace
+
+    import dask
+
+    from hwb.render import executors
+
+    quiet = executors.QUIET_LOCAL_CLUSTER
+    job = SimpleNamespace(slug="probe", output=tmp_path / "probe.ipynb")
+    [outcome] = executors.run_dask([job], 1, support.ConfigProbe(list(quiet)))
+    assert outcome.status == "failed"
+    assert json.loads(outcome.message) == quiet
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # here: as it was
+
+
 def test_dask_local_cluster_renders_the_same_bytes_as_the_pool_and_a_noop_starts_no_cluster(
     project, monkeypatch
 ):

@@ -111,18 +111,32 @@ def _as_completed(futures: list, result: Callable) -> Iterator[JobOutcome]:
             yield result(future)
 
 
+#: Dask's own monitoring, turned down in the loopback cluster a build starts: it has no
+#: dashboard to feed, and on two cores every sample is taken from the pages. Only what is
+#: observed and how often changes, never what runs.
+QUIET_LOCAL_CLUSTER = {
+    "distributed.worker.profile.enabled": False,  # stack samples of running tasks, every 10 ms
+    "distributed.admin.tick.interval": "1s",  # event-loop health check, every 20 ms
+    "distributed.admin.system-monitor.interval": "5s",  # CPU, memory, disk samples, every 0.5 s
+    "distributed.admin.system-monitor.gil.enabled": False,  # GIL contention polls, every 1 ms
+    "distributed.worker.memory.monitor-interval": "1s",  # the nanny's memory check, every 0.1 s
+}
+
+
 def run_dask(
     jobs: list, workers: int, engine: engines.Engine, scheduler: str | None = None
 ) -> Iterator[JobOutcome]:
     """Yield outcomes from Dask distributed: a loopback ``LocalCluster`` of ``workers``
-    single-threaded processes, or the existing cluster at ``scheduler`` (tcp://host:port).
+    single-threaded processes (its monitoring turned down, :data:`QUIET_LOCAL_CLUSTER`), or
+    the existing cluster at ``scheduler`` (tcp://host:port), left as it is configured.
     ``engine`` as for :func:`run_local` (``ready()`` asked once the cluster is up)."""
-    from distributed import Client, LocalCluster, as_completed
+    import dask
+    from distributed import Client, LocalCluster
 
-    cluster = None
     if scheduler:
-        client = Client(scheduler)
-    else:
+        yield from _run_on(Client(scheduler), None, jobs, engine)
+        return
+    with dask.config.set(QUIET_LOCAL_CLUSTER):  # read as the cluster and its workers start
         cluster = LocalCluster(
             n_workers=max(1, workers),
             threads_per_worker=1,
@@ -131,7 +145,12 @@ def run_dask(
             dashboard_address=None,
             silence_logs=40,
         )
-        client = Client(cluster)
+    yield from _run_on(Client(cluster), cluster, jobs, engine)
+
+
+def _run_on(client, cluster, jobs: list, engine: engines.Engine) -> Iterator[JobOutcome]:
+    from distributed import as_completed
+
     try:
         engine = engine.ready()
         futures = [
