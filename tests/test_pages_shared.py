@@ -119,3 +119,20 @@ def test_other_parameters_are_not_served_another_pack_s_results(folder):
     assert model.pack_identity(other) != model.pack_identity(pack)
     reranked = sections.ranked_priorities(other)
     assert not reranked["score"].equals(ranked["score"])
+
+
+def test_a_district_s_long_list_is_shared_by_every_page_that_shows_it(folder, monkeypatch):
+    """One district's long-list depends on its area, the snapshot, its weights and how many
+    to recommend, whichever page asks (the overview reads its districts with another model);
+    a combined partnership's is its own."""
+    burnley = resolve_partnership("burnley")
+    ranked = sections.ranked_priorities(load_partnership_pack(burnley.to_notebook()))
+    with monkeypatch.context() as m:
+        m.setattr(sections, "rank_priorities", _refuse)
+        plain = model.load_pack(burnley.districts[0])  # a plain Pack, DistrictParams
+        assert_frame_equal(sections.ranked_priorities(plain), ranked, check_exact=True)
+
+    pair = resolve_partnership("chorley-and-south-ribble")
+    combined = sections.ranked_priorities(load_partnership_pack(pair.to_notebook()))
+    alone = sections.ranked_priorities(model.load_pack(pair.districts[0]))  # computed
+    assert not alone.equals(combined)

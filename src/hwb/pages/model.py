@@ -239,14 +239,22 @@ def area_headline(
     area's pack and its summary all show this table.
     """
     codes = [params.ons_code, params.parent_code, params.england_code]
-    identity = {
-        "codes": codes,
+    return shared.remember(
+        "headline",
+        area_identity(codes, snapshot, manifest),
+        lambda: headline_table(frame, catalogue, *codes, manifest),
+    )
+
+
+def area_identity(codes: list[str], snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:
+    """What a result for one area of a snapshot, as loaded, depends on (whichever page and
+    parameters model asks): its area, county and England codes, the snapshot folder and
+    its verified manifest. The key for :func:`hwb.pages.shared.remember`."""
+    return {
+        "codes": list(codes),
         "snapshot": str(_resolve_snapshot(snapshot)),
         "manifest": shared.manifest_digest(manifest),
     }
-    return shared.remember(
-        "headline", identity, lambda: headline_table(frame, catalogue, *codes, manifest)
-    )
 
 
 def snapshot_identity(model: Any, snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:

@@ -21,7 +21,7 @@ from hwb.data.catalogue import role_id, role_ids
 from hwb.data.snapshot import banner_text, provenance_text
 from hwb.pages import display as d
 from hwb.pages import shared
-from hwb.pages.model import ENGLAND_WIDE, OK, Pack, pack_identity
+from hwb.pages.model import ENGLAND_WIDE, OK, Pack, area_identity, pack_identity
 from hwb.pages.priorities import (
     COMPONENTS,
     WATCH_LIST,
@@ -987,15 +987,27 @@ def ranked_priorities(pack: Pack) -> pd.DataFrame:
             members=members,
         )
 
-    return shared_result(pack, "priorities", rank)
+    if len(getattr(pack, "members", ())) > 1:  # a combined area: its partnership's own
+        identity = pack_identity(pack)
+    else:  # one district's: the same list whether its pack, summary or the overview asks
+        codes = [pack.code, pack.county_code, pack.england_code]
+        identity = area_identity(codes, pack.snapshot, pack.manifest)
+    weights = {
+        "weights": pack.params.priority_weights.model_dump_json(),
+        "recommended": pack.params.recommended_priorities,
+    }
+    return shared_result(pack, "priorities", rank, {**identity, **weights})
 
 
-def shared_result(pack: Pack, name: str, compute: Callable[[], T]) -> T:
+def shared_result(
+    pack: Pack, name: str, compute: Callable[[], T], identity: dict | None = None
+) -> T:
     """``compute()`` once per pack (kept in ``pack.memo``), and once per build for the same
-    partnership and snapshot: the pack and its four-page summary show the same result
-    (:mod:`hwb.pages.shared`)."""
+    ``identity`` (default: the pack's parameters and snapshot, :func:`pack_identity`): the
+    pack and its four-page summary show the same result (:mod:`hwb.pages.shared`)."""
     if name not in pack.memo:
-        pack.memo[name] = shared.remember(name, pack_identity(pack), compute)
+        key = identity if identity is not None else pack_identity(pack)
+        pack.memo[name] = shared.remember(name, key, compute)
     return pack.memo[name]
 
 
