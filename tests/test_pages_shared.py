@@ -8,6 +8,7 @@ from pandas.testing import assert_frame_equal
 from hwb import paths
 from hwb.pages import model, partnership, sections, shared
 from hwb.pages.partnership import load_partnership_pack
+from hwb.params import OVERVIEW_FIELDS, OverviewArea
 from hwb.partnerships import resolve_partnership
 
 
@@ -127,12 +128,45 @@ def test_a_district_s_long_list_is_shared_by_every_page_that_shows_it(folder, mo
     a combined partnership's is its own."""
     burnley = resolve_partnership("burnley")
     ranked = sections.ranked_priorities(load_partnership_pack(burnley.to_notebook()))
+    district = burnley.districts[0]
+    as_overview = OverviewArea(**{f: getattr(district, f) for f in OVERVIEW_FIELDS})
     with monkeypatch.context() as m:
         m.setattr(sections, "rank_priorities", _refuse)
-        plain = model.load_pack(burnley.districts[0])  # a plain Pack, DistrictParams
-        assert_frame_equal(sections.ranked_priorities(plain), ranked, check_exact=True)
+        for params in (district, as_overview):  # a plain Pack; the overview's model
+            plain = model.load_pack(params)
+            assert_frame_equal(sections.ranked_priorities(plain), ranked, check_exact=True)
 
     pair = resolve_partnership("chorley-and-south-ribble")
     combined = sections.ranked_priorities(load_partnership_pack(pair.to_notebook()))
     alone = sections.ranked_priorities(model.load_pack(pair.districts[0]))  # computed
     assert not alone.equals(combined)
+
+
+def test_a_result_whose_computing_warned_is_shown_but_not_shared(folder):
+    import warnings
+
+    def warns():
+        warnings.warn("a warning the page shows", UserWarning, stacklevel=1)
+        return 1
+
+    for _ in range(2):  # each page computes it, and so shows the warning
+        with pytest.warns(UserWarning, match="the page shows"):
+            assert shared.remember("x", {"a": 1}, warns) == 1
+    assert not list(folder.glob("*.pickle"))
+
+
+def test_an_unreadable_result_is_computed_again(folder):
+    compute, _ = _counter()
+    shared.remember("x", {"a": 1}, compute)
+    [stored] = folder.glob("*.pickle")
+    stored.write_bytes(b"not a pickle")
+    assert shared.remember("x", {"a": 1}, compute) == {"computed": 2}
+
+
+def test_a_combined_frame_is_never_taken_for_the_snapshot_as_loaded(folder, monkeypatch):
+    pair = load_partnership_pack(resolve_partnership("chorley-and-south-ribble").to_notebook())
+    assert pair.combined and not model.as_loaded(pair.frame)
+    stored = set(folder.glob("headline-*.pickle"))  # its members' own, as loaded
+    district = resolve_partnership("burnley").districts[0]
+    model.area_headline(pair.frame, pair.catalogue, district, pair.manifest, pair.snapshot)
+    assert set(folder.glob("headline-*.pickle")) == stored

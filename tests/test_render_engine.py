@@ -125,10 +125,13 @@ def test_the_local_cluster_s_workers_run_with_dask_s_monitoring_turned_down(tmp_
     from types import SimpleNamespace
 
     import dask
+    import distributed  # noqa: F401  (registers Dask's distributed settings)
 
     from hwb.render import executors
 
     quiet = executors.QUIET_LOCAL_CLUSTER
+    for key in quiet:  # each a setting Dask has (a misspelt one would be read back as set)
+        dask.config.get(key)
     job = SimpleNamespace(slug="probe", output=tmp_path / "probe.ipynb")
     [outcome] = executors.run_dask([job], 1, support.ConfigProbe(list(quiet)))
     assert outcome.status == "failed"

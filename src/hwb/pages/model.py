@@ -239,11 +239,19 @@ def area_headline(
     area's pack and its summary all show this table.
     """
     codes = [params.ons_code, params.parent_code, params.england_code]
+    if not as_loaded(frame):
+        return headline_table(frame, catalogue, *codes, manifest)
     return shared.remember(
         "headline",
         area_identity(codes, snapshot, manifest),
         lambda: headline_table(frame, catalogue, *codes, manifest),
     )
+
+
+def as_loaded(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` can be the snapshot as loaded: not a partnership's combined frame
+    (which carries ``combine_reasons``), so results for one of its areas can be shared."""
+    return "combine_reasons" not in frame.attrs
 
 
 def area_identity(codes: list[str], snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:

@@ -21,7 +21,7 @@ from hwb.data.catalogue import role_id, role_ids
 from hwb.data.snapshot import banner_text, provenance_text
 from hwb.pages import display as d
 from hwb.pages import shared
-from hwb.pages.model import ENGLAND_WIDE, OK, Pack, area_identity, pack_identity
+from hwb.pages.model import ENGLAND_WIDE, OK, Pack, area_identity, as_loaded, pack_identity
 from hwb.pages.priorities import (
     COMPONENTS,
     WATCH_LIST,
@@ -56,9 +56,8 @@ LIFE_ROLES = ("life_at_birth", "healthy_life", "life_at_65")
 MAX_TREND_PANELS = 4
 MAX_SPC_PANELS = 2
 MAX_PROJECTION_PANELS = 4
-T = TypeVar("T")
-
 TABLE_STYLE = "font-size:0.85em"
+T = TypeVar("T")  # what a shared result is
 
 
 # --------------------------------------------------------------------------- helpers
@@ -987,7 +986,7 @@ def ranked_priorities(pack: Pack) -> pd.DataFrame:
             members=members,
         )
 
-    if len(getattr(pack, "members", ())) > 1:  # a combined area: its partnership's own
+    if len(getattr(pack, "members", ())) > 1 or not as_loaded(pack.frame):  # combined
         identity = pack_identity(pack)
     else:  # one district's: the same list whether its pack, summary or the overview asks
         codes = [pack.code, pack.county_code, pack.england_code]
