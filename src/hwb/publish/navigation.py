@@ -39,8 +39,9 @@ from sphinx.environment.adapters.toctree import global_toctree_for_doc
 
 TEMPLATES = Path(__file__).parent / "templates" / "navigation"
 _CUT: list = []  # [the env.tocs it was made from, the cut tables of contents]
-# [the env.tocs it was made from, {plain page: part}, {group: (neutral tree, its name) or
-# None}, {group: the theme's sidebar HTML for a first page, and whether moving is checked}]
+# [the env.tocs it was made from, {plain page: part}, {toctree group: (neutral tree, its
+# name) or None}, {theme group: (state "first" | "checked" | "theirs", the first page, the
+# theme's sidebar HTML for it)}]
 _SHARED: list = []
 
 
@@ -186,7 +187,7 @@ def _shared_sidebar(app, pagename: str, kwargs: dict[str, Any], sphinx_way) -> s
     Sphinx's own way must be taken (not a plain page, or its group failed the check)."""
     _, plain, groups, _ = _state(app.builder.env)
     part = plain.get(pagename)
-    if part is None:
+    if part is None or app.builder.name != "html":  # (dirhtml links differ by page depth)
         return None
     folder = posixpath.dirname(pagename)
     group = (folder, part, tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
@@ -242,9 +243,9 @@ def _theme_sidebar(app, pagename: str, call: tuple, theme_way) -> str:
     pages of each group (folder, part, arguments) and for other pages; for the rest of a
     group, the first page's with the marking moved (:func:`moved_mark`), once the second
     page has shown that this gives exactly the theme's HTML."""
-    _, plain, _, theme = _state(app.builder.env)
+    _, plain, toctrees, theme = _state(app.builder.env)
     part = plain.get(pagename)
-    if part is None:
+    if part is None or app.builder.name != "html":
         return theme_way()
     group = (posixpath.dirname(pagename), part, call)
     known = theme.get(group)
@@ -257,6 +258,9 @@ def _theme_sidebar(app, pagename: str, call: tuple, theme_way) -> str:
         html = theme_way()
         moved = moved_mark(app.builder, first_html, marked, pagename)
         theme[group] = ("checked" if moved == html else "theirs", marked, first_html)
+        if moved != html:  # and the group's toctree goes Sphinx's way too, checked or not
+            for key in [k for k in toctrees if k[:2] == group[:2]]:
+                toctrees[key] = None
         return html
     if state == "checked":
         moved = moved_mark(app.builder, first_html, marked, pagename)
