@@ -129,7 +129,6 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    gc.enable()  # off in the server while it preloaded (see serve)
     os.environ["JPY_PARENT_PID"] = str(os.getppid())
     sys.argv = [request["launcher"], *request["args"]]
     numpy_random = sys.modules.get("numpy.random")
@@ -182,11 +181,6 @@ def serve(
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     if root is not None:
         os.environ["HWB_ROOT"] = root
-    # Kernels share the preloaded heap copy-on-write. As Python's gc.freeze documents: no
-    # collections while preloading (no freed holes that kernels would fill, copying their
-    # pages), then the heap frozen, so kernels' collections (re-enabled in each) do not walk
-    # every preloaded object and copy its page by writing to its header.
-    gc.disable()
     kept, skipped = _preload(list(KERNEL_MODULES))
     warmed: list[str] = []
     if not skipped:
@@ -195,6 +189,11 @@ def serve(
         kept += more
         warmed = _warm_snapshots(snapshots, skipped)
     unsafe = any(why.startswith("unsafe") for why in skipped.values())
+    # Kernels share the preloaded heap copy-on-write. Frozen, it is left out of their
+    # garbage collections, which would otherwise walk every preloaded object (and, by
+    # writing to each one's header, copy its page). (Python's recipe also turns collections
+    # off while preloading; measured at 300 areas that was no faster: 268.9 s against 259.6.)
+    gc.collect()
     gc.freeze()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(address)
