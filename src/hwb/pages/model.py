@@ -258,11 +258,7 @@ def area_identity(codes: list[str], snapshot: str | Path, manifest: Mapping[str,
     """What a result for one area of a snapshot, as loaded, depends on (whichever page and
     parameters model asks): its area, county and England codes, the snapshot folder and
     its verified manifest. The key for :func:`hwb.pages.shared.remember`."""
-    return {
-        "codes": list(codes),
-        "snapshot": str(_resolve_snapshot(snapshot)),
-        "manifest": shared.manifest_digest(manifest),
-    }
+    return {"codes": list(codes), **_snapshot_key(snapshot, manifest)}
 
 
 def snapshot_identity(model: Any, snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:
@@ -271,6 +267,13 @@ def snapshot_identity(model: Any, snapshot: str | Path, manifest: Mapping[str, A
     return {
         "model": type(model).__name__,
         "parameters": model.model_dump_json(),
+        **_snapshot_key(snapshot, manifest),
+    }
+
+
+def _snapshot_key(snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:
+    """The snapshot part of a shared result's key: its folder and its verified manifest."""
+    return {
         "snapshot": str(_resolve_snapshot(snapshot)),
         "manifest": shared.manifest_digest(manifest),
     }

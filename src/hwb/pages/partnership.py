@@ -147,17 +147,7 @@ def load_partnership_pack(
 
 def _sibling(first: Pack, params: AreaParams | OverviewArea) -> Pack:
     """Another district's pack on the same loaded snapshot (as the overview builds them)."""
-    if getattr(first, "combined", False):  # not the snapshot as loaded: nothing to share
-        table = headline_table(
-            first.frame,
-            first.catalogue,
-            params.ons_code,
-            params.parent_code,
-            params.england_code,
-            first.manifest,
-        )
-    else:
-        table = area_headline(first.frame, first.catalogue, params, first.manifest, first.snapshot)
+    table = area_headline(first.frame, first.catalogue, params, first.manifest, first.snapshot)
     return Pack(
         params=params,
         frame=first.frame,

@@ -986,11 +986,11 @@ def ranked_priorities(pack: Pack) -> pd.DataFrame:
             members=members,
         )
 
-    if len(getattr(pack, "members", ())) > 1 or not as_loaded(pack.frame):  # combined
-        identity = pack_identity(pack)
-    else:  # one district's: the same list whether its pack, summary or the overview asks
+    if as_loaded(pack.frame):  # one district's: the same list whichever page asks
         codes = [pack.code, pack.county_code, pack.england_code]
         identity = area_identity(codes, pack.snapshot, pack.manifest)
+    else:  # a combined area's (each member's findings too): its partnership's own
+        identity = pack_identity(pack)
     weights = {
         "weights": pack.params.priority_weights.model_dump_json(),
         "recommended": pack.params.recommended_priorities,

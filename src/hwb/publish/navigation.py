@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,17 @@ def _cut_tocs(env) -> dict[str, nodes.bullet_list]:
     return _CUT[1]
 
 
+@contextmanager
+def _titles_only_tocs(env) -> Iterator[None]:
+    """Sphinx resolves from the cut tables of contents (:func:`_cut_tocs`) meanwhile."""
+    full = env.tocs
+    env.tocs = _cut_tocs(env)
+    try:
+        yield
+    finally:
+        env.tocs = full
+
+
 def plain_pages(env) -> dict[str, int]:
     """The pages whose sidebar can be marked on a shared tree, with the index of the root
     page's toctree (the part) listing each: listed exactly once, by the root page only,
@@ -116,6 +129,19 @@ def _state(env) -> list:
     return _SHARED
 
 
+def _plain_part(app, pagename: str) -> int | None:
+    """The part listing ``pagename`` if it is a plain page of an ``html`` build, else None
+    (``dirhtml`` links differ by each page's depth)."""
+    if app.builder.name != "html":
+        return None
+    return _state(app.builder.env)[1].get(pagename)
+
+
+def _arguments(kwargs: dict[str, Any]) -> tuple:
+    """Keyword arguments as a hashable, order-free key."""
+    return tuple(sorted((k, repr(v)) for k, v in kwargs.items()))
+
+
 def _resolve(app, docname: str, kwargs: dict[str, Any]):
     """The sidebar tree Sphinx's HTML builder resolves for ``docname`` (as its
     ``_get_local_toctree`` does, on the cut tables of contents)."""
@@ -125,12 +151,8 @@ def _resolve(app, docname: str, kwargs: dict[str, Any]):
         kwargs.pop("maxdepth")
     collapse = kwargs.pop("collapse", True)
     env = app.builder.env
-    full = env.tocs
-    env.tocs = _cut_tocs(env)
-    try:
+    with _titles_only_tocs(env):
         return global_toctree_for_doc(env, docname, app.builder, collapse=collapse, **kwargs)
-    finally:
-        env.tocs = full
 
 
 def _neutral(app, folder: str, kwargs: dict[str, Any]):
@@ -185,12 +207,12 @@ def _marked(app, tree, neutral_name: str, pagename: str, first_part: bool) -> st
 def _shared_sidebar(app, pagename: str, kwargs: dict[str, Any], sphinx_way) -> str | None:
     """``pagename``'s titles-only sidebar marked on its group's shared tree, or None where
     Sphinx's own way must be taken (not a plain page, or its group failed the check)."""
-    _, plain, groups, _ = _state(app.builder.env)
-    part = plain.get(pagename)
-    if part is None or app.builder.name != "html":  # (dirhtml links differ by page depth)
+    part = _plain_part(app, pagename)
+    if part is None:
         return None
+    groups = _state(app.builder.env)[2]
     folder = posixpath.dirname(pagename)
-    group = (folder, part, tuple(sorted((k, repr(v)) for k, v in kwargs.items())))
+    group = (folder, part, _arguments(kwargs))
     if group not in groups:
         tree, name = _neutral(app, folder, kwargs)
         shared = None if tree is None else (tree, name)
@@ -243,10 +265,10 @@ def _theme_sidebar(app, pagename: str, call: tuple, theme_way) -> str:
     pages of each group (folder, part, arguments) and for other pages; for the rest of a
     group, the first page's with the marking moved (:func:`moved_mark`), once the second
     page has shown that this gives exactly the theme's HTML."""
-    _, plain, toctrees, theme = _state(app.builder.env)
-    part = plain.get(pagename)
-    if part is None or app.builder.name != "html":
+    part = _plain_part(app, pagename)
+    if part is None:
         return theme_way()
+    _, _, toctrees, theme = _state(app.builder.env)
     group = (posixpath.dirname(pagename), part, call)
     known = theme.get(group)
     if known is None:  # first page: remember the theme's HTML
@@ -283,12 +305,8 @@ def titles_only_toctree(app, pagename, templatename, context, doctree) -> None:
     env = app.builder.env
 
     def cut(**kwargs: Any) -> str:
-        full = env.tocs
-        env.tocs = _cut_tocs(env)
-        try:
+        with _titles_only_tocs(env):
             return original(**kwargs)
-        finally:
-            env.tocs = full
 
     def toctree(**kwargs: Any) -> str:
         if not kwargs.get("titles_only"):
@@ -302,7 +320,7 @@ def titles_only_toctree(app, pagename, templatename, context, doctree) -> None:
         theirs = context["generate_toctree_html"]
         if kind != "sidebar" or not kwargs.get("titles_only"):
             return theirs(kind, startdepth, show_nav_level, **kwargs)
-        call = (startdepth, show_nav_level, *sorted((k, repr(v)) for k, v in kwargs.items()))
+        call = (startdepth, show_nav_level, *_arguments(kwargs))
         if call not in made:  # the theme renders its sidebar twice (checking it is not empty)
             made[call] = _theme_sidebar(
                 app,
@@ -317,9 +335,9 @@ def titles_only_toctree(app, pagename, templatename, context, doctree) -> None:
 
 
 def _add_template(app, config) -> None:
-    path = str(TEMPLATES)
-    if path not in config.templates_path:
-        config.templates_path.insert(0, path)
+    from hwb.publish.sphinx_ext import templates_first
+
+    templates_first(config, TEMPLATES)
 
 
 def setup(app) -> dict[str, Any]:

@@ -15,9 +15,9 @@ It does what theme configuration cannot:
   anyway and its config script is added twice, a console error on every page);
 * puts small template overrides first on the template path, fixing the theme's search
   and colour-mode buttons for WCAG 2.5.3 "Label in Name";
-* resolves the sidebar's titles-only navigation from page titles only
-  (:mod:`hwb.publish.navigation`): the same HTML, without copying every page's sections
-  for every page (quadratic in the number of pages).
+* makes the sidebar's titles-only navigation once per group of plain pages, from page
+  titles only (:mod:`hwb.publish.navigation`): the same HTML, without resolving, rendering
+  and parsing the whole book's navigation on every page (quadratic in the number of pages).
 """
 
 from __future__ import annotations
@@ -62,10 +62,15 @@ def _pdf_links(app) -> dict[str, list[tuple[str, str]]]:
     return {page: sorted(set(pdfs)) for page, pdfs in links.items()}
 
 
-def _add_templates(app, config) -> None:
-    path = str(TEMPLATES)
+def templates_first(config, folder: Path) -> None:
+    """Put ``folder`` first on Sphinx's template path (once), so its templates override the theme's."""
+    path = str(folder)
     if path not in config.templates_path:
         config.templates_path.insert(0, path)
+
+
+def _add_templates(app, config) -> None:
+    templates_first(config, TEMPLATES)
 
 
 def _build_info_directive():
