@@ -84,10 +84,30 @@ def real_extract() -> Path:
     return paths.REAL_EXTRACT
 
 
+def other_machine_numerics() -> dict[str, str]:
+    """Environment variables that make this machine compute like another one: OpenBLAS on
+    its oldest generic x86-64 kernels in one thread (other summation orders, no FMA) and
+    numpy without the SIMD paths it found on this CPU (other last bits in its loops). A
+    page rendered under them must be the same bytes as one rendered without them."""
+    import numpy._core._multiarray_umath as umath
+
+    found = [f for f in umath.__cpu_dispatch__ if umath.__cpu_features__.get(f)]
+    other = {
+        "OPENBLAS_CORETYPE": "Prescott",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    if found:
+        other["NPY_DISABLE_CPU_FEATURES"] = " ".join(found)
+    return other
+
+
 class BurnleyRenders:
     """Burnley's partnership pack executed by Papermill (the standard engine) from the
     shipped snapshot, each time into a folder of its own; ``renders[n]`` is the (n+1)th
-    execution, run when a test first asks for it."""
+    execution, run when a test first asks for it. The second runs its kernel under
+    :func:`other_machine_numerics`, as a machine with another CPU and BLAS would."""
 
     def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
         self._factory = tmp_path_factory
@@ -99,9 +119,12 @@ class BurnleyRenders:
 
         while len(self._paths) <= index:
             folder = self._factory.mktemp(f"burnley-{len(self._paths) + 1}")
-            self._paths.append(
-                execute(district_job(params.load_district("burnley"), output_dir=folder))
-            )
+            with pytest.MonkeyPatch.context() as environment:
+                if len(self._paths) == 1:
+                    for name, value in other_machine_numerics().items():
+                        environment.setenv(name, value)
+                job = district_job(params.load_district("burnley"), output_dir=folder)
+                self._paths.append(execute(job))
         return self._paths[index]
 
 

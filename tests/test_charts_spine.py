@@ -3,7 +3,6 @@ that differ by comparison, the same bytes every time."""
 
 from __future__ import annotations
 
-import base64
 import re
 import xml.etree.ElementTree as ET
 
@@ -80,14 +79,12 @@ def test_worse_is_left_of_england_whatever_the_polarity_and_marks_differ_by_comp
     assert ["Diabetes (QOF) & <others>"] == [t[0].text for t in italic]
 
 
-def test_same_rows_give_the_same_bytes_and_a_self_contained_image():
+def test_same_rows_give_the_same_bytes_and_stable_coordinates():
     first = spine_chart(_rows(), "A title", "Burnley", "the 12 districts")
     second = spine_chart(_rows(), "A title", "Burnley", "the 12 districts")
     assert first.markup() == second.markup()
     assert first.width == theme.WIDTH * theme.DPI
-    uri = first.data_uri()
-    assert uri.startswith("data:image/svg+xml;base64,")
-    assert base64.b64decode(uri.split(",", 1)[1]).decode("utf-8") == first.markup()
+    assert first.markup().startswith("<svg ") and first.markup().endswith("</svg>")
     assert not re.search(r"\d\.\d{3,}", first.markup())  # coordinates rounded: stable text
 
 

@@ -1,30 +1,70 @@
-"""The house style: deterministic PNGs, the Analysis Function palette, significance not by colour alone."""
+"""The house style: deterministic SVG, the Analysis Function palette, significance not by colour alone."""
 
 from __future__ import annotations
 
-import io
+import re
+import xml.etree.ElementTree as ET
 
-from PIL import Image
+import numpy as np
+import pandas as pd
 
 from hwb.charts import theme
 
+SVG = "{http://www.w3.org/2000/svg}"
 
-def _figure():
+
+def _figure(values=(11.2, 10.4, 9.8)):
     with theme.house_style():
         fig, ax = theme.new_figure()
-        ax.plot([2019, 2020, 2021], [11.2, 10.4, 9.8])
+        ax.plot([2019, 2020, 2021], list(values), "-o")
         ax.set_title("Falling from 11.2% to 9.8%")
     return fig
 
 
-def test_same_figure_gives_identical_png_bytes_without_metadata():
-    first, second = theme.png_bytes(_figure()), theme.png_bytes(_figure())
+def test_same_figure_gives_identical_svg_with_text_as_text_and_no_metadata():
+    first, second = theme.svg_markup(_figure()), theme.svg_markup(_figure())
     assert first == second
-    assert first.startswith(b"\x89PNG")
-    assert b"matplotlib" not in first and b"Software" not in first
-    image = Image.open(io.BytesIO(first))
-    scale = theme.DPI * theme.PRINT_SCALE  # drawn at twice screen resolution, sharp on paper
-    assert image.size == (int(theme.WIDTH * scale), int(theme.SIZES["wide"][1] * scale))
+    assert first.startswith("<svg ") and first.endswith("</svg>")
+    assert "<?xml" not in first and "<metadata" not in first and "Matplotlib" not in first
+    root = ET.fromstring(first)
+    width, height = theme.SIZES["wide"]
+    assert (root.get("width"), root.get("height")) == (
+        f"{width * theme.DPI:g}",
+        f"{height * theme.DPI:g}",
+    )
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert "Falling from 11.2% to 9.8%" in texts  # text kept as text, not glyph outlines
+    assert theme.FONT_STACK in first
+    assert not re.search(r"\d\.\d{3,}", first)  # every coordinate at two decimals
+
+
+def test_ids_are_unique_to_a_drawing_and_every_reference_resolves():
+    one, other = theme.svg_markup(_figure()), theme.svg_markup(_figure([1.0, 2.0, 3.0]))
+    ids_one, ids_other = (
+        set(re.findall(r' id="([^"]+)"', one)),
+        set(re.findall(r' id="([^"]+)"', other)),
+    )
+    assert ids_one and not ids_one & ids_other  # two charts inline in one page share no id
+    for markup, ids in ((one, ids_one), (other, ids_other)):
+        references = set(re.findall(r'(?:url\(#|href="#)([^")]+)', markup))
+        assert references and references <= ids
+
+
+def test_numbers_are_made_stable_on_their_way_into_a_chart():
+    drawn = []
+
+    @theme.stable_inputs
+    def chart(frame, panels, scale):
+        drawn.append((frame, panels, scale))
+
+    nudged = 0.1 + 0.2  # 0.30000000000000004: the last bits differ from 0.3
+    frame = pd.DataFrame({"value": [nudged, -1e-17], "label": ["a", "b"], "n": [1, 2]})
+    chart(frame, [("title", pd.Series([nudged]), np.array([nudged]))], scale=nudged)
+    out, panels, scale = drawn[0]
+    assert out["value"].tolist() == [0.3, 0.0] and out["label"].tolist() == ["a", "b"]
+    assert str(out["n"].dtype) == "int64"
+    assert panels[0][1].tolist() == [0.3] and panels[0][2].tolist() == [0.3] and scale == 0.3
+    assert frame["value"].iloc[0] == nudged  # the caller's frame is not changed
 
 
 def test_palette_is_the_analysis_function_palette():
@@ -40,19 +80,6 @@ def test_significance_categories_differ_in_shape_and_symbol_not_only_colour():
     symbols = {theme.significance_style(x).symbol for x in labels}
     assert len(markers) == len(labels) and len(symbols) == len(labels)
     assert theme.significance_style("something else") == theme.SIGNIFICANCE["Not compared"]
-
-
-def test_palette_png_holds_exactly_the_pixels_of_matplotlibs_own_png_mapped_to_the_palette():
-    """png_bytes reads the rendered pixels directly; they must be the ones savefig's PNG holds."""
-    full = Image.open(io.BytesIO(theme.png_bytes(_figure(), reduce=False))).convert("RGB")
-    expected = full.quantize(palette=theme._palette_image(), dither=Image.Dither.NONE)
-    reduced = Image.open(io.BytesIO(theme.png_bytes(_figure())))
-    assert reduced.mode == "P" and reduced.size == full.size
-    assert reduced.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
-    colours = {rgb for _, rgb in reduced.convert("RGB").getcolors(256)}
-    assert (
-        tuple(int(theme.CATEGORICAL[0][i : i + 2], 16) for i in (1, 3, 5)) in colours
-    )  # house blue, exact
 
 
 def test_quintiles_have_their_own_marks_and_spine_names_wrap_never_truncate():

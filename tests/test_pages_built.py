@@ -113,10 +113,11 @@ def test_page_is_clean_banner_first_and_images_described(built):
         )  # the banner comes first
     else:
         assert "not official statistics" not in text  # real data carries no demonstration banner
-    images = re.findall(r"<img [^>]*>", text)
+    assert "<img" not in text and "image/png" not in text  # every chart is inline SVG
+    images = re.findall(r'<svg role="img"[^>]*>', text)
     assert len(images) >= 6
     for tag in images:
-        alt = re.search(r'alt="([^"]*)"', tag)
+        alt = re.search(r'aria-label="([^"]*)"', tag)
         assert alt and re.search(r"\d", alt.group(1))
     # (a one-district pack's side-by-side heading is empty)
     headings = [

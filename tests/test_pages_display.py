@@ -26,7 +26,10 @@ def test_figure_has_alt_text_and_collapsed_numbers():
     html = d.figure(
         fig, 'Rises from 3.5 to 4.5 "quoted"', pd.DataFrame({"x": [1, 2], "y": [3.5, 4.5]})
     ).html
-    assert 'alt="Rises from 3.5 to 4.5 &quot;quoted&quot;"' in html
+    assert '<svg role="img" aria-label="Rises from 3.5 to 4.5 &quot;quoted&quot;"' in html
+    assert "<img" not in html and "base64" not in html  # inline: text selectable, diffs readable
+    svg = html[html.index("<svg") : html.index("</svg>") + len("</svg>")]
+    assert svg.count("<svg") == 1 and "<?xml" not in svg
     assert "<details" in html and "<td>4.5</td>" in html
 
 

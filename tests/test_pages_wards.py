@@ -53,8 +53,8 @@ def test_burnley_shows_its_five_priority_wards_with_real_deprivation_and_life_ex
 
 def test_chart_has_alt_text_with_numbers_and_the_table_behind_it(burnley):
     html = priority_wards(burnley).html
-    tag = re.search(r'<img src="data:image/png;base64,[^>]+>', html).group(0)
-    alt = re.search(r'alt="([^"]+)"', tag).group(1)
+    tag = re.search(r'<svg role="img"[^>]+>', html).group(0)
+    alt = re.search(r'aria-label="([^"]+)"', tag).group(1)
     assert alt.startswith("Bar chart. Burnley&#x27;s 15 wards by IMD 2019 score: Trinity 62.3")
     assert "Bank Hall 61.3 (2nd)" in alt and "England&#x27;s middle ward" in alt
     assert "Show the numbers behind this chart" in html and html.count("◆ priority") == 5

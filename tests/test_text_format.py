@@ -25,3 +25,23 @@ def test_differences_in_percentage_points_and_word_lists():
     assert fmt.join_words(["a", "b", "c"]) == "a, b and c"
     assert fmt.lower_first("CVD mortality") == "CVD mortality"
     assert fmt.lower_first("Adult smoking") == "adult smoking"
+
+
+def test_stable_rounds_far_below_what_is_shown_and_is_the_same_for_last_bit_differences():
+    from hwb.text.format import STABLE_DIGITS, stable
+
+    assert stable(0.1 + 0.2) == 0.3 == stable(0.3)
+    assert stable(76.54321098765) == 76.543211  # nine significant digits
+    assert stable(-3e-17) == 0.0 and str(stable(-3e-17)) == "0.0"  # no "-0" from a residue
+    assert math.isnan(stable(float("nan"))) and stable(float("inf")) == float("inf")
+    for value in (79.2049999999, 158.2, 0.12345678901, 1234567.891, 95123.0):
+        ulps = [value]
+        for _ in range(4):  # four units in the last place either way: another machine's bits
+            ulps += [math.nextafter(ulps[-1], math.inf)]
+        assert len({stable(v) for v in ulps}) == 1
+        assert abs(stable(value) - value) <= abs(value) * 10 ** (1 - STABLE_DIGITS)
+
+
+def test_numbers_are_formatted_from_their_stable_value():
+    assert fmt.number(0.05 + 1e-16, decimals=1) == fmt.number(0.05, decimals=1)
+    assert fmt.number(-1e-12) == "0.0"  # a residue's sign never reaches a sentence

@@ -53,6 +53,10 @@ def visits(chromium_browser, base_url, book_html) -> dict[str, dict]:
             images = page.locator("article img").evaluate_all(
                 "imgs => imgs.map(i => ({src: i.currentSrc || i.src, width: i.naturalWidth,"
                 " alt: (i.getAttribute('alt') || '').trim(), complete: i.complete}))"
+            ) + page.locator("article svg[role=img]").evaluate_all(
+                "svgs => svgs.map(s => ({src: 'inline SVG: ' + (s.textContent || '').trim(),"
+                " width: s.getBoundingClientRect().width,"
+                " alt: (s.getAttribute('aria-label') || '').trim(), complete: true}))"
             )
             heading = page.get_by_role(
                 "heading", name=re.compile(r"^\s*Key messages", re.IGNORECASE)

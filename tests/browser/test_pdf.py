@@ -104,14 +104,18 @@ def test_pages_has_every_chart_of_the_page_and_its_key_messages(printed, page, b
     from hwb.publish import pdf
 
     page.goto(urljoin(base_url, f"book/districts/{SLUG}.html"), wait_until="networkidle")
-    raster = page.locator('article img[src^="data:image/png"]').count()
-    vector = page.locator('article img[src^="data:image/svg+xml"]').count()  # spine charts
-    assert raster > 0 and vector > 0, "the page has no charts to check"
-    assert raster + vector == page.locator("article img").count()
+    charts = page.locator("article svg[role=img]")
+    assert charts.count() > 0, "the page has no charts to check"
+    assert page.locator("article img").count() == 0, "a chart is a raster image, not inline SVG"
+    spines = page.locator("article svg[role=img]", has_text=SPINE_HEADING).count()
     summary = pdf.summarise(printed["pack"][0])
-    assert summary.images >= raster
-    # an SVG chart prints as vector drawing and text: each spine chart's column heading
-    assert _plain(summary.text).count(_plain(SPINE_HEADING)) >= vector
+    assert summary.images == 0, "a chart was printed as a raster image"
+    text = _plain(summary.text)
+    # every chart prints as vector drawing and selectable text: its title (its first line of
+    # text; the spine charts' column heading for them)
+    assert spines > 0 and text.count(_plain(SPINE_HEADING)) >= spines
+    for title in charts.evaluate_all("svgs => svgs.map(s => s.querySelector('text').textContent)"):
+        assert _plain(title)[:40] in text, f"chart text missing from the PDF: {title[:80]!r}"
     messages = page.locator("ol.hwb-key-messages li").all_inner_texts()
     assert messages, "no key messages on the page"
     text = _plain(summary.text)

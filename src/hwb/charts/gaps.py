@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from hwb.charts import theme
 
 
+@theme.stable_inputs
 def gap_chart(rows: pd.DataFrame, england: float, title: str, unit: str) -> Figure:
     """``rows``: one per district with columns name, value, lower_95, upper_95, compared_95 (drawn top to bottom)."""
     rows = rows.reset_index(drop=True)

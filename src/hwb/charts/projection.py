@@ -98,6 +98,7 @@ def _panel(
     ax.legend(fontsize=6.5, loc="best")
 
 
+@theme.stable_inputs
 def projection_grid(
     panels: Sequence[tuple[str, str, pd.DataFrame, pd.DataFrame, pd.DataFrame]],
     names: dict[str, str],

@@ -45,6 +45,7 @@ def pyramid_shares(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@theme.stable_inputs
 def pyramid_chart(
     shares: pd.DataFrame, codes: dict[str, str], names: dict[str, str], title: str
 ) -> Figure:

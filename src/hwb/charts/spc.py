@@ -61,6 +61,7 @@ def _panel(ax, points: pd.DataFrame, title: str) -> None:
     ax.legend(fontsize=7, loc="best")
 
 
+@theme.stable_inputs
 def spc_grid(panels: Sequence[tuple[str, pd.DataFrame]], title: str, ncols: int = 2) -> Figure:
     """Small multiples of SPC charts: one panel per (indicator title, :func:`hwb.stats.spc` points)."""
     return theme.small_multiples(panels, lambda ax, p: _panel(ax, p[1], p[0]), title, 2.7, ncols)

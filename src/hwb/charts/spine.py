@@ -93,6 +93,7 @@ def _x(u: float) -> float:
     return MARGIN_PX + (u - XLIM[0]) * (WIDTH_PX - 2 * MARGIN_PX) / (XLIM[1] - XLIM[0])
 
 
+@theme.stable_inputs
 def spine_chart(
     rows: pd.DataFrame, title: str, district_name: str, range_label: str
 ) -> svg.SvgChart:

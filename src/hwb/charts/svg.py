@@ -14,7 +14,6 @@ overlap in a narrower font.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from html import escape
 
@@ -37,7 +36,7 @@ def pt(size: float) -> float:
 
 @dataclass
 class SvgChart:
-    """An SVG drawing built element by element; :meth:`data_uri` embeds it in an <img>."""
+    """An SVG drawing built element by element; :meth:`markup` is inlined in the page."""
 
     width: float
     height: float
@@ -116,8 +115,3 @@ class SvgChart:
             f'viewBox="0 0 {_n(self.width)} {_n(self.height)}" font-family="{FONT_FAMILY}">'
             f'<rect width="100%" height="100%" fill="#FFFFFF"/>' + "".join(self.elements) + "</svg>"
         )
-
-    def data_uri(self) -> str:
-        """A ``data:image/svg+xml;base64,...`` URI for a self-contained <img>."""
-        payload = base64.b64encode(self.markup().encode("utf-8")).decode("ascii")
-        return "data:image/svg+xml;base64," + payload

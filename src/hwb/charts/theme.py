@@ -5,18 +5,22 @@ colour-blind safe. Significance is never shown by colour alone: every category
 also has its own marker shape and its word ("Worse", "Similar", ...) appears as
 text on the chart or beside it.
 
-Rendering is deterministic: a fixed font bundled with matplotlib (DejaVu Sans, so
-every machine draws the same glyphs), a fixed ``svg.hashsalt``, PNG at screen
-resolution (100 dpi) drawn at :data:`PRINT_SCALE` times the pixels (200 pixels an inch, so
-charts stay sharp on paper and high-density screens; pages show them at their 100-dpi size)
-and no metadata (no software version or date in the file).
+Charts are SVG, inline in the page (:func:`svg_markup`): vector in print, text kept as
+text, readable in a notebook's diff. They are the same bytes on every machine: every
+number entering a chart is first made :func:`stable <hwb.text.format.stable>` (rounded
+far below what is drawn, so another CPU's or BLAS's last bits change nothing, and axis
+limits and ticks are derived from those rounded numbers: :func:`stable_inputs`), the
+font is fixed (DejaVu Sans, bundled with matplotlib, for layout), the ``svg.hashsalt``
+is fixed, coordinates are written at a fixed precision and there is no metadata.
 """
 
 from __future__ import annotations
 
-import base64
+import functools
+import hashlib
 import io
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,13 +30,16 @@ from typing import Any
 
 import afcharts
 import matplotlib
+import numpy as np
+import pandas as pd
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from matplotlib.backends import backend_agg  # noqa: F401 - loaded for the first figure anyway; at import, the fork server preloads it
+from matplotlib.backends import backend_svg  # noqa: F401 - loaded for the first chart anyway; at import, the fork server preloads it
 from matplotlib.figure import Figure
-from PIL import Image
+
+from hwb.text.format import stable
 
 # --- palette (Analysis Function; afcharts/config/af_colours.yaml) ---------------------
 DARK_BLUE = "#12436D"
@@ -95,10 +102,6 @@ def significance_style(label: str) -> SignificanceStyle:
 
 # --- sizes (inches at 100 dpi: 8 in = 800 px, the width of the book's text column) ---
 DPI = 100
-#: pixels drawn per screen pixel: an 8-inch chart is 1,600 pixels wide, over 200 per inch
-#: across an A4 page's text column (182 mm), shown at 800 CSS pixels in the book
-PRINT_SCALE = 2
-PNG_COMPRESS_LEVEL = 7
 WIDTH = 8.0
 SIZES = {"wide": (WIDTH, 4.0), "tall": (WIDTH, 5.5), "short": (WIDTH, 2.8)}
 
@@ -232,73 +235,102 @@ def fixed_grid_layout(fig: Figure, nrows: int) -> None:
     )
 
 
-def _palette_image():
-    """A fixed 8-bit palette: the house colours, their tints towards white, and a grey ramp.
-
-    Reducing every chart to this palette keeps the house colours exact (median-cut
-    reduction shifts them) and the files small; it is deterministic.
-    """
-    base = [
-        DARK_BLUE,
-        TURQUOISE,
-        DARK_PINK,
-        ORANGE,
-        DARK_GREY,
-        LIGHT_PURPLE,
-        MID_BLUE,
-        LIGHT_BLUE,
-        PALE_BLUE,
-        LIGHT_GREY,
-        PALE_GREY,
-        "#FBE9F0",
-    ]
-    colours: list[tuple[int, int, int]] = []
-    for hex_colour in base:
-        rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-        for share in (1.0, 0.8, 0.6, 0.4, 0.2):
-            colours.append(tuple(round(255 - (255 - c) * share) for c in rgb))
-    colours += [(g, g, g) for g in range(0, 256, 8)] + [(255, 255, 255)]
-    unique = list(dict.fromkeys(colours))[:256]
-    flat = [c for rgb in unique for c in rgb]
-    flat += flat[:3] * (256 - len(unique))
-    palette = Image.new("P", (1, 1))
-    palette.putpalette(flat)
-    return palette
+_PROLOGUE = re.compile(r"\A.*?(?=<svg )", re.DOTALL)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+_ATTRIBUTE = re.compile(r'(\s[\w:-]+)="([^"]*)"')
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+_REFERENCE = re.compile(r'(url\(#|href="#)([A-Za-z][\w.-]*)')
+#: Decimal places of every coordinate and size in a chart's SVG: a hundredth of a point,
+#: far finer than a screen or a printer draws, far coarser than the last bits of arithmetic.
+SVG_DECIMALS = 2
+#: The house font first, then wide fallbacks (as the spine chart's), so text laid out for
+#: DejaVu Sans never overlaps where a reader's machine lacks it.
+FONT_STACK = "'DejaVu Sans', Verdana, Arial, sans-serif"
 
 
-def png_bytes(fig: Figure, close: bool = True, reduce: bool = True) -> bytes:
-    """The figure as a PNG at :data:`PRINT_SCALE` times screen resolution, with no metadata (byte-identical reruns).
+def _fixed(number: str) -> str:
+    """A decimal as text at :data:`SVG_DECIMALS` places, no trailing zeros, never ``-0``."""
+    text = f"{float(number):.{SVG_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
-    With ``reduce`` the rendered pixels are mapped to the fixed house palette (no
-    dithering), which keeps a rendered pack to a few hundred KB and the colours exact.
-    The palette image is compressed at zlib level 7: level 9 (``optimize``) makes files
-    ~6% smaller but takes seven times as long, a third of a second per pack.
-    """
-    buffer = io.BytesIO()
+
+def svg_markup(fig: Figure, close: bool = True) -> str:
+    """The figure as inline SVG markup (``<svg …>…</svg>``), the same bytes on every machine.
+
+    Text stays text (``svg.fonttype: none``: selectable, searchable, read by screen
+    readers) in :data:`FONT_STACK`; every number in an attribute is written at
+    :data:`SVG_DECIMALS` places; no date, software or XML prologue; the size is given in
+    CSS pixels at :data:`DPI` per inch (an 8-inch chart is 800 wide, the book's text
+    column). Group ids that nothing references are dropped and the referenced ones (markers,
+    clip paths) are prefixed with a hash of the drawing, so several charts inline in one page
+    never share an id."""
+    buffer = io.StringIO()
     with house_style():
-        if reduce:  # raw RGBA pixels: the same ones the PNG would hold, without encoding them
-            fig.savefig(buffer, format="rgba", dpi=DPI * PRINT_SCALE)
-            width = round(fig.get_figwidth() * DPI * PRINT_SCALE)
-            size = (width, len(buffer.getbuffer()) // (4 * width))
-        else:
-            fig.savefig(buffer, format="png", dpi=DPI * PRINT_SCALE, metadata={"Software": None})
+        fig.savefig(
+            buffer,
+            format="svg",
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
+    width, height = fig.get_figwidth() * DPI, fig.get_figheight() * DPI
     if close:
         plt.close(fig)
-    if not reduce:
-        return buffer.getvalue()
-    image = Image.frombuffer("RGBA", size, buffer.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
-    small = image.quantize(palette=_palette_image(), dither=Image.Dither.NONE)
-    out = io.BytesIO()
-    small.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
-    return out.getvalue()
+    markup = _METADATA.sub("", _PROLOGUE.sub("", buffer.getvalue(), count=1)).strip()
+    markup = markup.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "", 1)
+    markup = markup.replace("xlink:href=", "href=").replace("'DejaVu Sans', sans-serif", FONT_STACK)
+    referenced = {name for _, name in _REFERENCE.findall(markup)}
+
+    def attribute(match: re.Match) -> str:
+        name, value = match.group(1), match.group(2)
+        if name.strip() == "id" and value not in referenced:
+            return ""
+        if name.strip() in ("width", "height") and value.endswith("pt"):
+            value = _fixed(str(width if name.strip() == "width" else height))
+        return f'{name}="{_DECIMAL.sub(lambda m: _fixed(m.group(0)), value)}"'
+
+    markup = _ATTRIBUTE.sub(attribute, markup)
+    prefix = "c" + hashlib.sha256(markup.encode("utf-8")).hexdigest()[:10] + "-"
+    markup = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", markup)
+    return re.sub(r' id="([^"]+)"', lambda m: f' id="{prefix}{m.group(1)}"', markup)
 
 
-def png_data_uri(fig: Figure, close: bool = True) -> str:
-    """The figure as a ``data:image/png;base64,...`` URI for a self-contained <img>."""
-    return "data:image/png;base64," + base64.b64encode(png_bytes(fig, close)).decode("ascii")
+def _stable(value: Any) -> Any:
+    """``value`` with every float in it made :func:`~hwb.text.format.stable`: frames, series,
+    arrays, numbers, and tuples, lists and dicts of them; anything else as it is."""
+    if isinstance(value, pd.DataFrame):
+        floats = [c for c in value.columns if pd.api.types.is_float_dtype(value[c])]
+        if not floats:
+            return value
+        value = value.copy()
+        for column in floats:
+            value[column] = _stable(value[column])
+        return value
+    if isinstance(value, pd.Series):
+        if not pd.api.types.is_float_dtype(value):
+            return value
+        return pd.Series(_stable(value.to_numpy()), index=value.index, name=value.name)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind != "f":
+            return value
+        return np.array([stable(v) for v in value.ravel().tolist()], dtype=value.dtype).reshape(
+            value.shape
+        )
+    if isinstance(value, float | np.floating):
+        return stable(float(value))
+    if isinstance(value, tuple | list):
+        return type(value)(_stable(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items()}
+    return value
 
 
-def display_width(uri: str) -> int:
-    """The CSS width to show a :func:`png_data_uri` image at: its pixel width / :data:`PRINT_SCALE`."""
-    header = base64.b64decode(uri.split(",", 1)[1][:32])
-    return int.from_bytes(header[16:20], "big") // PRINT_SCALE
+def stable_inputs(chart: Callable) -> Callable:
+    """Decorate a chart function so every number it is given is made stable first.
+
+    The one boundary where numbers enter a figure: a chart then draws, scales its axes
+    and places its ticks from numbers that are identical on every machine."""
+
+    @functools.wraps(chart)
+    def draw(*args, **kwargs):
+        return chart(*_stable(args), **_stable(kwargs))
+
+    return draw

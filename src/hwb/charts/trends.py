@@ -102,6 +102,7 @@ def _label_ends(ax, ends) -> None:
         )
 
 
+@theme.stable_inputs
 def trend_grid(
     panels: Sequence[tuple[str, str, pd.DataFrame]],
     codes: dict[str, str],

@@ -16,6 +16,7 @@ from hwb.charts import theme
 PRIORITY_MARK = "◆"
 
 
+@theme.stable_inputs
 def ward_chart(
     rows: pd.DataFrame, district_median: float, england_median: float, district: str, title: str
 ) -> Figure:

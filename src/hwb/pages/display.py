@@ -2,9 +2,9 @@
 
 Each piece is an :class:`Html` object (``_repr_html_`` for the book, a short fixed
 ``repr`` for the plain-text output, so no memory address ever lands in a notebook).
-Figures are embedded as ``<img src="data:image/png;base64,…" alt="…">`` (or
-``image/svg+xml`` for charts written as SVG) because IPython's Image has no alt text;
-every figure carries its numbers as a collapsed table. Tables are plain HTML written here
+Figures are inline SVG (``<svg role="img" aria-label="…">``): vector in print, their
+text selectable and read by screen readers, and a notebook's diff shows what changed in
+a chart, line by line; every figure carries its numbers as a collapsed table. Tables are plain HTML written here
 (no random ids, unlike pandas' Styler).
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from hwb.charts.svg import SvgChart
-from hwb.charts.theme import display_width, png_data_uri, significance_style
+from hwb.charts.theme import significance_style, svg_markup
 from hwb.text import format as fmt
 
 
@@ -121,21 +121,18 @@ def csv_link(frame: pd.DataFrame, filename: str, label: str) -> Html:
     )
 
 
-def _image(chart) -> tuple[str, int]:
-    """A chart's data URI and the CSS width to show it at: an SVG chart
-    (:class:`hwb.charts.svg.SvgChart`) as it is, a matplotlib figure as a PNG."""
-    if isinstance(chart, SvgChart):
-        return chart.data_uri(), round(chart.width)
-    uri = png_data_uri(chart)
-    return uri, display_width(uri)
+def _svg(chart, alt: str) -> str:
+    """A chart as inline SVG named by its alt text: an SVG chart
+    (:class:`hwb.charts.svg.SvgChart`) as it is written, a matplotlib figure through
+    :func:`hwb.charts.theme.svg_markup`; shown at its own width, never wider than the page."""
+    markup = chart.markup() if isinstance(chart, SvgChart) else svg_markup(chart)
+    opening = f'<svg role="img" aria-label="{escape(alt)}" style="max-width:100%;height:auto" '
+    return markup.replace("<svg ", opening, 1)
 
 
 def figure(fig, alt: str, data: pd.DataFrame | None = None, caption: str = "") -> Html:
-    """A chart as an <img> with alt text, an optional caption, and its numbers in a collapsed table."""
-    uri, width = _image(fig)
-    image = (
-        f'<img src="{uri}" width="{width}" alt="{escape(alt)}" style="max-width:100%;height:auto">'
-    )
+    """A chart as inline SVG with alt text, an optional caption, and its numbers in a collapsed table."""
+    image = _svg(fig, alt)
     parts = [f'<figure class="hwb-figure">{image}']
     if caption:
         parts.append(f"<figcaption>{escape(caption)}</figcaption>")

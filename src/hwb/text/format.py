@@ -10,6 +10,26 @@ import math
 
 from hwb.wording import join_words  # noqa: F401 (part of this module's surface)
 
+#: Significant digits every number keeps on its way into a sentence or a figure: far more
+#: than a page shows or a chart can draw, far fewer than the 15–17 in which another CPU's
+#: or BLAS's arithmetic differs, so the same inputs give the same page on any machine.
+STABLE_DIGITS = 9
+#: Magnitudes below this are zero: the residue of a subtraction, whose size and sign vary
+#: from machine to machine (no public-health value is this small).
+STABLE_ZERO = 1e-9
+
+
+def stable(value: float) -> float:
+    """``value`` rounded to :data:`STABLE_DIGITS` significant digits (correctly rounded by
+    Python's own conversion, so the same on every platform), tiny values to ``0.0``, and
+    missing or infinite values as they are. The boundary every number crosses into a
+    sentence (:func:`number`) or a chart (:func:`hwb.charts.theme.stable_inputs`)."""
+    if not math.isfinite(value):
+        return value
+    if abs(value) < STABLE_ZERO:
+        return 0.0
+    return float(f"{value:.{STABLE_DIGITS - 1}e}")
+
 
 def is_missing(value) -> bool:
     try:
@@ -29,7 +49,7 @@ def number(value, unit: str = "", decimals: int | None = None) -> str:
     """``12.3``, ``1,234`` or ``n/a``; thousands separated, fixed decimals."""
     if is_missing(value):
         return "n/a"
-    value = float(value)
+    value = stable(float(value))
     places = decimals_for(value, unit) if decimals is None else decimals
     text = f"{value:,.{places}f}"
     return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
@@ -56,7 +76,7 @@ def difference(value, reference, unit: str = "", decimals: int | None = None) ->
     """The absolute gap in the indicator's own units, e.g. ``3.2 years`` or ``4.1 percentage points``."""
     if is_missing(value) or is_missing(reference):
         return "n/a"
-    gap = abs(float(value) - float(reference))
+    gap = abs(stable(float(value)) - stable(float(reference)))
     if unit == "%":
         return f"{number(gap, unit, decimals)} percentage points"
     return with_unit(gap, unit, decimals)
