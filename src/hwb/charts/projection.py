@@ -26,8 +26,8 @@ def _panel(
     unit: str,
     names: dict[str, str],
 ) -> None:
-    district = district[district["value"].notna()].sort_values("year")
-    england = england[england["value"].notna()].sort_values("year")
+    district = district[district["value"].notna()].sort_values("year", kind="stable")
+    england = england[england["value"].notna()].sort_values("year", kind="stable")
     ax.plot(
         district["year"],
         district["value"],
@@ -46,7 +46,7 @@ def _panel(
             lw=1.6,
             label=f"{names['england']} (measured)",
         )
-    ok = projection[projection["status"] == "ok"].sort_values("horizon")
+    ok = projection[projection["status"] == "ok"].sort_values("horizon", kind="stable")
     if len(ok) and len(district):
         last_year, last_value = float(district["year"].iloc[-1]), float(district["value"].iloc[-1])
         years = np.concatenate([[last_year], ok["horizon"].to_numpy(dtype=float)])

@@ -40,7 +40,7 @@ def pyramid_shares(frame: pd.DataFrame) -> pd.DataFrame:
     rows["start"] = rows["start"].astype(int)
     return (
         rows[["area_code", "area_name", "sex", "age", "start", "value", "percent"]]
-        .sort_values(["area_code", "sex", "start"])
+        .sort_values(["area_code", "sex", "start"], kind="stable")
         .reset_index(drop=True)
     )
 
@@ -67,7 +67,7 @@ def pyramid_chart(
             )
             for role, style in (("county", "--"), ("england", ":")):
                 other = shares[(shares["area_code"] == codes[role]) & (shares["sex"] == sex)]
-                other = other[other["start"].isin(bands)].sort_values("start")
+                other = other[other["start"].isin(bands)].sort_values("start", kind="stable")
                 if other.empty:
                     continue
                 ys = np.array([y[b] for b in other["start"]], dtype=float)

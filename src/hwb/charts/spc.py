@@ -32,7 +32,7 @@ LEGEND = {
 
 
 def _panel(ax, points: pd.DataFrame, title: str) -> None:
-    points = points.sort_values("period_sortable").reset_index(drop=True)
+    points = points.sort_values("period_sortable", kind="stable").reset_index(drop=True)
     x = range(len(points))
     ax.plot(x, points["value"], color=theme.DARK_GREY, lw=1, zorder=2)
     ax.plot(x, points["mean"], color=theme.DARK_GREY, lw=1, ls="-", alpha=0.6)

@@ -26,7 +26,7 @@ def _draw_panel(
     periods = (
         series[["period_sortable", "period"]]
         .drop_duplicates("period_sortable")
-        .sort_values("period_sortable")
+        .sort_values("period_sortable", kind="stable")
     )
     position = {p: i for i, p in enumerate(periods["period_sortable"])}
     colours = {
@@ -37,7 +37,8 @@ def _draw_panel(
     ends = []
     for role in ("england", "county", "district"):
         rows = series[(series["area_code"] == codes[role]) & series["value"].notna()].sort_values(
-            "period_sortable"
+            "period_sortable",
+            kind="stable",
         )
         if rows.empty:
             continue
@@ -132,7 +133,9 @@ def trend_data(
     for panel_title, unit, series in panels:
         rows = series[series["value"].notna()]
         periods = (
-            rows[["period_sortable", "period"]].drop_duplicates().sort_values("period_sortable")
+            rows[["period_sortable", "period"]]
+            .drop_duplicates()
+            .sort_values("period_sortable", kind="stable")
         )
         table = pd.DataFrame(
             {"Indicator": panel_title, "Unit": unit, "Period": periods["period"].to_numpy()}

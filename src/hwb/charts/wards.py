@@ -21,7 +21,9 @@ def ward_chart(
     rows: pd.DataFrame, district_median: float, england_median: float, district: str, title: str
 ) -> Figure:
     """``rows``: one per ward with columns ward, imd_score and priority (bool), any order."""
-    rows = rows.sort_values(["imd_score", "ward"], ascending=[False, True]).reset_index(drop=True)
+    rows = rows.sort_values(
+        ["imd_score", "ward"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
     with theme.house_style():
         fig, ax = theme.new_figure(size=(theme.WIDTH, 1.4 + 0.27 * max(len(rows), 1)))
         colours = [theme.DARK_BLUE if p else theme.LIGHT_GREY for p in rows["priority"]]

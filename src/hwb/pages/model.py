@@ -195,7 +195,7 @@ def indicator_series(
         & (frame["category_type"] == "")
         & (frame["area_code"].isin(areas))
     ]
-    return rows.sort_values(["area_code", "period_sortable"]).reset_index(drop=True)
+    return rows.sort_values(["area_code", "period_sortable"], kind="stable").reset_index(drop=True)
 
 
 def load_pack(
@@ -515,7 +515,9 @@ def _headline_row(
     sex, with its county and England values, peers, limits and recent trend."""
     row = _base_row(indicator_id, entry, sex)
     breakdown = np.flatnonzero((ix.sex == sex) & (ix.age == entry["age"]))
-    mine = ix.rows(breakdown[ix.area_code[breakdown] == district]).sort_values("period_sortable")
+    mine = ix.rows(breakdown[ix.area_code[breakdown] == district]).sort_values(
+        "period_sortable", kind="stable"
+    )
     if mine.empty:
         if not entry["district_level"]:
             row["status"] = NOT_DISTRICT_LEVEL

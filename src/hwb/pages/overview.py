@@ -345,7 +345,11 @@ def life_expectancy_gaps(overview: Overview) -> d.Html:
         )
     parts = []
     for sex in ("Male", "Female"):
-        rows = le[le["sex"] == sex].sort_values("value").rename(columns={"district": "name"})
+        rows = (
+            le[le["sex"] == sex]
+            .sort_values("value", kind="stable")
+            .rename(columns={"district": "name"})
+        )
         if rows.empty:
             continue
         england = float(rows["england_value"].iloc[0])

@@ -195,9 +195,9 @@ def combined_frame(
             made = combined[combined["reason"] == ""]
             if made.empty:
                 continue
-            template = part.sort_values(["period_sortable", "area_code"]).drop_duplicates(
-                "period_sortable"
-            )
+            template = part.sort_values(
+                ["period_sortable", "area_code"], kind="stable"
+            ).drop_duplicates("period_sortable")
             template = (
                 template.set_index("period_sortable").loc[made["period_sortable"]].reset_index()
             )

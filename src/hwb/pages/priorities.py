@@ -405,7 +405,9 @@ def _watch_item(headline: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     rows["percentile"] = [harmful_percentile(r) for _, r in rows.iterrows()]
     rows = rows[rows["percentile"].notna()].sort_values(
-        ["percentile", "indicator_id"], ascending=[False, True]
+        ["percentile", "indicator_id"],
+        ascending=[False, True],
+        kind="stable",
     )
     if rows.empty:
         return pd.DataFrame(columns=COLUMNS)

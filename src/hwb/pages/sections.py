@@ -239,7 +239,7 @@ def pack_numbers(pack: Pack) -> pd.DataFrame:
     out = pd.concat(
         [series[series["indicator_id"] != role_id("population")], population], ignore_index=True
     )
-    out = out.sort_values(["indicator_id", "sex", "age", "period_sortable"])
+    out = out.sort_values(["indicator_id", "sex", "age", "period_sortable"], kind="stable")
     columns = [
         "indicator_id",
         "sex",
@@ -441,7 +441,7 @@ def district_profile(pack: Pack) -> d.Html:
     table = shares.assign(Area=shares["area_code"].map(_names_by_code(pack)))
     table = (
         table.pivot_table(index=["age", "start"], columns=["Area", "sex"], values="percent")
-        .sort_index(level="start")
+        .sort_index(level="start", kind="stable")
         .reset_index(level="start", drop=True)
     )
     table.columns = [f"{a}: {s} (%)" for a, s in table.columns]
@@ -451,7 +451,7 @@ def district_profile(pack: Pack) -> d.Html:
 
 
 def _largest(district: pd.DataFrame) -> str:
-    top = district.sort_values(["percent", "start"], ascending=[False, True]).iloc[0]
+    top = district.sort_values(["percent", "start"], ascending=[False, True], kind="stable").iloc[0]
     who = "men" if top["sex"] == "Male" else "women"
     return f"{who} aged {top['age'].replace(' yrs', '')} ({fmt.number(top['percent'])}%)"
 
@@ -864,7 +864,7 @@ def looking_ahead(pack: Pack) -> d.Html:
     charted = ok.drop_duplicates(["indicator_id", "sex"], keep="last")
     worst = (
         charted.assign(_w=charted["compared_95"].eq("Worse"))
-        .sort_values(["_w", "indicator_id"], ascending=[False, True])
+        .sort_values(["_w", "indicator_id"], ascending=[False, True], kind="stable")
         .head(MAX_PROJECTION_PANELS)
     )
     _, names = _areas(pack)

@@ -78,7 +78,7 @@ def ward_table(pack: Pack) -> pd.DataFrame:
         wards[f"{measure}_max"] = wards["ward_code"].map(span["max"])
     names = lsoas.groupby("ward_code")["msoa11_name"].agg(lambda s: sorted(set(s)))
     wards["neighbourhoods"] = wards["ward_code"].map(names)
-    return wards.sort_values(["district_rank", "ward_name"]).reset_index(drop=True)
+    return wards.sort_values(["district_rank", "ward_name"], kind="stable").reset_index(drop=True)
 
 
 def references(pack: Pack) -> dict[str, dict[str, float]]:
@@ -120,9 +120,9 @@ def shown_wards(pack: Pack) -> tuple[pd.DataFrame, bool]:
     if named:
         order = {name: i for i, name in enumerate(named)}
         chosen = wards[wards["ward_name"].isin(order)]
-        return chosen.sort_values("ward_name", key=lambda s: s.map(order)).reset_index(
-            drop=True
-        ), True
+        return chosen.sort_values(
+            "ward_name", key=lambda s: s.map(order), kind="stable"
+        ).reset_index(drop=True), True
     return wards.head(SHOWN_WHEN_NONE_NAMED).reset_index(drop=True), False
 
 

@@ -168,7 +168,7 @@ def combine_areas(
         raise v.StatsInputError(f"{func}: give at least one area code to combine.")
     mine = df[df[area_col].isin(areas)]
     keys = (
-        mine[groups].drop_duplicates().sort_values(groups).itertuples(index=False)
+        mine[groups].drop_duplicates().sort_values(groups, kind="stable").itertuples(index=False)
         if groups
         else [()]
     )

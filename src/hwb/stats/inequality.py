@@ -112,7 +112,7 @@ def sii(
     for key, g in grouped:
         key = key if isinstance(key, tuple) else (key,)
         where = f" in group {dict(zip(groups, key, strict=False))}" if groups else ""
-        g = g.sort_values(quantile_col)
+        g = g.sort_values(quantile_col, kind="stable")
         if g[quantile_col].duplicated().any():
             raise v.StatsInputError(
                 f"{func}: repeated quantiles{where}; one row per quantile please."

@@ -155,7 +155,7 @@ def life_expectancy(
             note = f"age bands are not the 20 life-table bands (missing {missing})"
         else:
             good_bands += 1
-            g = g.sort_values("_start")
+            g = g.sort_values("_start", kind="stable")
             deaths = g[deaths_col].to_numpy(dtype=float)
             pops = g[population_col].to_numpy(dtype=float)
             if (deaths < 0).any():

@@ -250,7 +250,7 @@ def _predict(fit: _Fit, at: Iterable[float], alpha: float) -> pd.DataFrame:
 def _series(
     g: pd.DataFrame, x_col: str, value_col: str, last_n: int, window: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    g = g[g[value_col].notna() & g[x_col].notna()].sort_values(x_col)
+    g = g[g[value_col].notna() & g[x_col].notna()].sort_values(x_col, kind="stable")
     g = g.drop_duplicates(x_col, keep="last").tail(last_n * window)
     return g[x_col].to_numpy(dtype=float), g[value_col].to_numpy(dtype=float)
 

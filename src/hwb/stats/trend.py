@@ -125,7 +125,7 @@ def recent_trend(
                 f"{func}: group {dict(zip(groups, key, strict=False))} has more than one row for period(s) "
                 f"{sorted(g.loc[dup, period_col].unique())[:5]}; add the column that separates them to group_cols."
             )
-        last = g.sort_values(period_col).tail(TREND_POINTS)
+        last = g.sort_values(period_col, kind="stable").tail(TREND_POINTS)
         row = dict(
             zip(groups, key, strict=False),
             recent_trend=CANNOT,

@@ -88,7 +88,8 @@ def trend_alt(series: pd.DataFrame, label: str, unit: str, names: dict[str, str]
     parts = [f"Line chart of {label} over time."]
     for code, name in names.items():
         rows = series[(series["area_code"] == code) & series["value"].notna()].sort_values(
-            "period_sortable"
+            "period_sortable",
+            kind="stable",
         )
         if rows.empty:
             continue

@@ -139,7 +139,8 @@ def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
     life_at_birth = role_id("life_at_birth")
     rows = headline[headline["indicator_id"] == life_at_birth]
     rows = rows.assign(_order=rows["sex"].map({"Male": 0, "Female": 1, "Persons": 2})).sort_values(
-        "_order"
+        "_order",
+        kind="stable",
     )
     have = rows[rows["status"] == "ok"]
     out = [
