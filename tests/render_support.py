@@ -21,11 +21,18 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 
 
 def small_template(
-    path: Path, *, extra_markdown: str = "", reads=None, fail_for: str = "", extra_code: str = ""
+    path: Path,
+    *,
+    extra_markdown: str = "",
+    reads=None,
+    fail_for: str = "",
+    extra_code: str = "",
+    sleeps: bool = True,
 ) -> Path:
     """A pack template (parameters as a partnership's pack gets them); ``fail_for`` names a
-    slug that raises. The pack named in ``$HWB_TEST_SLOW`` (in the build's environment)
-    sleeps a minute."""
+    slug that raises. With ``sleeps``, the page of the partnership named in
+    ``$HWB_TEST_SLOW`` (in the build's environment) sleeps a minute (a summary template
+    does not: only the pack a test kills should wait)."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     if reads is not None:
@@ -45,8 +52,12 @@ def small_template(
         ),
         nbformat.v4.new_code_cell(
             "district = partnership\n"
-            "if os.environ.get('HWB_TEST_SLOW') == district:\n    time.sleep(60)\n"
-            f"if district == {fail_for!r}:\n    raise ValueError('deliberate failure for ' + district)\n"
+            + (
+                "if os.environ.get('HWB_TEST_SLOW') == district:\n    time.sleep(60)\n"
+                if sleeps
+                else ""
+            )
+            + f"if district == {fail_for!r}:\n    raise ValueError('deliberate failure for ' + district)\n"
             "rng = np.random.default_rng(len(district))\n"
             "frame = pd.DataFrame({'year': range(2015, 2021), 'value': rng.normal(50, 5, 6).round(2)})\n"
             "frame"
@@ -112,7 +123,7 @@ def make_root(root: Path, **template_options) -> Path:
     shutil.copy(REPO / "requirements.lock", root / "requirements.lock")
     shutil.copy(REPO / "_toc.yml", root / "_toc.yml")
     small_template(root / "notebooks" / "district_pack.ipynb", **template_options)
-    small_template(root / "notebooks" / "summary.ipynb", **template_options)
+    small_template(root / "notebooks" / "summary.ipynb", sleeps=False, **template_options)
     write_snapshot(
         root / "data" / "snapshot",
         {
