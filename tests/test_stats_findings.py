@@ -6,15 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from fitness_support import real_fitness
 
-from hwb.data.catalogue import declared_breaks, load_catalogue
-from hwb.data.load import load_manifest, load_snapshot
-from hwb.data.periods import with_period_end
+from hwb.data.load import load_manifest
 from hwb.errors import StatsInputError
 from hwb.pages.model import headline_table
 from hwb.stats.combine import COMPUTED, PUBLISHED, county_values
 from hwb.stats.findings import LIST_COLUMNS, LISTS, judged_lists, judged_table, list_counts
-from hwb.stats.fitness import series_fitness
 
 LANCASHIRE = [f"E07000{n}" for n in range(117, 129)]
 BURNLEY, WEST_LANCASHIRE, COUNTY, ENGLAND = "E07000117", "E07000127", "E10000017", "E92000001"
@@ -22,12 +20,7 @@ BURNLEY, WEST_LANCASHIRE, COUNTY, ENGLAND = "E07000117", "E07000127", "E10000017
 
 @pytest.fixture(scope="module")
 def snapshot():
-    frame = load_snapshot()
-    catalogue = load_catalogue()
-    fitness = series_fitness(
-        with_period_end(frame, catalogue["period_type"]), catalogue, declared_breaks()
-    )
-    return frame, catalogue, fitness
+    return real_fitness()
 
 
 def _headline(snapshot, code):

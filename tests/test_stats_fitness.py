@@ -6,10 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from fitness_support import real_fitness
 
-from hwb.data.catalogue import declared_breaks, load_catalogue
-from hwb.data.load import load_snapshot
-from hwb.data.periods import with_period_end
 from hwb.errors import StatsInputError
 from hwb.stats.fitness import (
     FITNESS_COLUMNS,
@@ -32,12 +30,7 @@ ENGLAND, COUNTY = "E92000001", "E10000017"
 
 @pytest.fixture(scope="module")
 def real() -> pd.DataFrame:
-    frame = load_snapshot()
-    catalogue = load_catalogue()
-    fitness = series_fitness(
-        with_period_end(frame, catalogue["period_type"]), catalogue, declared_breaks()
-    )
-    return fitness.set_index(["indicator_id", "sex", "age", "area_code"])
+    return real_fitness()[2].set_index(["indicator_id", "sex", "age", "area_code"])
 
 
 # --------------------------------------------------------------------------- real data
@@ -308,3 +301,22 @@ def test_survey_without_limits_and_bad_input():
     assert not series_fitness(frame, _catalogue())["survey_without_limits"].any()
     with pytest.raises(StatsInputError, match="period_end"):
         series_fitness(frame.drop(columns="period_end"), _catalogue())
+
+
+def test_a_combined_area_inherits_its_members_weaknesses(real):
+    from hwb.stats.fitness import combined_fitness
+
+    table = real.reset_index()
+    fylde_wyre = combined_fitness(table, [FYLDE, WYRE], "E07000119+E07000128").set_index(
+        ["indicator_id", "sex", "age"]
+    )
+    assert fylde_wyre.loc[(93085, "Female", "All ages"), "larger_area_estimate"]
+    assert fylde_wyre.loc[(93085, "Female", "All ages"), "shared_with"] == ()  # each other only
+    assert fylde_wyre.loc[(21001, "Persons", "All ages"), "old"]
+    assert not fylde_wyre.loc[(22401, "Persons", "65+ yrs"), "break_in_series"]
+    east = combined_fitness(table, [BURNLEY, CHORLEY], "X").set_index(
+        ["indicator_id", "sex", "age"]
+    )
+    falls = east.loc[(22401, "Persons", "65+ yrs")]
+    assert falls["break_in_series"] and falls["break_period"] == "2023/24"
+    assert falls["area_code"] == "X" and list(east.reset_index().columns) == FITNESS_COLUMNS

@@ -69,6 +69,7 @@ __all__ = [
     "SHARED_PERIODS",
     "TREND_WINDOW",
     "UNROUNDED_DECIMALS",
+    "combined_fitness",
     "fitness_for",
     "projectable",
     "rankable",
@@ -439,16 +440,17 @@ def fitness_for(rows: pd.DataFrame, fitness: pd.DataFrame) -> pd.DataFrame:
     """``rows`` (e.g. a headline table: one row per indicator, sex and age for one area, with
     ``area_code``) with their series' fitness columns; a row without a record is fit."""
     v.require_columns(rows, KEY, "fitness_for")
-    flags = fitness.drop(columns=[c for c in fitness.columns if c in rows.columns and c not in KEY])
+    flags = fitness.reindex(columns=FITNESS_COLUMNS)
+    flags = flags.drop(columns=[c for c in flags.columns if c in rows.columns and c not in KEY])
     out = rows.merge(flags, on=KEY, how="left", validate="many_to_one")
     out.index = rows.index
     for column in ("larger_area_estimate", "old", "break_in_series", "survey_without_limits"):
-        out[column] = out[column].fillna(False).astype(bool)
+        out[column] = [x is True or x == 1 for x in out[column]]
     out["points_after_break"] = out["points_after_break"].fillna(0).astype("int64")
     for column in ("estimate_evidence", "break_evidence", "shared_with"):
         out[column] = [x if isinstance(x, tuple) else () for x in out[column]]
     for column in ("estimate_reason", "break_reason", "break_period"):
-        out[column] = out[column].fillna("").astype(str)
+        out[column] = [x if isinstance(x, str) else "" for x in out[column]]
     return out
 
 
@@ -517,3 +519,46 @@ def segment_after_break(series: pd.DataFrame, fitness: pd.DataFrame) -> pd.DataF
     at = series[KEY].merge(breaks, on=KEY, how="left", validate="many_to_one")["break_sortable"]
     keep = at.isna().to_numpy() | (series["period_sortable"].to_numpy() >= at.to_numpy())
     return series[keep]
+
+
+def combined_fitness(fitness: pd.DataFrame, members: list[str], code: str) -> pd.DataFrame:
+    """Fitness records for a combined area (``code``, e.g. a two-district partnership) from its
+    ``members``' records: an estimate, old, broken or a survey without limits when any member's
+    series is (the combined figure inherits every member's weakness), with the latest break
+    and the fewest points after it; the evidence of every member, joined."""
+    mine = fitness[fitness["area_code"].isin(members)]
+    if mine.empty:
+        return fitness.iloc[:0]
+    rows = []
+    for _key, g in mine.groupby(KEY[:3], sort=True):
+        broken = g[g["break_in_series"]]
+        latest = (
+            broken.loc[broken["break_sortable"].astype(float).idxmax()] if len(broken) else None
+        )
+        row = g.iloc[0].to_dict()
+        row.update(
+            area_code=code,
+            larger_area_estimate=bool(g["larger_area_estimate"].any()),
+            estimate_evidence=tuple(sorted({e for t in g["estimate_evidence"] for e in t})),
+            estimate_reason=next((r for r in g["estimate_reason"] if r), ""),
+            shared_with=tuple(sorted({a for t in g["shared_with"] for a in t} - set(members))),
+            fractional_periods=int(g["fractional_periods"].max()),
+            old=bool(g["old"].any()),
+            years_behind=float(g["years_behind"].max()),
+            latest_end=float(g["latest_end"].min()),
+            survey_without_limits=bool(g["survey_without_limits"].any()),
+            break_in_series=latest is not None,
+        )
+        unbroken = {
+            "break_period": "",
+            "break_sortable": np.nan,
+            "break_evidence": (),
+            "break_reason": "",
+            "break_change": np.nan,
+            "break_districts": 0,
+            "break_districts_tested": 0,
+        }
+        row.update({c: latest[c] for c in unbroken} if latest is not None else unbroken)
+        row["points_after_break"] = int(broken["points_after_break"].min()) if len(broken) else 0
+        rows.append(row)
+    return pd.DataFrame(rows, columns=FITNESS_COLUMNS)
