@@ -6,13 +6,16 @@ import pytest
 
 from hwb import paths
 from hwb.data.catalogue import (
+    BREAK_COLUMNS,
     PROGRAMMES,
     ROLES,
     catalogue_entry,
+    declared_breaks,
     event_nouns,
     load_catalogue,
     nested_parts,
     place_plan_outcomes,
+    priority_groups,
     role_id,
     role_ids,
 )
@@ -198,6 +201,48 @@ REFUSED = {
         '{noun: "infant deaths"}',
         r"indicator 92196: field 'events\.per_year'",
     ),
+    "break in a period the type cannot have": (
+        "      - period: 2023/24\n",
+        "      - period: 2023\n",
+        r"indicator 22401, field 'breaks\.0\.period': '2023' is not a financial period",
+    ),
+    "break without a reason": (
+        (
+            "        reason: >-\n          a one-year fall of 19-31% in 2023/24 in East Lancashire and "
+            "Blackburn with Darwen at once,\n          while England's rate rose: a change in how the "
+            "area's hospitals record admissions is\n          likelier than a real improvement\n"
+        ),
+        "        reason: ' '\n",
+        r"indicator 22401: field 'breaks\.0\.reason': Value error, must not be blank",
+    ),
+    "break naming a bad area": (
+        "areas: [E07000117,",
+        "areas: [Burnley,",
+        r"indicator 22401: field 'breaks\.0\.areas\.0'",
+    ),
+    "blank estimate reason": (
+        (
+            "    larger_area_estimate: >-\n      collected by NHS area (the mother's GP's former CCG, "
+            "now sub-ICB location) and apportioned to\n      districts: districts of one former CCG "
+            "carry the same or nearly the same percentage every year\n      and the counts were "
+            "fractional until 2019/20\n"
+        ),
+        "    larger_area_estimate: ' '\n",
+        r"indicator 93085: field 'larger_area_estimate': Value error, must not be blank",
+    ),
+    "unknown priority group": (
+        "    role: life_at_birth\n    priority_group: premature_death\n",
+        "    role: life_at_birth\n    priority_group: early_death\n",
+        (
+            r"indicator 90366, field 'priority_group': 'early_death' is not in priority_groups "
+            r"\(premature_death\)"
+        ),
+    ),
+    "priority group without a title": (
+        "    title: premature death\n",
+        "    title: ' '\n",
+        r"field 'priority_groups'\.premature_death: 'title': Value error, must not be blank",
+    ),
     "place-plan typo": (
         "  - reduce demand for care\n",
         "  - reduce demand on care\n",
@@ -211,3 +256,54 @@ def test_a_bad_role_nesting_event_or_outcome_is_refused_by_name(tmp_path, case):
     old, new, message = REFUSED[case]
     with pytest.raises(DataInvalid, match=message):
         load_catalogue(_edited(tmp_path, old, new))
+
+
+def test_fitness_declarations_are_read():
+    """Smoking at delivery is declared an estimate for a larger area, alcohol deaths' counts
+    fractional by design, the falls 2023/24 break declared for East Lancashire and Blackburn
+    with Darwen, and premature death groups life expectancy with under-75 mortality and its parts."""
+    catalogue = load_catalogue()
+    assert "apportioned" in catalogue.loc[93085, "larger_area_estimate"]
+    assert (catalogue["larger_area_estimate"] != "").sum() == 1
+    assert catalogue.loc[93763, "fractional_counts"] and catalogue["fractional_counts"].sum() == 1
+    breaks = declared_breaks()
+    assert list(breaks.columns) == list(BREAK_COLUMNS)
+    assert set(breaks["indicator_id"]) == {22401} and set(breaks["period"]) == {"2023/24"}
+    assert sorted(breaks["area_code"]) == [
+        "E06000008", "E07000117", "E07000120", "E07000122", "E07000125"
+    ]  # fmt: skip
+    assert "recording" in breaks["reason"].iloc[0] or "record" in breaks["reason"].iloc[0]
+    group = catalogue.index[catalogue["priority_group"] == "premature_death"]
+    assert sorted(group) == [90366, 93721, 93722, 93723, 93724]  # parts inherit the group
+    groups = priority_groups()
+    assert groups["premature_death"].title == "premature death"
+    assert groups["premature_death"].recommend_when_worse
+    assert catalogue.loc[90366, "period_years"] == 3 and catalogue.loc[93721, "period_years"] == 1
+
+
+def test_a_break_for_every_area_and_a_calendar_year(tmp_path):
+    bad = _edited(
+        tmp_path,
+        '    period_type: calendar\n    events: {noun: "alcohol-related deaths"',
+        "    period_type: calendar\n    breaks: [{period: 2020, reason: new coding}]\n"
+        '    events: {noun: "alcohol-related deaths"',
+    )
+    breaks = declared_breaks(bad)
+    row = breaks[breaks["indicator_id"] == 93763].iloc[0]
+    assert (row["period"], row["area_code"], row["reason"]) == ("2020", "", "new coding")
+
+
+def test_a_part_in_another_group_than_its_parent_is_refused(tmp_path):
+    first = _edited(tmp_path, "priority_groups:\n", "priority_groups:\n  other: {title: other}\n")
+    text = first.read_text(encoding="utf-8").replace(
+        "    part_of: 93721\n    events",
+        "    part_of: 93721\n    priority_group: other\n    events",
+        1,
+    )
+    first.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        DataInvalid,
+        match=r"indicator 93722, field 'priority_group': 'other', but it is part of 93721, which is "
+        r"in 'premature_death'",
+    ):
+        load_catalogue(first)

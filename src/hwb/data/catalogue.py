@@ -11,6 +11,15 @@ an indicator's ``role`` (:func:`role_id`: the headline life expectancy, deprivat
 population, ...), the indicators that are ``part_of`` another (:func:`nested_parts`), what
 its count counts (``events``: :func:`event_nouns`) and the strategy outcomes the place plan
 names (:func:`place_plan_outcomes`).
+
+What the data cannot show about an indicator's fitness is declared here too (read by
+:func:`hwb.stats.fitness.series_fitness`): ``larger_area_estimate`` (why every district's
+value is an estimate for a larger area), ``fractional_counts`` (its counts are fractional by
+design, e.g. sums of alcohol-attributable fractions, so a fractional count is no sign of an
+apportioned estimate) and ``breaks`` (a change of recording or definition: its period, the
+areas it affects and why; :func:`declared_breaks`). ``priority_group`` merges indicators
+into one candidate priority (``premature_death``: life expectancy, premature mortality and
+its parts), named in the file's ``priority_groups`` (:func:`priority_groups`).
 """
 
 from __future__ import annotations
@@ -18,13 +27,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from hwb import paths, yamlio
+from hwb.data.periods import label_fits, span_years
 from hwb.errors import DataInvalid
 
 Programme = Literal[
@@ -57,7 +74,25 @@ CATALOGUE_COLUMNS: tuple[str, ...] = (
     "part_of",
     "event_noun",
     "events_per_year",
+    "larger_area_estimate",
+    "fractional_counts",
+    "priority_group",
+    "period_years",
 )
+#: columns of :func:`declared_breaks`
+BREAK_COLUMNS: tuple[str, ...] = ("indicator_id", "period", "area_code", "reason")
+#: an ONS area code a declared break may name (district, unitary authority, county)
+_AREA_CODE = r"^E(0[6-9]|1[01])\d{6}$"
+
+
+def _refuse_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+#: words that must not be blank
+Text = Annotated[str, AfterValidator(_refuse_blank)]
 
 
 class Events(BaseModel):
@@ -72,9 +107,34 @@ class Events(BaseModel):
     @field_validator("noun")
     @classmethod
     def _noun_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
+        return _refuse_blank(value)
+
+
+class Break(BaseModel):
+    """A declared break in an indicator's series: from ``period`` on, values are recorded
+    differently, in ``areas`` (every area when empty), for the ``reason`` given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    period: Text
+    reason: Text
+    areas: tuple[Annotated[str, StringConstraints(pattern=_AREA_CODE)], ...] = ()
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class PriorityGroup(BaseModel):
+    """Indicators merged into one candidate priority (``priority_groups`` in catalogue.yml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: the candidate's name in words ("premature death")
+    title: Text
+    #: recommended whenever any member is significantly worse than England, whatever its score
+    recommend_when_worse: bool = False
 
 
 class IndicatorEntry(BaseModel):
@@ -127,6 +187,24 @@ class IndicatorEntry(BaseModel):
     part_of: int | None = None
     #: what its count counts, in words
     events: Events | None = None
+    #: why every district's value is an estimate for a larger area (e.g. apportioned from an NHS
+    #: area), when the data alone cannot show it; None for a district measurement
+    larger_area_estimate: str | None = None
+    #: its counts are fractional by design (sums of attributable fractions), not apportioned
+    fractional_counts: bool = False
+    #: changes of recording or definition that break the series
+    breaks: tuple[Break, ...] = ()
+    #: the candidate priority it is merged into (a key of ``priority_groups``); parts inherit it
+    priority_group: str | None = None
+
+    @field_validator("larger_area_estimate")
+    @classmethod
+    def _reason_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError(
+                "must not be blank: say why the values are estimates for a larger area"
+            )
+        return value
 
     @field_validator("short_name", "name", "outcome", "unit", "age")
     @classmethod
@@ -183,6 +261,17 @@ def place_plan_outcomes(path: Path | str | None = None) -> frozenset[str]:
     return _load(_key(path)).place_plan
 
 
+def declared_breaks(path: Path | str | None = None) -> pd.DataFrame:
+    """The catalogue's declared breaks, one row per indicator, period and affected area
+    (:data:`BREAK_COLUMNS`; ``area_code`` "" when the break affects every area)."""
+    return _load(_key(path)).breaks.copy()
+
+
+def priority_groups(path: Path | str | None = None) -> dict[str, PriorityGroup]:
+    """Name -> :class:`PriorityGroup` for the candidate priorities that merge several indicators."""
+    return dict(_load(_key(path)).groups)
+
+
 def _key(path: Path | str | None) -> str:
     return str(Path(path) if path is not None else paths.CATALOGUE)
 
@@ -195,6 +284,8 @@ class _Loaded:
     nested: dict[int, tuple[int, ...]]
     events: dict[int, tuple[str, bool]]
     place_plan: frozenset[str]
+    breaks: pd.DataFrame
+    groups: dict[str, PriorityGroup]
 
 
 @lru_cache(maxsize=4)
@@ -230,12 +321,18 @@ def _load(path: str) -> _Loaded:
         models[key] = model
     roles = _roles(file, models)
     nested = _nested(file, models)
+    groups = _priority_groups(file, document)
+    member_of = _group_members(file, models, groups)
+    breaks = _breaks(file, models)
     rows = []
     for key, model in models.items():
-        row = model.model_dump(exclude={"events"})
+        row = model.model_dump(exclude={"events", "breaks"})
         row["role"] = model.role or ""
         row["event_noun"] = model.events.noun if model.events else ""
         row["events_per_year"] = bool(model.events.per_year) if model.events else False
+        row["larger_area_estimate"] = model.larger_area_estimate or ""
+        row["priority_group"] = member_of.get(key, "")
+        row["period_years"] = span_years(model.period_type)
         rows.append({"indicator_id": key, **row})
     frame = pd.DataFrame(rows).set_index("indicator_id")
     frame.index = frame.index.astype("int64")
@@ -243,9 +340,89 @@ def _load(path: str) -> _Loaded:
     frame["district_level"] = frame["district_level"].astype(bool)
     frame["goal"] = frame["goal"].astype("float64")
     frame["part_of"] = frame["part_of"].astype("Int64")
+    frame["fractional_counts"] = frame["fractional_counts"].astype(bool)
+    frame["period_years"] = frame["period_years"].astype("int64")
     events = {key: (m.events.noun, m.events.per_year) for key, m in models.items() if m.events}
     place_plan = _place_plan(file, document, {m.outcome for m in models.values()})
-    return _Loaded(file, frame[list(CATALOGUE_COLUMNS)], roles, nested, events, place_plan)
+    return _Loaded(
+        file,
+        frame[list(CATALOGUE_COLUMNS)],
+        roles,
+        nested,
+        events,
+        place_plan,
+        breaks,
+        groups,
+    )
+
+
+def _breaks(file: Path, models: dict[int, IndicatorEntry]) -> pd.DataFrame:
+    """The declared breaks as rows; a period not written as the indicator's period type says
+    names the indicator and the field."""
+    rows = []
+    for key, model in models.items():
+        for number, declared in enumerate(model.breaks):
+            if not label_fits(model.period_type, declared.period):
+                raise DataInvalid(
+                    f"{file}, indicator {key}, field 'breaks.{number}.period': {declared.period!r} is not "
+                    f"a {model.period_type} period; write it as the snapshot does (e.g. "
+                    f"{'2023/24' if model.period_type == 'financial' else '2023'})."
+                )
+            for area in declared.areas or ("",):
+                rows.append((key, declared.period, area, declared.reason.strip()))
+    frame = pd.DataFrame(rows, columns=list(BREAK_COLUMNS))
+    frame["indicator_id"] = frame["indicator_id"].astype("int64")
+    return frame
+
+
+def _priority_groups(file: Path, document: dict) -> dict[str, PriorityGroup]:
+    listed = document.get("priority_groups", {}) or {}
+    where = f"{file}, field 'priority_groups'"
+    if not isinstance(listed, dict):
+        raise DataInvalid(f"{where}: expected a mapping of group name -> {{title: ...}}.")
+    groups = {}
+    for name, entry in listed.items():
+        if not isinstance(name, str) or not name.strip():
+            raise DataInvalid(
+                f"{where}: group name {name!r} must be a word such as premature_death."
+            )
+        try:
+            groups[name] = PriorityGroup.model_validate(entry or {})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"'{'.'.join(str(p) for p in err['loc'])}': {err['msg']}" for err in exc.errors()
+            )
+            raise DataInvalid(f"{where}.{name}: {problems}.") from exc
+    return groups
+
+
+def _group_members(
+    file: Path, models: dict[int, IndicatorEntry], groups: dict[str, PriorityGroup]
+) -> dict[int, str]:
+    """Indicator id -> its priority group: declared, or inherited from the indicator it is
+    ``part_of``; an unknown group, or a part declaring another group than its parent's, is refused."""
+    member_of: dict[int, str] = {}
+    for key, model in models.items():
+        if model.priority_group is None:
+            continue
+        if model.priority_group not in groups:
+            known = ", ".join(sorted(groups)) or "none are declared"
+            raise DataInvalid(
+                f"{file}, indicator {key}, field 'priority_group': {model.priority_group!r} is not in "
+                f"priority_groups ({known}); add it there or fix the name."
+            )
+        member_of[key] = model.priority_group
+    for key, model in models.items():
+        parent = model.part_of
+        if parent is None or parent not in member_of:
+            continue
+        if key in member_of and member_of[key] != member_of[parent]:
+            raise DataInvalid(
+                f"{file}, indicator {key}, field 'priority_group': {member_of[key]!r}, but it is part of "
+                f"{parent}, which is in {member_of[parent]!r}; a part belongs to its parent's group."
+            )
+        member_of[key] = member_of[parent]
+    return member_of
 
 
 def _roles(file: Path, models: dict[int, IndicatorEntry]) -> dict[str, int]:

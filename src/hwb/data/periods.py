@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
+
 #: years each period type spans, and whether it runs from April/September (a split year)
 _SPAN: dict[str, tuple[int, bool]] = {
     "calendar": (1, False),
@@ -62,3 +65,24 @@ def period_range(period_type: str) -> str:
 def label_fits(period_type: str, label: str) -> bool:
     """True when ``label`` is written the way Fingertips writes a period of ``period_type``."""
     return bool(_PATTERN[period_type].match(label.strip()))
+
+
+def period_ends(frame: pd.DataFrame, period_types: pd.Series | dict) -> pd.Series:
+    """The calendar year each row's period ends in (:func:`end_year`), from its
+    ``period_sortable`` (first year x 10000) and its indicator's period type (``period_types``:
+    indicator id -> catalogue period type, e.g. the catalogue's ``period_type`` column).
+
+    NaN for an indicator without a period type, or a row without a period."""
+    types = frame["indicator_id"].map(dict(period_types)) if len(frame) else frame["indicator_id"]
+    first = pd.to_numeric(frame["period_sortable"], errors="coerce") // 10000
+    ends = [
+        float(end_year(kind, int(year))) if isinstance(kind, str) and year > 0 else np.nan
+        for kind, year in zip(types, first.fillna(0), strict=True)
+    ]
+    return pd.Series(ends, index=frame.index, dtype="float64", name="period_end")
+
+
+def with_period_end(frame: pd.DataFrame, period_types: pd.Series | dict) -> pd.DataFrame:
+    """A copy of ``frame`` with ``period_end`` (:func:`period_ends`): what
+    :func:`hwb.stats.fitness.series_fitness` reads to judge how old a series is."""
+    return frame.assign(period_end=period_ends(frame, period_types))

@@ -17,6 +17,10 @@ Everything else gets no combined figure and a reason in plain words:
 * a value that is not its count divided by its denominator (adjusted or indirectly
   standardised figures) would not be reproduced by summing;
 * any area missing its count or denominator for the period.
+
+:func:`county_values` puts the county beside its districts the same way: the county's
+published row where there is one, else the exact figure from all its districts' counts,
+else the reason there is none.
 """
 
 from __future__ import annotations
@@ -29,7 +33,13 @@ import pandas as pd
 from hwb.stats import _validate as v
 from hwb.wording import join_words
 
-__all__ = ["COMBINED_COLUMNS", "combine_areas", "why_not_combinable"]
+__all__ = [
+    "COMBINED_COLUMNS",
+    "COUNTY_COLUMNS",
+    "combine_areas",
+    "county_values",
+    "why_not_combinable",
+]
 
 #: columns of :func:`combine_areas`' result (besides the group columns)
 COMBINED_COLUMNS = [
@@ -208,3 +218,81 @@ def combine_areas(
         for column in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "method"):
             out.loc[done, column] = result[column].to_numpy()
     return out
+
+
+#: columns of :func:`county_values` (besides the group columns)
+COUNTY_COLUMNS = [*COMBINED_COLUMNS[2:7], "count", "denominator", "source", "reason"]
+PUBLISHED = "published"
+COMPUTED = "computed from the districts' counts"
+
+
+def county_values(
+    df: pd.DataFrame,
+    county: str,
+    districts: Sequence[str],
+    value_type: str,
+    ci_method: str = "",
+    multiplier: float = 100,
+    group_cols: str | Iterable[str] | None = "period_sortable",
+    area_col: str = "area_code",
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The county's value beside its districts' for each group (e.g. each period).
+
+    The county's published row where ``df`` has one (``source`` "published"); otherwise the
+    value computed exactly from every district's count and denominator by
+    :func:`combine_areas` (``source`` "computed from the districts' counts"), which needs
+    ``districts`` to be all of the county's districts; otherwise no value and ``reason`` says
+    why (e.g. "life expectancy cannot be combined without each district's deaths and
+    population by age"). ``df`` holds one indicator, sex and age. Returns one row per group
+    with :data:`COUNTY_COLUMNS`.
+    """
+    func = "county_values"
+    groups = v.as_list(group_cols)
+    v.require_frame(df, func)
+    v.require_columns(df, [area_col, "value", *groups], func)
+    if not districts:
+        raise v.StatsInputError(f"{func}: give the county's districts (all of them).")
+    mine = df[df[area_col].isin([county, *districts])]
+    keys = mine[groups].drop_duplicates().sort_values(groups) if groups else pd.DataFrame([{}])
+    published = mine[(mine[area_col] == county) & mine["value"].notna()]
+    if published.duplicated(groups).any():
+        raise v.StatsInputError(
+            f"{func}: more than one row for {county} per {groups}; pass one indicator, sex and age."
+        )
+    work = mine.copy()
+    for column in ("count", "denominator"):
+        if column not in work.columns:
+            work[column] = np.nan
+    combined = combine_areas(
+        work, districts, value_type, ci_method, multiplier, groups or None, area_col, names
+    )
+    rows = []
+    for key in keys.itertuples(index=False):
+        key = tuple(key)
+        row: dict = dict(zip(groups, key, strict=False))
+        row.update({c: np.nan for c in COUNTY_COLUMNS})
+        own = published
+        other = combined
+        for column, value in zip(groups, key, strict=False):
+            own = own[own[column] == value]
+            other = other[other[column] == value]
+        if len(own):
+            first = own.iloc[0]
+            for column in COUNTY_COLUMNS[:7]:
+                row[column] = float(first[column]) if column in own.columns else np.nan
+            row["source"], row["reason"] = PUBLISHED, ""
+        elif len(other) and not other.iloc[0]["reason"]:
+            first = other.iloc[0]
+            for column in COUNTY_COLUMNS[:7]:
+                row[column] = float(first[column])
+            row["source"], row["reason"] = COMPUTED, ""
+        else:
+            row["source"] = ""
+            row["reason"] = (
+                other.iloc[0]["reason"]
+                if len(other)
+                else "no figure for the county or its districts"
+            )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*groups, *COUNTY_COLUMNS])

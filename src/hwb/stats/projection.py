@@ -55,6 +55,27 @@ A projection whose 95% prediction interval at a horizon is wider than
 than +/-50% of the value on average) gets ``status`` "too uncertain to project": its
 numbers are kept for inspection but should not be shown as a projection.
 Too few points give a row with ``status`` saying so rather than an exception.
+
+Guards that make a projection follow the data (issue 28), each off unless asked for, so
+existing callers are unchanged:
+
+* ``break_at``: a break in the series (:func:`hwb.stats.fitness.series_fitness`): the fit uses
+  only the periods from the break on. Where fewer than ``min_points`` remain there is no
+  projection: ``status`` is :data:`BREAK_DIRECTION_ONLY` and ``recent_direction`` says which
+  way the periods since the break went.
+* ``recent_points`` (e.g. 3): ``recent_direction`` is +1 when each of the last
+  ``recent_points`` values is higher than the one before, -1 when each is lower, 0 otherwise;
+  where it is +1 or -1 and the fitted line runs the other way (a pre-pandemic level pulling
+  the line down while the last periods rose), ``status`` is :data:`TURNING_POINT`.
+* ``bounds`` (the best and worst English district's latest values): the projection and its
+  range are held inside them, never beyond; ``clamped`` says "high" or "low" where the
+  projected value was held.
+* ``span`` (the indicator's plausible span, :func:`plausible_span`): a 95% range wider than
+  the span gives ``status`` "too uncertain to project (95% range wider than the plausible
+  span ...)", so no verdict is drawn from it.
+* ``target="latest"``: the benchmark's *latest* value is the target at every horizon (the
+  benchmark is not projected, so England's own projection is never the target); ``goal``:
+  a national goal is the target instead.
 """
 
 from __future__ import annotations
@@ -78,13 +99,17 @@ from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
 
 __all__ = [
+    "BREAK_DIRECTION_ONLY",
     "COVID_YEARS",
     "MIN_POINTS",
     "NOT_WITHIN",
     "REACHED",
+    "RECENT_POINTS",
     "TOO_UNCERTAIN",
+    "TURNING_POINT",
     "WITHIN",
     "period_midpoint",
+    "plausible_span",
     "possible_range",
     "project",
     "scale_for",
@@ -96,6 +121,10 @@ REACHED = "no gap: already as good as the benchmark"
 WITHIN = "within the strategy period"
 NOT_WITHIN = "not within the strategy period"
 TOO_UNCERTAIN = "too uncertain to project"
+TURNING_POINT = "turning point: too uncertain to project"
+BREAK_DIRECTION_ONLY = "break in the series: recent direction only"
+#: periods whose direction is compared with the fitted line
+RECENT_POINTS = 3
 #: calendar years whose periods a projection may leave out (the COVID-19 pandemic)
 COVID_YEARS = (2020, 2021)
 #: a 95% range wider than this times the projected value is too uncertain to show
@@ -122,6 +151,35 @@ def possible_range(scale: str, upper: float | None = None) -> tuple[float, float
     if scale == "log":
         return 0.0, math.inf
     return -math.inf, math.inf
+
+
+def plausible_span(
+    value_type: str, multiplier: float = 100.0, bounds: tuple[float, float] | None = None
+) -> tuple[float, float] | None:
+    """The span an indicator's values plausibly take: the English districts' range where it is
+    known (``bounds``: the best and worst district's latest values), else what the value type
+    allows (0 to ``multiplier`` for a proportion, e.g. 0-100%); None when neither bounds it."""
+    if bounds is not None and all(np.isfinite(b) for b in bounds):
+        low, high = sorted(float(b) for b in bounds)
+        if high > low:
+            return low, high
+    if value_type == "proportion":
+        return 0.0, float(multiplier)
+    return None
+
+
+def recent_direction(values: np.ndarray, points: int = RECENT_POINTS) -> float:
+    """+1 when each of the last ``points`` values is higher than the one before, -1 when each is
+    lower, 0 otherwise; NaN with fewer than ``points`` values (at least 2)."""
+    values = np.asarray(values, dtype=float)
+    if points < 2 or len(values) < points:
+        return np.nan
+    steps = np.diff(values[-points:])
+    if (steps > 0).all():
+        return 1.0
+    if (steps < 0).all():
+        return -1.0
+    return 0.0
 
 
 def window_years(period_type: str) -> int:
@@ -277,6 +335,12 @@ def project(
     period_type: str = "calendar",
     exclude_years: Iterable[int] = (),
     max_relative_width: float | None = MAX_RELATIVE_WIDTH,
+    break_at: str | float | None = None,
+    recent_points: int | None = None,
+    bounds: tuple[float, float] | None = None,
+    span: tuple[float, float] | None = None,
+    target: str = "projection",
+    goal: float | None = None,
 ) -> pd.DataFrame:
     """Project each group's series to each horizon year, with prediction intervals.
 
@@ -287,6 +351,9 @@ def project(
     points used (in periods of the pooled length for pooled data). ``exclude_years``
     leaves out periods that include those years when ``min_points`` others remain;
     ``max_relative_width`` (None: no limit) marks too-wide projections (module docstring).
+    ``break_at`` (a period label with ``period_col``, else a year), ``recent_points``,
+    ``bounds``, ``span``, ``target`` ("projection" or "latest") and ``goal`` are the guards of
+    the module docstring, each off by default.
 
     Returns one row per group and horizon: ``status`` ("ok", "too uncertain to project
     ..." or "too few points ..."), ``n_points`` (points fitted), ``n_excluded``,
@@ -295,7 +362,9 @@ def project(
     projected value at the horizon, original units, so it agrees with the two numbers
     shown), ``horizon``, ``projected``, ``lower_<c>``/``upper_<c>``; with a benchmark also
     ``benchmark_projected``, ``benchmark_target``, ``benchmark_worsens``,
-    ``as_good_now``, ``reaches_benchmark``, ``benchmark_in_interval`` and ``change_needed_per_year``.
+    ``as_good_now``, ``reaches_benchmark``, ``benchmark_in_interval`` and ``change_needed_per_year``
+    (with a ``goal``, the same columns against the goal); with any guard, ``recent_direction``
+    and ``clamped`` ("", "high" or "low").
     """
     func = "project"
     groups = v.as_list(group_cols)
@@ -316,6 +385,14 @@ def project(
         raise v.StatsInputError(f"{func}: horizons is empty; pass e.g. (2030, 2035).")
     if min_points < 3:
         raise v.StatsInputError(f"{func}: min_points must be at least 3 for a prediction interval.")
+    v.require_choice(target, "target", ["projection", "latest"], func)
+    guarded = any(g is not None for g in (break_at, recent_points, bounds, span, goal)) or (
+        target != "projection"
+    )
+    if recent_points is not None and recent_points < 2:
+        raise v.StatsInputError(f"{func}: recent_points must be at least 2 (e.g. 3).")
+    if goal is not None and polarity == "no_judgement":
+        raise v.StatsInputError(f"{func}: a goal needs a polarity (high_is_good or low_is_good).")
     alpha = 1 - level
     lo_c, up_c = v.lower_col(level), v.upper_col(level)
     sc = _Scale(scale, upper)
@@ -331,14 +408,34 @@ def project(
             return None
         return _overlaps(x, window, bool(period_col), exclude_years)
 
-    def prepare(frame: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray]:
+    start = None
+    if break_at is not None:
+        start = period_midpoint(break_at, period_type) if period_col else float(break_at)
+        if not np.isfinite(start):
+            raise v.StatsInputError(
+                f"{func}: break_at {break_at!r} is not a {period_type} period label; pass the "
+                "period the break starts in, as the data write it."
+            )
+
+    def prepare(
+        frame: pd.DataFrame, col: str, after: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         if period_col:
             frame = _with_midpoints(frame, period_col, period_type)
-            return _series(frame, "_x", col, last_n, window)
-        return _series(frame, year_col, col, last_n, window)
+        x_name = "_x" if period_col else year_col
+        if after is not None:
+            frame = frame[frame[x_name].astype(float) >= after - 1e-9]
+        return _series(frame, x_name, col, last_n, window)
 
     bench = None
-    if benchmark is not None:
+    if goal is not None:
+        bench = ("goal", float(goal))
+    elif benchmark is not None and target == "latest":
+        v.require_columns(benchmark, [time_col, benchmark_value_col], func)
+        bx, by = prepare(benchmark, benchmark_value_col)
+        if len(bx):
+            bench = ("latest", bx, by)
+    elif benchmark is not None:
         v.require_columns(benchmark, [time_col, benchmark_value_col], func)
         bx, by = prepare(benchmark, benchmark_value_col)
         if len(bx) >= min_points and len(np.unique(bx)) >= 2:
@@ -349,23 +446,28 @@ def project(
     grouped = df.groupby(groups, sort=True, dropna=False) if groups else [((), df)]
     for key, g in grouped:
         key = key if isinstance(key, tuple) else (key,)
-        x, y = prepare(g, value_col)
+        x, y = prepare(g, value_col, start)
         base = dict(
             zip(groups, key, strict=False),
             latest_year=float(x[-1]) if len(x) else np.nan,
             latest_value=float(y[-1]) if len(y) else np.nan,
             scale=scale,
         )
+        if guarded:
+            points = recent_points or RECENT_POINTS
+            # after a break, the direction of what remains (at least two periods)
+            base["recent_direction"] = recent_direction(
+                y, points if start is None else max(2, min(len(y), points))
+            )
+            base["clamped"] = ""
         if min(len(x), last_n) < min_points or len(np.unique(x)) < 2:
+            status = (
+                BREAK_DIRECTION_ONLY
+                if start is not None
+                else f"too few points ({len(x)}; need {min_points})"
+            )
             for h in horizons:
-                rows.append(
-                    {
-                        **base,
-                        "n_points": len(x),
-                        "status": f"too few points ({len(x)}; need {min_points})",
-                        "horizon": h,
-                    }
-                )
+                rows.append({**base, "n_points": len(x), "status": status, "horizon": h})
             continue
         fit = _fit(x, y, sc, window, min_points, last_n, left_out(x), drop_words)
         pred = _predict(fit, at, alpha)
@@ -374,6 +476,23 @@ def project(
             sc.back(pred["obs_ci_lower"].to_numpy()),
             sc.back(pred["obs_ci_upper"].to_numpy()),
         )
+        turning = (
+            recent_points is not None
+            and base["recent_direction"] in (1.0, -1.0)
+            and np.sign(fit.result.params[1]) != base["recent_direction"]
+        )
+        statuses = [
+            TURNING_POINT
+            if turning
+            else _span_status(lower[i], upper_[i], span)
+            or _status(projected[i], lower[i], upper_[i], max_relative_width)
+            for i in range(len(horizons))
+        ]
+        clamped = [""] * len(horizons)
+        if bounds is not None:
+            low, high = sorted(float(b) for b in bounds)
+            clamped = ["high" if p > high else "low" if p < low else "" for p in projected]
+            projected, lower, upper_ = (np.clip(a, low, high) for a in (projected, lower, upper_))
         extra = {}
         if bench is not None:
             extra = _against_benchmark(x, y, projected, lower, upper_, bench, polarity, at)
@@ -383,13 +502,15 @@ def project(
                 "n_points": len(fit.x),
                 "n_excluded": fit.n_excluded,
                 "method": fit.method,
-                "status": _status(projected[i], lower[i], upper_[i], max_relative_width),
+                "status": statuses[i],
                 "slope": (projected[i] - y[-1]) / (at[i] - x[-1]) if at[i] > x[-1] else np.nan,
                 "horizon": h,
                 "projected": float(projected[i]),
                 lo_c: float(lower[i]),
                 up_c: float(upper_[i]),
             }
+            if guarded:
+                row["clamped"] = clamped[i]
             row.update({k: (val[i] if isinstance(val, list) else val) for k, val in extra.items()})
             rows.append(row)
     cols = [
@@ -407,7 +528,9 @@ def project(
         lo_c,
         up_c,
     ]
-    if benchmark is not None:
+    if guarded:
+        cols += ["recent_direction", "clamped"]
+    if benchmark is not None or goal is not None:
         cols += [
             "benchmark_projected",
             "benchmark_target",
@@ -427,24 +550,50 @@ def _status(projected: float, lower: float, upper: float, limit: float | None) -
     return "ok"
 
 
+def _span_status(lower: float, upper: float, span: tuple[float, float] | None) -> str:
+    """ "too uncertain to project" when the range is wider than the plausible span, else ""."""
+    if span is None:
+        return ""
+    low, high = sorted(float(b) for b in span)
+    if upper - lower > high - low:
+        return f"{TOO_UNCERTAIN} (95% range wider than the plausible span, {low:g} to {high:g})"
+    return ""
+
+
 def _against_benchmark(x, y, projected, lower, upper, bench, polarity, at) -> dict:
     """Targets (never worse than the benchmark's latest value), whether the district reaches
-    the target by the last horizon, and the change a year needed (in the improving direction)."""
-    bx, by, bproj = bench
-    latest_bench = float(by[np.argmin(np.abs(bx - x[-1]))])
-    sign = {"high_is_good": 1.0, "low_is_good": -1.0}.get(polarity, 0.0)
+    the target by the last horizon, and the change a year needed (in the improving direction).
+
+    ``bench`` is ``(bx, by, bproj)`` (the benchmark's points and projections), ``("latest",
+    bx, by)`` (its latest value is the target) or ``("goal", value)``."""
     n = len(at)
+    kind = bench[0] if isinstance(bench[0], str) else "projection"
+    fixed = kind in ("latest", "goal")
+    if kind == "goal":
+        latest_bench = bench[1]
+        bproj = np.full(n, np.nan)
+    elif kind == "latest":
+        _, bx, by = bench
+        latest_bench = float(by[np.argmin(np.abs(bx - x[-1]))])
+        bproj = np.full(n, np.nan)
+    else:
+        bx, by, bproj = bench
+        latest_bench = float(by[np.argmin(np.abs(bx - x[-1]))])
+    sign = {"high_is_good": 1.0, "low_is_good": -1.0}.get(polarity, 0.0)
     years = [at[i] - x[-1] if at[i] > x[-1] else np.nan for i in range(n)]
     if sign:
-        worsens = [bool(sign * (bproj[i] - latest_bench) < 0) for i in range(n)]
-        target = [latest_bench if worsens[i] else float(bproj[i]) for i in range(n)]
+        if fixed:
+            worsens, target = [False] * n, [latest_bench] * n
+        else:
+            worsens = [bool(sign * (bproj[i] - latest_bench) < 0) for i in range(n)]
+            target = [latest_bench if worsens[i] else float(bproj[i]) for i in range(n)]
         now_ok = sign * (y[-1] - latest_bench) >= 0
         later_ok = sign * (projected[-1] - target[-1]) >= 0
         reaches = REACHED if now_ok and later_ok else WITHIN if later_ok else NOT_WITHIN
         change = [sign * max(0.0, sign * (target[i] - y[-1])) / years[i] for i in range(n)]
     else:
         worsens = [False] * n
-        target = [float(b) for b in bproj]
+        target = [latest_bench if fixed else float(b) for b in bproj]
         reaches, now_ok = "", False
         change = [(target[i] - y[-1]) / years[i] for i in range(n)]
     inside = [bool(lower[i] <= target[i] <= upper[i]) for i in range(n)]
