@@ -254,7 +254,11 @@ def county_values(
     if not districts:
         raise v.StatsInputError(f"{func}: give the county's districts (all of them).")
     mine = df[df[area_col].isin([county, *districts])]
-    keys = mine[groups].drop_duplicates().sort_values(groups) if groups else pd.DataFrame([{}])
+    keys = (
+        mine[groups].drop_duplicates().sort_values(groups, kind="stable")
+        if groups
+        else pd.DataFrame([{}])
+    )
     published = mine[(mine[area_col] == county) & mine["value"].notna()]
     if published.duplicated(groups).any():
         raise v.StatsInputError(

@@ -404,7 +404,9 @@ def _scored_row(key, title, fit, catalogue, peers, complete, population, place_p
     lead = fit.iloc[0]
     best_rank = fit[fit["_percentile"].notna()]
     ranked_row = (
-        best_rank.sort_values("_percentile", ascending=False).iloc[0] if len(best_rank) else lead
+        best_rank.sort_values("_percentile", ascending=False, kind="stable").iloc[0]
+        if len(best_rank)
+        else lead
     )
     trend_scores = [_trend_score(t) for t in fit["_trend_label"]]
     trend_at = int(np.argmax(trend_scores))
