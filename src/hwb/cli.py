@@ -248,6 +248,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+MAX_MESSAGE = 2_000  # characters of an error message printed (each names what it echoes first)
+
+
+def readable(message: str) -> str:
+    """``message`` cut to :data:`MAX_MESSAGE` characters, saying how long it was."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}… (cut: the message had {len(message):,} characters)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -257,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except HwbError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {readable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; previous outputs are intact", file=sys.stderr)

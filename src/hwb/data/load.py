@@ -37,6 +37,7 @@ import pandas as pd
 from hwb import paths
 from hwb.data import schema, snapshot
 from hwb.errors import DataInvalid
+from hwb.yamlio import shorten
 
 log = logging.getLogger("hwb.data")
 
@@ -306,7 +307,9 @@ class _Quarantine:
 
 def describe_quarantined(finding: dict[str, Any]) -> str:
     """One line a person can act on: file, line, column, reason and the value found."""
-    found = f" (found {finding['found']!r})" if finding.get("found") not in ("", None) else ""
+    found = (
+        f" (found {shorten(finding['found'])})" if finding.get("found") not in ("", None) else ""
+    )
     return (
         f"{finding['file']}, line {finding['line']}, column '{finding['column']}': "
         f"{finding['reason']}{found}"
@@ -456,7 +459,7 @@ def _check_area_codes(codes: np.ndarray, area_types: np.ndarray, bad_rows) -> No
         bad_rows.add(
             bad,
             "area_code",
-            f"unknown area code for area type {area_type!r}; expected {hint}",
+            f"unknown area code for area type {shorten(area_type)}; expected {hint}",
             codes,
         )
 

@@ -142,7 +142,7 @@ def _check_name(manifest_path: Path, name: Any) -> str:
     )
     if not plain:
         raise SnapshotMismatch(
-            f"{shown(manifest_path)}: file name {name!r} points outside the snapshot folder; a "
+            f"{shown(manifest_path)}: file name {yamlio.shorten(name)} points outside the snapshot folder; a "
             "manifest may list only files beside it (a plain name such as 'fingertips_90366.csv.gz'). "
             "Fix the manifest or rebuild the snapshot with `hwb data demo` or `make data`."
         )
@@ -163,10 +163,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             "rebuild it with `hwb data demo` (demonstration data) or `make data` (Fingertips)."
         )
     try:  # parsed once per text; callers get their own copy to change
-        manifest = copy.deepcopy(_parse_manifest(path.read_text(encoding="utf-8")))
+        manifest = copy.deepcopy(_parse_manifest(yamlio.read_text(path)))
     except yaml.YAMLError as exc:
         raise SnapshotMismatch(
-            f"{shown(path)}: not valid YAML ({exc}). Rebuild the snapshot."
+            f"{shown(path)}: not valid YAML ({yamlio.describe(exc)}). Rebuild the snapshot."
         ) from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         raise SnapshotMismatch(
@@ -177,7 +177,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         if not isinstance(entry, dict):
             raise SnapshotMismatch(
                 f"{shown(path)}: each 'files' entry must be a mapping (name, sha256, size, rows, ...), "
-                f"got {entry!r}. Rebuild the snapshot with `hwb data demo` or `make data`."
+                f"got {yamlio.shorten(entry)}. Rebuild the snapshot with `hwb data demo` or `make data`."
             )
         _check_name(path, entry.get("name"))
     return manifest
@@ -186,7 +186,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> Path:
     """Write ``manifest.yml`` deterministically (key order kept, no timestamps added)."""
     path = Path(folder) / MANIFEST_NAME
-    text = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+    text = yamlio.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(text, encoding="utf-8", newline="\n")
     return path
 

@@ -110,7 +110,7 @@ def warn_uncatalogued(snapshot: Path) -> list[int]:
 
     if not Path(snapshot).is_dir() or not paths.CATALOGUE.is_file():
         return []
-    catalogue = yamlio.safe_load(paths.CATALOGUE.read_text(encoding="utf-8")) or {}
+    catalogue = yamlio.load_file(paths.CATALOGUE) or {}
     known = {int(i) for i in (catalogue.get("indicators") or {})}
     listed = {
         int(i)
