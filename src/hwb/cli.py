@@ -265,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )
     try:
+        from hwb import paths
+
+        paths.check_root()
         return args.func(args)
     except HwbError as exc:
         print(f"error: {readable(str(exc))}", file=sys.stderr)

@@ -22,6 +22,24 @@ def _find_root() -> Path:
 
 
 ROOT = _find_root()
+
+
+def check_root() -> None:
+    """Refuse (naming ``HWB_ROOT``) a root that is not a checkout: a folder with ``_toc.yml``
+    and ``parameters/``. Only ``HWB_ROOT`` can point elsewhere; the checkout found from this
+    file is what it is."""
+    env = os.environ.get("HWB_ROOT")
+    if not env or ((ROOT / "_toc.yml").is_file() and (ROOT / "parameters").is_dir()):
+        return
+    from hwb.errors import HwbError
+
+    what = "does not exist" if not ROOT.exists() else "is not a checkout of the evidence book"
+    raise HwbError(
+        f"HWB_ROOT={env}: {ROOT} {what} (it needs _toc.yml and parameters/); point HWB_ROOT "
+        "at a checkout, or unset it to use the one hwb is installed from"
+    )
+
+
 PARAMETERS = ROOT / "parameters"
 NOTEBOOKS = ROOT / "notebooks"
 DATA = ROOT / "data"
