@@ -84,6 +84,30 @@ def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -
     )
 
 
+def regrouped_overview() -> Job | None:
+    """The overview's job when its rendered page lists other partnerships than
+    ``parameters/partnerships.yml`` now does (a regrouping), else None.
+
+    A one-pack build does not render the overview, but a regrouping changes what it lists
+    (names, members, links to pages): it is rendered too, from the shipped snapshot. The
+    grouping a page was rendered with is read from the page itself (Papermill records its
+    parameters), so this holds in a fresh clone with no cache. No rendered overview, no job.
+    """
+    import json
+
+    job = overview_job()
+    try:
+        notebook = json.loads(Path(job.output).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return job  # unreadable: render it again
+    recorded = notebook.get("metadata", {}).get("papermill", {}).get("parameters", {})
+    if recorded.get("partnerships") == job.parameters["partnerships"]:
+        return None
+    return job
+
+
 def check_areas(districts: list, snapshot: Path) -> None:
     """Every district's ONS code has rows in ``snapshot`` (a verified folder or a bare CSV).
 
@@ -157,6 +181,13 @@ def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) 
     jobs = [job(p, snapshot) for p in chosen.values() for job in (partnership_job, summary_job)]
     if overview:
         jobs.append(overview_job(snapshot))
+    elif (regrouped := regrouped_overview()) is not None:
+        check_areas(everyone, paths.SNAPSHOT)  # the overview reads every district
+        log.warning(
+            "the partnerships in %s are not the ones the overview lists: rendering it too",
+            display_path(paths.PARAMETERS / "partnerships.yml"),
+        )
+        jobs.append(regrouped)
     missing = sorted({str(j.template) for j in jobs if not Path(j.template).is_file()})
     if missing:
         raise HwbError(f"template(s) missing: {', '.join(missing)}; restore them from git")
@@ -436,6 +467,7 @@ __all__ = [
     "overview_job",
     "plan",
     "record",
+    "regrouped_overview",
     "reuse",
     "run",
     "summary_table",
