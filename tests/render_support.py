@@ -7,7 +7,10 @@ depend on the real pack's content. No tests live in this file.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -180,3 +183,25 @@ class ConfigProbe:
         from hwb.errors import HwbError
 
         raise HwbError(json.dumps({key: dask.config.get(key) for key in self.keys}))
+
+
+def hold_lock(root, command: str = "hwb build") -> subprocess.Popen:
+    """Another process holding ``root``'s build lock (as ``command``) until killed."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\n"
+                "from hwb.render.housekeeping import build_lock\n"
+                f"with build_lock({command!r}):\n"
+                "    print('held', flush=True)\n"
+                "    time.sleep(120)\n"
+            ),
+        ],
+        env={**os.environ, "HWB_ROOT": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder

@@ -1,13 +1,16 @@
 """``hwb``: the commands the Makefile calls.
 
 Every :class:`~hwb.errors.HwbError` is printed as one clear message with exit code 2;
-nothing is written before parameters validate.
+nothing is written before parameters validate. A command that writes this checkout's data
+or pages holds the build lock for its whole run (:func:`writes_checkout`), so a second
+one started meanwhile fails at once, naming the first.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -111,12 +114,13 @@ def _render_pack(args: argparse.Namespace, partnership) -> int:
 
     jobs = pipeline.plan([partnership.slug], args.snapshot, overview=False)
     options = _run_options(args)
-    warmer = _BookWarmer(len(jobs), options["workers"])
-    status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
-    if status:
-        warmer.cancel()
-        return status
-    html = _book(warm=warmer.warm)
+    with _lock(args):
+        warmer = _BookWarmer(len(jobs), options["workers"])
+        status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
+        if status:
+            warmer.cancel()
+            return status
+        html = _book(warm=warmer.warm)
     page = book.page_path(f"book/districts/{partnership.slug}", html)
     print(f"{partnership.name} evidence pack: {page.relative_to(paths.ROOT)}")
     return 0
@@ -129,13 +133,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     slugs = args.districts or partnerships.known_partnerships()
     jobs = pipeline.plan(slugs, args.snapshot, overview=not args.districts)
     options = _run_options(args)
-    warmer = _BookWarmer(len(jobs), options["workers"], enabled=not args.no_book)
-    status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
-    if status == 0 and not args.no_book:
-        html = _book(warm=warmer.warm)
-        print(f"book: {html / 'index.html'}")
-    else:
-        warmer.cancel()
+    with _lock(args):
+        warmer = _BookWarmer(len(jobs), options["workers"], enabled=not args.no_book)
+        status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
+        if status == 0 and not args.no_book:
+            html = _book(warm=warmer.warm)
+            print(f"book: {html / 'index.html'}")
+        else:
+            warmer.cancel()
     return status
 
 
@@ -248,6 +253,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that write this checkout's pages or book (the data commands, and `changes`, write
+# where --out/--output says: the checkout's only when that is inside it). Builds (district,
+# partnership, build) take the lock themselves once their plan has validated, so a misspelt
+# name writes nothing, and hold it until the book is built.
+_PAGE_WRITERS = {"book", "catalogue-table", "pdf"}
+_DATA_WRITERS = {"demo", "assemble", "fetch"}
+
+
+def writes_checkout(args: argparse.Namespace) -> bool:
+    """Whether the parsed command writes this checkout's data or pages (so takes the lock)."""
+    from hwb import paths
+
+    if args.command in _PAGE_WRITERS:
+        return True
+    if args.command == "data" and args.data_command in _DATA_WRITERS:
+        target = args.out or paths.SNAPSHOT
+    elif args.command == "changes":
+        target = args.output or paths.BOOK
+    else:
+        return False
+    return Path(os.path.abspath(target)).is_relative_to(os.path.abspath(paths.ROOT))
+
+
+def _lock(args: argparse.Namespace):
+    """The build lock, naming this command to anyone it refuses."""
+    from hwb.render.housekeeping import build_lock
+
+    return build_lock(" ".join(["hwb", *args.argv])[:120])
+
+
 MAX_MESSAGE = 2_000  # characters of an error message printed (each names what it echoes first)
 
 
@@ -261,6 +296,7 @@ def readable(message: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )
@@ -268,7 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         from hwb import paths
 
         paths.check_root()
-        return args.func(args)
+        if not writes_checkout(args):
+            return args.func(args)
+        with _lock(args):
+            return args.func(args)
     except HwbError as exc:
         print(f"error: {readable(str(exc))}", file=sys.stderr)
         return 2
