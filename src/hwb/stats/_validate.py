@@ -17,9 +17,7 @@ Confidence = float | Sequence[float]
 _MAX_ROWS_SHOWN = 5
 
 
-def confidences(
-    confidence: Confidence, func: str, any_levels: bool = False
-) -> tuple[float, ...]:
+def confidences(confidence: Confidence, func: str, any_levels: bool = False) -> tuple[float, ...]:
     """Normalise ``confidence`` to a tuple of fractions, as PHEindicatormethods accepts it.
 
     One level between 0.9 and 1, or the same as a percentage between 90 and 100 (95 and
