@@ -1,4 +1,5 @@
-"""``hwb data …``: assemble the real snapshot, build the demonstration one, fetch, verify.
+"""``hwb data …``: assemble the real snapshot, build the demonstration one, fetch, verify, and
+clean what killed ones left.
 
 :func:`add_commands` registers the ``data`` command on the main ``hwb`` parser; each
 sub-command returns an exit code and raises :class:`~hwb.errors.HwbError` for people.
@@ -43,6 +44,15 @@ def _cmd_assemble(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     target = assemble.assemble_snapshot(args.sources, args.out)
     _summary(target, time.perf_counter() - started)
+    return 0
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from hwb import paths
+    from hwb.data.snapshot import shown, sweep_staging
+
+    for path in sweep_staging(args.snapshot or paths.SNAPSHOT):
+        print(f"removed {shown(path)} (left by a data command that was killed)")
     return 0
 
 
@@ -118,6 +128,20 @@ def add_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     p.add_argument("--out", type=Path, default=None, help="output folder (default data/snapshot)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser(
+        "clean",
+        help="remove the staging folders (.snapshot-new-*) that killed data commands left "
+        "beside the snapshot (a running command's are kept)",
+    )
+    p.add_argument(
+        "snapshot",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="snapshot folder (default data/snapshot)",
+    )
+    p.set_defaults(func=_cmd_clean)
 
     p = sub.add_parser("verify", help="check a snapshot's hashes and validate it; print a summary")
     p.add_argument(

@@ -16,9 +16,11 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -29,6 +31,9 @@ import yaml
 
 from hwb import paths, yamlio
 from hwb.errors import SnapshotMismatch
+from hwb.processes import alive
+
+log = logging.getLogger("hwb.data")
 
 MANIFEST_NAME = "manifest.yml"
 DATA_SUFFIXES = (".csv", ".csv.gz")
@@ -445,16 +450,58 @@ def staging_folder(target: Path) -> Iterator[Path]:
 
     Write, validate, then :func:`replace_folder` it into place inside the ``with`` block;
     whatever fails before that leaves ``target`` untouched and no half-written folder behind.
+    What a killed writer left beside ``target`` is swept first (:func:`sweep_staging`).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".snapshot-new-", dir=target.parent))
+    sweep_staging(target)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_NEW}{os.getpid()}-", dir=target.parent))
     staging.chmod(0o755)
     try:
         yield staging
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+STAGING_NEW, STAGING_OLD = ".snapshot-new-", ".snapshot-old-"  # then the writer's pid, "-"
+STALE_STAGING_SECONDS = 600  # a staging folder named without a pid, untouched this long
+
+
+def _stale(path: Path, prefix: str) -> bool:
+    """Whether the writer of a staging folder is gone: its process id (in the name) is not
+    running, or, for a folder named without one, it has not changed for ten minutes."""
+    pid, dash, _ = path.name[len(prefix) :].partition("-")
+    if dash and pid.isdigit():
+        return not alive(int(pid))
+    try:
+        return time.time() - path.stat().st_mtime > STALE_STAGING_SECONDS
+    except FileNotFoundError:
+        return False
+
+
+def sweep_staging(target: Path) -> list[Path]:
+    """Remove the staging folders (``.snapshot-new-*``, ``.snapshot-old-*``) that killed
+    writers left beside ``target``; a live writer's are kept. A moved-aside old snapshot is
+    kept too while ``target`` is missing (a writer killed between its two renames): it is
+    the only copy. Returns what was removed."""
+    target = Path(target)
+    removed = []
+    folder = target.parent
+    for path in sorted(folder.glob(".snapshot-*")) if folder.is_dir() else []:
+        prefix = next((p for p in (STAGING_NEW, STAGING_OLD) if path.name.startswith(p)), None)
+        if prefix is None or not path.is_dir() or not _stale(path, prefix):
+            continue
+        if prefix == STAGING_OLD and not target.exists():
+            log.warning(
+                "%s is missing and %s may hold its last copy: kept (rename it back)",
+                shown(target),
+                shown(path),
+            )
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def replace_folder(new: Path, target: Path) -> None:
@@ -467,7 +514,7 @@ def replace_folder(new: Path, target: Path) -> None:
     if not target.exists():
         new.rename(target)
         return
-    aside = Path(tempfile.mkdtemp(prefix=".snapshot-old-", dir=target.parent))
+    aside = Path(tempfile.mkdtemp(prefix=f"{STAGING_OLD}{os.getpid()}-", dir=target.parent))
     aside.rmdir()
     target.rename(aside)
     try:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from hwb import paths
 from hwb.errors import HwbError
+from hwb.processes import alive
 
 BUSY = (
     "another hwb command is running in this checkout ({holder}), and only one at a time may "
@@ -125,18 +126,6 @@ def _fallback_lock(path: Path, command: str) -> Iterator[None]:
         yield
     finally:
         pid_file.unlink(missing_ok=True)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:  # Windows: no such process
-        return False
-    return True
 
 
 def sweep_leftovers(jobs: list) -> list[Path]:
