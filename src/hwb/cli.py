@@ -114,6 +114,7 @@ def _render_pack(args: argparse.Namespace, partnership) -> int:
 
     jobs = pipeline.plan([partnership.slug], args.snapshot, overview=False)
     options = _run_options(args)
+    paths.check_writable(*pipeline.output_folders(jobs), paths.BOOK_BUILD)  # before any page runs
     with _lock(args):
         warmer = _BookWarmer(len(jobs), options["workers"])
         status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
@@ -127,12 +128,14 @@ def _render_pack(args: argparse.Namespace, partnership) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from hwb import partnerships
+    from hwb import partnerships, paths
     from hwb.render import pipeline
 
     slugs = args.districts or partnerships.known_partnerships()
     jobs = pipeline.plan(slugs, args.snapshot, overview=not args.districts)
     options = _run_options(args)
+    book = [] if args.no_book else [paths.BOOK_BUILD]
+    paths.check_writable(*pipeline.output_folders(jobs), *book)  # before any page runs
     with _lock(args):
         warmer = _BookWarmer(len(jobs), options["workers"], enabled=not args.no_book)
         status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
@@ -261,19 +264,26 @@ _PAGE_WRITERS = {"book", "catalogue-table", "pdf"}
 _DATA_WRITERS = {"demo", "assemble", "fetch"}
 
 
-def writes_checkout(args: argparse.Namespace) -> bool:
-    """Whether the parsed command writes this checkout's data or pages (so takes the lock)."""
+def checkout_outputs(args: argparse.Namespace) -> list[Path] | None:
+    """The folders the parsed command writes in this checkout (checked, then locked, before
+    it runs), or None for a command that writes none of its data or pages."""
     from hwb import paths
 
     if args.command in _PAGE_WRITERS:
-        return True
+        return [paths.BOOK_BUILD if args.command != "catalogue-table" else paths.BOOK]
     if args.command == "data" and args.data_command in _DATA_WRITERS:
-        target = args.out or paths.SNAPSHOT
+        target = Path(args.out or paths.SNAPSHOT)
     elif args.command == "changes":
-        target = args.output or paths.BOOK
+        target = Path(args.output or paths.BOOK / "changes.md")
     else:
-        return False
-    return Path(os.path.abspath(target)).is_relative_to(os.path.abspath(paths.ROOT))
+        return None
+    inside = Path(os.path.abspath(target)).is_relative_to(os.path.abspath(paths.ROOT))
+    return [target.parent] if inside else None
+
+
+def writes_checkout(args: argparse.Namespace) -> bool:
+    """Whether the parsed command writes this checkout's data or pages (so takes the lock)."""
+    return checkout_outputs(args) is not None
 
 
 def _lock(args: argparse.Namespace):
@@ -304,12 +314,19 @@ def main(argv: list[str] | None = None) -> int:
         from hwb import paths
 
         paths.check_root()
-        if not writes_checkout(args):
+        outputs = checkout_outputs(args)
+        if outputs is None:
             return args.func(args)
+        paths.check_writable(*outputs)  # before the lock: a refused command writes nothing
         with _lock(args):
             return args.func(args)
     except HwbError as exc:
         print(f"error: {readable(str(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be read or written: the path and the fix
+        from hwb.errors import os_error_message
+
+        print(f"error: {readable(os_error_message(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; previous outputs are intact", file=sys.stderr)

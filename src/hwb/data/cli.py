@@ -12,6 +12,13 @@ import time
 from pathlib import Path
 
 
+def _writable(out: Path | None) -> None:
+    """The folder a new snapshot is swapped into must be writable, checked before any work."""
+    from hwb import paths
+
+    paths.check_writable(Path(out or paths.SNAPSHOT).parent)
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from hwb.data import demo
 
@@ -24,6 +31,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         raise BadParameter(
             f"--areas {areas}: the number of comparator districts cannot be negative."
         )
+    _writable(args.out)
     target = demo.write_demo_snapshot(args.out, seed=seed, n_comparators=areas)
     _summary(target, time.perf_counter() - started)
     return 0
@@ -33,6 +41,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     from hwb.data import fingertips
 
     started = time.perf_counter()
+    _writable(args.out)
     target = fingertips.fetch_snapshot(args.out, progress=not args.quiet)
     _summary(target, time.perf_counter() - started)
     return 0
@@ -42,6 +51,7 @@ def _cmd_assemble(args: argparse.Namespace) -> int:
     from hwb.data import assemble
 
     started = time.perf_counter()
+    _writable(args.out)
     target = assemble.assemble_snapshot(args.sources, args.out)
     _summary(target, time.perf_counter() - started)
     return 0

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hwb import paths, yamlio
 from hwb.errors import HwbError
+from hwb.render import book_process
 
 
 def _toc_files(toc: dict) -> list[str]:
@@ -154,7 +155,11 @@ def build_book(
             [*_BOOK_PROCESS, *args], capture_output=True, text=True, cwd=root, check=False
         )
     if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
+        lines = (result.stdout + result.stderr).strip().splitlines()
+        cause = [line for line in lines if line.startswith(book_process.CAUSE_MARKER)]
+        if cause:
+            raise HwbError(f"the book build failed: {cause[-1][len(book_process.CAUSE_MARKER) :]}")
+        tail = "\n".join(lines[-25:])
         raise HwbError(f"the book build failed (Sphinx warnings are errors):\n{tail}")
     html = output / "_build" / "html"
     pages = _toc_files(yamlio.load_file(toc))

@@ -35,7 +35,7 @@ class JobOutcome:
 
 def run_job(job, engine: engines.Engine) -> JobOutcome:
     """Execute one job with ``engine`` and report how it went (what every executor submits)."""
-    from hwb.errors import HwbError
+    from hwb.errors import HwbError, os_error_message
 
     start = time.perf_counter()
     worker = f"{platform.node()}:{os.getpid()}"
@@ -44,6 +44,8 @@ def run_job(job, engine: engines.Engine) -> JobOutcome:
         status, message = "rendered", ""
     except HwbError as exc:
         status, message = "failed", str(exc)
+    except OSError as exc:  # the page could not be written: one line naming the path and fix
+        status, message = "failed", f"{job.slug}: cannot write {os_error_message(exc)}"
     except Exception as exc:  # noqa: BLE001 - a bug or a broken environment: still report, don't crash the run
         status = "failed"
         message = f"{job.slug}: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"

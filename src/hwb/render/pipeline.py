@@ -388,6 +388,11 @@ def record(pages: Pages, seconds: float, **settings: Any) -> Path:
     )
 
 
+def output_folders(jobs: list[Job]) -> list[Path]:
+    """The folders a run of ``jobs`` writes: each page's, and ``build/`` (cache, scratch)."""
+    return [*sorted({Path(j.output).parent for j in jobs}), paths.BUILD]
+
+
 def run(
     jobs: list[Job],
     *,
@@ -410,6 +415,7 @@ def run(
 
     started = time.perf_counter()
     workers = workers or executors.default_jobs()
+    paths.check_writable(*output_folders(jobs))
     with build_lock():
         sweep_leftovers(jobs)
         pages = decide(jobs, force, progress, on_result)
@@ -464,6 +470,7 @@ __all__ = [
     "check_areas",
     "decide",
     "execute_stale",
+    "output_folders",
     "overview_job",
     "plan",
     "record",
