@@ -225,24 +225,36 @@ def fix_command(manifest: dict[str, Any], file_name: str, folder: Path | None = 
 SCAN_CACHE = "snapshot-scan.json"  # under build/cache: rows and areas by content hash
 
 
-@lru_cache(maxsize=1)
-def _scan_cache() -> dict[str, Any]:
+@lru_cache(maxsize=4)
+def _scan_cache(name: str = SCAN_CACHE) -> dict[str, Any]:
+    """What ``build/cache/<name>`` remembers about files, by content hash (empty if nothing)."""
     try:
-        return json.loads((paths.BUILD / "cache" / SCAN_CACHE).read_text("utf-8"))
+        return json.loads((paths.BUILD / "cache" / name).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def _save_scan_cache(entries: dict[str, Any]) -> None:
+def _save_scan_cache(entries: dict[str, Any], name: str = SCAN_CACHE) -> None:
     folder = paths.BUILD / "cache"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{SCAN_CACHE}.", suffix=".tmp", dir=folder)
+        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(entries, handle)
-        os.replace(temporary, folder / SCAN_CACHE)
+        os.replace(temporary, folder / name)
     except OSError:  # a read-only checkout just scans again next time
         pass
+
+
+def remembered(name: str) -> dict[str, Any]:
+    """``build/cache/<name>``: facts about snapshot files keyed by their sha256 (this process's
+    copy: change it, then :func:`remember`)."""
+    return _scan_cache(name)
+
+
+def remember(name: str, entries: dict[str, Any]) -> None:
+    """Write ``entries`` (from :func:`remembered`) back to ``build/cache/<name>``."""
+    _save_scan_cache(entries, name)
 
 
 @lru_cache(maxsize=1024)

@@ -388,6 +388,44 @@ def record(pages: Pages, seconds: float, **settings: Any) -> Path:
     )
 
 
+def rejected_report(jobs: list[Job]) -> list[str]:
+    """Lines for the terminal naming the rows the pages' snapshots rejected at load: per
+    file, how many and the first reasons (the pages say "rejected" where they are missing)."""
+    from hwb.data.load import rejected_rows
+
+    lines = []
+    for snapshot in sorted({Path(j.snapshot or paths.SNAPSHOT) for j in jobs}):
+        try:
+            files = rejected_rows(snapshot)
+        except HwbError:  # the pages stop on a file that cannot be read, and say why
+            continue
+        for file in files:
+            lines.append(
+                f"warning: {file['count']:,} row(s) of {file['file']} were rejected at load and "
+                "are left out of the pages (`hwb data verify` lists them all); the first:"
+            )
+            lines.extend(f"  {reason}" for reason in file["first"])
+    return lines
+
+
+class _Background:
+    """``function(*args)`` in a daemon thread (an interrupted build does not wait for it)."""
+
+    def __init__(self, function: Callable, *args: Any) -> None:
+        import threading
+
+        self.value = None
+        self.thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self.thread.start()
+
+    def _run(self, function: Callable, *args: Any) -> None:
+        self.value = function(*args)
+
+    def result(self):
+        self.thread.join()
+        return self.value
+
+
 def output_folders(jobs: list[Job]) -> list[Path]:
     """The folders a run of ``jobs`` writes: each page's, and ``build/`` (cache, scratch)."""
     return [*sorted({Path(j.output).parent for j in jobs}), paths.BUILD]
@@ -418,6 +456,7 @@ def run(
     paths.check_writable(*output_folders(jobs))
     with build_lock():
         sweep_leftovers(jobs)
+        rejected = _Background(rejected_report, jobs)  # validated alongside the pages
         pages = decide(jobs, force, progress, on_result)
         try:
             stale = reuse(pages)
@@ -427,6 +466,8 @@ def run(
         finally:
             pages.bar.close()
             pages.index.compact()
+        for line in rejected.result() or []:
+            print(line, file=sys.stderr)
         record(
             pages,
             time.perf_counter() - started,
@@ -475,6 +516,7 @@ __all__ = [
     "plan",
     "record",
     "regrouped_overview",
+    "rejected_report",
     "reuse",
     "run",
     "summary_table",
