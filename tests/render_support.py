@@ -28,7 +28,7 @@ def small_template(
 ) -> Path:
     """A pack template (parameters as a partnership's pack gets them); ``fail_for`` names a
     slug that raises. The pack named in ``$HWB_TEST_SLOW`` (in the build's environment)
-    sleeps a minute."""
+    sleeps a minute (``$HWB_TEST_SLOW_SECONDS``: that many seconds)."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     if reads is not None:
@@ -48,7 +48,8 @@ def small_template(
         ),
         nbformat.v4.new_code_cell(
             "district = partnership\n"
-            "if os.environ.get('HWB_TEST_SLOW') == district:\n    time.sleep(60)\n"
+            "if os.environ.get('HWB_TEST_SLOW') == district:\n"
+            "    time.sleep(float(os.environ.get('HWB_TEST_SLOW_SECONDS', 60)))\n"
             f"if district == {fail_for!r}:\n    raise ValueError('deliberate failure for ' + district)\n"
             "rng = np.random.default_rng(len(district))\n"
             "frame = pd.DataFrame({'year': range(2015, 2021), 'value': rng.normal(50, 5, 6).round(2)})\n"

@@ -303,7 +303,31 @@ def readable(message: str) -> str:
     return f"{message[:MAX_MESSAGE]}… (cut: the message had {len(message):,} characters)"
 
 
+def stop_on_termination() -> list[int]:
+    """Make SIGTERM and SIGHUP interrupt like Ctrl-C (KeyboardInterrupt), so a terminated
+    command cleans up as an interrupted one does: kernels stopped, temporary files (the fork
+    server's /tmp/hwb-fs-*, kernels' connection files) removed, nothing half-written.
+    Returns the signal received (the list is filled when one arrives)."""
+    import signal
+
+    from hwb.processes import TERMINATED as received
+
+    received.clear()
+    def interrupt(signum, _frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), interrupt)
+            except ValueError:  # not the main thread (hwb called from another program)
+                pass
+    return received
+
+
 def main(argv: list[str] | None = None) -> int:
+    received = stop_on_termination()
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(argv if argv is not None else sys.argv[1:])
@@ -330,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("interrupted; previous outputs are intact", file=sys.stderr)
-        return 130
+        return 128 + received[0] if received else 130
 
 
 if __name__ == "__main__":

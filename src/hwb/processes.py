@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import os
 
+#: The termination signals (SIGTERM, SIGHUP) this process received and turned into an
+#: interruption (:func:`hwb.cli.stop_on_termination`); empty for Ctrl-C, which reaches every
+#: process of the terminal's group by itself.
+TERMINATED: list[int] = []
+
 
 def alive(pid: int) -> bool:
     """True while process ``pid`` exists (including one of another user's)."""

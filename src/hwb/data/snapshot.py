@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -30,8 +31,9 @@ from typing import Any
 import yaml
 
 from hwb import paths, yamlio
-from hwb.errors import SnapshotMismatch
+from hwb.errors import HwbError, SnapshotMismatch
 from hwb.processes import alive
+from hwb.yamlio import shorten
 
 log = logging.getLogger("hwb.data")
 
@@ -223,6 +225,34 @@ def fix_command(manifest: dict[str, Any], file_name: str, folder: Path | None = 
 
 
 SCAN_CACHE = "snapshot-scan.json"  # under build/cache: rows and areas by content hash
+# The most data rows a snapshot may hold (the shipped one has about 57,000; 300 synthetic
+# areas about 200,000): a build over more would run for hours and need gigabytes. The
+# environment variable raises (or lowers) it.
+MAX_SNAPSHOT_ROWS = 500_000
+MAX_ROWS_ENV = "HWB_MAX_SNAPSHOT_ROWS"
+PROGRESS_EVERY = 100_000  # rows between "still reading" lines for a file that takes a while
+PROGRESS_AFTER = 2.0  # seconds before the first of them
+
+
+def max_rows() -> int:
+    """:data:`MAX_SNAPSHOT_ROWS`, or the number ``HWB_MAX_SNAPSHOT_ROWS`` gives."""
+    given = os.environ.get(MAX_ROWS_ENV, "").strip().replace("_", "").replace(",", "")
+    if not given:
+        return MAX_SNAPSHOT_ROWS
+    if not given.isdigit() or int(given) < 1:
+        raise HwbError(
+            f"{MAX_ROWS_ENV}={shorten(given)}: expected a whole number of rows, e.g. 1000000"
+        )
+    return int(given)
+
+
+def _too_many_rows(path: Path | str, rows: int, limit: int) -> HwbError:
+    return HwbError(
+        f"{shown(path)}: more than {limit:,} data rows ({rows:,} read); a snapshot may hold "
+        f"at most {limit:,} (the shipped one has about 57,000), or a build would run for hours "
+        "and need gigabytes of memory. Give an extract of only the areas and indicators you "
+        f"need, or raise the limit: {MAX_ROWS_ENV}=<rows>"
+    )
 
 
 @lru_cache(maxsize=4)
@@ -265,11 +295,15 @@ def _scan(path: str, sha256: str) -> tuple[int, frozenset[str] | None]:
     remembered in ``build/cache`` between builds: a no-op build hashes the files but does
     not parse them again.
     """
+    limit = max_rows()
     known = _scan_cache().get(sha256)
     if isinstance(known, dict) and isinstance(known.get("rows"), int):
+        if known["rows"] > limit:
+            raise _too_many_rows(path, known["rows"], limit)
         areas = known.get("areas")
         return known["rows"], (frozenset(areas) if isinstance(areas, list) else None)
     opener = gzip.open if path.lower().endswith(".gz") else open
+    started = time.monotonic()
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
@@ -280,6 +314,13 @@ def _scan(path: str, sha256: str) -> tuple[int, frozenset[str] | None]:
                 rows += 1
                 if column is not None and column < len(record):
                     codes.add(record[column].strip())
+                if rows % PROGRESS_EVERY == 0:
+                    if rows > limit:
+                        raise _too_many_rows(path, rows, limit)
+                    if time.monotonic() - started > PROGRESS_AFTER:
+                        print(f"reading {shown(path)}: {rows:,} rows so far…", file=sys.stderr)
+            if rows > limit:
+                raise _too_many_rows(path, rows, limit)
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
         raise SnapshotMismatch(
             f"{shown(path)}: cannot be read as a CSV file ({exc}); rebuild the snapshot."
@@ -304,6 +345,9 @@ def area_codes(source: Path) -> frozenset[str]:
         scans = [_scan(str(source / e["name"]), e["sha256"]) for e in manifest["files"]]
     else:
         scans = [_scan(str(source), sha256_of(source))]
+    total, limit = sum(rows for rows, _ in scans), max_rows()
+    if total > limit:
+        raise _too_many_rows(source, total, limit)
     return frozenset().union(*(codes or () for _, codes in scans))
 
 

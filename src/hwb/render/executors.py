@@ -70,6 +70,11 @@ def default_jobs() -> int:
 
 
 def _warm_worker() -> None:
+    import signal
+
+    # Terminated with the build: interrupt the page as Ctrl-C would, so its kernel is shut
+    # down and its connection file removed (Python's default would just exit).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     from hwb.render.imports import skip_unused_format_checkers
 
     skip_unused_format_checkers()
@@ -102,6 +107,12 @@ def run_local(jobs: list, workers: int, engine: engines.Engine) -> Iterator[JobO
         except BaseException:
             for future in futures:
                 future.cancel()
+            from hwb.processes import TERMINATED
+
+            # A terminated build stops its workers' pages too (Ctrl-C reaches them itself).
+            for process in list(getattr(pool, "_processes", {}).values()) if TERMINATED else []:
+                if process.is_alive():
+                    process.terminate()
             raise
 
 
