@@ -313,6 +313,7 @@ def stop_on_termination() -> list[int]:
     from hwb.processes import TERMINATED as received
 
     received.clear()
+
     def interrupt(signum, _frame):
         received.append(signum)
         raise KeyboardInterrupt
