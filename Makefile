@@ -159,6 +159,7 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the package reg
 	@echo "requirements.lock updated"
 
 clean: ## remove built HTML, scratch files and caches (keeps .venv and rendered packs)
+	@if [ -x $(HWB) ]; then $(HWB) data clean; fi
 	@rm -rf book/_build build .pytest_cache .hypothesis
 	@find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
 

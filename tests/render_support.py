@@ -7,7 +7,10 @@ depend on the real pack's content. No tests live in this file.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -31,8 +34,9 @@ def small_template(
 ) -> Path:
     """A pack template (parameters as a partnership's pack gets them); ``fail_for`` names a
     slug that raises. With ``sleeps``, the page of the partnership named in
-    ``$HWB_TEST_SLOW`` (in the build's environment) sleeps a minute (a summary template
-    does not: only the pack a test kills should wait)."""
+    ``$HWB_TEST_SLOW`` (in the build's environment) sleeps a minute
+    (``$HWB_TEST_SLOW_SECONDS``: that many seconds); a summary template does not: only the
+    pack a test kills should wait."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     if reads is not None:
@@ -53,7 +57,8 @@ def small_template(
         nbformat.v4.new_code_cell(
             "district = partnership\n"
             + (
-                "if os.environ.get('HWB_TEST_SLOW') == district:\n    time.sleep(60)\n"
+                "if os.environ.get('HWB_TEST_SLOW') == district:\n"
+                "    time.sleep(float(os.environ.get('HWB_TEST_SLOW_SECONDS', 60)))\n"
                 if sleeps
                 else ""
             )
@@ -191,3 +196,25 @@ class ConfigProbe:
         from hwb.errors import HwbError
 
         raise HwbError(json.dumps({key: dask.config.get(key) for key in self.keys}))
+
+
+def hold_lock(root, command: str = "hwb build") -> subprocess.Popen:
+    """Another process holding ``root``'s build lock (as ``command``) until killed."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\n"
+                "from hwb.render.housekeeping import build_lock\n"
+                f"with build_lock({command!r}):\n"
+                "    print('held', flush=True)\n"
+                "    time.sleep(120)\n"
+            ),
+        ],
+        env={**os.environ, "HWB_ROOT": str(root)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder

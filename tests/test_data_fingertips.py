@@ -16,10 +16,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import http.server
 import io
 import json
+import logging
+import os
 import shutil
 import socket
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -402,3 +409,111 @@ def test_no_network_fails_at_the_first_request_and_keeps_old_snapshot(tmp_path, 
     with pytest.raises(FetchFailed, match="cannot reach the Fingertips API .* unchanged"):
         fetch_snapshot(old_snapshot, client=client, progress=False)
     assert snapshot_bytes(old_snapshot) == before
+
+
+# --------------------------------------------------------------------------- a silent server
+class SilentServer:
+    """A local server that accepts connections and answers nothing: either every request
+    (``answers=()``) or all but the paths it ``answers`` as the mock does."""
+
+    def __init__(self, answers: tuple[str, ...] = ()) -> None:
+        self.release = threading.Event()
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                if path not in answers:
+                    server.release.wait(30)  # never answers while the test runs
+                    return
+                body = (
+                    (FIXTURES / "area_types.json").read_bytes()
+                    if path.endswith("area_types")
+                    else (FIXTURES / "indicator_metadata.json").read_bytes()
+                )
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def silent_server():
+    servers = []
+
+    def start(answers: tuple[str, ...] = ()) -> SilentServer:
+        servers.append(SilentServer(answers))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def test_the_default_timeouts_give_up_on_a_silent_server_within_a_minute(monkeypatch):
+    from hwb.data import fingertips
+
+    monkeypatch.delenv(fingertips.TIMEOUT_ENV, raising=False)
+    client = FingertipsClient(cache_dir=None)
+    assert client.timeout == (fingertips.CONNECT_TIMEOUT, fingertips.READ_TIMEOUT)
+    assert fingertips.worst_case_seconds() < 60
+    monkeypatch.setenv(fingertips.TIMEOUT_ENV, "45")
+    assert FingertipsClient(cache_dir=None).timeout[1] == 45
+    monkeypatch.setenv(fingertips.TIMEOUT_ENV, "soon")
+    with pytest.raises(FetchFailed, match="HWB_FINGERTIPS_TIMEOUT='soon': expected the seconds"):
+        FingertipsClient(cache_dir=None)
+
+
+def test_a_server_that_never_answers_the_data_requests_fails_after_the_retries(
+    silent_server, tmp_path, old_snapshot, caplog
+):
+    server = silent_server(("/api/area_types", METADATA))
+    client = FingertipsClient(server.url, cache_dir=None, backoff=0.1, read_timeout=0.5)
+    before = snapshot_bytes(old_snapshot)
+    started = time.perf_counter()
+    with caplog.at_level(logging.WARNING, logger="hwb.data"), pytest.raises(FetchFailed) as err:
+        fetch_snapshot(old_snapshot, indicator_ids=[93085], client=client, progress=False)
+    assert time.perf_counter() - started < 5  # 3 x 0.5 s and the back-off: no more
+    message = str(err.value)
+    assert message.startswith(
+        f"the Fingertips API at {server.url}: the request for indicator 93085"
+    )
+    assert "failed after 3 attempt(s): no answer within 0.5s" in message and "\n" not in message
+    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert len(retries) == 2 and retries[0].startswith(f"the Fingertips API at {server.url}: ")
+    assert snapshot_bytes(old_snapshot) == before
+
+
+def test_make_data_against_a_silent_server_fails_in_one_line_naming_it(silent_server, tmp_path):
+    server = silent_server()
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "hwb.cli", "data", "fetch", "--quiet", "--out", str(tmp_path / "s")],
+        env={**os.environ, "HWB_FINGERTIPS_API": server.url, "HWB_FINGERTIPS_TIMEOUT": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert time.perf_counter() - started < 20
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == (
+        f"error: cannot reach the Fingertips API at {server.url} (no answer within 1s (a slow "
+        "server: set HWB_FINGERTIPS_TIMEOUT to wait longer)). Check the network or proxy "
+        "settings and try again; the current data/snapshot is unchanged.\n"
+    )
+    assert not (tmp_path / "s").exists()

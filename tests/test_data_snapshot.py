@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -176,3 +180,62 @@ def test_each_caller_gets_its_own_copy_of_the_manifest(snap):
     one = snapshot.read_manifest(snap)
     one["files"].clear()
     assert len(snapshot.read_manifest(snap)["files"]) == 2
+
+
+def _dead_pid() -> int:
+    """The process id of a process that has finished."""
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(finished.stdout)
+
+
+def test_staging_folders_of_killed_writers_are_swept_and_a_live_ones_kept(tmp_path):
+    """kill -9 during `make assemble` leaves data/.snapshot-new-<pid>-*/: the next data
+    command (any staging_folder) and `hwb data clean` remove it, never a live writer's."""
+    target = tmp_path / "data" / "snapshot"
+    target.mkdir(parents=True)
+    dead = _dead_pid()
+    killed = tmp_path / "data" / f".snapshot-new-{dead}-abc123"
+    moved_aside = tmp_path / "data" / f".snapshot-old-{dead}-def456"
+    running = tmp_path / "data" / f".snapshot-new-{os.getpid()}-ghi789"
+    legacy_old = tmp_path / "data" / ".snapshot-new-k2j3h4"  # named before pids were
+    legacy_new = tmp_path / "data" / ".snapshot-new-x9y8z7"
+    for folder in (killed, moved_aside, running, legacy_old, legacy_new):
+        folder.mkdir()
+        (folder / "fingertips_1.csv.gz").write_bytes(b"x")
+    past = time.time() - snapshot.STALE_STAGING_SECONDS - 60
+    os.utime(legacy_old, (past, past))
+    with snapshot.staging_folder(target) as staging:
+        assert staging.name.startswith(f".snapshot-new-{os.getpid()}-")
+        left = sorted(p.name for p in target.parent.iterdir())
+    assert left == sorted([running.name, legacy_new.name, staging.name, "snapshot"])
+    assert not staging.exists()
+
+
+def test_a_moved_aside_snapshot_is_kept_while_the_snapshot_is_missing(tmp_path, caplog):
+    target = tmp_path / "snapshot"
+    aside = tmp_path / f".snapshot-old-{_dead_pid()}-abc123"
+    aside.mkdir()
+    (aside / "manifest.yml").write_text("files: []\n")
+    assert snapshot.sweep_staging(target) == []
+    assert aside.exists() and "may hold its last copy: kept (rename it back)" in caplog.text
+    target.mkdir()
+    assert snapshot.sweep_staging(target) == [aside]
+
+
+def test_hwb_data_clean_removes_what_a_killed_data_command_left(tmp_path, capsys):
+    from hwb.cli import main
+
+    target = tmp_path / "snapshot"
+    target.mkdir()
+    killed = tmp_path / f".snapshot-new-{_dead_pid()}-abc123"
+    killed.mkdir()
+    assert main(["data", "clean", str(target)]) == 0
+    assert not killed.exists()
+    assert capsys.readouterr().out == (
+        f"removed {killed} (left by a data command that was killed)\n"
+    )

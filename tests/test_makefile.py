@@ -194,3 +194,11 @@ def test_the_real_command_refuses_an_injected_district_without_running_it(tmp_pa
     assert result.returncode != 0
     assert "unknown partnership or district 'burnley\"; touch" in result.stderr
     assert not marker.exists()
+
+
+def test_make_clean_sweeps_what_killed_data_commands_left(recorder, workdir):
+    (workdir / "build").mkdir()
+    result, calls = _make(["clean"], recorder, workdir)
+    assert result.returncode == 0, result.stderr
+    assert calls == [["data", "clean"]]
+    assert not (workdir / "build").exists()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hwb.errors import HwbError
 from hwb.render import book
 
 TOC = """format: jb-book
@@ -69,3 +70,29 @@ def test_sphinx_writes_a_big_book_on_every_core():
     assert book.sphinx_jobs(book.PARALLEL_FROM_PAGES, cores=4) == 5
     # a small book is written serially: forking workers would cost more than it saves
     assert book.sphinx_jobs(book.PARALLEL_FROM_PAGES - 1, cores=2) == 1
+
+
+FAILING_JUPYTER_BOOK = """
+import sys
+import jupyter_book.cli.main as cli
+from hwb.render import book_process
+
+def main():  # jupyter-book as it fails: Sphinx's error wrapped in "Look above for the cause"
+    try:
+        raise PermissionError(13, "Permission denied", "book/_build/html/book/intro.html")
+    except PermissionError as exc:
+        raise RuntimeError("There was an error in building your book. Look above for the cause.") from exc
+
+cli.main = main
+book_process.run(sys.argv[1:])
+"""
+
+
+def test_a_failed_book_build_says_its_cause_in_one_line(root, monkeypatch):
+    monkeypatch.setattr(book, "_BOOK_PROCESS", [sys.executable, "-c", FAILING_JUPYTER_BOOK])
+    with pytest.raises(HwbError) as err:
+        book.build_book(root=root)
+    assert str(err.value) == (
+        "the book build failed: book/_build/html/book/intro.html: Permission denied; make it "
+        "writable for you (chmod u+w), or work in a copy you can write to"
+    )

@@ -12,6 +12,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 import render_support as support
@@ -127,3 +128,22 @@ def test_without_fork_a_build_renders_the_same_bytes_as_the_fork_engine(project,
     assert [r.status for r in standard] == ["rendered", "rendered"]
     assert {r.slug: r.output.read_bytes() for r in standard} == expected
     assert '"engine": "papermill"' in (paths.BUILD / "run-manifest.json").read_text()
+
+
+def test_a_page_that_cannot_be_written_fails_in_one_line_naming_the_path_and_fix():
+    import errno
+    from types import SimpleNamespace
+
+    from hwb.render.executors import run_job
+
+    class FullDisk:
+        def execute(self, job):
+            raise OSError(errno.ENOSPC, "No space left on device", str(job.output))
+
+    job = SimpleNamespace(slug="burnley", output=Path("book/districts/burnley.ipynb"))
+    outcome = run_job(job, FullDisk())
+    assert outcome.status == "failed"
+    assert outcome.message == (
+        "burnley: cannot write book/districts/burnley.ipynb: No space left on device; the disk "
+        "is full: free some space and run it again"
+    )

@@ -21,17 +21,32 @@ from hwb.render.housekeeping import (
 )
 
 project = support.project  # the fixture: a temporary project root
+hold_lock = support.hold_lock
 
 
-def test_a_second_build_in_the_same_checkout_is_refused(project):
-    with (
-        build_lock(),
-        pytest.raises(HwbError, match="another `hwb build` is running"),
-        build_lock(),
-    ):
-        pass
+def test_a_second_build_in_the_same_checkout_is_refused_naming_the_first(project):
+    holder = hold_lock(project, "hwb data demo")
+    try:
+        with pytest.raises(HwbError) as err, build_lock():
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    assert str(err.value) == (
+        f"another hwb command is running in this checkout (`hwb data demo`, process "
+        f"{holder.pid}), and only one at a time may write its data or pages; wait for it to "
+        "finish"
+    )
     with build_lock():  # released
         pass
+
+
+def test_the_process_holding_the_lock_may_take_it_again(project):
+    with build_lock("hwb build"), build_lock():  # the command, then its build
+        assert "`hwb build`" in (paths.BUILD / ".lock").read_text()
+    holder = hold_lock(project)  # released: another process takes it
+    holder.kill()
+    holder.wait()
 
 
 def test_without_fcntl_a_pid_file_locks_and_a_dead_holder_is_taken_over(project, monkeypatch):
@@ -44,7 +59,7 @@ def test_without_fcntl_a_pid_file_locks_and_a_dead_holder_is_taken_over(project,
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         (paths.BUILD / ".lock.pid").write_text(str(other.pid))
-        with pytest.raises(HwbError, match="another `hwb build` is running"), build_lock():
+        with pytest.raises(HwbError, match="another hwb command is running"), build_lock():
             pass
     finally:
         other.kill()

@@ -5,12 +5,13 @@ about snapshot indicators the catalogue does not list. Nothing is executed here.
 from __future__ import annotations
 
 import logging
+import shutil
 
 import pytest
 import render_support as support
 import yaml
 
-from hwb import paths
+from hwb import params, paths
 from hwb.errors import BadParameter, HwbError
 from hwb.render import pipeline
 
@@ -92,3 +93,65 @@ def test_a_snapshot_indicator_missing_from_the_catalogue_is_warned(project, capl
         assert pipeline.warn_uncatalogued(folder) == [12345]
         pipeline.plan(["burnley"], overview=False)
     assert "indicator(s) 12345 that data/catalogue.yml does not list" in caplog.text
+
+
+def _regroup(root, merged: str, into: str) -> str:
+    """Merge district ``merged`` into ``into``'s partnership, as a person would: in
+    partnerships.yml, both district files and _toc.yml. Returns the new partnership's slug."""
+    slug = f"{into}-and-{merged}"
+    name = f"{into.title()} and {merged.title()} Health and Wellbeing Partnership"
+    path = root / "parameters" / "partnerships.yml"
+    data = yaml.safe_load(path.read_text())
+    groups = [g for g in data["partnerships"] if g["slug"] != merged]
+    for group in groups:
+        if group["slug"] == into:
+            group.update(slug=slug, name=name, districts=[into, merged])
+    path.write_text(yaml.safe_dump({"partnerships": groups}, sort_keys=False))
+    for district in (into, merged):
+        _set(district, partnership=name)
+    toc = root / "_toc.yml"
+    text = toc.read_text().replace(f"      - file: book/districts/{merged}\n", "")
+    text = text.replace(f"      - file: book/summaries/{merged}\n", "")
+    toc.write_text(text.replace(f"/{into}\n", f"/{slug}\n"))
+    return slug
+
+
+def _rendered_overview(root) -> None:
+    """book/overview.ipynb as Papermill leaves it: its parameters in the notebook metadata."""
+    import json
+
+    job = pipeline.overview_job()
+    notebook = {
+        "cells": [],
+        "metadata": {"papermill": {"parameters": job.parameters}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (root / "book" / "overview.ipynb").write_text(json.dumps(notebook))
+
+
+def test_a_regrouping_renders_the_overview_with_a_one_pack_build(project, caplog):
+    support.small_template(project / "notebooks" / "overview.ipynb")
+    codes = {d.slug: [d.ons_code] for d in params.load_all()}
+    shutil.rmtree(project / "data" / "snapshot")
+    support.write_snapshot(project / "data" / "snapshot", {f"{s}.csv": c for s, c in codes.items()})
+    assert pipeline.regrouped_overview() is None  # no rendered overview: nothing to keep current
+    _rendered_overview(project)
+    assert [j.slug for j in pipeline.plan(["burnley"], overview=False)] == [
+        "burnley",
+        "burnley-summary",
+    ]
+    slug = _regroup(project, "hyndburn", "burnley")
+    with caplog.at_level(logging.WARNING, logger="hwb.render"):
+        jobs = pipeline.plan(["burnley"], overview=False)
+    assert [j.slug for j in jobs] == [slug, f"{slug}-summary", "overview"]
+    overview = jobs[-1]
+    assert overview.snapshot == paths.SNAPSHOT
+    listed = [g["slug"] for g in overview.parameters["partnerships"]]
+    assert slug in listed and "hyndburn" not in listed and "burnley" not in listed
+    assert (
+        "the partnerships in parameters/partnerships.yml are not the ones the overview lists"
+        in (caplog.text)
+    )
+    _rendered_overview(project)  # once rendered with the new grouping, a pack builds alone again
+    assert [j.slug for j in pipeline.plan(["burnley"], overview=False)] == [slug, f"{slug}-summary"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from hwb.stats import (
     poisson_limits,
     proportion,
 )
+from hwb.stats.intervals import FEW_EVENTS_FOR_DSRS
 
 
 def one(count, denominator, **kw):
@@ -352,3 +354,34 @@ def test_phstatsmethods_errors_surface_as_stats_input_errors():
         StatsInputError, match=r"crude_rate: PHStatsMethods\.ph_rate refused the input"
     ):
         crude_rate(df, confidence=1)  # PHStatsMethods refuses confidence 1 for Byar's limits
+
+
+def test_funnel_significance_of_dsrs_matches_phe_indicator_methods_test_data():
+    """PHEindicatormethods' testdata_funnel_rate_dsr_inputs.csv (testFunnels.R): every row's
+    significance as assign_funnel_significance gives it, in its words."""
+    from hwb.stats import funnel_significance
+
+    reference = pd.read_csv(
+        Path(__file__).parent
+        / "fixtures"
+        / "phe_indicator_methods"
+        / "testdata_funnel_rate_dsr_inputs.csv"
+    )
+    cases = [
+        ("rate_dsr", "dsr", 100_000, "dsr_per_100000_with_0"),
+        ("rate_dsr", "dsr", 100, "dsr_per_100_with_0"),
+        ("rate_crude_per_100000", "crude", 100_000, "crude_per_100000_with_0"),
+        ("rate_crude_per_100", "crude", 100, "crude_per_100_with_0"),
+    ]
+    for rate, rate_type, multiplier, expected in cases:
+        out = funnel_significance(
+            reference[["count", rate, "pop"]],
+            "count",
+            "pop",
+            "rate",
+            rate_col=rate,
+            rate_type=rate_type,
+            multiplier=multiplier,
+        )
+        assert out["significance"].tolist() == reference[expected].tolist(), expected
+    assert (reference["dsr_per_100_with_0"] == FEW_EVENTS_FOR_DSRS).sum() == 1

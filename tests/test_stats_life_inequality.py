@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -233,3 +235,121 @@ def test_sii_negative_multiplier_flips_the_sign_and_inverts_the_rii():
     assert minus.loc[0, "rii"] == pytest.approx(1 / plus.loc[0, "rii"])
     with pytest.raises(StatsInputError, match="multiplier '1' is not a number"):
         sii(frame, value_type="rate", multiplier="1")
+
+
+# PHEindicatormethods' own test data for phe_sii (tests/testthat/testdata_SII.xlsx, records
+# 226-245: "default (e.g. life expectancy) - multiple CIs", confidence = c(95, 99)): quantile
+# 1-10, population, value, standard error for two areas, and the SII with its 95% and 99%
+# limits the reference gives (testSII.R: tolerance 0.05, the simulations' draws differ).
+SII_REFERENCE = {
+    "area1": (
+        [7291, 7997, 6105, 7666, 5790, 6934, 5918, 5974, 7147, 7534],
+        [
+            75.933459,
+            78.344238,
+            83.836063,
+            83.637540,
+            80.465503,
+            81.115676,
+            81.693084,
+            84.190006,
+            80.595564,
+            86.289435,
+        ],
+        [
+            1.638472,
+            1.578193,
+            1.513436,
+            1.775491,
+            1.701339,
+            1.564121,
+            1.368115,
+            1.400142,
+            2.432846,
+            1.566518,
+        ],
+        (6.934616, 3.127595, 10.758687, 1.924327, 11.992084),
+    ),
+    "area2": (
+        [21675, 20065, 19750, 24713, 20112, 19618, 22408, 19752, 18939, 19312],
+        [
+            70.548532,
+            71.571557,
+            72.486987,
+            73.519855,
+            73.146054,
+            76.158987,
+            78.654449,
+            80.564770,
+            80.854866,
+            79.971125,
+        ],
+        [
+            0.229592,
+            0.259807,
+            0.299238,
+            0.160751,
+            0.791823,
+            0.778320,
+            0.399375,
+            0.279396,
+            0.229592,
+            0.351754,
+        ],
+        (12.547847, 11.936156, 13.163020, 11.743648, 13.347204),
+    ),
+}
+
+
+@pytest.mark.parametrize("confidence", [(0.95, 0.99), (95, 99)])
+def test_sii_takes_any_confidence_levels_phe_sii_takes_and_matches_its_test_data(confidence):
+    frame = pd.concat(
+        pd.DataFrame(
+            {"area": area, "quantile": range(1, 11), "population": pops, "value": values, "se": se}
+        )
+        for area, (pops, values, se, _) in SII_REFERENCE.items()
+    )
+    out = sii(
+        frame, group_cols="area", value_type="life_expectancy", se_col="se", confidence=confidence
+    ).set_index("area")
+    for area, (*_, expected) in SII_REFERENCE.items():
+        got = out.loc[area, ["sii", "lower_95", "upper_95", "lower_99", "upper_99"]]
+        assert got.iloc[0] == pytest.approx(expected[0], rel=1e-6)
+        # testthat's tolerance: the mean absolute difference over the mean absolute value
+        limits, wanted = np.array(got.tolist()[1:]), np.array(expected[1:])
+        assert np.abs(limits - wanted).mean() / np.abs(wanted).mean() < 0.05
+    one = sii(
+        frame[frame.area == "area1"], value_type="life_expectancy", se_col="se", confidence=0.99
+    )
+    assert list(one.columns[1:3]) == ["lower_99", "upper_99"]
+    with pytest.raises(StatsInputError, match=r"confidence 0\.8 is outside 0\.9-1"):
+        sii(
+            frame,
+            group_cols="area",
+            value_type="life_expectancy",
+            se_col="se",
+            confidence=(0.95, 0.8),
+        )
+
+
+def test_sii_proportion_limits_outside_zero_to_one_on_either_side_are_an_error():
+    """phe_sii's own error case (testdata_SII records 176-180): a lower limit of 8 for a
+    proportion of 0.087, with the upper limit inside 0-1."""
+    props = deciles([30, 28, 26, 25, 22, 20, 18, 15, 14, 12], half_width=2)
+    for column, value in (("lower_95", 800), ("upper_95", -1), ("lower_95", 100)):
+        broken = props.assign(**{column: props[column].where(props["quantile"] != 7, value)})
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no NaN limits with a numpy warning
+            with pytest.raises(
+                StatsInputError, match=r"proportion limits must lie strictly inside 0-100"
+            ):
+                sii(broken, value_type="proportion", multiplier=100)
+
+
+def test_sii_rate_limits_must_be_above_zero():
+    frame = deciles([800, 700, 650, 600, 560, 520, 500, 480, 450, 400], half_width=30)
+    broken = frame.assign(upper_95=frame["upper_95"].where(frame["quantile"] != 2, -5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(StatsInputError, match=r"rates must be above 0 \(with limits above 0\)"):
+            sii(broken, value_type="rate")

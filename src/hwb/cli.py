@@ -1,13 +1,16 @@
 """``hwb``: the commands the Makefile calls.
 
 Every :class:`~hwb.errors.HwbError` is printed as one clear message with exit code 2;
-nothing is written before parameters validate.
+nothing is written before parameters validate. A command that writes this checkout's data
+or pages holds the build lock for its whole run (:func:`writes_checkout`), so a second
+one started meanwhile fails at once, naming the first.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -111,31 +114,36 @@ def _render_pack(args: argparse.Namespace, partnership) -> int:
 
     jobs = pipeline.plan([partnership.slug], args.snapshot, overview=False)
     options = _run_options(args)
-    warmer = _BookWarmer(len(jobs), options["workers"])
-    status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
-    if status:
-        warmer.cancel()
-        return status
-    html = _book(warm=warmer.warm)
+    paths.check_writable(*pipeline.output_folders(jobs), paths.BOOK_BUILD)  # before any page runs
+    with _lock(args):
+        warmer = _BookWarmer(len(jobs), options["workers"])
+        status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
+        if status:
+            warmer.cancel()
+            return status
+        html = _book(warm=warmer.warm)
     page = book.page_path(f"book/districts/{partnership.slug}", html)
     print(f"{partnership.name} evidence pack: {page.relative_to(paths.ROOT)}")
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from hwb import partnerships
+    from hwb import partnerships, paths
     from hwb.render import pipeline
 
     slugs = args.districts or partnerships.known_partnerships()
     jobs = pipeline.plan(slugs, args.snapshot, overview=not args.districts)
     options = _run_options(args)
-    warmer = _BookWarmer(len(jobs), options["workers"], enabled=not args.no_book)
-    status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
-    if status == 0 and not args.no_book:
-        html = _book(warm=warmer.warm)
-        print(f"book: {html / 'index.html'}")
-    else:
-        warmer.cancel()
+    book = [] if args.no_book else [paths.BOOK_BUILD]
+    paths.check_writable(*pipeline.output_folders(jobs), *book)  # before any page runs
+    with _lock(args):
+        warmer = _BookWarmer(len(jobs), options["workers"], enabled=not args.no_book)
+        status = _summarise(pipeline.run(jobs, **options, on_result=warmer.on_result))
+        if status == 0 and not args.no_book:
+            html = _book(warm=warmer.warm)
+            print(f"book: {html / 'index.html'}")
+        else:
+            warmer.cancel()
     return status
 
 
@@ -248,20 +256,106 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that write this checkout's pages or book (the data commands, and `changes`, write
+# where --out/--output says: the checkout's only when that is inside it). Builds (district,
+# partnership, build) take the lock themselves once their plan has validated, so a misspelt
+# name writes nothing, and hold it until the book is built.
+_PAGE_WRITERS = {"book", "catalogue-table", "pdf"}
+_DATA_WRITERS = {"demo", "assemble", "fetch"}
+
+
+def checkout_outputs(args: argparse.Namespace) -> list[Path] | None:
+    """The folders the parsed command writes in this checkout (checked, then locked, before
+    it runs), or None for a command that writes none of its data or pages."""
+    from hwb import paths
+
+    if args.command in _PAGE_WRITERS:
+        return [paths.BOOK_BUILD if args.command != "catalogue-table" else paths.BOOK]
+    if args.command == "data" and args.data_command in _DATA_WRITERS:
+        target = Path(args.out or paths.SNAPSHOT)
+    elif args.command == "changes":
+        target = Path(args.output or paths.BOOK / "changes.md")
+    else:
+        return None
+    inside = Path(os.path.abspath(target)).is_relative_to(os.path.abspath(paths.ROOT))
+    return [target.parent] if inside else None
+
+
+def writes_checkout(args: argparse.Namespace) -> bool:
+    """Whether the parsed command writes this checkout's data or pages (so takes the lock)."""
+    return checkout_outputs(args) is not None
+
+
+def _lock(args: argparse.Namespace):
+    """The build lock, naming this command to anyone it refuses."""
+    from hwb.render.housekeeping import build_lock
+
+    return build_lock(" ".join(["hwb", *args.argv])[:120])
+
+
+MAX_MESSAGE = 2_000  # characters of an error message printed (each names what it echoes first)
+
+
+def readable(message: str) -> str:
+    """``message`` cut to :data:`MAX_MESSAGE` characters, saying how long it was."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE]}… (cut: the message had {len(message):,} characters)"
+
+
+def stop_on_termination() -> list[int]:
+    """Make SIGTERM and SIGHUP interrupt like Ctrl-C (KeyboardInterrupt), so a terminated
+    command cleans up as an interrupted one does: kernels stopped, temporary files (the fork
+    server's /tmp/hwb-fs-*, kernels' connection files) removed, nothing half-written.
+    Returns the signal received (the list is filled when one arrives)."""
+    import signal
+
+    from hwb.processes import TERMINATED as received
+
+    received.clear()
+
+    def interrupt(signum, _frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), interrupt)
+            except ValueError:  # not the main thread (hwb called from another program)
+                pass
+    return received
+
+
 def main(argv: list[str] | None = None) -> int:
+    received = stop_on_termination()
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(argv if argv is not None else sys.argv[1:])
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
     )
     try:
-        return args.func(args)
+        from hwb import paths
+
+        paths.check_root()
+        outputs = checkout_outputs(args)
+        if outputs is None:
+            return args.func(args)
+        paths.check_writable(*outputs)  # before the lock: a refused command writes nothing
+        with _lock(args):
+            return args.func(args)
     except HwbError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {readable(str(exc))}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be read or written: the path and the fix
+        from hwb.errors import os_error_message
+
+        print(f"error: {readable(os_error_message(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; previous outputs are intact", file=sys.stderr)
-        return 130
+        return 128 + received[0] if received else 130
 
 
 if __name__ == "__main__":

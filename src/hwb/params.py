@@ -188,15 +188,15 @@ def _describe(error: ValidationError, model: type[BaseModel] | None = None) -> s
             parts.append(f"missing key '{key}'")
         else:
             got = item.get("input")
-            parts.append(f"key '{key}': {item['msg']} (got {got!r})")
+            parts.append(f"key '{key}': {item['msg']} (got {yamlio.shorten(got)})")
     return "; ".join(parts)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        content = yamlio.safe_load(path.read_text(encoding="utf-8"))
+        content = yamlio.load_file(path)
     except yaml.YAMLError as exc:
-        raise BadParameter(f"{path}: not valid YAML: {exc}") from None
+        raise BadParameter(f"{path}: not valid YAML: {yamlio.describe(exc)}") from None
     if content is None:
         content = {}
     if not isinstance(content, dict):
@@ -303,7 +303,7 @@ def check_table_of_contents(toc_path: Path | None = None, directory: Path | None
     prefix = "book/districts/"
     entries = {
         line.split(prefix, 1)[1].strip()
-        for line in toc_path.read_text(encoding="utf-8").splitlines()
+        for line in yamlio.read_text(toc_path).splitlines()
         if prefix in line and not line.lstrip().startswith("#")
     }
     valid = set(known_districts(directory))

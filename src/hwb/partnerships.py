@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hwb import params as parameters
-from hwb import paths
+from hwb import paths, yamlio
 from hwb.errors import BadParameter
 from hwb.params import AreaParams, DistrictParams, OverviewArea, Slug
 from hwb.wording import join_words
@@ -137,7 +137,9 @@ class PartnershipParams(Grouping):
                 for d in data.get("districts") or []
             ]
             if given != join_words([str(n) for n in names if n]):
-                raise ValueError(f"area_name {given!r} is not the districts' names in words")
+                raise ValueError(
+                    f"area_name {yamlio.shorten(given)} is not the districts' names in words"
+                )
         return data
 
     def markdown(self) -> dict[str, str]:
@@ -348,7 +350,7 @@ def check_table_of_contents(toc_path: Path | None = None, directory: Path | None
     """Every partnership has a page entry in ``_toc.yml`` and every pack entry there is a partnership."""
     toc_path = toc_path or paths.ROOT / "_toc.yml"
     prefix = "book/districts/"
-    lines = toc_path.read_text(encoding="utf-8").splitlines()
+    lines = yamlio.read_text(toc_path).splitlines()
     entries = {
         line.split(prefix, 1)[1].strip()
         for line in lines

@@ -49,9 +49,11 @@ Row = dict[str, str]
 def load_sources(path: Path = SOURCES_FILE) -> dict[str, Any]:
     """The parsed ``sources.yml``, checked: every indicator names a known source and file."""
     try:
-        spec = yamlio.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        spec = yamlio.load_file(path, aliases=True)  # shares settings by aliases
+    except OSError as exc:
         raise DataInvalid(f"{path}: cannot be read as YAML ({exc}).") from exc
+    except yaml.YAMLError as exc:
+        raise DataInvalid(f"{path}: not valid YAML: {yamlio.describe(exc)}.") from exc
     for key in ("sources", "indicators"):
         if not isinstance(spec, dict) or not isinstance(spec.get(key), dict):
             raise DataInvalid(f"{path}: expected a mapping with '{key}'.")

@@ -292,11 +292,11 @@ class _Loaded:
 def _load(path: str) -> _Loaded:
     file = Path(path)
     try:
-        document = yamlio.safe_load(file.read_text(encoding="utf-8"))
+        document = yamlio.load_file(file)
     except FileNotFoundError as exc:
         raise DataInvalid(f"{file}: the indicator catalogue is missing.") from exc
     except yaml.YAMLError as exc:
-        raise DataInvalid(f"{file}: not valid YAML ({exc}).") from exc
+        raise DataInvalid(f"{file}: not valid YAML ({yamlio.describe(exc)}).") from exc
     entries = (document or {}).get("indicators")
     if not isinstance(entries, dict) or not entries:
         raise DataInvalid(f"{file}: expected a mapping 'indicators:' of Fingertips id -> entry.")

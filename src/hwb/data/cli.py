@@ -1,4 +1,5 @@
-"""``hwb data …``: assemble the real snapshot, build the demonstration one, fetch, verify.
+"""``hwb data …``: assemble the real snapshot, build the demonstration one, fetch, verify, and
+clean what killed ones left.
 
 :func:`add_commands` registers the ``data`` command on the main ``hwb`` parser; each
 sub-command returns an exit code and raises :class:`~hwb.errors.HwbError` for people.
@@ -9,6 +10,13 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+
+
+def _writable(out: Path | None) -> None:
+    """The folder a new snapshot is swapped into must be writable, checked before any work."""
+    from hwb import paths
+
+    paths.check_writable(Path(out or paths.SNAPSHOT).parent)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -23,6 +31,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         raise BadParameter(
             f"--areas {areas}: the number of comparator districts cannot be negative."
         )
+    _writable(args.out)
     target = demo.write_demo_snapshot(args.out, seed=seed, n_comparators=areas)
     _summary(target, time.perf_counter() - started)
     return 0
@@ -32,6 +41,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     from hwb.data import fingertips
 
     started = time.perf_counter()
+    _writable(args.out)
     target = fingertips.fetch_snapshot(args.out, progress=not args.quiet)
     _summary(target, time.perf_counter() - started)
     return 0
@@ -41,8 +51,18 @@ def _cmd_assemble(args: argparse.Namespace) -> int:
     from hwb.data import assemble
 
     started = time.perf_counter()
+    _writable(args.out)
     target = assemble.assemble_snapshot(args.sources, args.out)
     _summary(target, time.perf_counter() - started)
+    return 0
+
+
+def _cmd_clean(args: argparse.Namespace) -> int:
+    from hwb import paths
+    from hwb.data.snapshot import shown, sweep_staging
+
+    for path in sweep_staging(args.snapshot or paths.SNAPSHOT):
+        print(f"removed {shown(path)} (left by a data command that was killed)")
     return 0
 
 
@@ -118,6 +138,20 @@ def add_commands(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     p.add_argument("--out", type=Path, default=None, help="output folder (default data/snapshot)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser(
+        "clean",
+        help="remove the staging folders (.snapshot-new-*) that killed data commands left "
+        "beside the snapshot (a running command's are kept)",
+    )
+    p.add_argument(
+        "snapshot",
+        nargs="?",
+        type=Path,
+        default=None,
+        help="snapshot folder (default data/snapshot)",
+    )
+    p.set_defaults(func=_cmd_clean)
 
     p = sub.add_parser("verify", help="check a snapshot's hashes and validate it; print a summary")
     p.add_argument(

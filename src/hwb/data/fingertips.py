@@ -74,9 +74,45 @@ NO_DATA_REASON = "no data at this area type"
 ENGLAND_COMPARISON = "Compared to England value or percentiles"
 REGION_COMPARISON = "Compared to Region value or percentiles"
 CONNECT_TIMEOUT = 4.0
-READ_TIMEOUT = 180.0
+# Seconds to wait for the server's next bytes (requests' read timeout): a server that
+# accepts and never answers fails each attempt after this long, and a request after
+# ATTEMPTS of them (worst_case_seconds: under a minute). HWB_FINGERTIPS_TIMEOUT overrides it
+# for a slow but working server.
+READ_TIMEOUT = 12.0
+TIMEOUT_ENV = "HWB_FINGERTIPS_TIMEOUT"
 ATTEMPTS = 3
-BACKOFF = 2.0  # seconds, doubled after each failed attempt
+BACKOFF = 1.0  # seconds, doubled after each failed attempt
+
+
+def default_read_timeout() -> float:
+    """:data:`READ_TIMEOUT`, or the seconds ``HWB_FINGERTIPS_TIMEOUT`` gives."""
+    given = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not given:
+        return READ_TIMEOUT
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < 3600:
+        raise FetchFailed(
+            f"{TIMEOUT_ENV}={given!r}: expected the seconds to wait for the Fingertips API's "
+            f"answer, more than 0 and under 3600 (default {READ_TIMEOUT:g})"
+        )
+    return seconds
+
+
+def worst_case_seconds(
+    attempts: int = ATTEMPTS,
+    backoff: float = BACKOFF,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+) -> float:
+    """The longest one request can take against a server that never answers: every attempt
+    waits out its timeouts, with the back-off between attempts."""
+    waits = sum(backoff * 2**i for i in range(attempts - 1))
+    return attempts * (connect_timeout + read_timeout) + waits
+
+
 CACHE_MAX_AGE = 24 * 3600
 USER_AGENT = "lancashire-hwb-evidence-book (+https://fingertips.phe.org.uk terms: OGL v3)"
 
@@ -92,12 +128,12 @@ class FingertipsClient:
         attempts: int = ATTEMPTS,
         backoff: float = BACKOFF,
         connect_timeout: float = CONNECT_TIMEOUT,
-        read_timeout: float = READ_TIMEOUT,
+        read_timeout: float | None = None,
     ):
         self.base = (base or API_BASE).rstrip("/")
         self.cache_dir = cache_dir if cache_dir is not None else paths.DATA / "cache" / "fingertips"
         self.attempts, self.backoff = attempts, backoff
-        self.timeout = (connect_timeout, read_timeout)
+        self.timeout = (connect_timeout, read_timeout or default_read_timeout())
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
 
@@ -106,12 +142,13 @@ class FingertipsClient:
         """One quick request, no retries: fail within seconds when there is no network."""
         url = f"{self.base}/area_types"
         try:
-            response = self.session.get(url, timeout=(self.timeout[0], 20.0))
+            response = self.session.get(url, timeout=self.timeout)
             response.raise_for_status()
         except requests.RequestException as exc:
             raise FetchFailed(
-                f"cannot reach the Fingertips API at {self.base} ({_reason(exc)}). Check the network or "
-                "proxy settings and try again; the current data/snapshot is unchanged."
+                f"cannot reach the Fingertips API at {self.base} ({_reason(exc, self.timeout)}). "
+                "Check the network or proxy settings and try again; the current data/snapshot is "
+                "unchanged."
             ) from exc
 
     def indicator_metadata(self, indicator_ids: Iterable[int]) -> dict[str, Any]:
@@ -170,7 +207,7 @@ class FingertipsClient:
             try:
                 response = self.session.get(url, params=params, timeout=self.timeout)
             except requests.RequestException as exc:
-                problem = _reason(exc)
+                problem = _reason(exc, self.timeout)
             else:
                 if response.status_code == 200:
                     if cached is not None:
@@ -184,11 +221,20 @@ class FingertipsClient:
                     break
             if attempt < self.attempts:
                 delay = self.backoff * 2 ** (attempt - 1)
-                log.info("Fingertips %s: %s; retrying in %.0fs", what, problem, delay)
+                log.warning(
+                    "the Fingertips API at %s: %s for %s; retrying in %gs (attempt %d of %d)",
+                    self.base,
+                    problem,
+                    what,
+                    delay,
+                    attempt + 1,
+                    self.attempts,
+                )
                 time.sleep(delay)
         raise FetchFailed(
-            f"Fingertips request for {what} failed after {attempt} attempt(s): {problem} "
-            f"({url}). The current data/snapshot is unchanged; try `make data` again later."
+            f"the Fingertips API at {self.base}: the request for {what} failed after {attempt} "
+            f"attempt(s): {problem} ({url}). The current data/snapshot is unchanged; try "
+            "`make data` again later."
         )
 
     def _cache_path(self, url: str, params: dict[str, str]) -> Path | None:
@@ -198,13 +244,15 @@ class FingertipsClient:
         return Path(self.cache_dir) / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".bin")
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, timeout: tuple[float, float]) -> str:
     if isinstance(exc, requests.ConnectTimeout):
-        return "connection timed out"
+        return f"no connection within {timeout[0]:g}s"
+    if isinstance(exc, requests.Timeout) or "timed out" in str(exc).lower():
+        return (  # a read timeout (while reading the body, requests calls it a ConnectionError)
+            f"no answer within {timeout[1]:g}s (a slow server: set {TIMEOUT_ENV} to wait longer)"
+        )
     if isinstance(exc, requests.ConnectionError):
         return "no connection"
-    if isinstance(exc, requests.Timeout):
-        return "the server took too long to answer"
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return f"HTTP {exc.response.status_code}"
     return type(exc).__name__

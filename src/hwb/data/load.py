@@ -36,7 +36,8 @@ import pandas as pd
 
 from hwb import paths
 from hwb.data import schema, snapshot
-from hwb.errors import DataInvalid
+from hwb.errors import DataInvalid, HwbError
+from hwb.yamlio import shorten
 
 log = logging.getLogger("hwb.data")
 
@@ -133,6 +134,49 @@ def warm_cache(source: Path | str | None = None) -> bool:
         clear_cache()
         return False
     return True
+
+
+REJECTED_CACHE = "rejected-rows.json"  # under build/cache: rows rejected at load, by file hash
+REJECTED_SHOWN = 3  # reasons listed per file in a build's report
+
+
+def rejected_rows(source: Path | str | None = None) -> list[dict[str, Any]]:
+    """The files of ``source`` (a snapshot folder or a CSV) with rows rejected at load
+    (quarantined): per file its path as shown, how many rows and the first reasons
+    (:func:`describe_quarantined`). What a build reports in the terminal.
+
+    Remembered by each file's sha256 in ``build/cache``, so a file is validated for this
+    once, not on every build. A file that cannot be read at all is left to the pages, which
+    stop on it.
+    """
+    path = _resolve(source)
+    if path.is_dir():
+        entries = snapshot.read_manifest(path)["files"]
+        files = [
+            (path / e["name"], e.get("sha256", ""))
+            for e in entries
+            if e.get("kind") != "small_area"
+        ]
+    else:
+        files = [(path, snapshot.sha256_of(path))]
+    known = snapshot.remembered(REJECTED_CACHE)
+    report, changed = [], False
+    for file, digest in files:
+        if digest not in known:
+            try:
+                _, _, held = _load_file_cached(str(file), digest)
+            except (HwbError, OSError):
+                continue
+            known[digest] = {
+                "count": len(held),
+                "first": [describe_quarantined(f) for f in held[:REJECTED_SHOWN]],
+            }
+            changed = True
+        if known[digest]["count"]:
+            report.append({"file": snapshot.shown(file), **known[digest]})
+    if changed:
+        snapshot.remember(REJECTED_CACHE, known)
+    return report
 
 
 def load_manifest(source: Path | str | None = None) -> dict[str, Any]:
@@ -281,8 +325,11 @@ class _Quarantine:
     pages' "About this data" and for ``hwb data verify``.
     """
 
-    def __init__(self, file: str, lines: np.ndarray) -> None:
+    def __init__(self, file: str, lines: np.ndarray, text: dict[str, np.ndarray]) -> None:
         self.file, self.lines = file, lines
+        # Which indicator, area and sex each row was for (as written), so a page can say a
+        # district's figure was rejected rather than absent.
+        self.keys = (text["indicator_id"], text["area_code"], text["sex"])
         self.mask = np.zeros(len(lines), dtype=bool)
         self.findings: list[dict[str, Any]] = []
 
@@ -299,14 +346,23 @@ class _Quarantine:
                     "column": _HEADER_OF.get(column, column),
                     "reason": problem,
                     "found": str(found),
+                    **self.row_keys(i),
                 }
             )
         self.mask |= mask
 
+    def row_keys(self, i: int) -> dict[str, str]:
+        """The indicator id, area code and sex of row ``i`` of the file (as written)."""
+        return dict(
+            zip(("indicator_id", "area_code", "sex"), (str(k[i]) for k in self.keys), strict=True)
+        )
+
 
 def describe_quarantined(finding: dict[str, Any]) -> str:
     """One line a person can act on: file, line, column, reason and the value found."""
-    found = f" (found {finding['found']!r})" if finding.get("found") not in ("", None) else ""
+    found = (
+        f" (found {shorten(finding['found'])})" if finding.get("found") not in ("", None) else ""
+    )
     return (
         f"{finding['file']}, line {finding['line']}, column '{finding['column']}': "
         f"{finding['reason']}{found}"
@@ -329,7 +385,7 @@ def _to_tidy(
     text["indicator_name"] = np.array(
         [_WHITESPACE.sub(" ", v) for v in text["indicator_name"]], dtype=object
     )
-    bad_rows = _Quarantine(file, lines)
+    bad_rows = _Quarantine(file, lines, text)
 
     ids_text = text["indicator_id"]
     bad = ~np.array([v.isdigit() for v in ids_text], dtype=bool)
@@ -456,7 +512,7 @@ def _check_area_codes(codes: np.ndarray, area_types: np.ndarray, bad_rows) -> No
         bad_rows.add(
             bad,
             "area_code",
-            f"unknown area code for area type {area_type!r}; expected {hint}",
+            f"unknown area code for area type {shorten(area_type)}; expected {hint}",
             codes,
         )
 
@@ -540,6 +596,7 @@ def _quarantine_conflicts(
             if group[c].astype("str").nunique(dropna=False) > 1
         ]
         where = [int(x) for x in lines[group.index.to_numpy()]]
+        first = group.iloc[0]
         for line in where:
             bad_rows.findings.append(
                 {
@@ -549,6 +606,9 @@ def _quarantine_conflicts(
                     "reason": "conflicting duplicate rows for one indicator, area, sex, age, "
                     f"category and period (lines {', '.join(map(str, where))})",
                     "found": "",
+                    "indicator_id": str(first["indicator_id"]),
+                    "area_code": str(first["area_code"]),
+                    "sex": str(first["sex"]),
                 }
             )
     return frame[~clash].reset_index(drop=True)

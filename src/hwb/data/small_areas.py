@@ -31,6 +31,7 @@ from typing import Any
 from hwb import paths
 from hwb.data import snapshot
 from hwb.errors import BadParameter, DataInvalid, HwbError, SnapshotMismatch
+from hwb.yamlio import shorten
 
 KIND = "small_area"
 BOUNDARY_YEAR = 2019
@@ -180,7 +181,7 @@ def parse_rows(name: str, data: bytes, key: str) -> list[dict[str, Any]]:
                 row[column] = parse(cell.strip())
             except ValueError:
                 raise DataInvalid(
-                    f"{name}, line {line}, column '{column}': expected {expected} (found {cell!r})."
+                    f"{name}, line {line}, column '{column}': expected {expected} (found {shorten(cell)})."
                 ) from None
         rows.append(row)
     return rows

@@ -16,9 +16,12 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -28,7 +31,11 @@ from typing import Any
 import yaml
 
 from hwb import paths, yamlio
-from hwb.errors import SnapshotMismatch
+from hwb.errors import HwbError, SnapshotMismatch
+from hwb.processes import alive
+from hwb.yamlio import shorten
+
+log = logging.getLogger("hwb.data")
 
 MANIFEST_NAME = "manifest.yml"
 DATA_SUFFIXES = (".csv", ".csv.gz")
@@ -142,7 +149,7 @@ def _check_name(manifest_path: Path, name: Any) -> str:
     )
     if not plain:
         raise SnapshotMismatch(
-            f"{shown(manifest_path)}: file name {name!r} points outside the snapshot folder; a "
+            f"{shown(manifest_path)}: file name {yamlio.shorten(name)} points outside the snapshot folder; a "
             "manifest may list only files beside it (a plain name such as 'fingertips_90366.csv.gz'). "
             "Fix the manifest or rebuild the snapshot with `hwb data demo` or `make data`."
         )
@@ -163,10 +170,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             "rebuild it with `hwb data demo` (demonstration data) or `make data` (Fingertips)."
         )
     try:  # parsed once per text; callers get their own copy to change
-        manifest = copy.deepcopy(_parse_manifest(path.read_text(encoding="utf-8")))
+        manifest = copy.deepcopy(_parse_manifest(yamlio.read_text(path)))
     except yaml.YAMLError as exc:
         raise SnapshotMismatch(
-            f"{shown(path)}: not valid YAML ({exc}). Rebuild the snapshot."
+            f"{shown(path)}: not valid YAML ({yamlio.describe(exc)}). Rebuild the snapshot."
         ) from exc
     if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
         raise SnapshotMismatch(
@@ -177,7 +184,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         if not isinstance(entry, dict):
             raise SnapshotMismatch(
                 f"{shown(path)}: each 'files' entry must be a mapping (name, sha256, size, rows, ...), "
-                f"got {entry!r}. Rebuild the snapshot with `hwb data demo` or `make data`."
+                f"got {yamlio.shorten(entry)}. Rebuild the snapshot with `hwb data demo` or `make data`."
             )
         _check_name(path, entry.get("name"))
     return manifest
@@ -186,7 +193,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> Path:
     """Write ``manifest.yml`` deterministically (key order kept, no timestamps added)."""
     path = Path(folder) / MANIFEST_NAME
-    text = yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+    text = yamlio.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(text, encoding="utf-8", newline="\n")
     return path
 
@@ -218,26 +225,66 @@ def fix_command(manifest: dict[str, Any], file_name: str, folder: Path | None = 
 
 
 SCAN_CACHE = "snapshot-scan.json"  # under build/cache: rows and areas by content hash
+# The most data rows a snapshot may hold (the shipped one has about 57,000; 300 synthetic
+# areas about 200,000): a build over more would run for hours and need gigabytes. The
+# environment variable raises (or lowers) it.
+MAX_SNAPSHOT_ROWS = 500_000
+MAX_ROWS_ENV = "HWB_MAX_SNAPSHOT_ROWS"
+PROGRESS_EVERY = 100_000  # rows between "still reading" lines for a file that takes a while
+PROGRESS_AFTER = 2.0  # seconds before the first of them
 
 
-@lru_cache(maxsize=1)
-def _scan_cache() -> dict[str, Any]:
+def max_rows() -> int:
+    """:data:`MAX_SNAPSHOT_ROWS`, or the number ``HWB_MAX_SNAPSHOT_ROWS`` gives."""
+    given = os.environ.get(MAX_ROWS_ENV, "").strip().replace("_", "").replace(",", "")
+    if not given:
+        return MAX_SNAPSHOT_ROWS
+    if not given.isdigit() or int(given) < 1:
+        raise HwbError(
+            f"{MAX_ROWS_ENV}={shorten(given)}: expected a whole number of rows, e.g. 1000000"
+        )
+    return int(given)
+
+
+def _too_many_rows(path: Path | str, rows: int, limit: int) -> HwbError:
+    return HwbError(
+        f"{shown(path)}: more than {limit:,} data rows ({rows:,} read); a snapshot may hold "
+        f"at most {limit:,} (the shipped one has about 57,000), or a build would run for hours "
+        "and need gigabytes of memory. Give an extract of only the areas and indicators you "
+        f"need, or raise the limit: {MAX_ROWS_ENV}=<rows>"
+    )
+
+
+@lru_cache(maxsize=4)
+def _scan_cache(name: str = SCAN_CACHE) -> dict[str, Any]:
+    """What ``build/cache/<name>`` remembers about files, by content hash (empty if nothing)."""
     try:
-        return json.loads((paths.BUILD / "cache" / SCAN_CACHE).read_text("utf-8"))
+        return json.loads((paths.BUILD / "cache" / name).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def _save_scan_cache(entries: dict[str, Any]) -> None:
+def _save_scan_cache(entries: dict[str, Any], name: str = SCAN_CACHE) -> None:
     folder = paths.BUILD / "cache"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{SCAN_CACHE}.", suffix=".tmp", dir=folder)
+        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(entries, handle)
-        os.replace(temporary, folder / SCAN_CACHE)
+        os.replace(temporary, folder / name)
     except OSError:  # a read-only checkout just scans again next time
         pass
+
+
+def remembered(name: str) -> dict[str, Any]:
+    """``build/cache/<name>``: facts about snapshot files keyed by their sha256 (this process's
+    copy: change it, then :func:`remember`)."""
+    return _scan_cache(name)
+
+
+def remember(name: str, entries: dict[str, Any]) -> None:
+    """Write ``entries`` (from :func:`remembered`) back to ``build/cache/<name>``."""
+    _save_scan_cache(entries, name)
 
 
 @lru_cache(maxsize=1024)
@@ -248,11 +295,15 @@ def _scan(path: str, sha256: str) -> tuple[int, frozenset[str] | None]:
     remembered in ``build/cache`` between builds: a no-op build hashes the files but does
     not parse them again.
     """
+    limit = max_rows()
     known = _scan_cache().get(sha256)
     if isinstance(known, dict) and isinstance(known.get("rows"), int):
+        if known["rows"] > limit:
+            raise _too_many_rows(path, known["rows"], limit)
         areas = known.get("areas")
         return known["rows"], (frozenset(areas) if isinstance(areas, list) else None)
     opener = gzip.open if path.lower().endswith(".gz") else open
+    started = time.monotonic()
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
@@ -263,6 +314,13 @@ def _scan(path: str, sha256: str) -> tuple[int, frozenset[str] | None]:
                 rows += 1
                 if column is not None and column < len(record):
                     codes.add(record[column].strip())
+                if rows % PROGRESS_EVERY == 0:
+                    if rows > limit:
+                        raise _too_many_rows(path, rows, limit)
+                    if time.monotonic() - started > PROGRESS_AFTER:
+                        print(f"reading {shown(path)}: {rows:,} rows so far…", file=sys.stderr)
+            if rows > limit:
+                raise _too_many_rows(path, rows, limit)
     except (OSError, EOFError, UnicodeDecodeError, csv.Error) as exc:
         raise SnapshotMismatch(
             f"{shown(path)}: cannot be read as a CSV file ({exc}); rebuild the snapshot."
@@ -287,6 +345,9 @@ def area_codes(source: Path) -> frozenset[str]:
         scans = [_scan(str(source / e["name"]), e["sha256"]) for e in manifest["files"]]
     else:
         scans = [_scan(str(source), sha256_of(source))]
+    total, limit = sum(rows for rows, _ in scans), max_rows()
+    if total > limit:
+        raise _too_many_rows(source, total, limit)
     return frozenset().union(*(codes or () for _, codes in scans))
 
 
@@ -445,16 +506,58 @@ def staging_folder(target: Path) -> Iterator[Path]:
 
     Write, validate, then :func:`replace_folder` it into place inside the ``with`` block;
     whatever fails before that leaves ``target`` untouched and no half-written folder behind.
+    What a killed writer left beside ``target`` is swept first (:func:`sweep_staging`).
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".snapshot-new-", dir=target.parent))
+    sweep_staging(target)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_NEW}{os.getpid()}-", dir=target.parent))
     staging.chmod(0o755)
     try:
         yield staging
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+STAGING_NEW, STAGING_OLD = ".snapshot-new-", ".snapshot-old-"  # then the writer's pid, "-"
+STALE_STAGING_SECONDS = 600  # a staging folder named without a pid, untouched this long
+
+
+def _stale(path: Path, prefix: str) -> bool:
+    """Whether the writer of a staging folder is gone: its process id (in the name) is not
+    running, or, for a folder named without one, it has not changed for ten minutes."""
+    pid, dash, _ = path.name[len(prefix) :].partition("-")
+    if dash and pid.isdigit():
+        return not alive(int(pid))
+    try:
+        return time.time() - path.stat().st_mtime > STALE_STAGING_SECONDS
+    except FileNotFoundError:
+        return False
+
+
+def sweep_staging(target: Path) -> list[Path]:
+    """Remove the staging folders (``.snapshot-new-*``, ``.snapshot-old-*``) that killed
+    writers left beside ``target``; a live writer's are kept. A moved-aside old snapshot is
+    kept too while ``target`` is missing (a writer killed between its two renames): it is
+    the only copy. Returns what was removed."""
+    target = Path(target)
+    removed = []
+    folder = target.parent
+    for path in sorted(folder.glob(".snapshot-*")) if folder.is_dir() else []:
+        prefix = next((p for p in (STAGING_NEW, STAGING_OLD) if path.name.startswith(p)), None)
+        if prefix is None or not path.is_dir() or not _stale(path, prefix):
+            continue
+        if prefix == STAGING_OLD and not target.exists():
+            log.warning(
+                "%s is missing and %s may hold its last copy: kept (rename it back)",
+                shown(target),
+                shown(path),
+            )
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def replace_folder(new: Path, target: Path) -> None:
@@ -467,7 +570,7 @@ def replace_folder(new: Path, target: Path) -> None:
     if not target.exists():
         new.rename(target)
         return
-    aside = Path(tempfile.mkdtemp(prefix=".snapshot-old-", dir=target.parent))
+    aside = Path(tempfile.mkdtemp(prefix=f"{STAGING_OLD}{os.getpid()}-", dir=target.parent))
     aside.rmdir()
     target.rename(aside)
     try:

@@ -41,6 +41,7 @@ from hwb.stats.benchmark import (
 from hwb.stats.combine import combine_areas
 from hwb.stats.ranges import district_range, rank_among
 from hwb.stats.trend import recent_trend, red_red
+from hwb.text.messages import rejected_status
 
 #: status values of a headline row
 OK = "ok"
@@ -355,6 +356,11 @@ def headline_table(
     ]
     area_type = pd.Series(np.concatenate(district_types)).mode().iloc[0] if district_types else None
     empty = IndicatorRows.of(frame.iloc[:0])
+    rejected = {  # the district's rows rejected at load: (indicator, sex) -> the first finding
+        (f.get("indicator_id"), f.get("sex")): f
+        for f in reversed(frame.attrs.get("quarantined", []))
+        if f.get("area_code") == district
+    }
     rows = []
     for indicator_id, entry in catalogue.iterrows():
         sexes = _breakdowns(entry)
@@ -371,6 +377,9 @@ def headline_table(
                 area_type,
                 present=bool(len(subset.frame)),
             )
+            held = rejected.get((str(int(indicator_id)), sex))
+            if held is not None and row["status"] in (NO_DISTRICT_ROWS, NOT_IN_SNAPSHOT):
+                row["status"] = rejected_status(held)
             row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
             rows.append(row)
     table = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)

@@ -49,7 +49,7 @@ from hwb.stats.xmr import spc, spc_applicable
 from hwb.text import alt
 from hwb.text import format as fmt
 from hwb.text.messages import key_messages as _key_messages
-from hwb.text.messages import quintile_phrase
+from hwb.text.messages import quintile_phrase, rejection
 
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
 LIFE_ROLES = ("life_at_birth", "healthy_life", "life_at_65")
@@ -464,8 +464,11 @@ def life_expectancy(pack: Pack) -> d.Html:
     rows = h[h["indicator_id"].isin(life_ids() + (role_id("inequality"),))]
     have = rows[rows["status"] == OK]
     if have.empty:
+        absent = (
+            "were rejected at load" if rejection(rows["status"]) else "are not in this snapshot"
+        )
         return d.paragraph(
-            f"Life expectancy and healthy life expectancy for {pack.name} are not in this snapshot "
+            f"Life expectancy and healthy life expectancy for {pack.name} {absent} "
             f"({_missing_sentence(rows)[len('Not available here: ') :].rstrip('.')}), so this section has no chart."
         )
     parts = [d.bullets(life_sentences(pack, have))]

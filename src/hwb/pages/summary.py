@@ -28,6 +28,7 @@ from hwb.pages.model import OK, Pack
 from hwb.pages.priorities import titled
 from hwb.stats.projection import NOT_WITHIN, REACHED
 from hwb.text import format as fmt
+from hwb.text.messages import rejection
 
 #: the class of the block that opens the summary page; the print stylesheet lays out
 #: the page as four A4 pages when it finds it
@@ -135,7 +136,10 @@ def life_and_wards(pack: Pack) -> d.Html:
         if len(members) > 1:
             parts.append(d.paragraph(member.name, "hwb-lead"))
         if have.empty:
-            parts.append(d.paragraph(f"Life expectancy for {member.name} is not in this snapshot."))
+            rows = member.headline[member.headline["indicator_id"].isin(sections.life_ids())]
+            rejected = rejection(rows["status"])
+            absent = f"was {rejected}" if rejected else "is not in this snapshot"
+            parts.append(d.paragraph(f"Life expectancy for {member.name} {absent}."))
             continue
         sentences = [
             s

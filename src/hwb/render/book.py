@@ -11,10 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 from hwb import paths, yamlio
 from hwb.errors import HwbError
+from hwb.render import book_process
 
 
 def _toc_files(toc: dict) -> list[str]:
@@ -31,7 +30,7 @@ def _exists(root: Path, entry: str) -> bool:
 def missing_pages(root: Path | None = None) -> list[str]:
     """Entries of ``_toc.yml`` with no page on disk yet."""
     root = root or paths.ROOT
-    toc = yamlio.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yamlio.load_file(root / "_toc.yml")
     return [f for f in _toc_files(toc) if not _exists(root, f)]
 
 
@@ -40,7 +39,7 @@ def _toc_for_build(root: Path) -> tuple[Path, list[str]]:
     missing = missing_pages(root)
     if not missing:
         return toc_path, []
-    toc = yamlio.safe_load(toc_path.read_text(encoding="utf-8"))
+    toc = yamlio.load_file(toc_path)
     if toc["root"] in missing:
         raise HwbError(f"the book's root page {toc['root']} is missing; restore it from git")
     for part in toc.get("parts", []):
@@ -48,7 +47,7 @@ def _toc_for_build(root: Path) -> tuple[Path, list[str]]:
     toc["parts"] = [p for p in toc.get("parts", []) if p["chapters"]]
     partial = root / "build" / "_toc.partial.yml"
     partial.parent.mkdir(parents=True, exist_ok=True)
-    partial.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    partial.write_text(yamlio.safe_dump(toc, sort_keys=False), encoding="utf-8")
     return partial, missing
 
 
@@ -130,7 +129,7 @@ def build_book(
         for hint in hints:
             print(f"      {hint}")
     if jobs is None:
-        pages = len(_toc_files(yamlio.safe_load(Path(toc).read_text(encoding="utf-8"))))
+        pages = len(_toc_files(yamlio.load_file(toc)))
         jobs = sphinx_jobs(pages)
     args = [
         str(jobs),
@@ -156,10 +155,14 @@ def build_book(
             [*_BOOK_PROCESS, *args], capture_output=True, text=True, cwd=root, check=False
         )
     if result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
+        lines = (result.stdout + result.stderr).strip().splitlines()
+        cause = [line for line in lines if line.startswith(book_process.CAUSE_MARKER)]
+        if cause:
+            raise HwbError(f"the book build failed: {cause[-1][len(book_process.CAUSE_MARKER) :]}")
+        tail = "\n".join(lines[-25:])
         raise HwbError(f"the book build failed (Sphinx warnings are errors):\n{tail}")
     html = output / "_build" / "html"
-    pages = _toc_files(yamlio.safe_load(Path(toc).read_text(encoding="utf-8")))
+    pages = _toc_files(yamlio.load_file(toc))
     removed = prune_removed_pages(html, pages)
     if removed:
         print(f"note: removed from the built site, no longer in the book: {', '.join(removed)}")

@@ -99,7 +99,26 @@ def run(args: list[str]) -> None:
             jupyter_book.sphinx.build_sphinx, jobs=jobs
         )
     sys.argv = ["jupyter-book", *args[1:]]
-    main()
+    try:
+        main()
+    except Exception as exc:  # noqa: BLE001 - reported in one line: jupyter-book only says "Look above"
+        print(f"{CAUSE_MARKER}{cause_of(exc)}", file=sys.stderr, flush=True)
+        sys.exit(1)
+
+
+CAUSE_MARKER = "hwb: the cause: "  # the line hwb.render.book shows when a build fails
+
+
+def cause_of(error: BaseException) -> str:
+    """The first cause of a failed build in one line: jupyter-book wraps Sphinx's exception in
+    a RuntimeError saying "Look above for the cause" (nothing is above with --quiet)."""
+    from hwb.errors import os_error_message
+
+    while error.__cause__ is not None:
+        error = error.__cause__
+    if isinstance(error, OSError):
+        return os_error_message(error)
+    return " ".join(f"{type(error).__name__}: {error}".split())
 
 
 if __name__ == "__main__":

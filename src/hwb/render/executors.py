@@ -35,7 +35,7 @@ class JobOutcome:
 
 def run_job(job, engine: engines.Engine) -> JobOutcome:
     """Execute one job with ``engine`` and report how it went (what every executor submits)."""
-    from hwb.errors import HwbError
+    from hwb.errors import HwbError, os_error_message
 
     start = time.perf_counter()
     worker = f"{platform.node()}:{os.getpid()}"
@@ -44,6 +44,8 @@ def run_job(job, engine: engines.Engine) -> JobOutcome:
         status, message = "rendered", ""
     except HwbError as exc:
         status, message = "failed", str(exc)
+    except OSError as exc:  # the page could not be written: one line naming the path and fix
+        status, message = "failed", f"{job.slug}: cannot write {os_error_message(exc)}"
     except Exception as exc:  # noqa: BLE001 - a bug or a broken environment: still report, don't crash the run
         status = "failed"
         message = f"{job.slug}: {type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
@@ -68,6 +70,11 @@ def default_jobs() -> int:
 
 
 def _warm_worker() -> None:
+    import signal
+
+    # Terminated with the build: interrupt the page as Ctrl-C would, so its kernel is shut
+    # down and its connection file removed (Python's default would just exit).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     from hwb.render.imports import skip_unused_format_checkers
 
     skip_unused_format_checkers()
@@ -100,6 +107,12 @@ def run_local(jobs: list, workers: int, engine: engines.Engine) -> Iterator[JobO
         except BaseException:
             for future in futures:
                 future.cancel()
+            from hwb.processes import TERMINATED
+
+            # A terminated build stops its workers' pages too (Ctrl-C reaches them itself).
+            for process in list(getattr(pool, "_processes", {}).values()) if TERMINATED else []:
+                if process.is_alive():
+                    process.terminate()
             raise
 
 

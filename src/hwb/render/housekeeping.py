@@ -1,7 +1,10 @@
 """One build at a time, and nothing left over from an interrupted one.
 
 :func:`build_lock` holds ``build/.lock`` for the whole run (``fcntl`` on POSIX, ``msvcrt``
-on Windows, else a pid file), imported when a build starts, not at module import.
+on Windows, else a pid file), imported when a build starts, not at module import. Every
+command that writes this checkout's data or pages holds it (:mod:`hwb.cli`), so a build
+never mixes pages of two snapshots; one process may take it again (the command, then its
+build), another is refused, told which command holds it.
 :func:`sweep_leftovers` removes scratch notebooks of processes that are gone, stale
 temporary files and folders of shared results; :func:`shared_results_folder` makes the
 folder where one build's pages share derived results (:mod:`hwb.pages.shared`).
@@ -19,32 +22,70 @@ from pathlib import Path
 
 from hwb import paths
 from hwb.errors import HwbError
+from hwb.processes import alive
 
-BUSY = "another `hwb build` is running in this checkout; wait for it to finish"
+BUSY = (
+    "another hwb command is running in this checkout ({holder}), and only one at a time may "
+    "write its data or pages; wait for it to finish"
+)
 STALE_TEMP_SECONDS = 600
 SHARED_RESULTS_PREFIX = "shared-results-"
 
 
+_HELD: dict[Path, int] = {}  # lock file -> how many times this process holds it
+
+
 @contextmanager
-def build_lock() -> Iterator[None]:
-    """Hold ``build/.lock`` for the whole run; a second concurrent build is refused."""
+def build_lock(command: str = "a build") -> Iterator[None]:
+    """Hold ``build/.lock`` for the whole run; another process's is refused (one line naming
+    ``command`` of the holder and its process id). Taken again by the process that holds it,
+    it is simply held on."""
     paths.BUILD.mkdir(parents=True, exist_ok=True)
-    path = paths.BUILD / ".lock"
+    path = (paths.BUILD / ".lock").resolve()
+    if _HELD.get(path):
+        _HELD[path] += 1
+        try:
+            yield
+        finally:
+            _HELD[path] -= 1
+        return
+    with _exclusive(path, command):
+        _HELD[path] = 1
+        try:
+            yield
+        finally:
+            _HELD.pop(path, None)
+
+
+def _busy(path: Path) -> HwbError:
+    try:
+        holder = path.read_text(encoding="utf-8").strip() or "a build"
+    except OSError:
+        holder = "a build"
+    return HwbError(BUSY.format(holder=holder))
+
+
+@contextmanager
+def _exclusive(path: Path, command: str) -> Iterator[None]:
     try:
         import fcntl
     except ImportError:
         fcntl = None
     if fcntl is None:
-        with _fallback_lock(path):
+        with _fallback_lock(path, command):
             yield
         return
-    handle = open(path, "w")  # noqa: SIM115 (held for the run)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the run)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise HwbError(BUSY) from None
+        raise _busy(path) from None
     try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"`{command}`, process {os.getpid()}\n")
+        handle.flush()
         yield
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
@@ -52,7 +93,7 @@ def build_lock() -> Iterator[None]:
 
 
 @contextmanager
-def _fallback_lock(path: Path) -> Iterator[None]:
+def _fallback_lock(path: Path, command: str) -> Iterator[None]:
     """Without ``fcntl``: ``msvcrt``'s byte lock, or a pid file that a dead build's successor
     takes over."""
     try:
@@ -65,7 +106,7 @@ def _fallback_lock(path: Path) -> Iterator[None]:
             msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:
             handle.close()
-            raise HwbError(BUSY) from None
+            raise HwbError(BUSY.format(holder="a build")) from None
         try:
             yield
         finally:
@@ -79,24 +120,12 @@ def _fallback_lock(path: Path) -> Iterator[None]:
     except (OSError, ValueError):
         holder = 0
     if holder and holder != os.getpid() and alive(holder):
-        raise HwbError(BUSY)
+        raise HwbError(BUSY.format(holder=f"process {holder}"))
     pid_file.write_text(str(os.getpid()))
     try:
         yield
     finally:
         pid_file.unlink(missing_ok=True)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:  # Windows: no such process
-        return False
-    return True
 
 
 def sweep_leftovers(jobs: list) -> list[Path]:

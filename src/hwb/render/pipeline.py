@@ -84,6 +84,30 @@ def overview_job(snapshot: Path | None = None, output_dir: Path | None = None) -
     )
 
 
+def regrouped_overview() -> Job | None:
+    """The overview's job when its rendered page lists other partnerships than
+    ``parameters/partnerships.yml`` now does (a regrouping), else None.
+
+    A one-pack build does not render the overview, but a regrouping changes what it lists
+    (names, members, links to pages): it is rendered too, from the shipped snapshot. The
+    grouping a page was rendered with is read from the page itself (Papermill records its
+    parameters), so this holds in a fresh clone with no cache. No rendered overview, no job.
+    """
+    import json
+
+    job = overview_job()
+    try:
+        notebook = json.loads(Path(job.output).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return job  # unreadable: render it again
+    recorded = notebook.get("metadata", {}).get("papermill", {}).get("parameters", {})
+    if recorded.get("partnerships") == job.parameters["partnerships"]:
+        return None
+    return job
+
+
 def check_areas(districts: list, snapshot: Path) -> None:
     """Every district's ONS code has rows in ``snapshot`` (a verified folder or a bare CSV).
 
@@ -110,7 +134,7 @@ def warn_uncatalogued(snapshot: Path) -> list[int]:
 
     if not Path(snapshot).is_dir() or not paths.CATALOGUE.is_file():
         return []
-    catalogue = yamlio.safe_load(paths.CATALOGUE.read_text(encoding="utf-8")) or {}
+    catalogue = yamlio.load_file(paths.CATALOGUE) or {}
     known = {int(i) for i in (catalogue.get("indicators") or {})}
     listed = {
         int(i)
@@ -157,6 +181,13 @@ def plan(slugs: list[str], snapshot: Path | None = None, overview: bool = True) 
     jobs = [job(p, snapshot) for p in chosen.values() for job in (partnership_job, summary_job)]
     if overview:
         jobs.append(overview_job(snapshot))
+    elif (regrouped := regrouped_overview()) is not None:
+        check_areas(everyone, paths.SNAPSHOT)  # the overview reads every district
+        log.warning(
+            "the partnerships in %s are not the ones the overview lists: rendering it too",
+            display_path(paths.PARAMETERS / "partnerships.yml"),
+        )
+        jobs.append(regrouped)
     missing = sorted({str(j.template) for j in jobs if not Path(j.template).is_file()})
     if missing:
         raise HwbError(f"template(s) missing: {', '.join(missing)}; restore them from git")
@@ -357,6 +388,49 @@ def record(pages: Pages, seconds: float, **settings: Any) -> Path:
     )
 
 
+def rejected_report(jobs: list[Job]) -> list[str]:
+    """Lines for the terminal naming the rows the pages' snapshots rejected at load: per
+    file, how many and the first reasons (the pages say "rejected" where they are missing)."""
+    from hwb.data.load import rejected_rows
+
+    lines = []
+    for snapshot in sorted({Path(j.snapshot or paths.SNAPSHOT) for j in jobs}):
+        try:
+            files = rejected_rows(snapshot)
+        except HwbError:  # the pages stop on a file that cannot be read, and say why
+            continue
+        for file in files:
+            lines.append(
+                f"warning: {file['count']:,} row(s) of {file['file']} were rejected at load and "
+                "are left out of the pages (`hwb data verify` lists them all); the first:"
+            )
+            lines.extend(f"  {reason}" for reason in file["first"])
+    return lines
+
+
+class _Background:
+    """``function(*args)`` in a daemon thread (an interrupted build does not wait for it)."""
+
+    def __init__(self, function: Callable, *args: Any) -> None:
+        import threading
+
+        self.value = None
+        self.thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self.thread.start()
+
+    def _run(self, function: Callable, *args: Any) -> None:
+        self.value = function(*args)
+
+    def result(self):
+        self.thread.join()
+        return self.value
+
+
+def output_folders(jobs: list[Job]) -> list[Path]:
+    """The folders a run of ``jobs`` writes: each page's, and ``build/`` (cache, scratch)."""
+    return [*sorted({Path(j.output).parent for j in jobs}), paths.BUILD]
+
+
 def run(
     jobs: list[Job],
     *,
@@ -379,8 +453,10 @@ def run(
 
     started = time.perf_counter()
     workers = workers or executors.default_jobs()
+    paths.check_writable(*output_folders(jobs))
     with build_lock():
         sweep_leftovers(jobs)
+        rejected = _Background(rejected_report, jobs)  # validated alongside the pages
         pages = decide(jobs, force, progress, on_result)
         try:
             stale = reuse(pages)
@@ -390,6 +466,8 @@ def run(
         finally:
             pages.bar.close()
             pages.index.compact()
+        for line in rejected.result() or []:
+            print(line, file=sys.stderr)
         record(
             pages,
             time.perf_counter() - started,
@@ -433,9 +511,12 @@ __all__ = [
     "check_areas",
     "decide",
     "execute_stale",
+    "output_folders",
     "overview_job",
     "plan",
     "record",
+    "regrouped_overview",
+    "rejected_report",
     "reuse",
     "run",
     "summary_table",

@@ -17,15 +17,21 @@ Confidence = float | Sequence[float]
 _MAX_ROWS_SHOWN = 5
 
 
-def confidences(confidence: Confidence, func: str) -> tuple[float, ...]:
+def confidences(confidence: Confidence, func: str, any_levels: bool = False) -> tuple[float, ...]:
     """Normalise ``confidence`` to a tuple of fractions, as PHEindicatormethods accepts it.
 
     One level between 0.9 and 1, or the same as a percentage between 90 and 100 (95 and
     99.8 mean 0.95 and 0.998); or exactly two levels, 0.95 and 0.998 (95 and 99.8), to
-    output both. Any other pair, more than two levels, text ("0.95") or anything else
-    that is not a number is refused with a :class:`StatsInputError` saying what to pass.
+    output both. With ``any_levels`` (as ``phe_sii`` accepts them) any number of distinct
+    levels, each as above, e.g. (0.95, 0.99). Any other pair, more than two levels, text
+    ("0.95") or anything else that is not a number is refused with a
+    :class:`StatsInputError` saying what to pass.
     """
-    hint = "pass 0.95 or 0.998 (or 95 or 99.8), or (0.95, 0.998) for both"
+    hint = (
+        "pass levels between 0.9 and 1 (or 90 and 100), e.g. 0.95 or (0.95, 0.99)"
+        if any_levels
+        else "pass 0.95 or 0.998 (or 95 or 99.8), or (0.95, 0.998) for both"
+    )
     if isinstance(confidence, (str, bytes)):
         raise StatsInputError(f"{func}: confidence {confidence!r} is text, not a number; {hint}.")
     if isinstance(confidence, (int, float, np.number)):
@@ -55,7 +61,7 @@ def confidences(confidence: Confidence, func: str) -> tuple[float, ...]:
         out.append(round(value, 4))
     if len(set(out)) != len(out):
         raise StatsInputError(f"{func}: confidence {levels!r} repeats a level; {hint}.")
-    if len(out) > 1 and sorted(out) != [0.95, 0.998]:
+    if len(out) > 1 and not any_levels and sorted(out) != [0.95, 0.998]:
         raise StatsInputError(
             f"{func}: confidence {levels!r}: several levels can only be 0.95 and 0.998 together "
             "(as PHEindicatormethods); pass one level, or (0.95, 0.998)."

@@ -84,13 +84,15 @@ def sii(
       ``UserWarning`` naming it (an error if no group is left).
     * Proportion values and limits must lie inside 0-1 (0-``multiplier``); outside is an
       error, never NaN limits.
+    * ``confidence`` is one or more distinct levels, each between 0.9 and 1 (or 90 and
+      100 as a percentage), e.g. (0.95, 0.99): each gets its ``lower_<c>``/``upper_<c>``.
     * A negative ``multiplier`` flips the polarity: the SII and its limits change sign
       (lower and upper swap) and the RII and its limits are inverted. Its size is the
       proportions' scale as above.
     """
     func = "sii"
     groups = v.as_list(group_cols)
-    levels = v.confidences(confidence, func)
+    levels = v.confidences(confidence, func, any_levels=True)
     v.require_choice(value_type, "value_type", _VALUE_TYPES, func)
     sign = -1.0 if v.multiplier_value(multiplier, func, allow_negative=True) < 0 else 1.0
     multiplier = abs(float(multiplier))
@@ -141,9 +143,10 @@ def sii(
         x = np.cumsum(a) - a / 2
         y = g[value_col].to_numpy(dtype=float)
         if value_type == "rate":
-            if (y <= 0).any() or (not se_col and (g[lower_col] <= 0).any()):
+            limits = [] if se_col else [lower_col, upper_col]
+            if (y <= 0).any() or (g[limits] <= 0).any().any():
                 raise v.StatsInputError(
-                    f"{func}: rates must be above 0 (with a lower limit above 0){where} "
+                    f"{func}: rates must be above 0 (with limits above 0){where} "
                     "for the log-scale simulation."
                 )
             centre = np.log(y)
@@ -167,7 +170,7 @@ def sii(
             else:
                 lo = g[lower_col].to_numpy(float) / multiplier
                 up = g[upper_col].to_numpy(float) / multiplier
-                if ((lo <= 0) | (up >= 1)).any():
+                if ((lo <= 0) | (lo >= 1) | (up <= 0) | (up >= 1)).any():
                     raise v.StatsInputError(
                         f"{func}: proportion limits must lie strictly inside 0-{multiplier:g}{where}; "
                         "limits outside that range cannot be put on the logit scale."

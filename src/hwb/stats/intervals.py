@@ -581,6 +581,10 @@ def funnel_limits(
     )
 
 
+#: ``assign_funnel_significance``'s words for a DSR of fewer than 10 events (PHEindicatormethods)
+FEW_EVENTS_FOR_DSRS = "Not applicable for events less than 10 for dsrs"
+
+
 def funnel_significance(
     df: pd.DataFrame,
     count_col: str = "count",
@@ -593,7 +597,9 @@ def funnel_significance(
     """Flag each row outside the 95% / 99.8% funnel limits (``PHStatsMethods.assign_funnel_significance``).
 
     Adds ``significance``: "High (0.001)", "High (0.025)", "Not significant",
-    "Low (0.025)" or "Low (0.001)".
+    "Low (0.025)" or "Low (0.001)"; for directly standardised rates with fewer than 10
+    events, :data:`FEW_EVENTS_FOR_DSRS` in PHEindicatormethods' words (PHStatsMethods
+    0.1.16 writes "DSRs").
     """
     func = "funnel_significance"
     v.require_choice(statistic, "statistic", ["proportion", "rate", "ratio"], func)
@@ -605,7 +611,7 @@ def funnel_significance(
             f"{func}: {count_col!r} and {denominator_col!r} must be present on every row."
         )
     mult = None if multiplier is None else _int_multiplier(multiplier, func)
-    return _ph(
+    out = _ph(
         func,
         phs.assign_funnel_significance,
         df,
@@ -616,3 +622,7 @@ def funnel_significance(
         rate_type=rate_type,
         multiplier=mult,
     )
+    out["significance"] = out["significance"].replace(
+        FEW_EVENTS_FOR_DSRS.replace("dsrs", "DSRs"), FEW_EVENTS_FOR_DSRS
+    )
+    return out

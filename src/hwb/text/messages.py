@@ -23,6 +23,24 @@ from hwb.text import format as fmt
 MIN_MESSAGES, MAX_MESSAGES = 5, 8
 #: the catalogue roles whose indicators are life expectancy measures judged first among the similar
 LIFE_EXPECTANCY_ROLES = ("life_at_birth", "healthy_life")
+#: the start of a headline row's status when the district's rows were in the snapshot but
+#: rejected at load (quarantined), followed by where and why: never "not in this snapshot"
+REJECTED = "rejected at load"
+
+
+def rejected_status(finding: dict) -> str:
+    """A headline status for a district's rows rejected at load, saying where and why:
+    "rejected at load (fingertips_90366.csv.gz, line 5: expected a number or an empty cell,
+    found 'high')"."""
+    found = f", found {finding['found']!r}" if finding.get("found") else ""
+    return f"{REJECTED} ({finding['file']}, line {finding['line']}: {finding['reason']}{found})"
+
+
+def rejection(statuses) -> str | None:
+    """The first status in ``statuses`` that says rows were rejected at load, or None."""
+    return next((s for s in statuses if str(s).startswith(REJECTED)), None)
+
+
 #: words that make an indicator's short name plural ("Self-harm admissions", "Physically inactive adults")
 PLURAL_WORDS = frozenset(
     {"children", "adults", "admissions", "conceptions", "fractures", "readmissions", "users"}
@@ -147,10 +165,12 @@ def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
         Message(life_expectancy_sentence(r, district), life_at_birth, str(r["compared_95"]), 0)
         for _, r in have.iterrows()
     ]
+    rejected = rejection(rows["status"])
     if not out:
+        absent = f"was {rejected}" if rejected else "is not in this snapshot"
         out.append(
             Message(
-                f"Life expectancy at birth for {district} is not in this snapshot, so the pack cannot "
+                f"Life expectancy at birth for {district} {absent}, so the pack cannot "
                 "say how long people live compared with England.",
                 None,
                 "",
