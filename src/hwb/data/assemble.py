@@ -26,7 +26,7 @@ import yaml
 
 from hwb import paths, yamlio
 from hwb.data import schema, snapshot
-from hwb.data.periods import period_label, period_range
+from hwb.data.periods import iso_period, period_label, period_range
 from hwb.errors import DataInvalid
 
 SOURCES_FILE = paths.DATA / "sources.yml"
@@ -38,7 +38,9 @@ ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
     "Sources: Office for Health Improvement and Disparities, Public health profiles "
     "(Fingertips), https://fingertips.phe.org.uk; Ministry of Housing, Communities and Local "
-    "Government, English Indices of Deprivation 2019; Office for National Statistics. "
+    "Government, English Indices of Deprivation 2019 and 2025; Office for National Statistics "
+    "(Explore local statistics, population projections, similar areas); Department for "
+    "Education, Early years foundation stage profile results. "
     "© Crown copyright. MSOA names: House of Commons Library, Open Parliament Licence v3.0."
 )
 
@@ -108,9 +110,7 @@ def assemble_snapshot(
             choice = spec["indicators"][iid]
             rows = list(reader.rows(int(iid), choice))
             if choice.get("also"):
-                wanted = set(choice["also"]["areas"])
-                extra = reader.rows(int(iid), choice["also"])
-                rows += [r for r in extra if r["Area Code"] in wanted]
+                rows += _also_rows(iid, choice["also"], reader.rows(int(iid), choice["also"]), rows)
             if not rows:
                 raise DataInvalid(
                     f"{sources_file}: indicator {iid} has no rows in source "
@@ -207,6 +207,7 @@ class _Readers:
             "trafford": self._trafford,
             "fingertips_download": self._download,
             "iod_district": self._iod,
+            "ons_els": self._ons,
         }[kind]
         return read(iid, choice)
 
@@ -301,7 +302,9 @@ class _Readers:
                 period=_normal_period(raw["period"]),
                 sortable=first,
                 value=value,
-                compared=_published(raw.get("compared_to_England", raw.get("significance", ""))),
+                compared=_published(raw.get("compared_to_England", raw.get("significance", "")))
+                if choice.get("published_comparison", True)
+                else "",
                 period_range=period_range(entry["period_type"]),
             )
 
@@ -316,26 +319,133 @@ class _Readers:
 
     # ---------------------------------------------------------------- MHCLG IoD
     def _iod(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        """MHCLG's district summaries, long by domain: the IoD2019 copy names its columns
+        ``lad19cd, lad19nm, year``, the IoD2025 one ``area_code, area_name,
+        deprivation_data_year``."""
         entry = self.catalogue.loc[iid]
         for raw in self._file(choice["source"], choice["file"]):
             if raw["index_domain"] != "Index of Multiple Deprivation":
                 continue
-            code = raw["lad19cd"]
+            code = raw.get("lad19cd") or raw["area_code"]
             if _area_type(code) != DISTRICT_TYPE:
                 continue
+            year = raw.get("year") or raw["deprivation_data_year"]
             yield _row(
                 entry,
                 code=code,
-                name=raw["lad19nm"],
+                name=raw.get("lad19nm") or raw["area_name"],
                 area_type=DISTRICT_TYPE,
                 parent="",
                 sex="Persons",
                 age=entry["age"],
-                period=raw["year"],
-                sortable=int(raw["year"]),
+                period=year,
+                sortable=int(year),
                 value=f"{float(raw['average_score']):.3f}",
                 period_range="1y",
             )
+
+    # ---------------------------------------------------------------- ONS Explore local statistics
+    def _ons(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        """ONS's tidy files (``areacd, areanm, indicator, period, observation, lci_95, uci_95,
+        status, ...``): the ONS indicators ``ons_indicators`` names (ONS name -> sex), England,
+        counties and English districts, ISO 8601 periods labelled by the catalogue's period
+        type. A unitary authority listed both as a district and as a county is kept once
+        (the two rows must agree)."""
+        entry = self.catalogue.loc[iid]
+        wanted = choice.get("ons_indicators")
+        if not isinstance(wanted, dict) or not wanted:
+            raise DataInvalid(
+                f"{SOURCES_FILE}: indicators.{iid}.ons_indicators must map ONS's indicator "
+                "name(s) in the file to a sex, e.g. {Satisfaction: Persons}."
+            )
+        where = f"{self.spec['sources'][choice['source']]['files'][choice['file']]['local']}"
+        seen: dict[tuple[str, ...], Row] = {}
+        found = set()
+        for line, raw in enumerate(self._file(choice["source"], choice["file"]), start=2):
+            if raw["indicator"] not in wanted:
+                continue
+            found.add(raw["indicator"])
+            code = raw["areacd"]
+            area_type = _area_type(code)
+            if area_type is None:
+                continue
+            try:
+                period, first = iso_period(entry["period_type"], raw["period"])
+            except ValueError as exc:
+                raise DataInvalid(
+                    f"{where}, line {line}, column 'period': {exc}; indicator {iid} has "
+                    f"period_type {entry['period_type']!r} in data/catalogue.yml."
+                ) from None
+            status = raw.get("status", "")
+            value, note = raw["observation"], _ONS_STATUS.get(status, status)
+            if status == "x" or value in ("", "NA"):
+                value = ""
+            lower, upper = raw.get("lci_95", ""), raw.get("uci_95", "")
+            row = _row(
+                entry,
+                code=code,
+                name=raw["areanm"],
+                area_type=area_type,
+                parent="",
+                sex=str(wanted[raw["indicator"]]),
+                age=entry["age"],
+                period=period,
+                sortable=first,
+                value=value,
+                lower=lower if value else "",
+                upper=upper if value else "",
+                period_range=period_range(entry["period_type"]),
+            )
+            row["Value note"] = note
+            key = tuple(row[h] for h in _KEY_HEADERS)
+            if key in seen:
+                if seen[key]["Value"] != row["Value"]:
+                    raise DataInvalid(
+                        f"{where}, line {line}: {code} {raw['indicator']} {raw['period']} is "
+                        f"listed twice with different values ({seen[key]['Value']}, {value})."
+                    )
+                continue
+            seen[key] = row
+        absent = sorted(set(wanted) - found)
+        if absent:
+            raise DataInvalid(
+                f"{where}: no rows for ONS indicator(s) {absent} named in "
+                f"{SOURCES_FILE} (indicators.{iid}.ons_indicators)."
+            )
+        yield from seen.values()
+
+
+def _also_rows(iid: Any, also: dict[str, Any], extra: Iterable[Row], rows: list[Row]) -> list[Row]:
+    """The rows a second source adds to an indicator: only its ``areas`` and/or ``periods``
+    (labels), and never a row the first source already has (one series, each point from one
+    source, not a duplicate)."""
+    areas, periods = also.get("areas"), also.get("periods")
+    if not areas and not periods:
+        raise DataInvalid(
+            f"{SOURCES_FILE}: indicators.{iid}.also must limit what it adds with 'areas' "
+            "(area codes) or 'periods' (period labels)."
+        )
+    kept = [
+        r
+        for r in extra
+        if (not areas or r["Area Code"] in set(areas))
+        and (not periods or r["Time period"] in {str(p) for p in periods})
+    ]
+    have = {tuple(r[h] for h in _KEY_HEADERS) for r in rows}
+    doubled = [r for r in kept if tuple(r[h] for h in _KEY_HEADERS) in have]
+    if doubled:
+        first = doubled[0]
+        raise DataInvalid(
+            f"{SOURCES_FILE}: indicators.{iid}.also ({also['source']}) repeats {len(doubled)} "
+            f"row(s) the first source has, e.g. {first['Area Code']} {first['Time period']}; "
+            "narrow its 'areas' or 'periods' so each point comes from one source."
+        )
+    if periods and not kept:
+        raise DataInvalid(
+            f"{SOURCES_FILE}: indicators.{iid}.also ({also['source']}) has no rows for periods "
+            f"{list(periods)}; check the period labels."
+        )
+    return kept
 
 
 # --------------------------------------------------------------------------- rows
@@ -348,6 +458,14 @@ _KEY_HEADERS = (
     "Category",
     "Time period",
 )
+
+
+#: ONS's status codes in Explore local statistics files, as value notes
+_ONS_STATUS = {
+    "": "",
+    "x": "Not available (ONS status x)",
+    "u": "Low reliability (ONS status u)",
+}
 
 
 def _area_type(code: str) -> str | None:
@@ -460,6 +578,8 @@ def _provenance(spec: dict[str, Any], choice: dict[str, Any], notes: list[str]) 
         }
         if pick.get("areas"):
             origin["areas"] = list(pick["areas"])
+        if pick.get("periods"):
+            origin["periods"] = [str(p) for p in pick["periods"]]
         origins.append(origin)
     return {
         "origin": origins,
