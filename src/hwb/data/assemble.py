@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,7 @@ def assemble_snapshot(
         )
     inputs = _checked_inputs(root, spec)
     small_inputs, small_where = _small_area_inputs(root, spec)
+    table_inputs, table_where = _table_inputs(root, spec)
     reader = _Readers(root, spec, catalogue)
     entries = []
     with snapshot.staging_folder(target) as staging:
@@ -123,7 +126,10 @@ def assemble_snapshot(
             entry.update(_provenance(spec, choice, reader.notes.get(int(iid), [])))
             entries.append(entry)
         entries += _small_area_files(spec, small_where, staging)
-        snapshot.write_manifest(staging, _manifest(spec, entries, inputs + small_inputs, catalogue))
+        entries += _current_ward_files(root, spec, small_where, staging)
+        entries += _table_files(spec, table_where, staging)
+        every_input = inputs + small_inputs + table_inputs
+        snapshot.write_manifest(staging, _manifest(spec, entries, every_input, catalogue))
         load_snapshot(staging)  # the whole snapshot validates before it replaces anything
         snapshot.replace_folder(staging, target)
     return target
@@ -628,11 +634,14 @@ LOCAL_HEALTH_MEASURES = (
 
 
 def _small_area_sources(spec: dict[str, Any]) -> dict[str, Any]:
-    section = spec.get("small_areas")
+    return _section(spec, "small_areas")
+
+
+def _section(spec: dict[str, Any], key: str) -> dict[str, Any]:
+    """A section of sources.yml with its own ``sources`` and ``files`` (small_areas, tables)."""
+    section = spec.get(key)
     if not isinstance(section, dict) or not all(k in section for k in ("sources", "files")):
-        raise DataInvalid(
-            f"{SOURCES_FILE}: expected a 'small_areas' mapping with 'sources' and 'files'."
-        )
+        raise DataInvalid(f"{SOURCES_FILE}: expected a '{key}' mapping with 'sources' and 'files'.")
     return section
 
 
@@ -640,12 +649,21 @@ def _small_area_inputs(
     root: Path, spec: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], dict[str, Path]]:
     """Every small-area source file, present with its recorded sha256; and where each one is."""
-    section = _small_area_sources(spec)
+    return _section_inputs(root, _small_area_sources(spec), "small_areas")
+
+
+def _section_inputs(
+    root: Path, section: dict[str, Any], label: str
+) -> tuple[list[dict[str, Any]], dict[str, Path]]:
+    """Every source file a section (``small_areas``, ``tables``) names, present with its
+    recorded sha256; and where each one is, by ``source.file``."""
     inputs, where = [], {}
     for source_key, source in sorted(section["sources"].items()):
         for file_key in sorted(source["files"]):
-            label = f"small_areas.sources.{source_key}.{file_key}"
-            path, record = _checked_input(root, section["sources"], source_key, file_key, label)
+            where_label = f"{label}.sources.{source_key}.{file_key}"
+            path, record = _checked_input(
+                root, section["sources"], source_key, file_key, where_label
+            )
             where[f"{source_key}.{file_key}"] = path
             inputs.append(record)
     return inputs, where
@@ -655,7 +673,6 @@ def _small_area_files(
     spec: dict[str, Any], where: dict[str, Path], staging: Path
 ) -> list[dict[str, Any]]:
     """Write the five small-area files into ``staging``, validated; their manifest entries."""
-    from hwb.data import small_areas
 
     section = _small_area_sources(spec)
     districts = {str(c) for c in section["districts"]}
@@ -672,43 +689,81 @@ def _small_area_files(
             where["local_health.msoa"], where["local_health.metadata"], msoas
         ),
     }
+    return _write_small_area_tables(
+        staging, section["sources"], section["files"], tables, int(section["boundary_year"])
+    )
+
+
+def _write_small_area_tables(
+    staging: Path,
+    sources: dict[str, Any],
+    choices: dict[str, Any],
+    tables: dict[str, list[Row]],
+    boundary_year: int,
+) -> list[dict[str, Any]]:
+    """Write small-area tables (by key) into ``staging``, each validated by the loader's own
+    rules before it is written; their manifest entries."""
+    from hwb.data import small_areas
+
     entries = []
     for key, rows in tables.items():
-        name = small_areas.file_name(key)
+        name = (
+            small_areas.file_name(key)
+            if key in small_areas.FILES
+            else small_areas.CURRENT_FILES[key][0]
+        )
         data = small_areas.csv_bytes(key, rows)
         small_areas.parse_rows(name, data, key)  # the loader's own validation, before it is written
         (staging / name).write_bytes(snapshot.gzip_bytes(data))
-        choice = section["files"][key]
-        origins = []
-        for ref in choice["from"]:
-            source_key, file_key = ref.split(".")
-            source = section["sources"][source_key]
-            entry = source["files"][file_key]
-            origins.append(
-                {
-                    "source": source_key,
-                    "repository": source["repository"],
-                    "commit": entry.get("commit", source["commit"]),
-                    "path": entry["path"],
-                    "licence": source["licence"],
-                }
-            )
         entries.append(
-            {
-                "name": name,
-                "kind": small_areas.KIND,
-                "boundary_year": int(section["boundary_year"]),
-                "sha256": snapshot.sha256_of(staging / name),
-                "size": (staging / name).stat().st_size,
-                "rows": snapshot.count_rows(staging / name),
-                "columns": small_areas.columns(key),
-                "origin": origins,
-                "why": " ".join(str(choice["why"]).split()),
-                "coverage": str(choice.get("coverage", "")),
-                "processing": list(choice.get("processing", [])),
-            }
+            _table_entry(
+                staging / name,
+                sources,
+                choices[key],
+                small_areas.columns(key),
+                kind=small_areas.KIND,
+                boundary_year=boundary_year,
+            )
         )
     return entries
+
+
+def _table_entry(
+    path: Path,
+    sources: dict[str, Any],
+    choice: dict[str, Any],
+    columns: list[str],
+    **head: Any,
+) -> dict[str, Any]:
+    """The manifest entry of a table not in the Fingertips layout: its kind (and boundary
+    year), hashes, columns, origins (``choice['from']``: ``source.file`` references into
+    ``sources``), why, coverage and processing."""
+    origins = []
+    for ref in choice["from"]:
+        source_key, file_key = ref.split(".")
+        source = sources[source_key]
+        entry = source["files"][file_key]
+        origins.append(
+            {
+                "source": source_key,
+                "repository": source["repository"],
+                "commit": entry.get("commit", source["commit"]),
+                "path": entry["path"],
+                "licence": source["licence"],
+            }
+        )
+    return {
+        "name": path.name,
+        **head,
+        "sha256": snapshot.sha256_of(path),
+        "size": path.stat().st_size,
+        "rows": snapshot.count_rows(path),
+        "columns": columns,
+        "origin": origins,
+        "why": " ".join(str(choice["why"]).split()),
+        "coverage": " ".join(str(choice.get("coverage", "")).split()),
+        "processing": [" ".join(str(p).split()) for p in choice.get("processing", [])],
+    }
 
 
 def _ward_lookup(where: dict[str, Path], districts: set[str]) -> list[Row]:
@@ -827,3 +882,257 @@ def _local_health(values: Path, metadata: Path, msoas: set[str]) -> list[Row]:
             }
         )
     return sorted(rows, key=lambda r: (r["msoa11_code"], order[r["measure"]]))
+
+
+# --------------------------------------------------------------------------- current wards
+#: how far the LSOA scores, weighted by the recovered populations, may be from MHCLG's
+#: published IoD2025 district average score (the weights are rebuilt from rounded figures)
+IOD2025_DISTRICT_TOLERANCE = 0.25
+
+
+def _current_ward_files(
+    root: Path, spec: dict[str, Any], where: dict[str, Path], staging: Path
+) -> list[dict[str, Any]]:
+    """The two current-boundary files (LSOA 2021 -> ward 2023, IoD2025 by LSOA 2021),
+    validated, after checking the population weights against MHCLG's district averages."""
+
+    section = _small_area_sources(spec)
+    current = section.get("current")
+    if not isinstance(current, dict) or "files" not in current:
+        raise DataInvalid(f"{SOURCES_FILE}: expected small_areas.current with 'files'.")
+    districts = {str(c) for c in section["districts"]}
+    lookup = [
+        {
+            "lsoa21_code": r["LSOA21CD"],
+            "lsoa21_name": r["LSOA21NM"],
+            "ward_code": r["WD23CD"],
+            "ward_name": r["WD23NM"],
+            "district_code": r["LAD23CD"],
+            "district_name": r["LAD23NM"],
+        }
+        for r in _read_csv(where["ons_lookups_2023.lsoa21_ward23"])
+        if r["LAD23CD"] in districts
+    ]
+    lookup.sort(key=lambda r: (r["district_code"], r["ward_name"], r["lsoa21_code"]))
+    imd = _lsoa21_deprivation(
+        where["humaniverse_imd.lsoa21_2025"], where["humaniverse_imd.lsoa21_2025_indicators"]
+    )
+    _check_iod2025_weights(root, spec, imd, where["ons_lookups_2023.lsoa21_ward23"])
+    lsoas = {r["lsoa21_code"] for r in lookup}
+    tables = {
+        "lsoa21_ward_lookup": lookup,
+        "lsoa21_deprivation": [r for r in imd if r["lsoa21_code"] in lsoas],
+    }
+    return _write_small_area_tables(
+        staging, section["sources"], current["files"], tables, int(current["boundary_year"])
+    )
+
+
+def _lsoa21_deprivation(scores: Path, indicators: Path) -> list[Row]:
+    """IoD2025 for every LSOA (2021), with its population weight: MHCLG's own denominator,
+    income-deprived people / income score (an LSOA without both has no weight and is refused
+    if it is one the snapshot needs)."""
+    from hwb.data.small_areas import ENGLAND_LSOAS_2021
+
+    frame = _read_rda(scores).merge(
+        _read_rda(indicators)[["lsoa21_code", "income_domain_numerator"]],
+        on="lsoa21_code",
+        how="left",
+        validate="one_to_one",
+    )
+    if len(frame) != ENGLAND_LSOAS_2021:
+        raise DataInvalid(
+            f"{scores}: {len(frame):,} LSOAs, expected England's {ENGLAND_LSOAS_2021:,}."
+        )
+    rows = []
+    for r in frame.to_dict("records"):
+        numerator, rate = r["income_domain_numerator"], r["Income_score"]
+        known = not (math.isnan(numerator) or math.isnan(rate)) and rate > 0
+        population = round(numerator / rate) if known else 0
+        rows.append(
+            {
+                "lsoa21_code": r["lsoa21_code"],
+                "imd_score": f"{r['IMD_score']:.3f}",
+                "imd_rank": int(r["IMD_rank"]),
+                "imd_decile": int(r["IMD_decile"]),
+                "income_score": f"{r['Income_score']:.3f}",
+                "health_score": f"{r['Health_score']:.3f}",
+                "population": population,
+            }
+        )
+    return sorted(rows, key=lambda r: r["lsoa21_code"])
+
+
+def _check_iod2025_weights(root: Path, spec: dict[str, Any], imd: list[Row], lookup: Path) -> None:
+    """Weighted by the recovered populations, the LSOA scores of every English district must
+    give MHCLG's published IoD2025 district average score within the tolerance."""
+    import pandas as pd
+
+    from hwb import stats
+
+    district_of = {r["LSOA21CD"]: r["LAD23CD"] for r in _read_csv(lookup)}
+    frame = pd.DataFrame(imd)
+    frame = frame[frame["population"] > 0].assign(
+        district=frame["lsoa21_code"].map(district_of), score=frame["imd_score"].astype(float)
+    )
+    averaged = stats.weighted_average(
+        frame.dropna(subset=["district"]), "score", "population", ["district"]
+    )
+    published_file = root / spec["sources"]["iod2025"]["files"]["districts"]["local"]
+    published = {
+        r["area_code"]: float(r["average_score"])
+        for r in _read_csv(published_file)
+        if r["index_domain"] == "Index of Multiple Deprivation"
+    }
+    compared = [
+        (abs(v - published[d]), d, v, published[d])
+        for d, v in zip(averaged["district"], averaged["value"], strict=True)
+        if d in published
+    ]
+    worst = max(compared)
+    if len(compared) < 290 or worst[0] > IOD2025_DISTRICT_TOLERANCE:
+        raise DataInvalid(
+            f"IoD2025 LSOA population weights: {len(compared)} districts compared; {worst[1]} "
+            f"averages {worst[2]:.3f} against MHCLG's published {worst[3]:.3f} (tolerance "
+            f"{IOD2025_DISTRICT_TOLERANCE}); the weights do not reproduce MHCLG's averages."
+        )
+
+
+# --------------------------------------------------------------------------- tables
+def _tables(spec: dict[str, Any]) -> dict[str, Any]:
+    return _section(spec, "tables")
+
+
+def _table_inputs(root: Path, spec: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Path]]:
+    """Every source file of the tables, present with its recorded sha256; where each is."""
+    return _section_inputs(root, _tables(spec), "tables")
+
+
+def _table_files(
+    spec: dict[str, Any], where: dict[str, Path], staging: Path
+) -> list[dict[str, Any]]:
+    """The population projections and similar-area files, checked and validated."""
+    from hwb.data import projections, similar_areas
+    from hwb.data.catalogue import role_id
+    from hwb.data.load import load_snapshot
+
+    section = _tables(spec)
+    districts = [str(c) for c in _small_area_sources(spec)["districts"]]
+    choices = section["files"]
+
+    # population projections: all ages and 65+, checked against the county and mid-2022
+    rows = []
+    for ref in choices["population_projections"]["from"]:
+        document = json.loads(where[ref].read_text(encoding="utf-8"))
+        code, name = document["meta"]["ons_code"], document["meta"]["council_name"]
+        for year, total in document["population_projections"].items():
+            rows.append(
+                {
+                    "area_code": code,
+                    "area_name": name,
+                    "year": int(year),
+                    "age_group": "all ages",
+                    "population": int(total),
+                }
+            )
+            older = document["age_projections"][year]["65+"]
+            rows.append(
+                {
+                    "area_code": code,
+                    "area_name": name,
+                    "year": int(year),
+                    "age_group": "65+",
+                    "population": int(older),
+                }
+            )
+    rows.sort(key=lambda r: (r["area_code"], r["year"], r["age_group"]))
+    projections.sums_check(rows, str(section["county"]), districts)
+    population = load_snapshot(staging / snapshot.indicator_file_name(role_id("population")))
+    mid = population[
+        (population["period"] == str(projections.BASE_YEAR))
+        & (population["sex"] == "Persons")
+        & (population["age"] == "All ages")
+        & (population["category_type"] == "")
+    ]
+    checked = projections.base_check(rows, dict(zip(mid["area_code"], mid["value"], strict=True)))
+    tables = {
+        projections.FILE_NAME: (
+            projections.csv_bytes(rows),
+            projections.parse,
+            list(projections.COLUMNS),
+        )
+    }
+
+    # similar areas: the three groupings, complete lists only; clusters with descriptions
+    names = {r["AREACD"]: r["AREANM"] for r in _read_csv(where["ons_clusters.allocation"])}
+    fallback = {r["areacd"]: r["areanm"] for r in _read_csv(where["ons_names.claimants"])}
+    similar = []
+    for group in similar_areas.GROUP_TYPES:
+        for raw in _read_csv(where[f"ons_clusters.{group}"]):
+            listed = [raw[str(rank)] for rank in range(1, similar_areas.GROUP_SIZE + 1)]
+            if not all(listed):
+                continue  # combined authorities: ONS's lists are incomplete
+            for rank, code in enumerate(listed, start=1):
+                name = names.get(code) or fallback.get(code)
+                if not name:
+                    raise DataInvalid(
+                        f"{where[f'ons_clusters.{group}']}: no name for area {code} in ONS's files."
+                    )
+                similar.append(
+                    {
+                        "area_code": raw["AREACD"],
+                        "group_type": group,
+                        "rank": rank,
+                        "similar_area_code": code,
+                        "similar_area_name": name,
+                    }
+                )
+    similar.sort(
+        key=lambda r: (r["area_code"], similar_areas.GROUP_TYPES.index(r["group_type"]), r["rank"])
+    )
+    similar_areas.check_complete(similar, districts)
+    descriptions = json.loads(where["ons_clusters.descriptions"].read_text(encoding="utf-8-sig"))
+    clusters = []
+    for raw in _read_csv(where["ons_clusters.allocation"]):
+        for group in similar_areas.GROUP_TYPES:
+            letter = raw[group.capitalize()].lower()
+            if letter == "[x]":
+                continue  # ONS leaves an area it could not cluster unallocated
+            clusters.append(
+                {
+                    "area_code": raw["AREACD"],
+                    "area_name": raw["AREANM"],
+                    "group_type": group,
+                    "cluster": letter,
+                    "description": " ".join(descriptions[group][letter].split()),
+                }
+            )
+    clusters.sort(key=lambda r: (r["area_code"], similar_areas.GROUP_TYPES.index(r["group_type"])))
+    tables[similar_areas.NEIGHBOURS_FILE] = (
+        similar_areas.csv_bytes(similar_areas.NEIGHBOURS_FILE, similar),
+        similar_areas.parse,
+        list(similar_areas.NEIGHBOUR_COLUMNS),
+    )
+    tables[similar_areas.CLUSTERS_FILE] = (
+        similar_areas.csv_bytes(similar_areas.CLUSTERS_FILE, clusters),
+        similar_areas.parse,
+        list(similar_areas.CLUSTER_COLUMNS),
+    )
+
+    keys = {
+        projections.FILE_NAME: "population_projections",
+        similar_areas.NEIGHBOURS_FILE: "similar_areas",
+        similar_areas.CLUSTERS_FILE: "area_clusters",
+    }
+    entries = []
+    for name, (data, parse, columns) in tables.items():
+        parse(name, data)  # the loader's own validation, before it is written
+        (staging / name).write_bytes(snapshot.gzip_bytes(data))
+        choice = choices[keys[name]]
+        entry = _table_entry(
+            staging / name, section["sources"], choice, columns, kind=choice["kind"]
+        )
+        if name == projections.FILE_NAME:
+            entry["base_check"] = checked
+        entries.append(entry)
+    return entries

@@ -15,7 +15,7 @@ Written here from the published methods: :func:`life_expectancy` (Chiang II),
 :func:`red_red`, :func:`spc` (Making Data Count XmR), :func:`project`
 (statsmodels trend projections).
 Where an area sits among its peers: :func:`rank_among`, :func:`ranks`,
-:func:`district_range` (quartiles), :func:`relative_gap`.
+:func:`district_range` (quartiles), :func:`relative_gap`, :func:`weighted_average`.
 Combining areas (sum counts, then the same interval methods): :func:`combine_areas`,
 :func:`why_not_combinable`.
 """
@@ -46,6 +46,7 @@ _WHERE = {
     "ranks": "ranges",
     "district_range": "ranges",
     "relative_gap": "ranges",
+    "weighted_average": "ranges",
     "recent_trend": "trend",
     "trend_label": "trend",
     "red_red": "trend",
@@ -85,6 +86,7 @@ __all__ = [
     "spc",
     "spc_summary",
     "trend_label",
+    "weighted_average",
     "why_not_combinable",
 ]
 
