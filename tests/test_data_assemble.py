@@ -44,6 +44,7 @@ def test_a_changed_source_copy_is_refused_naming_it(tmp_path):
     copy = tmp_path / "shared"
     shutil.copytree(SOURCES / "fingertips_republished", copy / "fingertips_republished")
     shutil.copytree(SOURCES / "fingertipsnext_poc_northwest", copy / "fingertipsnext_poc_northwest")
+    shutil.copytree(SOURCES / "ons_explore_local_statistics", copy / "ons_explore_local_statistics")
     target = (
         copy
         / "fingertips_republished/traffordDataLab_trafford_themes/data/health/life_expectancy.csv"

@@ -187,8 +187,8 @@ REFUSED = {
         r"indicator 93722, field 'part_of': an indicator cannot be a part of itself",
     ),
     "part of a part": (
-        "    part_of: 93721\n    events",
-        "    part_of: 93723\n    events",
+        "    part_of: 93721\n    source",
+        "    part_of: 93723\n    source",
         r"indicator 93722, field 'part_of': indicator 93723 is itself a part of 93721",
     ),
     "blank event noun": (

@@ -327,7 +327,7 @@ def test_warm_cache_of_a_damaged_snapshot_keeps_nothing(tmp_path):
 
     copy = tmp_path / "snapshot"
     shutil.copytree(paths.SNAPSHOT, copy)
-    victim = min(copy.glob("*.csv.gz"))
+    victim = min(copy.glob("fingertips_*.csv.gz"))
     victim.write_bytes(victim.read_bytes()[:-10])
     loader.clear_cache()
     assert loader.warm_cache(copy) is False

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ import yaml
 
 from hwb import paths, yamlio
 from hwb.data import schema, snapshot
-from hwb.data.periods import period_label, period_range
+from hwb.data.periods import iso_period, period_label, period_range
 from hwb.errors import DataInvalid
 
 SOURCES_FILE = paths.DATA / "sources.yml"
@@ -38,7 +40,9 @@ ATTRIBUTION = (
     "Contains public sector information licensed under the Open Government Licence v3.0. "
     "Sources: Office for Health Improvement and Disparities, Public health profiles "
     "(Fingertips), https://fingertips.phe.org.uk; Ministry of Housing, Communities and Local "
-    "Government, English Indices of Deprivation 2019; Office for National Statistics. "
+    "Government, English Indices of Deprivation 2019 and 2025; Office for National Statistics "
+    "(Explore local statistics, population projections, similar areas); Department for "
+    "Education, Early years foundation stage profile results. "
     "© Crown copyright. MSOA names: House of Commons Library, Open Parliament Licence v3.0."
 )
 
@@ -103,6 +107,7 @@ def assemble_snapshot(
         )
     inputs = _checked_inputs(root, spec)
     small_inputs, small_where = _small_area_inputs(root, spec)
+    table_inputs, table_where = _table_inputs(root, spec)
     reader = _Readers(root, spec, catalogue)
     entries = []
     with snapshot.staging_folder(target) as staging:
@@ -110,9 +115,7 @@ def assemble_snapshot(
             choice = spec["indicators"][iid]
             rows = list(reader.rows(int(iid), choice))
             if choice.get("also"):
-                wanted = set(choice["also"]["areas"])
-                extra = reader.rows(int(iid), choice["also"])
-                rows += [r for r in extra if r["Area Code"] in wanted]
+                rows += _also_rows(iid, choice["also"], reader.rows(int(iid), choice["also"]), rows)
             if not rows:
                 raise DataInvalid(
                     f"{sources_file}: indicator {iid} has no rows in source "
@@ -125,7 +128,10 @@ def assemble_snapshot(
             entry.update(_provenance(spec, choice, reader.notes.get(int(iid), [])))
             entries.append(entry)
         entries += _small_area_files(spec, small_where, staging)
-        snapshot.write_manifest(staging, _manifest(spec, entries, inputs + small_inputs, catalogue))
+        entries += _current_ward_files(root, spec, small_where, staging)
+        entries += _table_files(spec, table_where, staging)
+        every_input = inputs + small_inputs + table_inputs
+        snapshot.write_manifest(staging, _manifest(spec, entries, every_input, catalogue))
         load_snapshot(staging)  # the whole snapshot validates before it replaces anything
         snapshot.replace_folder(staging, target)
     return target
@@ -209,6 +215,7 @@ class _Readers:
             "trafford": self._trafford,
             "fingertips_download": self._download,
             "iod_district": self._iod,
+            "ons_els": self._ons,
         }[kind]
         return read(iid, choice)
 
@@ -303,7 +310,9 @@ class _Readers:
                 period=_normal_period(raw["period"]),
                 sortable=first,
                 value=value,
-                compared=_published(raw.get("compared_to_England", raw.get("significance", ""))),
+                compared=_published(raw.get("compared_to_England", raw.get("significance", "")))
+                if choice.get("published_comparison", True)
+                else "",
                 period_range=period_range(entry["period_type"]),
             )
 
@@ -318,26 +327,133 @@ class _Readers:
 
     # ---------------------------------------------------------------- MHCLG IoD
     def _iod(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        """MHCLG's district summaries, long by domain: the IoD2019 copy names its columns
+        ``lad19cd, lad19nm, year``, the IoD2025 one ``area_code, area_name,
+        deprivation_data_year``."""
         entry = self.catalogue.loc[iid]
         for raw in self._file(choice["source"], choice["file"]):
             if raw["index_domain"] != "Index of Multiple Deprivation":
                 continue
-            code = raw["lad19cd"]
+            code = raw.get("lad19cd") or raw["area_code"]
             if _area_type(code) != DISTRICT_TYPE:
                 continue
+            year = raw.get("year") or raw["deprivation_data_year"]
             yield _row(
                 entry,
                 code=code,
-                name=raw["lad19nm"],
+                name=raw.get("lad19nm") or raw["area_name"],
                 area_type=DISTRICT_TYPE,
                 parent="",
                 sex="Persons",
                 age=entry["age"],
-                period=raw["year"],
-                sortable=int(raw["year"]),
+                period=year,
+                sortable=int(year),
                 value=f"{float(raw['average_score']):.3f}",
                 period_range="1y",
             )
+
+    # ---------------------------------------------------------------- ONS Explore local statistics
+    def _ons(self, iid: int, choice: dict[str, Any]) -> Iterator[Row]:
+        """ONS's tidy files (``areacd, areanm, indicator, period, observation, lci_95, uci_95,
+        status, ...``): the ONS indicators ``ons_indicators`` names (ONS name -> sex), England,
+        counties and English districts, ISO 8601 periods labelled by the catalogue's period
+        type. A unitary authority listed both as a district and as a county is kept once
+        (the two rows must agree)."""
+        entry = self.catalogue.loc[iid]
+        wanted = choice.get("ons_indicators")
+        if not isinstance(wanted, dict) or not wanted:
+            raise DataInvalid(
+                f"{SOURCES_FILE}: indicators.{iid}.ons_indicators must map ONS's indicator "
+                "name(s) in the file to a sex, e.g. {Satisfaction: Persons}."
+            )
+        where = f"{self.spec['sources'][choice['source']]['files'][choice['file']]['local']}"
+        seen: dict[tuple[str, ...], Row] = {}
+        found = set()
+        for line, raw in enumerate(self._file(choice["source"], choice["file"]), start=2):
+            if raw["indicator"] not in wanted:
+                continue
+            found.add(raw["indicator"])
+            code = raw["areacd"]
+            area_type = _area_type(code)
+            if area_type is None:
+                continue
+            try:
+                period, first = iso_period(entry["period_type"], raw["period"])
+            except ValueError as exc:
+                raise DataInvalid(
+                    f"{where}, line {line}, column 'period': {exc}; indicator {iid} has "
+                    f"period_type {entry['period_type']!r} in data/catalogue.yml."
+                ) from None
+            status = raw.get("status", "")
+            value, note = raw["observation"], _ONS_STATUS.get(status, status)
+            if status == "x" or value in ("", "NA"):
+                value = ""
+            lower, upper = raw.get("lci_95", ""), raw.get("uci_95", "")
+            row = _row(
+                entry,
+                code=code,
+                name=raw["areanm"],
+                area_type=area_type,
+                parent="",
+                sex=str(wanted[raw["indicator"]]),
+                age=entry["age"],
+                period=period,
+                sortable=first,
+                value=value,
+                lower=lower if value else "",
+                upper=upper if value else "",
+                period_range=period_range(entry["period_type"]),
+            )
+            row["Value note"] = note
+            key = tuple(row[h] for h in _KEY_HEADERS)
+            if key in seen:
+                if seen[key]["Value"] != row["Value"]:
+                    raise DataInvalid(
+                        f"{where}, line {line}: {code} {raw['indicator']} {raw['period']} is "
+                        f"listed twice with different values ({seen[key]['Value']}, {value})."
+                    )
+                continue
+            seen[key] = row
+        absent = sorted(set(wanted) - found)
+        if absent:
+            raise DataInvalid(
+                f"{where}: no rows for ONS indicator(s) {absent} named in "
+                f"{SOURCES_FILE} (indicators.{iid}.ons_indicators)."
+            )
+        yield from seen.values()
+
+
+def _also_rows(iid: Any, also: dict[str, Any], extra: Iterable[Row], rows: list[Row]) -> list[Row]:
+    """The rows a second source adds to an indicator: only its ``areas`` and/or ``periods``
+    (labels), and never a row the first source already has (one series, each point from one
+    source, not a duplicate)."""
+    areas, periods = also.get("areas"), also.get("periods")
+    if not areas and not periods:
+        raise DataInvalid(
+            f"{SOURCES_FILE}: indicators.{iid}.also must limit what it adds with 'areas' "
+            "(area codes) or 'periods' (period labels)."
+        )
+    kept = [
+        r
+        for r in extra
+        if (not areas or r["Area Code"] in set(areas))
+        and (not periods or r["Time period"] in {str(p) for p in periods})
+    ]
+    have = {tuple(r[h] for h in _KEY_HEADERS) for r in rows}
+    doubled = [r for r in kept if tuple(r[h] for h in _KEY_HEADERS) in have]
+    if doubled:
+        first = doubled[0]
+        raise DataInvalid(
+            f"{SOURCES_FILE}: indicators.{iid}.also ({also['source']}) repeats {len(doubled)} "
+            f"row(s) the first source has, e.g. {first['Area Code']} {first['Time period']}; "
+            "narrow its 'areas' or 'periods' so each point comes from one source."
+        )
+    if periods and not kept:
+        raise DataInvalid(
+            f"{SOURCES_FILE}: indicators.{iid}.also ({also['source']}) has no rows for periods "
+            f"{list(periods)}; check the period labels."
+        )
+    return kept
 
 
 # --------------------------------------------------------------------------- rows
@@ -350,6 +466,14 @@ _KEY_HEADERS = (
     "Category",
     "Time period",
 )
+
+
+#: ONS's status codes in Explore local statistics files, as value notes
+_ONS_STATUS = {
+    "": "",
+    "x": "Not available (ONS status x)",
+    "u": "Low reliability (ONS status u)",
+}
 
 
 def _area_type(code: str) -> str | None:
@@ -462,6 +586,8 @@ def _provenance(spec: dict[str, Any], choice: dict[str, Any], notes: list[str]) 
         }
         if pick.get("areas"):
             origin["areas"] = list(pick["areas"])
+        if pick.get("periods"):
+            origin["periods"] = [str(p) for p in pick["periods"]]
         origins.append(origin)
     return {
         "origin": origins,
@@ -510,11 +636,14 @@ LOCAL_HEALTH_MEASURES = (
 
 
 def _small_area_sources(spec: dict[str, Any]) -> dict[str, Any]:
-    section = spec.get("small_areas")
+    return _section(spec, "small_areas")
+
+
+def _section(spec: dict[str, Any], key: str) -> dict[str, Any]:
+    """A section of sources.yml with its own ``sources`` and ``files`` (small_areas, tables)."""
+    section = spec.get(key)
     if not isinstance(section, dict) or not all(k in section for k in ("sources", "files")):
-        raise DataInvalid(
-            f"{SOURCES_FILE}: expected a 'small_areas' mapping with 'sources' and 'files'."
-        )
+        raise DataInvalid(f"{SOURCES_FILE}: expected a '{key}' mapping with 'sources' and 'files'.")
     return section
 
 
@@ -522,12 +651,21 @@ def _small_area_inputs(
     root: Path, spec: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], dict[str, Path]]:
     """Every small-area source file, present with its recorded sha256; and where each one is."""
-    section = _small_area_sources(spec)
+    return _section_inputs(root, _small_area_sources(spec), "small_areas")
+
+
+def _section_inputs(
+    root: Path, section: dict[str, Any], label: str
+) -> tuple[list[dict[str, Any]], dict[str, Path]]:
+    """Every source file a section (``small_areas``, ``tables``) names, present with its
+    recorded sha256; and where each one is, by ``source.file``."""
     inputs, where = [], {}
     for source_key, source in sorted(section["sources"].items()):
         for file_key in sorted(source["files"]):
-            label = f"small_areas.sources.{source_key}.{file_key}"
-            path, record = _checked_input(root, section["sources"], source_key, file_key, label)
+            where_label = f"{label}.sources.{source_key}.{file_key}"
+            path, record = _checked_input(
+                root, section["sources"], source_key, file_key, where_label
+            )
             where[f"{source_key}.{file_key}"] = path
             inputs.append(record)
     return inputs, where
@@ -537,7 +675,6 @@ def _small_area_files(
     spec: dict[str, Any], where: dict[str, Path], staging: Path
 ) -> list[dict[str, Any]]:
     """Write the five small-area files into ``staging``, validated; their manifest entries."""
-    from hwb.data import small_areas
 
     section = _small_area_sources(spec)
     districts = {str(c) for c in section["districts"]}
@@ -554,43 +691,81 @@ def _small_area_files(
             where["local_health.msoa"], where["local_health.metadata"], msoas
         ),
     }
+    return _write_small_area_tables(
+        staging, section["sources"], section["files"], tables, int(section["boundary_year"])
+    )
+
+
+def _write_small_area_tables(
+    staging: Path,
+    sources: dict[str, Any],
+    choices: dict[str, Any],
+    tables: dict[str, list[Row]],
+    boundary_year: int,
+) -> list[dict[str, Any]]:
+    """Write small-area tables (by key) into ``staging``, each validated by the loader's own
+    rules before it is written; their manifest entries."""
+    from hwb.data import small_areas
+
     entries = []
     for key, rows in tables.items():
-        name = small_areas.file_name(key)
+        name = (
+            small_areas.file_name(key)
+            if key in small_areas.FILES
+            else small_areas.CURRENT_FILES[key][0]
+        )
         data = small_areas.csv_bytes(key, rows)
         small_areas.parse_rows(name, data, key)  # the loader's own validation, before it is written
         (staging / name).write_bytes(snapshot.gzip_bytes(data))
-        choice = section["files"][key]
-        origins = []
-        for ref in choice["from"]:
-            source_key, file_key = ref.split(".")
-            source = section["sources"][source_key]
-            entry = source["files"][file_key]
-            origins.append(
-                {
-                    "source": source_key,
-                    "repository": source["repository"],
-                    "commit": entry.get("commit", source["commit"]),
-                    "path": entry["path"],
-                    "licence": source["licence"],
-                }
-            )
         entries.append(
-            {
-                "name": name,
-                "kind": small_areas.KIND,
-                "boundary_year": int(section["boundary_year"]),
-                "sha256": snapshot.sha256_of(staging / name),
-                "size": (staging / name).stat().st_size,
-                "rows": snapshot.count_rows(staging / name),
-                "columns": small_areas.columns(key),
-                "origin": origins,
-                "why": " ".join(str(choice["why"]).split()),
-                "coverage": str(choice.get("coverage", "")),
-                "processing": list(choice.get("processing", [])),
-            }
+            _table_entry(
+                staging / name,
+                sources,
+                choices[key],
+                small_areas.columns(key),
+                kind=small_areas.KIND,
+                boundary_year=boundary_year,
+            )
         )
     return entries
+
+
+def _table_entry(
+    path: Path,
+    sources: dict[str, Any],
+    choice: dict[str, Any],
+    columns: list[str],
+    **head: Any,
+) -> dict[str, Any]:
+    """The manifest entry of a table not in the Fingertips layout: its kind (and boundary
+    year), hashes, columns, origins (``choice['from']``: ``source.file`` references into
+    ``sources``), why, coverage and processing."""
+    origins = []
+    for ref in choice["from"]:
+        source_key, file_key = ref.split(".")
+        source = sources[source_key]
+        entry = source["files"][file_key]
+        origins.append(
+            {
+                "source": source_key,
+                "repository": source["repository"],
+                "commit": entry.get("commit", source["commit"]),
+                "path": entry["path"],
+                "licence": source["licence"],
+            }
+        )
+    return {
+        "name": path.name,
+        **head,
+        "sha256": snapshot.sha256_of(path),
+        "size": path.stat().st_size,
+        "rows": snapshot.count_rows(path),
+        "columns": columns,
+        "origin": origins,
+        "why": " ".join(str(choice["why"]).split()),
+        "coverage": " ".join(str(choice.get("coverage", "")).split()),
+        "processing": [" ".join(str(p).split()) for p in choice.get("processing", [])],
+    }
 
 
 def _ward_lookup(where: dict[str, Path], districts: set[str]) -> list[Row]:
@@ -709,3 +884,257 @@ def _local_health(values: Path, metadata: Path, msoas: set[str]) -> list[Row]:
             }
         )
     return sorted(rows, key=lambda r: (r["msoa11_code"], order[r["measure"]]))
+
+
+# --------------------------------------------------------------------------- current wards
+#: how far the LSOA scores, weighted by the recovered populations, may be from MHCLG's
+#: published IoD2025 district average score (the weights are rebuilt from rounded figures)
+IOD2025_DISTRICT_TOLERANCE = 0.25
+
+
+def _current_ward_files(
+    root: Path, spec: dict[str, Any], where: dict[str, Path], staging: Path
+) -> list[dict[str, Any]]:
+    """The two current-boundary files (LSOA 2021 -> ward 2023, IoD2025 by LSOA 2021),
+    validated, after checking the population weights against MHCLG's district averages."""
+
+    section = _small_area_sources(spec)
+    current = section.get("current")
+    if not isinstance(current, dict) or "files" not in current:
+        raise DataInvalid(f"{SOURCES_FILE}: expected small_areas.current with 'files'.")
+    districts = {str(c) for c in section["districts"]}
+    lookup = [
+        {
+            "lsoa21_code": r["LSOA21CD"],
+            "lsoa21_name": r["LSOA21NM"],
+            "ward_code": r["WD23CD"],
+            "ward_name": r["WD23NM"],
+            "district_code": r["LAD23CD"],
+            "district_name": r["LAD23NM"],
+        }
+        for r in _read_csv(where["ons_lookups_2023.lsoa21_ward23"])
+        if r["LAD23CD"] in districts
+    ]
+    lookup.sort(key=lambda r: (r["district_code"], r["ward_name"], r["lsoa21_code"]))
+    imd = _lsoa21_deprivation(
+        where["humaniverse_imd.lsoa21_2025"], where["humaniverse_imd.lsoa21_2025_indicators"]
+    )
+    _check_iod2025_weights(root, spec, imd, where["ons_lookups_2023.lsoa21_ward23"])
+    lsoas = {r["lsoa21_code"] for r in lookup}
+    tables = {
+        "lsoa21_ward_lookup": lookup,
+        "lsoa21_deprivation": [r for r in imd if r["lsoa21_code"] in lsoas],
+    }
+    return _write_small_area_tables(
+        staging, section["sources"], current["files"], tables, int(current["boundary_year"])
+    )
+
+
+def _lsoa21_deprivation(scores: Path, indicators: Path) -> list[Row]:
+    """IoD2025 for every LSOA (2021), with its population weight: MHCLG's own denominator,
+    income-deprived people / income score (an LSOA without both has no weight and is refused
+    if it is one the snapshot needs)."""
+    from hwb.data.small_areas import ENGLAND_LSOAS_2021
+
+    frame = _read_rda(scores).merge(
+        _read_rda(indicators)[["lsoa21_code", "income_domain_numerator"]],
+        on="lsoa21_code",
+        how="left",
+        validate="one_to_one",
+    )
+    if len(frame) != ENGLAND_LSOAS_2021:
+        raise DataInvalid(
+            f"{scores}: {len(frame):,} LSOAs, expected England's {ENGLAND_LSOAS_2021:,}."
+        )
+    rows = []
+    for r in frame.to_dict("records"):
+        numerator, rate = r["income_domain_numerator"], r["Income_score"]
+        known = not (math.isnan(numerator) or math.isnan(rate)) and rate > 0
+        population = round(numerator / rate) if known else 0
+        rows.append(
+            {
+                "lsoa21_code": r["lsoa21_code"],
+                "imd_score": f"{r['IMD_score']:.3f}",
+                "imd_rank": int(r["IMD_rank"]),
+                "imd_decile": int(r["IMD_decile"]),
+                "income_score": f"{r['Income_score']:.3f}",
+                "health_score": f"{r['Health_score']:.3f}",
+                "population": population,
+            }
+        )
+    return sorted(rows, key=lambda r: r["lsoa21_code"])
+
+
+def _check_iod2025_weights(root: Path, spec: dict[str, Any], imd: list[Row], lookup: Path) -> None:
+    """Weighted by the recovered populations, the LSOA scores of every English district must
+    give MHCLG's published IoD2025 district average score within the tolerance."""
+    import pandas as pd
+
+    from hwb import stats
+
+    district_of = {r["LSOA21CD"]: r["LAD23CD"] for r in _read_csv(lookup)}
+    frame = pd.DataFrame(imd)
+    frame = frame[frame["population"] > 0].assign(
+        district=frame["lsoa21_code"].map(district_of), score=frame["imd_score"].astype(float)
+    )
+    averaged = stats.weighted_average(
+        frame.dropna(subset=["district"]), "score", "population", ["district"]
+    )
+    published_file = root / spec["sources"]["iod2025"]["files"]["districts"]["local"]
+    published = {
+        r["area_code"]: float(r["average_score"])
+        for r in _read_csv(published_file)
+        if r["index_domain"] == "Index of Multiple Deprivation"
+    }
+    compared = [
+        (abs(v - published[d]), d, v, published[d])
+        for d, v in zip(averaged["district"], averaged["value"], strict=True)
+        if d in published
+    ]
+    worst = max(compared)
+    if len(compared) < 290 or worst[0] > IOD2025_DISTRICT_TOLERANCE:
+        raise DataInvalid(
+            f"IoD2025 LSOA population weights: {len(compared)} districts compared; {worst[1]} "
+            f"averages {worst[2]:.3f} against MHCLG's published {worst[3]:.3f} (tolerance "
+            f"{IOD2025_DISTRICT_TOLERANCE}); the weights do not reproduce MHCLG's averages."
+        )
+
+
+# --------------------------------------------------------------------------- tables
+def _tables(spec: dict[str, Any]) -> dict[str, Any]:
+    return _section(spec, "tables")
+
+
+def _table_inputs(root: Path, spec: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Path]]:
+    """Every source file of the tables, present with its recorded sha256; where each is."""
+    return _section_inputs(root, _tables(spec), "tables")
+
+
+def _table_files(
+    spec: dict[str, Any], where: dict[str, Path], staging: Path
+) -> list[dict[str, Any]]:
+    """The population projections and similar-area files, checked and validated."""
+    from hwb.data import projections, similar_areas
+    from hwb.data.catalogue import role_id
+    from hwb.data.load import load_snapshot
+
+    section = _tables(spec)
+    districts = [str(c) for c in _small_area_sources(spec)["districts"]]
+    choices = section["files"]
+
+    # population projections: all ages and 65+, checked against the county and mid-2022
+    rows = []
+    for ref in choices["population_projections"]["from"]:
+        document = json.loads(where[ref].read_text(encoding="utf-8"))
+        code, name = document["meta"]["ons_code"], document["meta"]["council_name"]
+        for year, total in document["population_projections"].items():
+            rows.append(
+                {
+                    "area_code": code,
+                    "area_name": name,
+                    "year": int(year),
+                    "age_group": "all ages",
+                    "population": int(total),
+                }
+            )
+            older = document["age_projections"][year]["65+"]
+            rows.append(
+                {
+                    "area_code": code,
+                    "area_name": name,
+                    "year": int(year),
+                    "age_group": "65+",
+                    "population": int(older),
+                }
+            )
+    rows.sort(key=lambda r: (r["area_code"], r["year"], r["age_group"]))
+    projections.sums_check(rows, str(section["county"]), districts)
+    population = load_snapshot(staging / snapshot.indicator_file_name(role_id("population")))
+    mid = population[
+        (population["period"] == str(projections.BASE_YEAR))
+        & (population["sex"] == "Persons")
+        & (population["age"] == "All ages")
+        & (population["category_type"] == "")
+    ]
+    checked = projections.base_check(rows, dict(zip(mid["area_code"], mid["value"], strict=True)))
+    tables = {
+        projections.FILE_NAME: (
+            projections.csv_bytes(rows),
+            projections.parse,
+            list(projections.COLUMNS),
+        )
+    }
+
+    # similar areas: the three groupings, complete lists only; clusters with descriptions
+    names = {r["AREACD"]: r["AREANM"] for r in _read_csv(where["ons_clusters.allocation"])}
+    fallback = {r["areacd"]: r["areanm"] for r in _read_csv(where["ons_names.claimants"])}
+    similar = []
+    for group in similar_areas.GROUP_TYPES:
+        for raw in _read_csv(where[f"ons_clusters.{group}"]):
+            listed = [raw[str(rank)] for rank in range(1, similar_areas.GROUP_SIZE + 1)]
+            if not all(listed):
+                continue  # combined authorities: ONS's lists are incomplete
+            for rank, code in enumerate(listed, start=1):
+                name = names.get(code) or fallback.get(code)
+                if not name:
+                    raise DataInvalid(
+                        f"{where[f'ons_clusters.{group}']}: no name for area {code} in ONS's files."
+                    )
+                similar.append(
+                    {
+                        "area_code": raw["AREACD"],
+                        "group_type": group,
+                        "rank": rank,
+                        "similar_area_code": code,
+                        "similar_area_name": name,
+                    }
+                )
+    similar.sort(
+        key=lambda r: (r["area_code"], similar_areas.GROUP_TYPES.index(r["group_type"]), r["rank"])
+    )
+    similar_areas.check_complete(similar, districts)
+    descriptions = json.loads(where["ons_clusters.descriptions"].read_text(encoding="utf-8-sig"))
+    clusters = []
+    for raw in _read_csv(where["ons_clusters.allocation"]):
+        for group in similar_areas.GROUP_TYPES:
+            letter = raw[group.capitalize()].lower()
+            if letter == "[x]":
+                continue  # ONS leaves an area it could not cluster unallocated
+            clusters.append(
+                {
+                    "area_code": raw["AREACD"],
+                    "area_name": raw["AREANM"],
+                    "group_type": group,
+                    "cluster": letter,
+                    "description": " ".join(descriptions[group][letter].split()),
+                }
+            )
+    clusters.sort(key=lambda r: (r["area_code"], similar_areas.GROUP_TYPES.index(r["group_type"])))
+    tables[similar_areas.NEIGHBOURS_FILE] = (
+        similar_areas.csv_bytes(similar_areas.NEIGHBOURS_FILE, similar),
+        similar_areas.parse,
+        list(similar_areas.NEIGHBOUR_COLUMNS),
+    )
+    tables[similar_areas.CLUSTERS_FILE] = (
+        similar_areas.csv_bytes(similar_areas.CLUSTERS_FILE, clusters),
+        similar_areas.parse,
+        list(similar_areas.CLUSTER_COLUMNS),
+    )
+
+    keys = {
+        projections.FILE_NAME: "population_projections",
+        similar_areas.NEIGHBOURS_FILE: "similar_areas",
+        similar_areas.CLUSTERS_FILE: "area_clusters",
+    }
+    entries = []
+    for name, (data, parse, columns) in tables.items():
+        parse(name, data)  # the loader's own validation, before it is written
+        (staging / name).write_bytes(snapshot.gzip_bytes(data))
+        choice = choices[keys[name]]
+        entry = _table_entry(
+            staging / name, section["sources"], choice, columns, kind=choice["kind"]
+        )
+        if name == projections.FILE_NAME:
+            entry["base_check"] = checked
+        entries.append(entry)
+    return entries

@@ -3,7 +3,10 @@
 :func:`load_catalogue` returns one row per indicator id with its short name, programme,
 strategy outcome, polarity, value type, unit and multiplier, headline sex/age, benchmark
 method, Fingertips CI method, whether Fingertips publishes it for districts, period type, and
-any national goal it is judged against (``goal``, NaN when none).
+any national goal it is judged against (``goal``, NaN when none) and who publishes it
+(``source``, "" when the entry does not say). Ids are Fingertips ids, or, for an indicator
+Fingertips does not publish, project ids from :data:`PROJECT_ID_START` upwards
+(:func:`is_project_id`), whose entries must name their source.
 Each entry is validated with pydantic, so a typo names the indicator and the field.
 
 The catalogue also holds the domain knowledge the pages need, so no page names an id:
@@ -72,6 +75,7 @@ CATALOGUE_COLUMNS: tuple[str, ...] = (
     "goal",
     "role",
     "part_of",
+    "source",
     "event_noun",
     "events_per_year",
     "larger_area_estimate",
@@ -93,6 +97,22 @@ def _refuse_blank(value: str) -> str:
 
 #: words that must not be blank
 Text = Annotated[str, AfterValidator(_refuse_blank)]
+
+
+#: the first project id: an indicator Fingertips does not publish gets an id from here upwards
+#: (Fingertips ids are all below it); see the header of data/catalogue.yml
+PROJECT_ID_START = 1_000_001
+
+
+def is_project_id(indicator_id: int) -> bool:
+    """True for an id of the project's own (an indicator Fingertips does not publish)."""
+    return int(indicator_id) >= PROJECT_ID_START
+
+
+def fingertips_ids(path: Path | str | None = None) -> list[int]:
+    """The catalogue's Fingertips indicator ids (its project ids left out), in file order:
+    what ``make data`` asks the Fingertips API for."""
+    return [int(i) for i in load_catalogue(path).index if not is_project_id(int(i))]
 
 
 class Events(BaseModel):
@@ -185,6 +205,8 @@ class IndicatorEntry(BaseModel):
     role: Role | None = None
     #: the id of the overall indicator this one is a part of (merged with it as one priority)
     part_of: int | None = None
+    #: who publishes the figures and from what (required for a project id)
+    source: str | None = None
     #: what its count counts, in words
     events: Events | None = None
     #: why every district's value is an estimate for a larger area (e.g. apportioned from an NHS
@@ -304,7 +326,8 @@ def _load(path: str) -> _Loaded:
     for key, entry in entries.items():
         if not isinstance(key, int) or key <= 0:
             raise DataInvalid(
-                f"{file}: indicator key {key!r} is not a Fingertips indicator id (a positive whole number)."
+                f"{file}: indicator key {key!r} is not an indicator id (a positive whole number: a "
+                f"Fingertips id, or a project id from {PROJECT_ID_START})."
             )
         try:
             model = IndicatorEntry.model_validate(entry or {})
@@ -314,6 +337,12 @@ def _load(path: str) -> _Loaded:
                 for err in exc.errors()
             )
             raise DataInvalid(f"{file}, indicator {key}: {problems}.") from exc
+        if key >= PROJECT_ID_START and not (model.source or "").strip():
+            raise DataInvalid(
+                f"{file}, indicator {key}, field 'source': {key} is a project id (from "
+                f"{PROJECT_ID_START}; not a Fingertips indicator), so the entry must say who "
+                "publishes the figures, e.g. `source: ONS, Annual Population Survey`."
+            )
         if model.sex not in model.sexes:
             raise DataInvalid(
                 f"{file}, indicator {key}, field 'sexes': must include the headline sex {model.sex!r}."
@@ -328,6 +357,7 @@ def _load(path: str) -> _Loaded:
     for key, model in models.items():
         row = model.model_dump(exclude={"events", "breaks"})
         row["role"] = model.role or ""
+        row["source"] = model.source or ""
         row["event_noun"] = model.events.noun if model.events else ""
         row["events_per_year"] = bool(model.events.per_year) if model.events else False
         row["larger_area_estimate"] = model.larger_area_estimate or ""

@@ -462,13 +462,14 @@ def fetch_snapshot(
     under ``no_data`` in the manifest instead. Raises :class:`FetchFailed` saying what
     failed (also when no indicator has any data); ``out`` is then exactly as it was.
     """
-    from hwb.data.catalogue import load_catalogue
+    from hwb.data.catalogue import fingertips_ids, load_catalogue
     from hwb.data.load import load_snapshot
 
     target = Path(out) if out is not None else paths.SNAPSHOT
     client = client or FingertipsClient()
     catalogue = load_catalogue()
-    ids = [int(i) for i in (indicator_ids if indicator_ids is not None else catalogue.index)]
+    # the catalogue's project ids (indicators Fingertips does not publish) are not asked for
+    ids = [int(i) for i in (indicator_ids if indicator_ids is not None else fingertips_ids())]
 
     client.check_reachable()
     metadata = client.indicator_metadata(ids)

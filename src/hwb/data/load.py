@@ -75,8 +75,9 @@ def load_snapshot(
     path = _resolve(source)
     if path.is_dir():
         manifest = snapshot.read_manifest(path)
-        # Small-area files (kind: small_area) have their own loader, hwb.data.small_areas.
-        entries = [e for e in manifest["files"] if e.get("kind") != "small_area"]
+        # Tables not in the Fingertips layout (a `kind`: small_area, projection, similar_areas)
+        # have their own loaders (hwb.data.small_areas, projections, similar_areas).
+        entries = [e for e in manifest["files"] if not e.get("kind")]
         if indicators is not None:
             indicators = [int(i) for i in indicators]
             entries = snapshot.entries_for({"files": entries}, indicators)

@@ -4,7 +4,9 @@ Fingertips writes a period by its type: ``2021`` (calendar), ``2021/22`` (financ
 school year), ``2021 - 23`` (three calendar years pooled), ``2019/20 - 21/22`` (three
 financial years), ``2018 - 22`` (five calendar years), ``2018/19 - 22/23`` (five school
 years). Sources that keep only a period's *first* year (FingertipsNext) are labelled
-here, and a snapshot's labels are checked against the catalogue with :func:`label_fits`.
+here, ONS's ISO 8601 periods (``2022-01-01/P3Y``) are mapped to these labels with
+:func:`iso_period`, and a snapshot's labels are checked against the catalogue with
+:func:`label_fits`.
 """
 
 from __future__ import annotations
@@ -86,3 +88,45 @@ def with_period_end(frame: pd.DataFrame, period_types: pd.Series | dict) -> pd.D
     """A copy of ``frame`` with ``period_end`` (:func:`period_ends`): what
     :func:`hwb.stats.fitness.series_fitness` reads to judge how old a series is."""
     return frame.assign(period_end=period_ends(frame, period_types))
+
+
+#: ISO 8601 periods as ONS writes them: a start date and, for an interval, a duration in years
+_ISO = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?:/P(?P<years>\d+)Y)?$")
+#: the month a split-year period starts in (financial years in April, school years in
+#: September); the other types start in January
+_SPLIT_MONTH = {"financial": 4, "school_year": 9, "pooled_3y_financial": 4, "pooled_5y_school": 9}
+
+
+def iso_period(period_type: str, text: str) -> tuple[str, int]:
+    """The Fingertips label and first year of an ISO 8601 period as ONS publishes it.
+
+    ``2022-01-01/P3Y`` is the three calendar years 2022-24 (``pooled_3y``: "2022 - 24"),
+    ``2023-04-01/P1Y`` the financial year 2023/24, ``2024-09-01/P1Y`` the school year
+    2024/25, ``2023-01-01/P1Y`` the calendar year 2023. A bare date (``2025-04-01``, an
+    instant such as a survey's reference date) is dated by its calendar year and fits only
+    the ``calendar`` and ``single`` types. Raises ValueError, saying what was expected, when
+    the text is not such a period or does not fit ``period_type`` (its start month or its
+    length in years).
+    """
+    found = _ISO.match(text.strip())
+    if not found:
+        raise ValueError(
+            f"{text!r} is not an ISO 8601 period (a date such as 2023-04-01, optionally "
+            "followed by a duration in years, /P1Y or /P3Y)"
+        )
+    years = _SPAN[period_type][0]
+    first, month = int(found["year"]), int(found["month"])
+    if found["years"] is None:
+        if period_type not in ("calendar", "single"):
+            raise ValueError(
+                f"{text!r} is a date, not an interval; a {period_type} period needs a duration "
+                f"(e.g. {first}-{_SPLIT_MONTH.get(period_type, 1):02d}-01/P{years}Y)"
+            )
+        return period_label(period_type, first), first
+    wanted = _SPLIT_MONTH.get(period_type, 1)
+    if int(found["years"]) != years or month != wanted or int(found["day"]) != 1:
+        raise ValueError(
+            f"{text!r} does not fit period type {period_type!r}, which starts on "
+            f"{first}-{wanted:02d}-01 and lasts {years} year(s) (/P{years}Y)"
+        )
+    return period_label(period_type, first), first

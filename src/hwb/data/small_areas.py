@@ -143,12 +143,45 @@ FILES: dict[str, tuple[str, dict[str, tuple[Callable[[str], Any], str]]]] = {
 }
 
 
+#: the current-boundary tables beside them (also ``kind: small_area``, boundary year 2023):
+#: the ONS best-fit LSOA (2021) -> ward (2023) lookup and the IoD2025 for those LSOAs,
+#: with the population each LSOA is weighted by when its scores are averaged to a ward
+CURRENT_BOUNDARY_YEAR = 2023
+#: LSOAs (2021) ranked in the English Indices of Deprivation 2025
+ENGLAND_LSOAS_2021 = 33_755
+CURRENT_FILES: dict[str, tuple[str, dict[str, tuple[Callable[[str], Any], str]]]] = {
+    "lsoa21_ward_lookup": (
+        "small_areas_lsoa21_ward23_lookup.csv.gz",
+        {
+            "lsoa21_code": _code("E01", "LSOA (2021)"),
+            "lsoa21_name": TEXT,
+            "ward_code": _code("E05", "ward"),
+            "ward_name": TEXT,
+            "district_code": _code("E0[6-9]", "district"),
+            "district_name": TEXT,
+        },
+    ),
+    "lsoa21_deprivation": (
+        "small_areas_lsoa21_imd2025.csv.gz",
+        {
+            "lsoa21_code": _code("E01", "LSOA (2021)"),
+            "imd_score": _number(0, 100),
+            "imd_rank": _number(1, ENGLAND_LSOAS_2021, whole=True),
+            "imd_decile": DECILE,
+            "income_score": _number(0, 1),
+            "health_score": _number(-5, 5),
+            "population": _number(1, whole=True),
+        },
+    ),
+}
+
+
 def file_name(key: str) -> str:
     return FILES[key][0]
 
 
 def columns(key: str) -> list[str]:
-    return list(FILES[key][1])
+    return list(_spec(key))
 
 
 def is_small_area(entry: dict[str, Any]) -> bool:
@@ -159,7 +192,19 @@ def is_small_area(entry: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- reading
 def parse_rows(name: str, data: bytes, key: str) -> list[dict[str, Any]]:
     """Validated, typed rows of one small-area file's CSV bytes (``name`` for messages)."""
-    spec = FILES[key][1]
+    return parse_table(name, data, _spec(key))
+
+
+def _spec(key: str) -> dict[str, tuple[Callable[[str], Any], str]]:
+    return (FILES.get(key) or CURRENT_FILES[key])[1]
+
+
+def parse_table(
+    name: str, data: bytes, spec: dict[str, tuple[Callable[[str], Any], str]]
+) -> list[dict[str, Any]]:
+    """Validated, typed rows of CSV bytes whose columns ``spec`` declares (column -> (parser,
+    what it expects)); a fault names the file, line and column. Shared by every table of the
+    snapshot that is not in the Fingertips layout (small areas, projections, similar areas)."""
     text = data.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header = next(reader, None)
@@ -219,6 +264,9 @@ def missing_reason(folder: Path | str | None = None) -> str | None:
     return None
 
 
+_SPECS: dict[str, dict[str, tuple[Callable[[str], Any], str]]] = {}  # table key -> its columns
+
+
 @lru_cache(maxsize=32)
 def _rows_cached(path: str, digest: str, key: str) -> tuple[dict[str, Any], ...]:
     name = Path(path).name
@@ -226,7 +274,7 @@ def _rows_cached(path: str, digest: str, key: str) -> tuple[dict[str, Any], ...]
         data = gzip.decompress(Path(path).read_bytes())
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise DataInvalid(f"{name}: cannot be read ({exc}); is it a truncated .gz?") from None
-    return tuple(parse_rows(name, data, key))
+    return tuple(parse_table(name, data, _SPECS[key]))
 
 
 def read_rows(key: str, folder: Path | str | None = None) -> list[dict[str, Any]]:
@@ -236,11 +284,19 @@ def read_rows(key: str, folder: Path | str | None = None) -> list[dict[str, Any]
     writes a scan cache: checking ward names must write nothing.
     """
     folder = Path(folder) if folder is not None else paths.SNAPSHOT
-    reason = missing_reason(folder)
+    reason = missing_reason(folder) if key in FILES else current_missing_reason(folder)
     if reason:
         raise DataInvalid(f"no small-area data: {reason}.")
-    name = file_name(key)
-    entry = _entries(folder)[name]
+    name = file_name(key) if key in FILES else CURRENT_FILES[key][0]
+    return read_table(folder, _entries(folder)[name], _spec(key), key)
+
+
+def read_table(
+    folder: Path, entry: dict[str, Any], spec: dict[str, tuple[Callable[[str], Any], str]], key: str
+) -> list[dict[str, Any]]:
+    """The validated rows of the file a manifest ``entry`` names, after checking its bytes
+    against the entry's sha256 and its row count against the entry's ``rows``."""
+    name = entry["name"]
     path = folder / name
     fix = snapshot.fix_command(snapshot.read_manifest(folder), name, folder)
     if not path.is_file():
@@ -253,6 +309,7 @@ def read_rows(key: str, folder: Path | str | None = None) -> list[dict[str, Any]
             f"{snapshot.shown(path)}: sha256 {digest[:16]}… does not match manifest.yml "
             f"({str(entry.get('sha256'))[:16]}…); the file changed since the snapshot was made — {fix}."
         )
+    _SPECS[key] = spec
     rows = [dict(r) for r in _rows_cached(str(path), digest, key)]
     if entry.get("rows") is not None and int(entry["rows"]) != len(rows):
         raise SnapshotMismatch(
@@ -328,6 +385,101 @@ def load_small_areas(source: Path | str | None = None) -> SmallAreas:
     )
 
 
+# --------------------------------------------------------------------------- current wards
+def current_missing_reason(folder: Path | str | None = None) -> str | None:
+    """Why ``folder`` has no current-boundary (2023 ward, IoD2025) tables; None when it has."""
+    folder = Path(folder) if folder is not None else paths.SNAPSHOT
+    if not folder.is_dir():
+        return f"{snapshot.shown(folder)} is a single file, not a snapshot folder"
+    listed = _entries(folder)
+    absent = [name for name, _ in CURRENT_FILES.values() if name not in listed]
+    if absent:
+        return (
+            f"the snapshot in {snapshot.shown(folder)} does not list {', '.join(absent)}; "
+            "`make assemble` builds them"
+        )
+    return None
+
+
+def load_current_wards(source: Path | str | None = None):
+    """The current-boundary tables as one pandas frame, one row per LSOA (2021): its 2023
+    ward and district, IoD2025 score, rank, decile, income and health scores and population
+    weight. Raises :class:`DataInvalid` when the snapshot has none, a file fails validation,
+    an LSOA of the lookup has no IoD2025 row, or an LSOA is listed twice."""
+    import pandas as pd
+
+    folder = Path(source) if source is not None else paths.SNAPSHOT
+    tables = {
+        key: pd.DataFrame(read_rows(key, folder), columns=list(spec))
+        for key, (_, spec) in CURRENT_FILES.items()
+    }
+    lookup, imd = tables["lsoa21_ward_lookup"], tables["lsoa21_deprivation"]
+    for key, frame in tables.items():
+        doubled = frame["lsoa21_code"][frame["lsoa21_code"].duplicated()]
+        if len(doubled):
+            raise DataInvalid(
+                f"{CURRENT_FILES[key][0]}: more than one row for {doubled.iloc[0]}; "
+                "rebuild the snapshot with `make assemble`."
+            )
+    absent = sorted(set(lookup["lsoa21_code"]) - set(imd["lsoa21_code"]))
+    if absent:
+        raise DataInvalid(
+            f"{CURRENT_FILES['lsoa21_deprivation'][0]}: no row for {len(absent)} LSOA(s) of "
+            f"{CURRENT_FILES['lsoa21_ward_lookup'][0]}, e.g. {absent[0]}; rebuild the snapshot "
+            "with `make assemble`."
+        )
+    return lookup.merge(imd, on="lsoa21_code", how="left", validate="one_to_one")
+
+
+WARD_RANK_COLUMNS = (
+    "rank",
+    "ward_code",
+    "ward_name",
+    "district_code",
+    "district_name",
+    "imd_score",
+    "population",
+    "lsoas",
+    "lsoas_most_deprived_decile",
+)
+
+
+def wards_by_deprivation(district_code: str, source: Path | str | None = None):
+    """The district's current (2023) wards, most deprived first, by IoD2025 score.
+
+    The rule: a ward's score is the population-weighted average of the IMD 2025 scores of
+    the LSOAs (2021) that ONS's best-fit lookup puts in the ward, each LSOA weighted by its
+    population (MHCLG's own denominator, as MHCLG weights LSOAs when it averages them to
+    districts); rank 1 is the ward with the highest score (the most deprived); wards with
+    the same score share the better rank and are listed by name. Columns
+    (:data:`WARD_RANK_COLUMNS`): ``rank``, ``ward_code``, ``ward_name``, ``district_code``,
+    ``district_name``, ``imd_score`` (the weighted score), ``population`` (the summed
+    weights), ``lsoas`` (how many LSOAs) and ``lsoas_most_deprived_decile`` (how many of them
+    are among England's most deprived 10%). An unknown district names the districts there are.
+    """
+    import pandas as pd
+
+    from hwb import stats
+
+    lsoas = load_current_wards(source)
+    mine = lsoas[lsoas["district_code"] == district_code]
+    if mine.empty:
+        known = ", ".join(sorted(set(lsoas["district_code"])))
+        raise DataInvalid(
+            f"no current wards for district {district_code!r} in the snapshot's "
+            f"{CURRENT_FILES['lsoa21_ward_lookup'][0]}; it has {known}."
+        )
+    keys = ["ward_code", "ward_name", "district_code", "district_name"]
+    averaged = stats.weighted_average(mine, "imd_score", "population", keys)
+    worst = mine.assign(_d1=mine["imd_decile"].eq(1)).groupby("ward_code")["_d1"].sum()
+    out = averaged.rename(columns={"value": "imd_score", "weight": "population", "n": "lsoas"})
+    out["population"] = out["population"].astype("int64")
+    out["lsoas_most_deprived_decile"] = out["ward_code"].map(worst).astype("int64")
+    out["rank"] = stats.ranks(out["imd_score"], highest_first=True).astype("int64")
+    out = out.sort_values(["rank", "ward_name"], kind="stable").reset_index(drop=True)
+    return pd.DataFrame(out, columns=list(WARD_RANK_COLUMNS))
+
+
 # --------------------------------------------------------------------------- ward names
 def district_wards(district_code: str, folder: Path | str | None = None) -> list[str]:
     """The district's ward names for the boundary year, sorted; empty when the snapshot has none."""
@@ -391,6 +543,8 @@ def check_ward_names(
 def carry_over(current: Path | str, staging: Path | str) -> tuple[list[dict[str, Any]], str | None]:
     """Copy the small-area files of the ``current`` snapshot into ``staging`` (``make data``).
 
+    Every other table not in the Fingertips layout (a manifest entry with a ``kind``: the
+    current wards, population projections, similar areas) is carried over with them.
     Returns their manifest entries and None, or no entries and the reason they were not
     kept (none in the current snapshot, or their bytes no longer match its manifest).
     """
@@ -403,15 +557,32 @@ def carry_over(current: Path | str, staging: Path | str) -> tuple[list[dict[str,
         snapshot.verify_snapshot(current, names=list(entries))
     except HwbError as exc:
         return [], f"the current small-area files could not be kept: {exc}"
-    for name in entries:
+    others = [  # the other tables that are not from the Fingertips API (projections, ...)
+        e
+        for e in snapshot.read_manifest(current)["files"]
+        if e.get("kind") and e["name"] not in entries
+    ]
+    try:
+        snapshot.verify_snapshot(current, names=[e["name"] for e in others])
+    except HwbError as exc:
+        return [], f"the current tables could not be kept: {exc}"
+    for name in [*entries, *(e["name"] for e in others)]:
         shutil.copyfile(current / name, staging / name)
-    return [entries[file_name(k)] for k in FILES], None
+    ordered = [entries[file_name(k)] for k in FILES]
+    ordered += [e for e in entries.values() if e not in ordered]
+    return ordered + others, None
 
 
 def csv_bytes(key: str, rows: Iterable[dict[str, Any]]) -> bytes:
     """A small-area file's CSV bytes (header, LF line ends) for the assembly to gzip."""
+    return table_bytes(list(_spec(key)), rows)
+
+
+def table_bytes(header: list[str], rows: Iterable[dict[str, Any]]) -> bytes:
+    """CSV bytes of ``rows`` under ``header`` (LF line ends, UTF-8): every table of the
+    snapshot not in the Fingertips layout is written this way."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns(key), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")

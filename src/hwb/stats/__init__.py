@@ -15,7 +15,7 @@ Written here from the published methods: :func:`life_expectancy` (Chiang II),
 :func:`red_red`, :func:`spc` (Making Data Count XmR), :func:`project`
 (statsmodels trend projections).
 Where an area sits among its peers: :func:`rank_among`, :func:`ranks`,
-:func:`district_range` (quartiles), :func:`relative_gap`.
+:func:`district_range` (quartiles), :func:`relative_gap`, :func:`weighted_average`.
 Combining areas (sum counts, then the same interval methods): :func:`combine_areas`,
 :func:`why_not_combinable`, :func:`county_values` (the county beside its districts).
 Fitness of each series (issue 27): :func:`series_fitness`, :func:`combined_fitness`,
@@ -51,6 +51,7 @@ _WHERE = {
     "ranks": "ranges",
     "district_range": "ranges",
     "relative_gap": "ranges",
+    "weighted_average": "ranges",
     "recent_trend": "trend",
     "trend_label": "trend",
     "red_red": "trend",
@@ -114,6 +115,7 @@ __all__ = [
     "testable",
     "trend_label",
     "trendable",
+    "weighted_average",
     "why_not_combinable",
 ]
 

@@ -9,6 +9,9 @@
   the highest.
 * :func:`relative_gap`: how far a value is from its reference (usually England) as a share
   of the reference, signed so that a positive gap is in the *harmful* direction.
+* :func:`weighted_average`: the weighted average of small areas' values within each larger
+  area (a ward's deprivation score as the population-weighted average of its
+  neighbourhoods' scores, as MHCLG averages LSOA scores to districts).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import pandas as pd
 
 from hwb.stats import _validate as v
 
-__all__ = ["district_range", "rank_among", "ranks", "relative_gap"]
+__all__ = ["district_range", "rank_among", "ranks", "relative_gap", "weighted_average"]
 
 POLARITIES = ("high_is_good", "low_is_good", "no_judgement")
 
@@ -81,3 +84,34 @@ def relative_gap(value: float, reference: float, polarity: str) -> float:
     if polarity == "low_is_good":
         return gap
     return 0.0
+
+
+def weighted_average(
+    frame: pd.DataFrame, value_col: str, weight_col: str, group_cols: list[str]
+) -> pd.DataFrame:
+    """Per group: ``value`` (the ``weight_col``-weighted average of ``value_col``), ``weight``
+    (the summed weights) and ``n`` (the rows averaged). Every value and weight must be
+    present, weights not negative and each group's total weight positive."""
+    func = "weighted_average"
+    for column in (value_col, weight_col, *group_cols):
+        if column not in frame.columns:
+            raise v.StatsInputError(f"{func}: no column {column!r} in the frame.")
+    values = pd.to_numeric(frame[value_col], errors="coerce")
+    weights = pd.to_numeric(frame[weight_col], errors="coerce")
+    bad = frame.index[values.isna() | weights.isna() | (weights < 0)]
+    if len(bad):
+        raise v.StatsInputError(
+            f"{func}: {len(bad)} row(s) have a missing value or a missing or negative weight "
+            f"(first at index {list(bad[:5])}); fill or drop them before averaging."
+        )
+    work = frame[group_cols].copy()
+    work["_vw"], work["_w"] = values * weights, weights
+    out = work.groupby(group_cols, sort=True).agg(
+        _vw=("_vw", "sum"), weight=("_w", "sum"), n=("_w", "size")
+    )
+    if (out["weight"] <= 0).any():
+        raise v.StatsInputError(
+            f"{func}: group(s) {list(out.index[out['weight'] <= 0][:5])} have no weight."
+        )
+    out["value"] = out.pop("_vw") / out["weight"]
+    return out.reset_index()[[*group_cols, "value", "weight", "n"]]
