@@ -303,7 +303,7 @@ def test_a_part_in_another_group_than_its_parent_is_refused(tmp_path):
     first.write_text(text, encoding="utf-8")
     with pytest.raises(
         DataInvalid,
-        match=r"indicator 93722, field 'priority_group': 'other', but it is part of 93721, which is "
+        match=r"indicator 9372[234], field 'priority_group': 'other', but it is part of 93721, which is "
         r"in 'premature_death'",
     ):
         load_catalogue(first)

@@ -136,7 +136,9 @@ def load_projections(source: Path | str | None = None):
         raise DataInvalid(
             f"{FILE_NAME}: more than one row for {first.area_code} {first.year} {first.age_group}."
         )
-    return frame.sort_values(["area_code", "year", "age_group"]).reset_index(drop=True)
+    return frame.sort_values(["area_code", "year", "age_group"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def _entry(folder: Path) -> dict[str, Any]:

@@ -112,7 +112,9 @@ def load_similar_areas(source: Path | str | None = None, group_type: str | None 
     frame = pd.DataFrame(rows, columns=list(NEIGHBOUR_COLUMNS))
     if group_type is not None:
         frame = frame[frame["group_type"] == group_type]
-    return frame.sort_values(["area_code", "group_type", "rank"]).reset_index(drop=True)
+    return frame.sort_values(["area_code", "group_type", "rank"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def load_clusters(source: Path | str | None = None):
@@ -122,7 +124,7 @@ def load_clusters(source: Path | str | None = None):
     frame = pd.DataFrame(_read(source, CLUSTERS_FILE), columns=list(CLUSTER_COLUMNS))
     if frame.duplicated(["area_code", "group_type"]).any():
         raise DataInvalid(f"{CLUSTERS_FILE}: an area is in more than one cluster of a grouping.")
-    return frame.sort_values(["area_code", "group_type"]).reset_index(drop=True)
+    return frame.sort_values(["area_code", "group_type"], kind="stable").reset_index(drop=True)
 
 
 def _read(source: Path | str | None, name: str) -> list[dict[str, Any]]:
