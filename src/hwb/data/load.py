@@ -98,43 +98,6 @@ def load_snapshot(
     return frame
 
 
-def warm_cache(source: Path | str | None = None) -> bool:
-    """Parse and validate every file of ``source`` now, so that later loads in this process,
-    and in processes forked from it (the build's kernels), reuse the parsed files.
-
-    The reuse is keyed by each file's content hash, so a changed file is still read again.
-    A load that emitted a warning or a log record, or failed, is forgotten and False is
-    returned: a kernel loading the files itself would have shown that, so reusing the
-    result could change what a page shows.
-    """
-    import warnings
-
-    class _Collect(logging.Handler):
-        def __init__(self) -> None:
-            super().__init__()
-            self.records: list[logging.LogRecord] = []
-
-        def emit(self, record: logging.LogRecord) -> None:
-            self.records.append(record)
-
-    collect = _Collect()
-    hwb_logger = logging.getLogger("hwb")
-    hwb_logger.addHandler(collect)
-    failed = False
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            load_snapshot(source)
-    except Exception:  # noqa: BLE001 - the page will meet the same error and report it
-        failed = True
-    finally:
-        hwb_logger.removeHandler(collect)
-    if failed or caught or collect.records:
-        clear_cache()
-        return False
-    return True
-
-
 def load_manifest(source: Path | str | None = None) -> dict[str, Any]:
     """The provenance of ``source``: its verified manifest, or a minimal one for a bare CSV."""
     path = _resolve(source)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hwb.model.priorities import member_findings, titled
 from hwb.pages import display as d
 from hwb.pages import sections
 from hwb.pages.partnership import PartnershipPack, concentration, side_by_side
-from hwb.pages.priorities import member_findings, titled
 from hwb.text import format as fmt
 
 

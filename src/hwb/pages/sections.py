@@ -7,9 +7,6 @@ ever raises for missing data: it says in one plain sentence what is not availabl
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 import pandas as pd
 
 from hwb.charts.projection import projection_grid
@@ -19,29 +16,16 @@ from hwb.charts.spine import spine_chart, spine_data
 from hwb.charts.trends import trend_data, trend_grid
 from hwb.data.catalogue import role_id, role_ids
 from hwb.data.snapshot import banner_text, provenance_text
+from hwb.model.headline import STALE_YEARS, current, stale
+from hwb.model.priorities import COMPONENTS, WATCH_LIST, WORSE_LIST, WORSENING_LIST, titled
 from hwb.pages import display as d
-from hwb.pages import shared
-from hwb.pages.model import ENGLAND_WIDE, OK, Pack, area_identity, as_loaded, pack_identity
-from hwb.pages.priorities import (
-    COMPONENTS,
-    WATCH_LIST,
-    WORSE_LIST,
-    WORSENING_LIST,
-    Member,
-    peer_rows,
-    rank_priorities,
-    sensitivity,
-    titled,
-)
+from hwb.pages.model import ENGLAND_WIDE, OK, Pack
 from hwb.stats.projection import (
-    COVID_YEARS,
     NOT_WITHIN,
     REACHED,
     TOO_UNCERTAIN,
     WITHIN,
     period_midpoint,
-    project,
-    scale_for,
 )
 from hwb.stats.ranges import relative_gap
 from hwb.stats.xmr import MIN_POINTS as SPC_MIN_POINTS
@@ -57,7 +41,6 @@ MAX_TREND_PANELS = 4
 MAX_SPC_PANELS = 2
 MAX_PROJECTION_PANELS = 4
 TABLE_STYLE = "font-size:0.85em"
-T = TypeVar("T")  # what a shared result is
 
 
 # --------------------------------------------------------------------------- helpers
@@ -292,26 +275,6 @@ PUBLISHED_NOTE = (
     "* Published without confidence intervals (values rounded at source): the comparison with "
     "England is the one Fingertips published, not recalculated here."
 )
-
-
-#: a latest period that ended this many years or more before the pack's newest is history,
-#: not the current position (judged by when periods end: 2019/20 - 23/24 ends in 2024)
-STALE_YEARS = 5
-
-
-def stale(rows: pd.DataFrame) -> pd.Series:
-    """True for headline rows whose latest period ended :data:`STALE_YEARS` or more years
-    before the newest period shown; such values are not projected or recommended."""
-    if rows.empty:
-        return pd.Series(False, index=rows.index)
-    ended = rows["period_end"].where(rows["period_end"] > 0)
-    return (ended <= ended.max() - STALE_YEARS).fillna(False).astype(bool)
-
-
-def current(headline: pd.DataFrame) -> pd.DataFrame:
-    """The headline rows whose data are not :func:`stale`: what key messages and priorities use
-    (old values stay in the tables, marked as history)."""
-    return headline[~stale(headline)]
 
 
 def old_periods_note(rows: pd.DataFrame) -> str:
@@ -679,56 +642,9 @@ def programme(pack: Pack, name: str) -> d.Html:
 
 # --------------------------------------------------------------------------- looking ahead
 def projections(pack: Pack) -> pd.DataFrame:
-    """:func:`hwb.stats.project` for every judged indicator with enough points, against England (or its goal).
-
-    Each is modelled on the scale its value type allows (log for rates, logit for
-    percentages), its periods dated by their midpoints, overlapping pooled periods handled,
-    periods that include 2020 or 2021 (COVID-19) left out where 5 others remain, and any
-    horizon whose 95% range is wider than the projected value marked too uncertain.
-    """
-    return shared_result(pack, "projections", lambda: _projections(pack))
-
-
-def _projections(pack: Pack) -> pd.DataFrame:
-    horizons = pack.params.horizons
-    frames = []
-    h = pack.headline
-    rows = h[(h["status"] == OK) & (h["polarity"] != "no_judgement") & (h["benchmark"] != "none")]
-    rows = rows[~stale(h[h["status"] == OK]).reindex(rows.index, fill_value=False)]
-    for _, r in rows.iterrows():
-        entry = pack.catalogue.loc[int(r["indicator_id"])]
-        series = pack.series(r["indicator_id"], r["sex"])
-        mine = series[series["area_code"] == pack.code]
-        reference = series[series["area_code"] == pack.england_code]
-        goal = r.get("goal")
-        if r.get("compared_to") == "goal" and not fmt.is_missing(goal):
-            reference = mine.assign(value=float(goal))
-        scale, upper = scale_for(entry["value_type"], entry["multiplier"])
-        result = project(
-            mine,
-            horizons=horizons,
-            benchmark=reference if len(reference) else None,
-            polarity=r["polarity"],
-            scale=scale,
-            upper=upper,
-            period_col="period",
-            period_type=entry["period_type"],
-            exclude_years=COVID_YEARS,
-        )
-        frames.append(
-            result.assign(
-                indicator_id=r["indicator_id"],
-                sex=r["sex"],
-                label=r["label"],
-                unit=r["unit"],
-                compared_95=r["compared_95"],
-                polarity=r["polarity"],
-                compared_to=r.get("compared_to", "England"),
-                period_type=entry["period_type"],
-                latest_period=r["period"],
-            )
-        )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    """The model's projections (:func:`hwb.model.projections.projections`): every judged
+    indicator with enough points carried to the horizons, against England (or its goal)."""
+    return pack.table("projections")
 
 
 SCALE_WORDS = {
@@ -962,65 +878,12 @@ def _closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
 
 
 # --------------------------------------------------------------------------- priorities
-def priority_members(pack: Pack) -> list[Member]:
-    """For a partnership of several districts, each member district as the long-list reads it
-    (its current headline rows and its peers); [] for one district."""
-    members = getattr(pack, "members", [])
-    if len(members) < 2:
-        return []
-    return [Member(m.name, current(m.headline), peer_rows(m.frame, m.code)) for m in members]
-
-
 def ranked_priorities(pack: Pack) -> pd.DataFrame:
-    """The pack's long-list (:func:`hwb.pages.priorities.rank_priorities` with the pack's own weights,
-    number to recommend, peers and, for two districts, each member's own findings); the
-    Priorities section, the four-page summary and the overview all show this one."""
-
-    def rank() -> pd.DataFrame:
-        headline, peers, members = priority_inputs(pack)
-        return rank_priorities(
-            headline,
-            pack.params.priority_weights,
-            pack.params.recommended_priorities,
-            peers=peers,
-            members=members,
-        )
-
-    if as_loaded(pack.frame):  # one district's: the same list whichever page asks
-        codes = [pack.code, pack.county_code, pack.england_code]
-        identity = area_identity(codes, pack.snapshot, pack.manifest)
-    else:  # a combined area's (each member's findings too): its partnership's own
-        identity = pack_identity(pack)
-    weights = {
-        "weights": pack.params.priority_weights.model_dump_json(),
-        "recommended": pack.params.recommended_priorities,
-    }
-    return shared_result(pack, "priorities", rank, {**identity, **weights})
-
-
-def shared_result(
-    pack: Pack, name: str, compute: Callable[[], T], identity: dict | None = None
-) -> T:
-    """``compute()`` once per pack (kept in ``pack.memo``), and once per build for the same
-    ``identity`` (default: the pack's parameters and snapshot, :func:`pack_identity`): the
-    pack and its four-page summary show the same result (:mod:`hwb.pages.shared`)."""
-    if name not in pack.memo:
-        key = identity if identity is not None else pack_identity(pack)
-        pack.memo[name] = shared.remember(name, key, compute)
-    return pack.memo[name]
-
-
-def priority_inputs(pack: Pack) -> tuple[pd.DataFrame, pd.DataFrame, list]:
-    """What the priority ranking reads: the current headline rows, the peer districts' rows
-    and, for two districts, each member's; worked out once per pack for the long-list and
-    its sensitivity view."""
-    if "priority_inputs" not in pack.memo:
-        pack.memo["priority_inputs"] = (
-            current(pack.headline),
-            peer_rows(pack.frame, pack.code),
-            priority_members(pack),
-        )
-    return pack.memo["priority_inputs"]
+    """The pack's long-list (the model's ``priorities``: :func:`hwb.model.priorities.rank_priorities`
+    with the pack's own weights, number to recommend, peers and, for two districts, each
+    member's own findings); the Priorities section, the four-page summary and the overview
+    all show this one."""
+    return pack.table("priorities")
 
 
 def recommended_priorities(pack: Pack) -> pd.DataFrame:
@@ -1031,10 +894,9 @@ def recommended_priorities(pack: Pack) -> pd.DataFrame:
 
 def priorities(pack: Pack) -> d.Html:
     """The long-list of candidate priorities: recommended ones first, both lists, the scores and
-    reasons, and whether the top three change under other weights (see :mod:`hwb.pages.priorities`)."""
+    reasons, and whether the top three change under other weights (see :mod:`hwb.model.priorities`)."""
     weights = pack.params.priority_weights
-    recommend = pack.params.recommended_priorities
-    headline, peers, members = priority_inputs(pack)
+    members = len(getattr(pack, "members", [])) > 1
     ranked = ranked_priorities(pack)
     if ranked.empty:
         return d.paragraph(
@@ -1094,7 +956,7 @@ def priorities(pack: Pack) -> d.Html:
             "people (percentile rank of excess events, 1 = most), strategy link."
         )
     )
-    view = sensitivity(headline, weights, top=min(3, recommend), peers=peers, members=members)
+    view = pack.table("sensitivity")
     if len(view) > 1:
         changed = (view["Same top three?"].iloc[1:] != "yes").sum()
         verdict = (

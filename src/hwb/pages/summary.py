@@ -22,10 +22,10 @@ import pandas as pd
 
 from hwb.data.catalogue import role_id
 from hwb.data.snapshot import provenance_text, release_text, source_copies
+from hwb.model.priorities import titled
 from hwb.pages import display as d
 from hwb.pages import sections
 from hwb.pages.model import OK, Pack
-from hwb.pages.priorities import titled
 from hwb.stats.projection import NOT_WITHIN, REACHED
 from hwb.text import format as fmt
 

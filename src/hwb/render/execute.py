@@ -97,15 +97,12 @@ def district_job(params, snapshot: Path | None = None, output_dir: Path | None =
 @dataclass(frozen=True)
 class Workspace:
     """Where pages execute: the project root (the kernels' working folder), the scratch
-    folder, where failed notebooks are kept and, during a build, the folder where its pages
-    share derived results (:mod:`hwb.pages.shared`; None: nothing shared). Captured in the
-    build process and handed to workers explicitly, so a worker needs no environment
-    variable to find them."""
+    folder and where failed notebooks are kept. Captured in the build process and handed
+    to workers explicitly, so a worker needs no environment variable to find them."""
 
     root: Path
     scratch: Path
     failed: Path
-    shared_results: Path | None = None
 
     @classmethod
     def current(cls) -> Workspace:
@@ -132,9 +129,7 @@ def _failing_cell(nb) -> str:
     return "an unknown cell"
 
 
-def kernel_manager_class(
-    fork_address: str | None = None, root: Path | None = None, shared_results: Path | None = None
-):
+def kernel_manager_class(fork_address: str | None = None, root: Path | None = None):
     """The ``jupyter_client`` KernelManager for a pack's kernel.
 
     It provisions CurveZMQ keys (``transport_encryption="auto"``; the python3 kernelspec
@@ -144,9 +139,8 @@ def kernel_manager_class(
     as a new Python. Its clients (:data:`CLIENT_CLASS`) start talking to a new kernel as soon
     as it is ready. None of these changes a byte of the executed notebook. With ``root`` the
     kernel is given ``HWB_ROOT`` (the library's documented way to name a checkout) so
-    :mod:`hwb.paths` in the kernel describes the same project as the build; with
-    ``shared_results``, :data:`hwb.paths.SHARED_RESULTS_ENV` names the build's folder of
-    shared results.
+    :mod:`hwb.paths` in the kernel describes the same project as the build (and its pages
+    find the models the build wrote, :mod:`hwb.model`).
 
     Shutting down, it asks the kernel to exit before anything else. jupyter_client's own
     shutdown interrupts (SIGINT) the kernel first, and a kernel that is idle but still
@@ -178,9 +172,6 @@ def kernel_manager_class(
             env = dict(kw.get("env", os.environ))
             if root is not None:
                 env["HWB_ROOT"] = str(root)
-            env.pop(paths.SHARED_RESULTS_ENV, None)  # only this build's folder, if any
-            if shared_results is not None:
-                env[paths.SHARED_RESULTS_ENV] = str(shared_results)
             kw["env"] = env
             return await super()._async_pre_start_kernel(**kw)
 
