@@ -17,7 +17,7 @@ from hwb.model.priorities import (
     rank_priorities,
     sensitivity,
 )
-from hwb.text.events import about, count_phrase, years_pooled
+from hwb.text.events import about, count_phrase
 
 WEIGHTS = {"significance": 3, "trend": 2, "gap": 2, "people": 1, "strategy_link": 1}
 
@@ -238,11 +238,6 @@ def test_sensitivity_view_says_whether_the_top_three_change():
 
 
 def test_counts_are_named_for_what_they_are():
-    assert (
-        years_pooled("2021 - 23") == 3
-        and years_pooled("2019/20 - 21/22") == 3
-        and years_pooled("2023/24") == 1
-    )
     assert about(164) == "160" and about(48.4) == "48" and about(1437) == "1,400"
     assert (
         count_phrase(492, 93721, "2021 - 23")

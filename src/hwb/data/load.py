@@ -36,12 +36,12 @@ import pandas as pd
 
 from hwb import paths
 from hwb.data import schema, snapshot
+from hwb.data.periods import first_year
 from hwb.errors import DataInvalid
 
 log = logging.getLogger("hwb.data")
 
 _HEADER_OF = {tidy: header for header, tidy in schema.FINGERTIPS_COLUMNS.items()}
-_YEAR = re.compile(r"(19|20)\d{2}")
 _WHITESPACE = re.compile(r"\s+")
 # Relative slack for "lower <= value <= upper": published limits are rounded.
 _CI_TOLERANCE = 1e-6
@@ -432,12 +432,12 @@ def _periods(sortable_text: np.ndarray, period: np.ndarray, bad_rows):
     bad = np.zeros(n, dtype=bool)
     for i in range(n):
         s = sortable_text[i]
-        match = _YEAR.search(period[i])
+        first = first_year(period[i])
         if s.isdigit() and len(s) >= 4:
             sortable[i] = int(s)
-            year[i] = int(s[:4]) if len(s) == 8 else (int(match.group()) if match else int(s[:4]))
-        elif s == "" and match:
-            year[i] = int(match.group())
+            year[i] = int(s[:4]) if len(s) == 8 else (first if first is not None else int(s[:4]))
+        elif s == "" and first is not None:
+            year[i] = first
             sortable[i] = year[i] * 10000
         else:
             bad[i] = True

@@ -7,8 +7,10 @@ with its published 95% interval, the Lancashire and England values for the same
 period, the benchmark against England at 95% and 99.8% (:mod:`hwb.stats`), the
 recent trend (Fingertips' published trend when the snapshot has it, otherwise
 :func:`hwb.stats.recent_trend`), the red-red flag, and where the district sits among
-the districts in the snapshot. Indicators without district data keep a row with a
-plain ``status`` saying why, so every section can explain its gaps.
+the districts in the snapshot, and how far it is from England in the harmful direction
+(``gap_to_england``, :func:`hwb.stats.ranges.relative_gap`: what orders the key messages).
+Indicators without district data keep a row with a plain ``status`` saying why, so every
+section can explain its gaps.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from hwb.stats.benchmark import (
     quintile_labels,
 )
 from hwb.stats.combine import combine_areas
-from hwb.stats.ranges import district_range, rank_among
-from hwb.stats.trend import recent_trend, red_red
+from hwb.stats.ranges import district_range, rank_among, relative_gap
+from hwb.stats.trend import recent_trend, red_red, trend_kind
 
 #: status values of a headline row
 OK = "ok"
@@ -201,6 +203,12 @@ def headline_table(
     ]
     table = catalogue_judgements(_add_benchmarks(table, catalogue), catalogue)
     table["range_scope"] = range_scopes(table, manifest or {})
+    table["gap_to_england"] = [
+        relative_gap(value, england, polarity)
+        for value, england, polarity in zip(
+            table["value"], table["england_value"], table["polarity"], strict=True
+        )
+    ]
     return table
 
 
@@ -389,8 +397,8 @@ def _trend(series: pd.DataFrame, latest: pd.Series, entry: pd.Series) -> tuple[s
     published = str(latest.get("recent_trend", "") or "")
     if published:
         return published, "published"
-    kind = {"proportion": "proportion", "crude_rate": "rate"}.get(entry["value_type"], "other")
     points = series[series["value"].notna()]
+    kind = trend_kind(entry["value_type"])
     result = recent_trend(points, value_type=kind, polarity=entry["polarity"])
     return str(result["recent_trend"].iloc[0]), "calculated"
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from hwb.data.periods import midpoint, span_years
 from hwb.model.headline import OK, stale
 from hwb.stats.projection import COVID_YEARS, project, scale_for
 from hwb.text import format as fmt
@@ -34,6 +35,9 @@ def projections(
     for _, r in rows.iterrows():
         entry = catalogue.loc[int(r["indicator_id"])]
         rows_of = series(r["indicator_id"], r["sex"])
+        rows_of = rows_of.assign(
+            year=[midpoint(p, entry["period_type"]) for p in rows_of["period"]]
+        )
         mine = rows_of[rows_of["area_code"] == code]
         reference = rows_of[rows_of["area_code"] == england_code]
         goal = r.get("goal")
@@ -47,8 +51,9 @@ def projections(
             polarity=r["polarity"],
             scale=scale,
             upper=upper,
-            period_col="period",
-            period_type=entry["period_type"],
+            year_col="year",
+            midpoints=True,
+            window=span_years(entry["period_type"]),
             exclude_years=COVID_YEARS,
         )
         frames.append(

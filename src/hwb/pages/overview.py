@@ -352,7 +352,8 @@ def life_expectancy_gaps(overview: Overview) -> d.Html:
         worst, best = rows.iloc[0], rows.iloc[-1]
         spread = float(best["value"]) - float(worst["value"])
         title = (
-            f"Life expectancy for {who}: {spread:.1f} years between {worst['name']} and {best['name']} "
+            f"Life expectancy for {who}: {fmt.number(spread, decimals=1)} years between "
+            f"{worst['name']} and {best['name']} "
             f"({rows['period'].iloc[0]})"
         )
         fig = gap_chart(rows, england, title, "years")

@@ -25,6 +25,7 @@ from hwb.model import load as load_model
 from hwb.model.build import resolve_snapshot
 from hwb.pages.model import OK, Pack, pack_of, quiet_logs
 from hwb.partnerships import Grouping, PartnershipParams
+from hwb.stats.burden import intervals_overlap
 from hwb.text.format import interval as fmt_interval
 from hwb.text.format import is_missing, join_words, number, with_unit
 
@@ -183,9 +184,7 @@ def _overlap(a: pd.Series, b: pd.Series) -> bool | None:
     """Do two rows' 95% intervals overlap? None when either has no interval."""
     if np.isnan(_width(a)) or np.isnan(_width(b)):
         return None
-    return float(a["lower_95"]) <= float(b["upper_95"]) and float(b["lower_95"]) <= float(
-        a["upper_95"]
-    )
+    return intervals_overlap(a["lower_95"], a["upper_95"], b["lower_95"], b["upper_95"])
 
 
 def _figure_words(name: str, row: pd.Series) -> str:

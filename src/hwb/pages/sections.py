@@ -15,6 +15,7 @@ from hwb.charts.spc import spc_grid
 from hwb.charts.spine import spine_chart, spine_data
 from hwb.charts.trends import trend_data, trend_grid
 from hwb.data.catalogue import role_id, role_ids
+from hwb.data.periods import midpoint
 from hwb.data.snapshot import banner_text, provenance_text
 from hwb.model.headline import STALE_YEARS, current, stale
 from hwb.model.priorities import COMPONENTS, WATCH_LIST, WORSE_LIST, WORSENING_LIST, titled
@@ -25,9 +26,9 @@ from hwb.stats.projection import (
     REACHED,
     TOO_UNCERTAIN,
     WITHIN,
-    period_midpoint,
 )
 from hwb.stats.ranges import relative_gap
+from hwb.stats.trend import trend_kind
 from hwb.stats.xmr import MIN_POINTS as SPC_MIN_POINTS
 from hwb.stats.xmr import spc, spc_applicable
 from hwb.text import alt
@@ -307,7 +308,7 @@ def uses_regression(row: pd.Series) -> bool:
     ):
         return False
     has_counts = not (fmt.is_missing(row.get("count")) or fmt.is_missing(row.get("denominator")))
-    return not (has_counts and row.get("value_type") in ("proportion", "crude_rate"))
+    return not (has_counts and trend_kind(row.get("value_type")) != "other")
 
 
 REGRESSION_NOTE = (
@@ -787,9 +788,7 @@ def looking_ahead(pack: Pack) -> d.Html:
     panels = []
     for _, r in worst.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
-        series = series.assign(
-            year=[period_midpoint(x, r["period_type"]) for x in series["period"]]
-        )
+        series = series.assign(year=[midpoint(x, r["period_type"]) for x in series["period"]])
         rows = ok[(ok["indicator_id"] == r["indicator_id"]) & (ok["sex"] == r["sex"])]
         rows = rows.assign(horizon=rows["horizon"] + 0.5)
         panels.append(

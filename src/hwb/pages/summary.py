@@ -180,8 +180,8 @@ def wards_table(pack: Pack) -> d.Html:
             "IMD 2019 score": [
                 fmt.number(v) if not fmt.is_missing(v) else "n/a" for v in shown["imd_score"]
             ],
-            f"Rank in England (of {int(shown['england_wards'].iloc[0]):,})": [
-                f"{int(v):,}" if not fmt.is_missing(v) else "n/a" for v in shown["england_rank"]
+            f"Rank in England (of {fmt.number(shown['england_wards'].iloc[0], decimals=0)})": [
+                fmt.number(v, decimals=0) for v in shown["england_rank"]
             ],
             "Neighbourhoods in England's most deprived 10%": [
                 f"{m} of {n}" for m, n in zip(shown["most_deprived"], shown["lsoas"], strict=False)

@@ -15,7 +15,8 @@ Written here from the published methods: :func:`life_expectancy` (Chiang II),
 :func:`red_red`, :func:`spc` (Making Data Count XmR), :func:`project`
 (statsmodels trend projections).
 Where an area sits among its peers: :func:`rank_among`, :func:`ranks`,
-:func:`district_range` (quartiles), :func:`relative_gap`.
+:func:`district_range` (quartiles), :func:`relative_gap`. How big a problem is:
+:func:`excess_events`, :func:`percentile_rank`, :func:`share_below`, :func:`intervals_overlap`.
 Combining areas (sum counts, then the same interval methods): :func:`combine_areas`,
 :func:`why_not_combinable`.
 """
@@ -46,6 +47,10 @@ _WHERE = {
     "ranks": "ranges",
     "district_range": "ranges",
     "relative_gap": "ranges",
+    "excess_events": "burden",
+    "percentile_rank": "burden",
+    "share_below": "burden",
+    "intervals_overlap": "burden",
     "recent_trend": "trend",
     "trend_label": "trend",
     "red_red": "trend",
@@ -65,13 +70,16 @@ __all__ = [
     "district_range",
     "dsr",
     "esp2013",
+    "excess_events",
     "funnel_limits",
     "funnel_significance",
+    "intervals_overlap",
     "isr",
     "isratio",
     "judging_method",
     "judging_methods",
     "life_expectancy",
+    "percentile_rank",
     "poisson_limits",
     "project",
     "proportion",
@@ -81,6 +89,7 @@ __all__ = [
     "recent_trend",
     "red_red",
     "relative_gap",
+    "share_below",
     "sii",
     "spc",
     "spc_summary",
