@@ -73,15 +73,16 @@ def test_engines_are_plain_values_that_pickle_to_workers(tmp_path):
     assert PapermillEngine().workspace == Workspace.current()
 
 
-def test_kernels_are_told_the_build_s_root(tmp_path):
+def test_kernels_are_told_the_build_s_root(tmp_path, monkeypatch):
+    """Through the public ``start_kernel(env=...)``: what jupyter_client passes to the kernel."""
+    from jupyter_client.manager import KernelManager
+
     from hwb.render import execute
 
-    manager = execute.kernel_manager_class(root=tmp_path)()
-    try:
-        _, kw = manager.pre_start_kernel()
-    finally:
-        manager.cleanup_resources()
-    assert kw["env"]["HWB_ROOT"] == str(tmp_path)
+    given = {}
+    monkeypatch.setattr(KernelManager, "start_kernel", lambda self, **kw: given.update(kw))
+    execute.kernel_manager_class(root=tmp_path)().start_kernel(env={"KEPT": "1"})
+    assert given["env"] == {"KEPT": "1", "HWB_ROOT": str(tmp_path)}
 
 
 def test_nothing_to_execute_starts_no_fork_server():

@@ -148,12 +148,17 @@ def kernel_manager_class(fork_address: str | None = None, root: Path | None = No
     caught in kernel.`` to the build's terminal during a build that succeeded. Here the
     interrupt is kept for a kernel that has not exited within
     :data:`SHUTDOWN_GRACE_SECONDS` (one still running code).
+
+    Only public methods of ``jupyter_client``'s ``KernelManager`` are overridden
+    (``client``, ``start_kernel``, ``shutdown_kernel``), each adding to what it does and
+    then calling the library's own.
     """
-    import asyncio
+    import time
 
     import zmq
     from jupyter_client.manager import KernelManager
-    from jupyter_client.utils import run_sync
+
+    from hwb.render.kernelclient import client_context
 
     encryption = "auto" if zmq.has("curve") else "disabled"  # pyzmq wheels bundle libsodium
     base = KernelManager
@@ -168,34 +173,29 @@ def kernel_manager_class(fork_address: str | None = None, root: Path | None = No
             kwargs.setdefault("client_class", CLIENT_CLASS)
             super().__init__(**kwargs)
 
-        async def _async_pre_start_kernel(self, **kw):
-            env = dict(kw.get("env", os.environ))
+        def client(self, **kwargs):
+            kwargs.setdefault("context", client_context())
+            return super().client(**kwargs)
+
+        def start_kernel(self, **kw):
             if root is not None:
-                env["HWB_ROOT"] = str(root)
-            kw["env"] = env
-            return await super()._async_pre_start_kernel(**kw)
+                kw["env"] = {**dict(kw.get("env") or os.environ), "HWB_ROOT": str(root)}
+            return super().start_kernel(**kw)
 
-        pre_start_kernel = run_sync(_async_pre_start_kernel)
-
-        async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
             if not now and not restart and self.owns_kernel and self.has_kernel:
                 self.shutting_down = True
                 self.stop_restarter()
-                await self._async_request_shutdown()
-                try:
-                    await asyncio.wait_for(
-                        self._async_wait(pollinterval=0.02), SHUTDOWN_GRACE_SECONDS
-                    )
-                except TimeoutError:
-                    pass  # still running code: interrupt, ask again, then terminate (below)
-                else:
-                    if self.has_kernel:
-                        await self.provisioner.wait()
-                    await self._async_cleanup_resources(restart=restart)
+                self.request_shutdown()
+                deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
+                while self.is_alive() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                if not self.is_alive():  # exited when asked: reap it, nothing to interrupt
+                    self.finish_shutdown(restart=restart)
+                    self.cleanup_resources(restart=restart)
                     return
-            await super()._async_shutdown_kernel(now=now, restart=restart)
-
-        shutdown_kernel = run_sync(_async_shutdown_kernel)
+            # still running code (or asked to stop now): interrupt, ask again, then terminate
+            super().shutdown_kernel(now=now, restart=restart)
 
     return PackKernelManager
 
