@@ -26,6 +26,8 @@ from hwb.model.priorities import titled
 from hwb.pages import display as d
 from hwb.pages import sections
 from hwb.pages.model import OK, Pack
+from hwb.pages.sections.ahead import closing_sentence
+from hwb.pages.sections.programmes import trend_figure
 from hwb.stats.projection import NOT_WITHIN, REACHED
 from hwb.text import format as fmt
 
@@ -145,7 +147,7 @@ def life_and_wards(pack: Pack) -> d.Html:
         parts.append(d.bullets(sentences))
         if len(members) == 1:
             parts.append(
-                sections._trend_figure(
+                trend_figure(
                     member,
                     have[have["indicator_id"].isin(sections.life_ids())],
                     f"Life expectancy in {member.name}, {member.county_name} and England",
@@ -208,7 +210,7 @@ def heading(pack: Pack) -> d.Html:
     worse = at_last[at_last["compared_95"] == "Worse"]
     parts = []
     if len(worse):
-        parts.append(d.paragraph(sections._closing_sentence(pack.name, worse, last)))
+        parts.append(d.paragraph(closing_sentence(pack.name, worse, last)))
     at_last = (
         at_last.assign(_w=~at_last["compared_95"].eq("Worse"))
         .sort_values(["_w", "indicator_id"], kind="mergesort")
