@@ -26,14 +26,12 @@ from hwb.data.periods import end_year
 from hwb.model.judgements import catalogue_judgements
 from hwb.stats.benchmark import (
     CI_OVERLAP,
-    QUINTILES,
     compare_to_benchmark,
-    judging_methods,
     quintile_labels,
 )
 from hwb.stats.combine import combine_areas
 from hwb.stats.ranges import district_range, rank_among, relative_gap
-from hwb.stats.trend import recent_trend, red_red, trend_kind
+from hwb.stats.trend import recent_trend, trend_kind
 
 #: status values of a headline row
 OK = "ok"
@@ -201,7 +199,7 @@ def headline_table(
         end_year(catalogue.loc[int(i), "period_type"], int(s) // 10000) if s else 0
         for i, s in zip(table["indicator_id"], table["period_sortable"], strict=True)
     ]
-    table = catalogue_judgements(_add_benchmarks(table, catalogue), catalogue)
+    table = catalogue_judgements(_add_benchmarks(table), catalogue)
     table["range_scope"] = range_scopes(table, manifest or {})
     table["gap_to_england"] = [
         relative_gap(value, england, polarity)
@@ -428,8 +426,10 @@ def _published_where_no_limits(table: pd.DataFrame, judged: pd.Series) -> None:
             table.at[index, "compared_source"] = ""
 
 
-def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """95% and 99.8% comparisons with England and the red-red flag, all from :mod:`hwb.stats`."""
+def _add_benchmarks(table: pd.DataFrame) -> pd.DataFrame:
+    """95% and 99.8% comparisons with England by intervals (:mod:`hwb.stats`), or Fingertips'
+    published label where a value has no limits; the judging method, goals and quintiles are
+    :func:`hwb.model.judgements.catalogue_judgements`'s."""
     # the England comparison by intervals: the judgement itself, or kept beside a goal's
     judged = table["status"].eq(OK) & table["benchmark"].eq(CI_OVERLAP)
     if judged.any():
@@ -441,10 +441,4 @@ def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
             table.loc[judged, column] = labelled["_label"].to_numpy()
         table.loc[judged, "compared_source"] = "calculated"
         _published_where_no_limits(table, judged)
-    goals = table["indicator_id"].map(catalogue["goal"]) if "goal" in catalogue.columns else None
-    method = judging_methods(table["benchmark"], goals)
-    quintiles = method.eq(QUINTILES) & table["quintile"].ne("")
-    table.loc[quintiles, "compared_95"] = table.loc[quintiles, "quintile"]
-    flagged = red_red(table, comparison_col="compared_95", trend_col="recent_trend")
-    table["red_red"] = flagged["red_red"].astype(bool)
     return table
