@@ -71,3 +71,25 @@ def test_work_given_before_the_pages_finishes_before_the_first_page(monkeypatch)
     )
     assert order == [("done", 1), ("done", 2), "ready", "page a"]
     assert [o.status for o in outcomes] == ["rendered"]
+
+
+def test_on_dask_the_work_before_the_pages_runs_on_the_cluster_and_is_reported(tmp_path):
+    """The same code path on Dask: ``before`` runs on the cluster's workers and every outcome
+    is reported; then the pages run (here a probe engine that fails every page it is given)."""
+    from types import SimpleNamespace
+
+    import render_support as support
+
+    seen = []
+    job = SimpleNamespace(slug="probe", output=tmp_path / "probe.ipynb")
+    outcomes = list(
+        executors.run_dask(
+            [job],
+            1,
+            support.ConfigProbe([]),
+            before=[(len, [1, 2]), (len, [1])],
+            on_before=seen.append,
+        )
+    )
+    assert sorted(seen) == [1, 2]
+    assert [o.slug for o in outcomes] == ["probe"]
