@@ -136,10 +136,9 @@ def inputs_of(grouping: Grouping, manifest: Mapping[str, Any]) -> dict[str, Any]
     """What a model depends on: the snapshot's verified manifest (every data file's SHA-256),
     the catalogue file, the parameters, the ``hwb`` source and the lock file. Anything else
     is fixed for a checkout."""
-    snapshot = json.dumps(manifest, sort_keys=True, default=str)
     return {
         "layout": LAYOUT,
-        "snapshot": hashlib.sha256(snapshot.encode("utf-8")).hexdigest(),
+        "snapshot": inputs_of_snapshot(manifest),
         "catalogue": _file_digest(paths.CATALOGUE),
         "source": _SOURCE_DIGEST,
         "lock": _file_digest(paths.LOCK),
@@ -194,7 +193,7 @@ def build(
     """Compute ``grouping``'s model from ``snapshot`` (see the module docstring)."""
     source = resolve_snapshot(snapshot)
     manifest = load_manifest(source) if manifest is None else manifest
-    frame = load_snapshot(source)
+    frame = _snapshot_frame(source, manifest)
     catalogue = load_catalogue()
     members = list(grouping.districts)
     area = grouping.area
@@ -261,6 +260,25 @@ def build(
         "quarantined": [dict(f) for f in frame.attrs.get("quarantined", [])],
     }
     return _through_files(Model(grouping.slug, inputs_of(grouping, manifest), areas, tables, notes))
+
+
+_LAST_FRAME: list = []  # [(folder, snapshot digest), frame]
+
+
+def _snapshot_frame(source: Path, manifest: Mapping[str, Any]) -> pd.DataFrame:
+    """The snapshot as loaded, the same frame for every model a process builds from the same
+    snapshot (a worker of the model step builds many: its split by indicator is then made
+    once, :func:`hwb.model.headline.split_by_indicator`). Models never modify it."""
+    key = (str(source), inputs_of_snapshot(manifest))
+    if not _LAST_FRAME or _LAST_FRAME[0] != key:
+        _LAST_FRAME[:] = [key, load_snapshot(source)]
+    return _LAST_FRAME[1]
+
+
+def inputs_of_snapshot(manifest: Mapping[str, Any]) -> str:
+    """The SHA-256 of a snapshot's verified manifest (which holds every data file's SHA-256)."""
+    text = json.dumps(manifest, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _priorities(area, pack_table, pack_frame, frame, members, member_tables) -> dict:

@@ -245,8 +245,8 @@ def split_by_indicator(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
     """Headline (no category) rows per indicator id, without the frame's attrs (they slow pandas down).
 
     The last frame split is remembered (by identity, holding the frame itself, so it cannot be
-    confused with a new frame at the same address), so the overview's ten partnership tables
-    and each pack's series split the snapshot once.
+    confused with a new frame at the same address), so the headline tables of the models a
+    process builds from one snapshot (:func:`hwb.model.build.build`) split it once.
     """
     if _LAST_SPLIT and _LAST_SPLIT[0] is frame:
         return _LAST_SPLIT[1]
@@ -295,7 +295,7 @@ class IndicatorRows:
 
 def index_by_indicator(frame: pd.DataFrame) -> dict[int, IndicatorRows]:
     """:func:`split_by_indicator` with each indicator's :class:`IndicatorRows` (remembered
-    with the split, so the overview's tables index the snapshot once)."""
+    with the split, so the models built from one snapshot index it once)."""
     groups = split_by_indicator(frame)
     if len(_LAST_SPLIT) < 3:
         _LAST_SPLIT.append({k: IndicatorRows.of(g) for k, g in groups.items()})
