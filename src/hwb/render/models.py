@@ -134,15 +134,17 @@ def publish_numbers(job: Job, executed: bool) -> Path | None:
     """Write the numbers behind a pack (its model's ``numbers`` table) beside its page, when
     the page was just executed or the file is missing; None for a page that reads no model
     or whose model fails (the book then shows no link to it)."""
+    target = numbers_path(job)
+    if "params" not in job.parameters:
+        return None
+    if target.is_file() and not executed:
+        return target  # a no-op build imports nothing more
+    if not reads_models(Path(job.template)):
+        return None
     from hwb.model import load
     from hwb.partnerships import PartnershipParams
     from hwb.render import atomic
 
-    target = numbers_path(job)
-    if "params" not in job.parameters or not reads_models(Path(job.template)):
-        return None
-    if target.is_file() and not executed:
-        return target
     try:
         partnership = PartnershipParams.model_validate(job.parameters["params"])
         model = load(partnership, job.snapshot or paths.SNAPSHOT)
