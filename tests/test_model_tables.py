@@ -52,3 +52,15 @@ def test_the_text_that_marks_a_missing_value_is_refused():
 def test_an_empty_table_reads_back_empty():
     data, schema = table_bytes(pd.DataFrame())
     assert read_table(data, schema).empty
+
+
+def test_tables_are_read_only_when_asked_for():
+    from hwb.model.tables import Tables
+
+    data, schema = table_bytes(_frame(), exact=True)
+    tables = Tables({"good": (data, schema), "never read": (b"not, a\\table", [["x", "int"]])})
+    assert sorted(tables) == ["good", "never read"] and len(tables) == 2
+    pd.testing.assert_frame_equal(tables["good"], _frame())
+    assert tables["good"] is tables["good"]  # read once
+    with pytest.raises(KeyError):  # its bad bytes matter only when it is read
+        tables["never read"]

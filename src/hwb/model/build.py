@@ -81,12 +81,14 @@ class Model:
     slug: str
     inputs: dict[str, Any]
     areas: list[Area]
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]
     #: the loader's notes on the snapshot: rows left out (``dropped_rows``) and rows that
     #: failed validation (``quarantined``)
     notes: dict[str, Any] = field(default_factory=dict)
     #: each table's CSV bytes and schema, as written (or read)
     files: dict[str, tuple[bytes, list]] = field(default_factory=dict, repr=False)
+    #: each table's number of rows
+    rows: dict[str, int] = field(default_factory=dict, repr=False)
 
     def headline(self, area: str) -> pd.DataFrame:
         """The headline table of one area of the model (its slug), rows in catalogue order."""
@@ -104,7 +106,7 @@ class Model:
         return [a for a in self.areas if a.role == "member"] or [self.areas[0]]
 
     def __repr__(self) -> str:
-        return f"Model({self.slug!r}, {', '.join(f'{k} {len(v)}' for k, v in self.tables.items())})"
+        return f"Model({self.slug!r}, {', '.join(sorted(self.tables))})"
 
 
 # --------------------------------------------------------------------------- inputs
@@ -307,10 +309,10 @@ def _priorities(area, pack_table, pack_frame, frame, members, member_tables) -> 
 
 def _through_files(model: Model) -> Model:
     """``model`` with each table as its CSV file holds it (the bytes kept for :func:`write`)."""
-    for name, frame in list(model.tables.items()):
-        data, schema = t.table_bytes(frame, exact=name in EXACT)
-        model.files[name] = (data, schema)
-        model.tables[name] = t.read_table(data, schema)
+    for name, frame in model.tables.items():
+        model.files[name] = t.table_bytes(frame, exact=name in EXACT)
+        model.rows[name] = len(frame)
+    model.tables = t.Tables(model.files)
     return model
 
 
@@ -332,7 +334,7 @@ def write(model: Model, folder: Path) -> Path:
         _write_bytes(folder / f"{name}.csv", data)
         entries[name] = {
             "file": f"{name}.csv",
-            "rows": len(model.tables[name]),
+            "rows": model.rows[name],
             "sha256": hashlib.sha256(data).hexdigest(),
             "columns": schema,
         }
@@ -372,7 +374,8 @@ def read(folder: Path, wanted: Mapping[str, Any], grouping: Grouping) -> Model |
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
             return None  # another build is writing this folder: compute instead
         model.files[name] = (data, entry["columns"])
-        model.tables[name] = t.read_table(data, entry["columns"])
+        model.rows[name] = int(entry["rows"])
+    model.tables = t.Tables(model.files)
     return model
 
 

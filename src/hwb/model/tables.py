@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -102,3 +103,25 @@ def read_table(data: bytes, schema: list[list[str]]) -> pd.DataFrame:
         else:
             raise ValueError(f"column {column!r}: unknown kind {kind!r}")
     return pd.DataFrame(columns, index=pd.RangeIndex(len(raw)))
+
+
+class Tables(Mapping):
+    """A model's tables by name, each read from its CSV bytes when first asked for: a page
+    parses only the tables it shows (the overview, of 300 models, no series), and the model
+    step, which only writes them, parses none."""
+
+    def __init__(self, files: Mapping[str, tuple[bytes, list]]) -> None:
+        self._files = dict(files)
+        self._read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._read:
+            data, schema = self._files[name]
+            self._read[name] = read_table(data, schema)
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
