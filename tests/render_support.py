@@ -158,6 +158,7 @@ def point_paths_at(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
         "BOOK_BUILD": root / "book" / "_build",
         "BOOK_HTML": root / "book" / "_build" / "html",
         "BUILD": root / "build",
+        "MODELS": root / "build" / "model",
         "FAILED": root / "build" / "failed",
         "LOCK": root / "requirements.lock",
         "DISTRICT_TEMPLATE": root / "notebooks" / "district_pack.ipynb",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import logging
 import math
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -281,54 +280,3 @@ def test_district_comparators_and_other_area_types_are_accepted(tmp_path):
 def test_missing_source_is_a_clear_error(tmp_path):
     with pytest.raises(DataInvalid, match="no such snapshot folder or CSV file"):
         load_snapshot(tmp_path / "nope.csv")
-
-
-def test_warm_cache_parses_once_for_later_loads(monkeypatch):
-    """The build's fork server warms the loader so that no kernel parses the snapshot again."""
-    from hwb.data import load as loader
-
-    loader.clear_cache()
-    assert loader.warm_cache(paths.SNAPSHOT) is True
-    assert loader._load_file_cached.cache_info().currsize == len(
-        list(paths.SNAPSHOT.glob("fingertips_*.csv.gz"))
-    )
-    reads = []
-    monkeypatch.setattr(loader, "_load_file", lambda path: reads.append(path))
-    frame = loader.load_snapshot(paths.SNAPSHOT)
-    assert reads == [] and len(frame) > 0  # every file came from the warmed cache
-    # the whole snapshot is put together once too; each load gets its own copy
-    frame.loc[0, "value"] = -1.0
-    again = loader.load_snapshot(paths.SNAPSHOT)
-    assert again.loc[0, "value"] != -1.0
-    assert loader._assembled.cache_info().hits >= 1
-
-
-def test_warm_cache_forgets_a_load_that_warned(monkeypatch):
-    """A kernel's own load would have shown the warning; a warmed one would hide it."""
-    import warnings
-
-    from hwb.data import load as loader
-
-    original = loader._load_file
-
-    def warns(path):
-        warnings.warn("a warning a page would show", UserWarning, stacklevel=1)
-        return original(path)
-
-    monkeypatch.setattr(loader, "_load_file", warns)
-    loader.clear_cache()
-    assert loader.warm_cache(paths.SNAPSHOT) is False
-    assert loader._load_file_cached.cache_info().currsize == 0
-    assert loader._assembled.cache_info().currsize == 0
-
-
-def test_warm_cache_of_a_damaged_snapshot_keeps_nothing(tmp_path):
-    from hwb.data import load as loader
-
-    copy = tmp_path / "snapshot"
-    shutil.copytree(paths.SNAPSHOT, copy)
-    victim = min(copy.glob("fingertips_*.csv.gz"))
-    victim.write_bytes(victim.read_bytes()[:-10])
-    loader.clear_cache()
-    assert loader.warm_cache(copy) is False
-    assert loader._load_file_cached.cache_info().currsize == 0

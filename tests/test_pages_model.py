@@ -116,9 +116,9 @@ def test_the_defaults_file_and_schema_are_what_the_pack_uses(params_dir, real_ex
     a weight left out takes the schema's value, not 0."""
     import yaml
 
+    from hwb.model.priorities import rank_priorities
     from hwb.pages import sections
     from hwb.pages.partnership import load_partnership_pack
-    from hwb.pages.priorities import rank_priorities
     from hwb.partnerships import resolve_partnership
 
     path = params_dir / "defaults.yml"

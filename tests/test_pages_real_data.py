@@ -88,7 +88,8 @@ def test_indicators_with_old_latest_data_are_not_projected(burnley):
 
 def test_old_data_stay_out_of_key_messages_and_priorities_but_recent_pooled_data_do_not():
     import hwb.pages as hp
-    from hwb.pages.sections import ranked_priorities, stale
+    from hwb.model.headline import stale
+    from hwb.pages.sections import ranked_priorities
 
     preston = hp.load_pack(params.load_district("preston").to_notebook(), "data/snapshot")
     h = preston.headline

@@ -107,7 +107,7 @@ def looked_ahead(shipped):
 
 
 def test_every_recommended_priority_is_significantly_worse_or_on_the_getting_worse_list(shipped):
-    from hwb.pages.priorities import (
+    from hwb.model.priorities import (
         WATCH_LIST,
         WORSE_LIST,
         WORSENING_LIST,

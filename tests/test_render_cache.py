@@ -248,7 +248,7 @@ def test_each_page_is_kept_as_it_is_recorded_and_the_index_is_compacted_once(pro
 def test_pages_start_longest_first_untimed_first_and_the_overview_before_them(project):
     """A build starts its longest pages first (by their last time), so it does not end with one
     long page on one core; pages never timed go first: the overview, then the packs, then the
-    summaries (which read what their packs leave in the build's shared results)."""
+    summaries."""
     from hwb.partnerships import partnership_of
     from hwb.render.execute import summary_job
     from hwb.render.pipeline import longest_first, overview_job

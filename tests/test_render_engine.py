@@ -37,7 +37,7 @@ def stock_kernel_manager(monkeypatch):
     monkeypatch.setattr(
         execute_module,
         "kernel_manager_class",
-        lambda fork_address=None, root=None, shared_results=None: KernelManager,
+        lambda fork_address=None, root=None: KernelManager,
     )
 
 
@@ -167,8 +167,8 @@ def test_kernels_are_shut_down_without_an_interrupt_so_no_keyboardinterrupt_nois
     real = execute_module.kernel_manager_class
     interrupts = []
 
-    def spying(fork_address=None, root=None, shared_results=None):
-        class Spy(real(fork_address, root, shared_results)):
+    def spying(fork_address=None, root=None):
+        class Spy(real(fork_address, root)):
             async def _async_interrupt_kernel(self):
                 interrupts.append(self.shutting_down)
                 await super()._async_interrupt_kernel()

@@ -74,19 +74,16 @@ def test_engines_are_plain_values_that_pickle_to_workers(tmp_path):
     assert PapermillEngine().workspace == Workspace.current()
 
 
-def test_kernels_are_told_the_build_s_shared_results_folder_and_no_other(tmp_path, monkeypatch):
+def test_kernels_are_told_the_build_s_root(tmp_path, monkeypatch):
+    """Through the public ``start_kernel(env=...)``: what jupyter_client passes to the kernel."""
+    from jupyter_client.manager import KernelManager
+
     from hwb.render import execute
 
-    monkeypatch.setenv(paths.SHARED_RESULTS_ENV, "/elsewhere/an-outer-build")
-    folder = tmp_path / "shared-results-x"
-    for given, told in ((folder, str(folder)), (None, None)):
-        manager = execute.kernel_manager_class(root=tmp_path, shared_results=given)()
-        try:
-            _, kw = manager.pre_start_kernel()
-        finally:
-            manager.cleanup_resources()
-        assert kw["env"].get(paths.SHARED_RESULTS_ENV) == told
-        assert kw["env"]["HWB_ROOT"] == str(tmp_path)
+    given = {}
+    monkeypatch.setattr(KernelManager, "start_kernel", lambda self, **kw: given.update(kw))
+    execute.kernel_manager_class(root=tmp_path)().start_kernel(env={"KEPT": "1"})
+    assert given["env"] == {"KEPT": "1", "HWB_ROOT": str(tmp_path)}
 
 
 def test_nothing_to_execute_starts_no_fork_server():

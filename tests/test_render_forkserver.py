@@ -136,13 +136,11 @@ def test_page_workers_skip_jsonschemas_iri_grammar_and_still_validate_notebooks(
     assert out == ["True", "True", "False"]
 
 
-def test_server_arguments_and_snapshot_warming_only_with_the_loader_preloaded(monkeypatch):
+def test_server_arguments():
     from hwb.render import forkserver
 
-    assert forkserver._parse_arguments(
-        ["/tmp/s", "hwb.pages", "--snapshot", "/d/a", "numpy", "--snapshot", "b", "--root", "/r"]
-    ) == ("/tmp/s", ["hwb.pages", "numpy"], ["/d/a", "b"], "/r")
-    monkeypatch.delitem(sys.modules, "hwb.data.load", raising=False)
-    skipped = {}
-    assert forkserver._warm_snapshots([str(paths.SNAPSHOT)], skipped) == []
-    assert "templates do not import" in skipped[f"snapshot {paths.SNAPSHOT}"]
+    assert forkserver._parse_arguments(["/tmp/s", "hwb.pages", "numpy", "--root", "/r"]) == (
+        "/tmp/s",
+        ["hwb.pages", "numpy"],
+        "/r",
+    )

@@ -16,7 +16,6 @@ from hwb.errors import HwbError
 from hwb.render.housekeeping import (
     STALE_TEMP_SECONDS,
     build_lock,
-    shared_results_folder,
     sweep_leftovers,
 )
 
@@ -86,21 +85,10 @@ def test_scratch_of_dead_processes_and_old_temporary_files_are_swept(project):
         path.write_text("{}")
     past = time.time() - STALE_TEMP_SECONDS - 60
     os.utime(old, (past, past))
-    leftover = scratch / "shared-results-abc123"  # a killed build's shared results
-    leftover.mkdir()
-    (leftover / "headline-0.pickle").write_bytes(b"x")
+    (paths.MODELS / "burnley").mkdir(parents=True)
+    leftover = paths.MODELS / "burnley" / ".headline.csv.abc123.tmp"  # a killed model write
+    leftover.write_text("x")
+    os.utime(leftover, (past, past))
     job = SimpleNamespace(output=paths.DISTRICT_PAGES / "burnley.ipynb")
     assert sorted(sweep_leftovers([job])) == sorted([gone, old, leftover])
     assert live.exists() and new.exists() and not leftover.exists()
-
-
-def test_a_build_s_shared_results_live_for_that_build_only(project):
-    with shared_results_folder() as folder:
-        assert folder.is_dir() and folder.parent == paths.BUILD / "scratch"
-        (folder / "headline-0.pickle").write_bytes(b"x")
-    assert not folder.exists()
-    with pytest.raises(RuntimeError), shared_results_folder() as folder:
-        raise RuntimeError("a page run interrupted")
-    assert not folder.exists()
-    with shared_results_folder(wanted=False) as nothing:  # a remote cluster's pages
-        assert nothing is None

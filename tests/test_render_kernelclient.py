@@ -70,10 +70,46 @@ def _fake_iopub(monkeypatch):
 )
 def test_ready_only_on_the_idle_status_of_the_request(messages, ready):
     client = _client(messages)
-    assert _run(client._idle_seen("k1")) is ready
+    assert client._idle_seen("k1") is ready
     assert client.iopub_channel.timeouts[0] == kernelclient.IOPUB_WAIT_SECONDS
 
 
-def test_pack_kernels_use_this_client():
+def test_pack_kernels_use_this_client_and_its_quick_reconnecting_sockets():
+    import zmq
+
     manager = execute.kernel_manager_class()()
     assert manager.client_factory is PackKernelClient
+    assert kernelclient.client_context().getsockopt(zmq.RECONNECT_IVL) == kernelclient.RECONNECT_MS
+
+
+def _overridden_private(cls, library: tuple[str, ...]) -> list[str]:
+    """Names of ``_private`` (not dunder) methods ``cls`` or its own bases define that a
+    class from one of the ``library`` packages also defines: private overrides. (Attributes
+    that traitlets' metaclass adds to every class, such as ``_instance_inits``, are data.)"""
+    found = []
+    for klass in cls.__mro__:
+        if klass.__module__.split(".")[0] in library or klass is object:
+            continue
+        for name, value in vars(klass).items():
+            if not name.startswith("_") or name.startswith("__") or not callable(value):
+                continue
+            if any(
+                name in vars(base)
+                for base in cls.__mro__
+                if base.__module__.split(".")[0] in library
+            ):
+                found.append(f"{klass.__name__}.{name}")
+    return found
+
+
+def test_no_pack_class_overrides_a_private_method_of_jupyter_client():
+    """Speed through public API only (issue 26): the kernel manager (both engines') and the
+    client override only public methods, so a jupyter_client upgrade that renames a private
+    one cannot silently change how pages run."""
+    import jupyter_client
+
+    assert jupyter_client.version_info[0] == 8, "pinned: re-check these overrides on upgrade"
+    library = ("jupyter_client", "traitlets")
+    assert _overridden_private(PackKernelClient, library) == []
+    assert _overridden_private(execute.kernel_manager_class(), library) == []
+    assert _overridden_private(execute.kernel_manager_class(fork_address="/x"), library) == []

@@ -32,11 +32,11 @@ def _job(page: str, folder):
 @pytest.fixture(scope="module")
 def fork_server():
     """A fork server of this module's own (an earlier one stops at exit), preloading the
-    district template's imports and parsing the snapshot: what ``ForkServerEngine`` starts
+    district template's imports: what ``ForkServerEngine`` starts
     for a district's page in a process without one. Stopped after the module."""
     with pytest.MonkeyPatch.context() as m:
         m.setattr(forkserver, "_LOCAL", None)
-        forkserver.ensure_server([paths.DISTRICT_TEMPLATE], paths.ROOT, [paths.SNAPSHOT])
+        forkserver.ensure_server([paths.DISTRICT_TEMPLATE], paths.ROOT)
         server = forkserver._LOCAL
         yield server
         server.stop()
@@ -53,11 +53,10 @@ def test_real_template_fast_and_standard_kernels_give_identical_pages(
         m.setattr(
             execute_module,
             "kernel_manager_class",
-            lambda fork_address=None, root=None, shared_results=None: KernelManager,
+            lambda fork_address=None, root=None: KernelManager,
         )
         standard = execute(_job(page, tmp_path / "standard"), PapermillEngine())
     fast = execute(_job(page, tmp_path / "fast"), ForkServerEngine())
     assert standard.read_bytes() == fast.read_bytes(), f"{page}: fast kernel page differs"
-    # the fast kernel was forked from that server, which had parsed the snapshot already
+    # the fast kernel was forked from that server
     assert forkserver._LOCAL is fork_server
-    assert fork_server.info["warmed"] == [str(paths.SNAPSHOT)]

@@ -78,3 +78,18 @@ def test_benchmark_against_england_judges_a_goal_indicator_against_its_goal():
     assert out["comparison"].tolist() == ["Better", "Worse"]  # goal met; England by intervals
     without_goal = benchmark_against_england(tidy, catalogue.drop(columns="goal"))
     assert without_goal["comparison"].tolist() == ["Worse", "Worse"]
+
+
+def test_judge_applies_each_rows_method_the_one_rule_for_packs_and_what_changed():
+    from hwb.stats.benchmark import judge
+
+    labels = pd.Series(["Worse", "Better", "Similar", "Worse", "Similar"], dtype="str")
+    method = pd.Series(["ci_overlap", "none", "quintiles", "quintiles", "goal"])
+    value = pd.Series([10.0, 5.0, 3.0, 4.0, 70.0])
+    goal = pd.Series([np.nan, np.nan, np.nan, np.nan, 66.7])
+    quintile = pd.Series(["", "", "Worst quintile", "", ""])
+    out = judge(labels, method, value, goal, "high_is_good", quintile)
+    assert list(out) == ["Worse", "Not compared", "Worst quintile", "Not compared", "Better"]
+    assert out.dtype == labels.dtype
+    # without quintiles worked out (a 99.8% label), a quintile row keeps what it was given
+    assert list(judge(labels, method, value, goal, "high_is_good"))[2:4] == ["Similar", "Worse"]

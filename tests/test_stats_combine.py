@@ -176,13 +176,16 @@ def test_the_combined_pack_headline_equals_the_hand_computation(chorley_and_sout
     )
     assert row["compared_source"] == "calculated" and row["trend_source"] == "calculated"
     assert row["compared_95"] in ("Better", "Similar", "Worse")
-    # the members' own rows are gone from the combined pack's frame: they count once, as one area
-    assert not pack.frame["area_code"].isin([CHORLEY, SOUTH_RIBBLE]).any()
+    # the members count once, as one area, among the districts the combined area is ranked in
     assert row["districts_n"] == members[0]["districts_n"] - 1
+    # and the combined area's series hold the combined rows, not the members'
+    series = pack.series(93085)
+    assert set(series["area_code"]) == {pack.code, pack.county_code, pack.england_code}
 
 
 def test_no_combined_figure_says_why_and_the_districts_are_side_by_side(chorley_and_south_ribble):
-    from hwb.pages.partnership import NOT_COMBINED, side_by_side
+    from hwb.model.combined import NOT_COMBINED
+    from hwb.pages.partnership import side_by_side
 
     pack = chorley_and_south_ribble
     le = _row(pack.headline, 90366)

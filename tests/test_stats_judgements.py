@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hwb.data.periods import midpoint
 from hwb.errors import StatsInputError
 from hwb.stats import (
     compare_to_benchmark,
@@ -284,30 +285,6 @@ def test_project_not_within_and_already_there_and_too_few_points():
     )
 
 
-def test_period_midpoints_worked_examples():
-    from hwb.stats.projection import period_midpoint, window_years
-
-    assert period_midpoint("2023") == 2023.5
-    assert period_midpoint("2021 - 23", "pooled_3y") == 2022.5  # not 2021, its first year
-    assert period_midpoint("2019 - 2023", "pooled_5y") == 2021.5
-    assert period_midpoint("2023/24", "financial") == pytest.approx(
-        2023.75
-    )  # April 2023 to March 2024
-    assert period_midpoint("2023/24", "school_year") == pytest.approx(
-        2024 + 1 / 6
-    )  # September to August
-    assert period_midpoint("2019/20 - 21/22", "pooled_3y_financial") == pytest.approx(
-        2020.75
-    )  # April 2019 to March 2022
-    assert period_midpoint("1999/00", "financial") == pytest.approx(1999.75)
-    assert np.isnan(period_midpoint("Q1 2023"))
-    assert (
-        window_years("pooled_3y"),
-        window_years("pooled_3y_financial"),
-        window_years("calendar"),
-    ) == (3, 3, 1)
-
-
 def test_falling_rate_and_proportion_never_projected_below_zero():
     """Hyndburn's under-18 conceptions were projected at -16.1 (-47.2 to 15.1) by a straight line."""
     from hwb.stats.projection import possible_range
@@ -346,8 +323,8 @@ def test_pooled_periods_dated_by_midpoint_and_overlap_handled():
         f"{y} - {str(y + 2)[2:]}" for y in range(2001, 2022)
     ]  # 2001 - 03 ... 2021 - 23, overlapping
     values = [60 + 0.3 * i for i in range(len(periods))]
-    df = pd.DataFrame({"period": periods, "value": values})
-    out = project(df, horizons=[2035], period_col="period", period_type="pooled_3y", scale="log")
+    df = pd.DataFrame({"year": [midpoint(p, "pooled_3y") for p in periods], "value": values})
+    out = project(df, horizons=[2035], midpoints=True, window=3, scale="log")
     r = out.iloc[0]
     assert r.latest_year == 2022.5  # 2021 - 23 dated by its midpoint
     assert r.method == "non-overlapping 3-year periods" and r.n_points == 7  # 2003-05, ..., 2021-23
@@ -361,7 +338,7 @@ def test_pooled_periods_dated_by_midpoint_and_overlap_handled():
         rel=1e-6,
     )
     short = df.tail(9)  # only 3 non-overlapping periods: all 9 used, with overlap-robust errors
-    s = project(short, horizons=[2035], period_col="period", period_type="pooled_3y").iloc[0]
+    s = project(short, horizons=[2035], midpoints=True, window=3).iloc[0]
     assert s.method.startswith("overlapping 3-year periods, Newey-West") and s.n_points == 9
 
 
@@ -458,7 +435,7 @@ def test_project_too_wide_a_range_is_too_uncertain_to_project():
 
 
 def test_project_leaves_out_covid_periods_when_enough_remain():
-    from hwb.stats.projection import COVID_YEARS, _overlaps, period_midpoint
+    from hwb.stats.projection import COVID_YEARS, _overlaps
 
     years = np.arange(2014, 2025)
     values = 200 - 2.0 * (years - 2014)
@@ -477,9 +454,7 @@ def test_project_leaves_out_covid_periods_when_enough_remain():
     assert short.loc[0, "n_excluded"] == 0 and short.loc[0, "n_points"] == 6
     # which periods include 2020 or 2021: by their dates, not only their labels
     labels = ["2017 - 19", "2018 - 20", "2021 - 23", "2022 - 24"]
-    x = np.array([period_midpoint(p, "pooled_3y") for p in labels])
+    x = np.array([midpoint(p, "pooled_3y") for p in labels])
     assert list(_overlaps(x, 3, True, COVID_YEARS)) == [False, True, True, False]
-    fy = np.array(
-        [period_midpoint(p, "financial") for p in ["2018/19", "2019/20", "2021/22", "2022/23"]]
-    )
+    fy = np.array([midpoint(p, "financial") for p in ["2018/19", "2019/20", "2021/22", "2022/23"]])
     assert list(_overlaps(fy, 1, True, COVID_YEARS)) == [False, True, True, False]

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-import pytest
-
 from hwb.data.catalogue import event_nouns
-from hwb.text.events import about, count_phrase, event_noun, excess_phrase, years_pooled
+from hwb.text.events import about, count_phrase, event_noun, excess_phrase
 
 
 def test_the_noun_comes_from_the_catalogue_else_from_the_name():
@@ -18,21 +16,6 @@ def test_the_noun_comes_from_the_catalogue_else_from_the_name():
     assert event_noun(1, "Emergency admissions for asthma") == ("admissions", True)
     assert event_noun(1, "Smokers", "proportion") == ("people", False)
     assert event_noun(1, "Something", "dsr") == ("people", True)
-
-
-@pytest.mark.parametrize(
-    ("period", "years"),
-    [
-        ("2021 - 23", 3),
-        ("2019/20 - 21/22", 3),
-        ("2018/19 - 22/23", 5),
-        ("2023/24", 1),
-        ("2022", 1),
-        ("1998 - 02", 5),
-    ],
-)
-def test_years_pooled(period, years):
-    assert years_pooled(period) == years
 
 
 def test_about_rounds_to_two_significant_figures_from_100():

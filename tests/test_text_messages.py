@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hwb.stats.ranges import relative_gap
 from hwb.text.messages import MAX_MESSAGES, MIN_MESSAGES, gap_to_england, key_messages
 
 
@@ -35,6 +36,8 @@ def _row(
         "recent_trend": trend,
         "red_red": compared == "Worse" and trend.endswith("getting worse"),
         "status": "ok",
+        # worked out by the model (hwb.model.headline), read by the messages
+        "gap_to_england": relative_gap(value, england, polarity),
     }
 
 

@@ -90,12 +90,10 @@ SUMMARY_PAGES = BOOK / "summaries"  # each partnership's four-page summary ("at 
 BOOK_BUILD = BOOK / "_build"
 BOOK_HTML = BOOK_BUILD / "html"
 BUILD = ROOT / "build"  # scratch: failed notebooks, run manifests, cache index (git-ignored)
+MODELS = BUILD / "model"  # each partnership's model: the numbers its pages show (hwb.model)
 FAILED = BUILD / "failed"
 LOCK = ROOT / "requirements.lock"
 SRC = ROOT / "src" / "hwb"
-# Names the folder where one build's pages share derived results (set for kernels by
-# hwb.render, read by hwb.pages.shared); unset, nothing is shared.
-SHARED_RESULTS_ENV = "HWB_SHARED_RESULTS"
 DISTRICT_TEMPLATE = NOTEBOOKS / "district_pack.ipynb"
 SUMMARY_TEMPLATE = NOTEBOOKS / "summary.ipynb"
 SHARED = ROOT.parent / "shared"

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from hwb.charts import theme
+from hwb.text import format as fmt
 
 _BAND = re.compile(r"^(\d+)(?:-(\d+)|\+) yrs$")
 
@@ -84,7 +85,7 @@ def pyramid_chart(
         limit = float(np.nanmax(np.abs(shares["percent"]))) * 1.1 if len(shares) else 1.0
         ax.set_xlim(-limit, limit)
         ticks = ax.get_xticks()
-        ax.set_xticks(ticks, [f"{abs(t):.0f}%" for t in ticks])
+        ax.set_xticks(ticks, [f"{fmt.number(abs(t), decimals=0)}%" for t in ticks])
         ax.set_xlim(-limit, limit)
         ax.axvline(0, color=theme.DARK_GREY, lw=0.8)
         ax.grid(axis="x", color="0.85")

@@ -36,13 +36,13 @@ import pandas as pd
 
 from hwb import paths
 from hwb.data import schema, snapshot
+from hwb.data.periods import first_year
 from hwb.errors import DataInvalid, HwbError
 from hwb.yamlio import shorten
 
 log = logging.getLogger("hwb.data")
 
 _HEADER_OF = {tidy: header for header, tidy in schema.FINGERTIPS_COLUMNS.items()}
-_YEAR = re.compile(r"(19|20)\d{2}")
 _WHITESPACE = re.compile(r"\s+")
 # Relative slack for "lower <= value <= upper": published limits are rounded.
 _CI_TOLERANCE = 1e-6
@@ -98,43 +98,6 @@ def load_snapshot(
     frame.attrs["quarantined"] = [dict(f) for f in quarantined]
     frame.attrs["source"] = str(path)
     return frame
-
-
-def warm_cache(source: Path | str | None = None) -> bool:
-    """Parse and validate every file of ``source`` now, so that later loads in this process,
-    and in processes forked from it (the build's kernels), reuse the parsed files.
-
-    The reuse is keyed by each file's content hash, so a changed file is still read again.
-    A load that emitted a warning or a log record, or failed, is forgotten and False is
-    returned: a kernel loading the files itself would have shown that, so reusing the
-    result could change what a page shows.
-    """
-    import warnings
-
-    class _Collect(logging.Handler):
-        def __init__(self) -> None:
-            super().__init__()
-            self.records: list[logging.LogRecord] = []
-
-        def emit(self, record: logging.LogRecord) -> None:
-            self.records.append(record)
-
-    collect = _Collect()
-    hwb_logger = logging.getLogger("hwb")
-    hwb_logger.addHandler(collect)
-    failed = False
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            load_snapshot(source)
-    except Exception:  # noqa: BLE001 - the page will meet the same error and report it
-        failed = True
-    finally:
-        hwb_logger.removeHandler(collect)
-    if failed or caught or collect.records:
-        clear_cache()
-        return False
-    return True
 
 
 REJECTED_CACHE = "rejected-rows.json"  # under build/cache: rows rejected at load, by file hash
@@ -526,12 +489,12 @@ def _periods(sortable_text: np.ndarray, period: np.ndarray, bad_rows):
     bad = np.zeros(n, dtype=bool)
     for i in range(n):
         s = sortable_text[i]
-        match = _YEAR.search(period[i])
+        first = first_year(period[i])
         if s.isdigit() and len(s) >= 4:
             sortable[i] = int(s)
-            year[i] = int(s[:4]) if len(s) == 8 else (int(match.group()) if match else int(s[:4]))
-        elif s == "" and match:
-            year[i] = int(match.group())
+            year[i] = int(s[:4]) if len(s) == 8 else (first if first is not None else int(s[:4]))
+        elif s == "" and first is not None:
+            year[i] = first
             sortable[i] = year[i] * 10000
         else:
             bad[i] = True

@@ -11,6 +11,7 @@ here, ONS's ISO 8601 periods (``2022-01-01/P3Y``) are mapped to these labels wit
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -130,3 +131,60 @@ def iso_period(period_type: str, text: str) -> tuple[str, int]:
             f"{first}-{wanted:02d}-01 and lasts {years} year(s) (/P{years}Y)"
         )
     return period_label(period_type, first), first
+
+
+#: where a split year starts, as a fraction of the calendar year (April; September)
+_YEAR_START = {"financial": 3 / 12, "school_year": 8 / 12}
+_CALENDAR_LABEL = re.compile(r"(\d{4})(?:\s*-\s*(\d{2}|\d{4}))?")
+_SPLIT_LABEL = re.compile(r"(\d{4})/(\d{2})(?:\s*-\s*(\d{2}|\d{4})/(\d{2}))?")
+_POOLED_TAIL = re.compile(r"(\d{4})(?:/\d{2})?\s*-\s*(\d{2,4})(?:/\d{2})?$")
+_FIRST_YEAR = re.compile(r"(19|20)\d{2}")
+
+
+def _full_year(first: int, tail: str) -> int:
+    """A period's last year from its label's tail ("23" after 2021 is 2023; "01" after 1999 is 2001)."""
+    if len(tail) == 4:
+        return int(tail)
+    century = first - first % 100
+    year = century + int(tail)
+    return year + 100 if year < first else year
+
+
+def midpoint(label: str, period_type: str = "calendar") -> float:
+    """The middle of a period in decimal years; NaN when the label is not understood.
+
+    "2023" -> 2023.5; "2021 - 23" -> 2022.5; financial "2023/24" -> 2023.75;
+    school-year "2023/24" -> 2024.17; pooled financial "2019/20 - 21/22" -> 2020.75.
+    """
+    text = str(label).strip()
+    kind = "school_year" if period_type == "school_year" else "financial"
+    years = _CALENDAR_LABEL.fullmatch(text)
+    if years:
+        first = int(years.group(1))
+        last = _full_year(first, years.group(2)) if years.group(2) else first
+        return (first + last + 1) / 2
+    split = _SPLIT_LABEL.fullmatch(text)
+    if split:
+        first = int(split.group(1))
+        last = _full_year(first, split.group(3)) if split.group(3) else first
+        start = _YEAR_START[kind]
+        return (first + start + last + start + 1) / 2
+    return math.nan
+
+
+def years_in(label: str) -> int:
+    """How many years a period label spans: "2021 - 23" -> 3, "2019/20 - 21/22" -> 3, "2023/24" -> 1."""
+    found = _POOLED_TAIL.search(str(label).strip())
+    if not found:
+        return 1
+    first, tail = int(found.group(1)), found.group(2)
+    last = int(tail) if len(tail) == 4 else first - first % 100 + int(tail)
+    if last < first:
+        last += 100
+    return max(1, last - first + 1)
+
+
+def first_year(label: str) -> int | None:
+    """The first year written in a period label ("2019/20 - 21/22" -> 2019), or None."""
+    found = _FIRST_YEAR.search(str(label))
+    return int(found.group(0)) if found else None

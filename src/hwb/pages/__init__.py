@@ -1,13 +1,13 @@
 """The district evidence pack: what the notebook's cells call.
 
-``pack = load_pack(params, snapshot)`` loads everything once; each section function
-takes the pack and returns displayable, heading-free HTML (see :mod:`hwb.pages.sections`).
+``pack = load_partnership_pack(params, snapshot)`` (:mod:`hwb.pages.partnership`) reads the
+partnership's model once; each section function takes the pack and returns displayable,
+heading-free HTML (see :mod:`hwb.pages.sections`).
 """
 
 from __future__ import annotations
 
 from hwb.pages.model import Pack, load_pack
-from hwb.pages.priorities import rank_priorities
 from hwb.pages.sections import (
     about,
     banner,
@@ -37,6 +37,5 @@ __all__ = [
     "priorities",
     "priority_wards",
     "programme",
-    "rank_priorities",
     "spine",
 ]

@@ -1,113 +1,61 @@
-"""The numbers one district's pack is built from: loaded once, shared by every section.
+"""What a page's sections read: one area's pack, made from its partnership's model.
 
-:func:`load_pack` reads the snapshot with the one loader, the catalogue and the
-manifest, and derives the *headline table*: for each catalogue indicator (and each
-sex, for sex-specific measures such as life expectancy) the district's latest value
-with its published 95% interval, the Lancashire and England values for the same
-period, the benchmark against England at 95% and 99.8% (:mod:`hwb.stats`), the
-recent trend (Fingertips' published trend when the snapshot has it, otherwise
-:func:`hwb.stats.recent_trend`), the red-red flag, and where the district sits among
-the districts in the snapshot. Indicators without district data keep a row with a
-plain ``status`` saying why, so every section can explain its gaps.
+A :class:`Pack` holds an area's validated parameters, its model's tables
+(:class:`hwb.model.Model`: the headline table, the series the charts draw, the priorities
+and projections, all worked out by the model step), the catalogue and the snapshot's
+manifest. Sections only read it. :func:`load_pack` makes one district's pack on its own
+(computing its one-district model: tests, and notebooks run by hand); a partnership's
+pages use :func:`hwb.pages.partnership.load_partnership_pack`, which reads the
+partnership's model files.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from hwb import paths
 from hwb.data.catalogue import load_catalogue
-from hwb.data.load import load_manifest, load_snapshot
-from hwb.data.periods import end_year
-from hwb.pages import shared
-from hwb.pages.judgements import catalogue_judgements
-from hwb.params import AreaParams, DistrictParams, OverviewArea
-from hwb.stats.benchmark import (
-    CI_OVERLAP,
-    QUINTILES,
-    compare_to_benchmark,
-    judging_methods,
-    quintile_labels,
+from hwb.data.load import load_manifest
+from hwb.model import Model, build
+from hwb.model.build import resolve_snapshot
+from hwb.model.headline import (
+    ENGLAND_WIDE,
+    NOT_DISTRICT_LEVEL,
+    NOT_IN_SNAPSHOT,
+    OK,
+    indicator_series,
+    split_by_indicator,
 )
-from hwb.stats.combine import combine_areas
-from hwb.stats.ranges import district_range, rank_among
-from hwb.stats.trend import recent_trend, red_red
-from hwb.text.messages import rejected_status
+from hwb.params import AreaParams, DistrictParams, OverviewArea
+from hwb.partnerships import PartnershipParams
 
-#: status values of a headline row
-OK = "ok"
-NOT_DISTRICT_LEVEL = "not published for districts"
-NOT_IN_SNAPSHOT = "not in this snapshot"
-NO_DISTRICT_ROWS = "no value for this district in the snapshot"
-SUPPRESSED = "suppressed"
-
-SEX_LABEL = {"Male": "men", "Female": "women", "Persons": "persons"}
-
-#: at least this many districts in the snapshot before we call the range "English districts"
-ENGLAND_WIDE = 100
-
-HEADLINE_COLUMNS = [
-    "indicator_id",
-    "short_name",
-    "label",
-    "period_end",
-    "programme",
-    "outcome",
-    "polarity",
-    "value_type",
-    "unit",
-    "multiplier",
-    "benchmark",
-    "sex",
-    "age",
-    "period",
-    "period_sortable",
-    "value",
-    "lower_95",
-    "upper_95",
-    "lower_998",
-    "upper_998",
-    "count",
-    "denominator",
-    "value_note",
-    "county_value",
-    "england_value",
-    "compared_95",
-    "compared_998",
-    "compared_source",
-    "published_comparison",
-    "quintile",
-    "recent_trend",
-    "trend_source",
-    "red_red",
-    "n_points",
-    "districts_n",
-    "districts_min",
-    "districts_q25",
-    "districts_q75",
-    "districts_max",
-    "rank",
-    "range_scope",
-    "status",
+__all__ = [
+    "ENGLAND_WIDE",
+    "NOT_DISTRICT_LEVEL",
+    "NOT_IN_SNAPSHOT",
+    "OK",
+    "Pack",
+    "load_pack",
+    "pack_of",
 ]
 
 
 @dataclass
 class Pack:
-    """One district's evidence: parameters, the tidy frame, catalogue, provenance and headline table.
+    """One area's evidence: parameters, the model's series and headline table, catalogue, provenance.
 
     ``params`` is the validated model (:class:`~hwb.params.DistrictParams`, a partnership's
     combined :class:`~hwb.params.AreaParams`, or the overview's
-    :class:`~hwb.params.OverviewArea`); pages read its attributes.
+    :class:`~hwb.params.OverviewArea`); pages read its attributes. ``frame`` is the model's
+    ``series`` table (the loader's notes on the snapshot in its ``attrs``); ``model`` the
+    partnership's model whose pack area this is (None for a member district of a
+    two-district partnership: its priorities and projections are the partnership's).
     """
 
     params: AreaParams | OverviewArea
@@ -116,8 +64,8 @@ class Pack:
     manifest: dict[str, Any]
     headline: pd.DataFrame
     snapshot: str
-    #: results derived from this pack that several sections show (e.g. the priority long-list),
-    #: computed once per pack by the function that owns them
+    model: Model | None = None
+    #: series already picked out of ``frame`` (trends, SPC and projections ask for the same)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -148,17 +96,25 @@ class Pack:
     def synthetic(self) -> bool:
         return bool(self.manifest.get("synthetic", False))
 
+    def table(self, name: str) -> pd.DataFrame:
+        """One of the model's tables (``priorities``, ``sensitivity``, ``projections``, …)."""
+        if self.model is None:
+            raise ValueError(
+                f"{self.name}: a member district's pack has no model of its own; "
+                "read the partnership's pack"
+            )
+        return self.model.tables.get(name, pd.DataFrame())
+
     def series(
         self, indicator_id: int, sex: str | None = None, age: str | None = None
     ) -> pd.DataFrame:
-        """Every period of one indicator (headline breakdown) for the district, county and England.
+        """Every period of one indicator (headline breakdown) for the area, county and England.
 
-        Worked out once per pack for each indicator, sex and age (trends, SPC and projections
-        ask for the same series); callers must not modify the frame returned."""
+        Picked out once per pack for each indicator, sex and age; callers must not modify
+        the frame returned."""
         entry = self.catalogue.loc[int(indicator_id)]
         key = ("series", int(indicator_id), sex or entry["sex"], age or entry["age"])
         if key not in self.memo:
-            # The frame split by indicator once (cached), not the whole frame filtered per call.
             rows = split_by_indicator(self.frame).get(int(indicator_id), self.frame.iloc[:0])
             self.memo[key] = indicator_series(
                 rows, *key[1:], [self.code, self.county_code, self.england_code]
@@ -172,7 +128,7 @@ class Pack:
         from hwb.data.small_areas import load_small_areas, missing_reason
         from hwb.errors import HwbError
 
-        folder = _resolve_snapshot(self.snapshot)
+        folder = resolve_snapshot(self.snapshot)
         reason = missing_reason(folder)
         if reason is not None:
             return None, reason
@@ -185,448 +141,55 @@ class Pack:
         return f"Pack({self.slug!r}, {len(self.headline)} headline rows)"
 
 
-def indicator_series(
-    frame: pd.DataFrame, indicator_id: int, sex: str, age: str, areas: list[str]
-) -> pd.DataFrame:
-    """Headline (no category) rows of one indicator, sex and age for ``areas``, oldest period first."""
-    rows = frame[
-        (frame["indicator_id"] == indicator_id)
-        & (frame["sex"] == sex)
-        & (frame["age"] == age)
-        & (frame["category_type"] == "")
-        & (frame["area_code"].isin(areas))
-    ]
-    return rows.sort_values(["area_code", "period_sortable"], kind="stable").reset_index(drop=True)
+def series_frame(model: Model) -> pd.DataFrame:
+    """The model's series, with the loader's notes on the snapshot in ``attrs``."""
+    frame = model.tables["series"]
+    frame.attrs = {
+        "dropped_rows": list(model.notes.get("dropped_rows", [])),
+        "quarantined": [dict(f) for f in model.notes.get("quarantined", [])],
+    }
+    return frame
 
 
-def load_pack(
-    params: AreaParams | OverviewArea | Mapping[str, Any], snapshot: str | Path | None = None
+def pack_of(
+    model: Model,
+    params: AreaParams | OverviewArea,
+    snapshot: str,
+    manifest: dict[str, Any],
+    catalogue: pd.DataFrame,
 ) -> Pack:
-    """Load everything one district's pack shows (``snapshot`` relative to the repo root or absolute).
+    """The pack of one of ``model``'s areas (``params``: that area's parameters)."""
+    return Pack(
+        params=params,
+        frame=series_frame(model),
+        catalogue=catalogue,
+        manifest=manifest,
+        headline=model.headline(params.slug),
+        snapshot=snapshot,
+        model=model if params.slug == model.pack_area.slug else None,
+    )
+
+
+def load_pack(params: AreaParams | Mapping[str, Any], snapshot: str | Path | None = None) -> Pack:
+    """One district's pack on its own (``snapshot`` relative to the repo root or absolute),
+    from its one-district model, computed here and not written.
 
     ``params``: the district's validated parameters, or the JSON a notebook receives
     (:meth:`~hwb.params.DistrictParams.to_notebook`), validated back into the model here.
     """
     if isinstance(params, Mapping):
         params = DistrictParams.model_validate(params)
-    _quiet_logs()
-    source = _resolve_snapshot(snapshot)
-    frame = load_snapshot(source)
-    catalogue = load_catalogue()
+    quiet_logs()
+    source = resolve_snapshot(snapshot)
     manifest = load_manifest(source)
-    headline = area_headline(frame, catalogue, params, manifest, source)
+    alone = PartnershipParams(slug=params.slug, name=params.partnership, districts=[params])
+    model = build(alone, source, manifest)
     shown = str(snapshot) if snapshot is not None else "data/snapshot"
-    return Pack(
-        params=params,
-        frame=frame,
-        catalogue=catalogue,
-        manifest=manifest,
-        headline=headline,
-        snapshot=shown,
-    )
+    return pack_of(model, params, shown, manifest, load_catalogue())
 
 
-def area_headline(
-    frame: pd.DataFrame,
-    catalogue: pd.DataFrame,
-    params: AreaParams | OverviewArea,
-    manifest: dict[str, Any],
-    snapshot: str | Path,
-) -> pd.DataFrame:
-    """:func:`headline_table` for one area, ``frame`` being the whole snapshot as
-    :func:`load_snapshot` returned it (not filtered, not combined).
-
-    Shared with the build's other pages (:mod:`hwb.pages.shared`): the overview, the
-    area's pack and its summary all show this table.
-    """
-    codes = [params.ons_code, params.parent_code, params.england_code]
-    if not as_loaded(frame):
-        return headline_table(frame, catalogue, *codes, manifest)
-    return shared.remember(
-        "headline",
-        area_identity(codes, snapshot, manifest),
-        lambda: headline_table(frame, catalogue, *codes, manifest),
-    )
-
-
-def as_loaded(frame: pd.DataFrame) -> bool:
-    """Whether ``frame`` can be the snapshot as loaded: not a partnership's combined frame
-    (which carries ``combine_reasons``), so results for one of its areas can be shared."""
-    return "combine_reasons" not in frame.attrs
-
-
-def area_identity(codes: list[str], snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:
-    """What a result for one area of a snapshot, as loaded, depends on (whichever page and
-    parameters model asks): its area, county and England codes, the snapshot folder and
-    its verified manifest. The key for :func:`hwb.pages.shared.remember`."""
-    return {"codes": list(codes), **_snapshot_key(snapshot, manifest)}
-
-
-def snapshot_identity(model: Any, snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:
-    """What a result worked out for ``model`` (validated parameters: a district's, a
-    partnership's) from ``snapshot`` depends on: the key for :func:`hwb.pages.shared.remember`."""
-    return {
-        "model": type(model).__name__,
-        "parameters": model.model_dump_json(),
-        **_snapshot_key(snapshot, manifest),
-    }
-
-
-def _snapshot_key(snapshot: str | Path, manifest: Mapping[str, Any]) -> dict:
-    """The snapshot part of a shared result's key: its folder and its verified manifest."""
-    return {
-        "snapshot": str(_resolve_snapshot(snapshot)),
-        "manifest": shared.manifest_digest(manifest),
-    }
-
-
-def pack_identity(pack: Pack) -> dict:
-    """:func:`snapshot_identity` of a pack: its partnership's parameters where it has them
-    (a partnership's pack), else its own."""
-    model = getattr(pack, "partnership", None) or pack.params
-    return {
-        **snapshot_identity(model, pack.snapshot, pack.manifest),
-        "pack": type(pack).__name__,
-    }
-
-
-def range_scopes(headline: pd.DataFrame, manifest: Mapping[str, Any]) -> pd.Series:
-    """Which areas each indicator's range of districts spans, in words.
-
-    The manifest records each file's coverage (all English districts, or the North West's
-    only); with no record, the count decides (at least :data:`ENGLAND_WIDE` districts reads
-    as English districts, fewer as "the districts in this snapshot").
-    """
-    coverage: dict[int, str] = {}
-    for entry in manifest.get("files", []) or []:
-        for indicator_id in entry.get("indicators") or []:
-            if entry.get("coverage"):
-                coverage[int(indicator_id)] = str(entry["coverage"])
-    scopes = []
-    for indicator_id, n in zip(headline["indicator_id"], headline["districts_n"], strict=False):
-        if not n or pd.isna(n):
-            scopes.append("")
-        elif int(indicator_id) in coverage:
-            scopes.append(coverage[int(indicator_id)])
-        else:
-            scopes.append(
-                "all English districts" if n >= ENGLAND_WIDE else "the districts in this snapshot"
-            )
-    return pd.Series(scopes, index=headline.index, dtype="str")
-
-
-def _quiet_logs() -> None:
+def quiet_logs() -> None:
     """Keep loader warnings out of rendered notebooks (the pack reports dropped rows in words)."""
     logger = logging.getLogger("hwb")
     if not logger.handlers:
         logger.addHandler(logging.NullHandler())
-
-
-def _resolve_snapshot(snapshot: str | Path | None) -> Path:
-    if snapshot is None:
-        return paths.SNAPSHOT
-    path = Path(snapshot)
-    # normpath, not resolve: "repo/../snaps" reads as "snaps" in messages, symlinks stay as given
-    return Path(os.path.normpath(path if path.is_absolute() else paths.ROOT / path))
-
-
-def _breakdowns(entry: pd.Series) -> list[str]:
-    """Which sexes get a headline row: each sex for sex-specific measures, else the headline sex."""
-    sexes = list(entry["sexes"])
-    if entry["sex"] in ("Male", "Female") and set(sexes) <= {"Male", "Female"} and len(sexes) > 1:
-        return ["Male", "Female"]
-    return [entry["sex"]]
-
-
-def headline_table(
-    frame: pd.DataFrame,
-    catalogue: pd.DataFrame,
-    district: str,
-    county: str,
-    england: str,
-    manifest: Mapping[str, Any] | None = None,
-) -> pd.DataFrame:
-    """One row per catalogue indicator (per sex for sex-specific ones); see the module docstring.
-
-    ``manifest`` (the snapshot's) says which areas each indicator's range spans
-    (:func:`range_scopes`); without it the number of districts decides."""
-    indexed = index_by_indicator(frame)
-    district_types = [
-        types for ix in indexed.values() if len(types := ix.area_type[ix.area_code == district])
-    ]
-    area_type = pd.Series(np.concatenate(district_types)).mode().iloc[0] if district_types else None
-    empty = IndicatorRows.of(frame.iloc[:0])
-    rejected = {  # the district's rows rejected at load: (indicator, sex) -> the first finding
-        (f.get("indicator_id"), f.get("sex")): f
-        for f in reversed(frame.attrs.get("quarantined", []))
-        if f.get("area_code") == district
-    }
-    rows = []
-    for indicator_id, entry in catalogue.iterrows():
-        sexes = _breakdowns(entry)
-        subset = indexed.get(int(indicator_id), empty)
-        for sex in sexes:
-            row = _headline_row(
-                subset,
-                int(indicator_id),
-                entry,
-                sex,
-                district,
-                county,
-                england,
-                area_type,
-                present=bool(len(subset.frame)),
-            )
-            held = rejected.get((str(int(indicator_id)), sex))
-            if held is not None and row["status"] in (NO_DISTRICT_ROWS, NOT_IN_SNAPSHOT):
-                row["status"] = rejected_status(held)
-            row["label"] = entry["short_name"] + (f" ({SEX_LABEL[sex]})" if len(sexes) > 1 else "")
-            rows.append(row)
-    table = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
-    table["period_end"] = [
-        end_year(catalogue.loc[int(i), "period_type"], int(s) // 10000) if s else 0
-        for i, s in zip(table["indicator_id"], table["period_sortable"], strict=True)
-    ]
-    table = catalogue_judgements(_add_benchmarks(table, catalogue), catalogue)
-    table["range_scope"] = range_scopes(table, manifest or {})
-    return table
-
-
-def _base_row(indicator_id: int, entry: pd.Series, sex: str) -> dict[str, Any]:
-    row: dict[str, Any] = {c: np.nan for c in HEADLINE_COLUMNS}
-    row.update(
-        indicator_id=indicator_id,
-        short_name=entry["short_name"],
-        programme=entry["programme"],
-        outcome=entry["outcome"],
-        polarity=entry["polarity"],
-        value_type=entry["value_type"],
-        unit=entry["unit"],
-        multiplier=entry["multiplier"],
-        benchmark=entry["benchmark"],
-        sex=sex,
-        age=entry["age"],
-        period="",
-        period_sortable=0,
-        value_note="",
-        recent_trend="",
-        trend_source="",
-        red_red=False,
-        n_points=0,
-        districts_n=0,
-        compared_95="Not compared",
-        compared_998="Not compared",
-        quintile="",
-        compared_source="",
-        published_comparison="",
-    )
-    return row
-
-
-def split_by_indicator(frame: pd.DataFrame) -> dict[int, pd.DataFrame]:
-    """Headline (no category) rows per indicator id, without the frame's attrs (they slow pandas down).
-
-    The last frame split is remembered (by identity, holding the frame itself, so it cannot be
-    confused with a new frame at the same address), so the overview's ten partnership tables
-    and each pack's series split the snapshot once.
-    """
-    if _LAST_SPLIT and _LAST_SPLIT[0] is frame:
-        return _LAST_SPLIT[1]
-    plain = frame[frame["category_type"] == ""].copy()
-    plain.attrs = {}
-    groups = {int(k): g for k, g in plain.groupby("indicator_id", sort=True)}
-    _LAST_SPLIT[:] = [frame, groups]
-    return groups
-
-
-_LAST_SPLIT: list = []  # [frame, its split]
-
-
-@dataclass(frozen=True)
-class IndicatorRows:
-    """One indicator's headline rows, with their key columns as NumPy arrays.
-
-    A headline row picks its district, period and peers out of these rows; NumPy comparisons
-    on the arrays, then one ``take`` of the rows wanted, cost a fraction of pandas boolean
-    masks on string columns (which, at 300 districts, were most of a pack's headline table
-    and of the overview)."""
-
-    frame: pd.DataFrame
-    sex: np.ndarray
-    age: np.ndarray
-    area_code: np.ndarray
-    area_type: np.ndarray
-    period_sortable: np.ndarray
-    value: np.ndarray
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> IndicatorRows:
-        text = {
-            c: frame[c].to_numpy(dtype=object) for c in ("sex", "age", "area_code", "area_type")
-        }
-        return cls(
-            frame=frame,
-            period_sortable=frame["period_sortable"].to_numpy(),
-            value=frame["value"].to_numpy(dtype="float64"),
-            **text,
-        )
-
-    def rows(self, positions: np.ndarray) -> pd.DataFrame:
-        return self.frame.iloc[positions]
-
-
-def index_by_indicator(frame: pd.DataFrame) -> dict[int, IndicatorRows]:
-    """:func:`split_by_indicator` with each indicator's :class:`IndicatorRows` (remembered
-    with the split, so the overview's tables index the snapshot once)."""
-    groups = split_by_indicator(frame)
-    if len(_LAST_SPLIT) < 3:
-        _LAST_SPLIT.append({k: IndicatorRows.of(g) for k, g in groups.items()})
-    return _LAST_SPLIT[2]
-
-
-def limits_998(latest: pd.Series, entry: pd.Series, district: str) -> tuple[float, float]:
-    """The published 99.8% limits, or, where a source left them out but published the count
-    and denominator of a proportion (Wilson) or crude rate (Byar's), the same limits computed
-    from those counts as Fingertips computes them (:func:`hwb.stats.combine_areas` on the one
-    area: nothing is computed from a rounded value, and a value that is not its count over
-    its denominator, such as a standardised one, gets none)."""
-    published = (latest["lower_998"], latest["upper_998"])
-    if not (np.isnan(published[0]) or np.isnan(published[1])):
-        return published
-    if np.isnan(latest["count"]) or np.isnan(latest["denominator"]):
-        return published
-    one = pd.DataFrame([latest[["area_code", "count", "denominator", "value"]]])
-    result = combine_areas(
-        one,
-        [district],
-        entry["value_type"],
-        entry["ci_method"],
-        float(entry["multiplier"]),
-        group_cols=None,
-    ).iloc[0]
-    if result["reason"] or entry["value_type"] == "count":
-        return published
-    return float(result["lower_998"]), float(result["upper_998"])
-
-
-def _headline_row(
-    ix: IndicatorRows,
-    indicator_id: int,
-    entry: pd.Series,
-    sex: str,
-    district: str,
-    county: str,
-    england: str,
-    area_type: str | None,
-    present: bool = True,
-) -> dict[str, Any]:
-    """One headline row: the district's latest value of one indicator (``ix``: its rows) and
-    sex, with its county and England values, peers, limits and recent trend."""
-    row = _base_row(indicator_id, entry, sex)
-    breakdown = np.flatnonzero((ix.sex == sex) & (ix.age == entry["age"]))
-    mine = ix.rows(breakdown[ix.area_code[breakdown] == district]).sort_values(
-        "period_sortable", kind="stable"
-    )
-    if mine.empty:
-        if not entry["district_level"]:
-            row["status"] = NOT_DISTRICT_LEVEL
-        elif present:
-            row["status"] = NO_DISTRICT_ROWS
-        else:
-            row["status"] = NOT_IN_SNAPSHOT
-        return row
-    with_value = mine[mine["value"].notna()]
-    latest = (with_value if len(with_value) else mine).iloc[-1]
-    for column in (
-        "period",
-        "period_sortable",
-        "value",
-        "lower_95",
-        "upper_95",
-        "lower_998",
-        "upper_998",
-        "count",
-        "denominator",
-        "value_note",
-    ):
-        row[column] = latest[column]
-    row["published_comparison"] = str(latest.get("compared_england", "") or "")
-    row["lower_998"], row["upper_998"] = limits_998(latest, entry, district)
-    row["n_points"] = int(with_value["period_sortable"].nunique())
-    row["status"] = OK if len(with_value) else SUPPRESSED
-    same_period = breakdown[ix.period_sortable[breakdown] == latest["period_sortable"]]
-    for code, column in ((county, "county_value"), (england, "england_value")):
-        match = ix.value[same_period[ix.area_code[same_period] == code]]
-        row[column] = float(match[0]) if len(match) else np.nan
-    peer_rows = ix.rows(
-        same_period[(ix.area_type[same_period] == area_type) & ~np.isnan(ix.value[same_period])]
-    )
-    peers = peer_rows["value"]
-    if entry["benchmark"] == "quintiles" and len(peers) >= 5 and row["status"] == OK:
-        ranked = quintile_labels(
-            peer_rows.reset_index(drop=True), "value", polarity=entry["polarity"]
-        )
-        row["quintile"] = str(ranked.loc[ranked["area_code"] == district, "quintile"].iloc[0])
-    if len(peers) and row["status"] == OK:
-        row.update({f"districts_{k}": x for k, x in district_range(peers).items()})
-        row["rank"] = rank_among(latest["value"], peers, entry["polarity"])
-    row["recent_trend"], row["trend_source"] = _trend(mine, latest, entry)
-    return row
-
-
-def _trend(series: pd.DataFrame, latest: pd.Series, entry: pd.Series) -> tuple[str, str]:
-    """Fingertips' published recent trend when present, else :func:`hwb.stats.recent_trend`."""
-    published = str(latest.get("recent_trend", "") or "")
-    if published:
-        return published, "published"
-    kind = {"proportion": "proportion", "crude_rate": "rate"}.get(entry["value_type"], "other")
-    points = series[series["value"].notna()]
-    result = recent_trend(points, value_type=kind, polarity=entry["polarity"])
-    return str(result["recent_trend"].iloc[0]), "calculated"
-
-
-#: Fingertips' published "Compared to England" labels a page can use, by polarity
-_PUBLISHED_LABELS = {
-    "high_is_good": ("Better", "Similar", "Worse"),
-    "low_is_good": ("Better", "Similar", "Worse"),
-    "no_judgement": ("Higher", "Similar", "Lower"),
-}
-
-
-def _published_where_no_limits(table: pd.DataFrame, judged: pd.Series) -> None:
-    """Use Fingertips' own comparison where a value was published without limits.
-
-    Nothing is recomputed from rounded values: the label is the one Fingertips published
-    at 95% (its 99.8% comparison is not in such files, so that stays "Not compared"), and
-    ``compared_source`` says "published" so pages can label it.
-    """
-    no_limits = judged & (table["lower_95"].isna() | table["upper_95"].isna())
-    for index in table.index[no_limits]:
-        label = table.at[index, "published_comparison"]
-        if label in _PUBLISHED_LABELS.get(table.at[index, "polarity"], ()):
-            table.at[index, "compared_95"] = label
-            table.at[index, "compared_source"] = "published"
-        else:
-            table.at[index, "compared_source"] = ""
-
-
-def _add_benchmarks(table: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """95% and 99.8% comparisons with England and the red-red flag, all from :mod:`hwb.stats`."""
-    # the England comparison by intervals: the judgement itself, or kept beside a goal's
-    judged = table["status"].eq(OK) & table["benchmark"].eq(CI_OVERLAP)
-    if judged.any():
-        work = table.loc[judged].copy()
-        for level, column in ((0.95, "compared_95"), (0.998, "compared_998")):
-            labelled = compare_to_benchmark(
-                work, "england_value", confidence=level, polarity=work["polarity"], out_col="_label"
-            )
-            table.loc[judged, column] = labelled["_label"].to_numpy()
-        table.loc[judged, "compared_source"] = "calculated"
-        _published_where_no_limits(table, judged)
-    goals = table["indicator_id"].map(catalogue["goal"]) if "goal" in catalogue.columns else None
-    method = judging_methods(table["benchmark"], goals)
-    quintiles = method.eq(QUINTILES) & table["quintile"].ne("")
-    table.loc[quintiles, "compared_95"] = table.loc[quintiles, "quintile"]
-    flagged = red_red(table, comparison_col="compared_95", trend_col="recent_trend")
-    table["red_red"] = flagged["red_red"].astype(bool)
-    return table

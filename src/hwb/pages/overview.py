@@ -1,13 +1,13 @@
 """The Lancashire overview page: every partnership side by side, with links to each pack.
 
-:func:`load_overview` builds each District Health and Wellbeing Partnership's pack model
-(:func:`hwb.pages.partnership.load_partnership_pack`, the same one its pack uses) from one
-load of the snapshot; the functions below turn them into the page's sections. Recommended
-priorities are the partnership's (:func:`hwb.pages.sections.recommended_priorities`, as its
-pack shows them: for a two-district partnership, the combined area's and each member
-district's own findings); worse / similar / better counts are each member district's, with
-the combined area's after them; the tartan rug, life expectancy and priority wards keep one column or row per
-district, grouped by partnership. Every link goes to a partnership's page.
+:func:`load_overview` reads each District Health and Wellbeing Partnership's model
+(:func:`hwb.pages.partnership.load_partnership_pack`, the same one its pack uses); the
+functions below turn them into the page's sections. Recommended priorities are the
+partnership's (:func:`hwb.pages.sections.recommended_priorities`, as its pack shows them:
+for a two-district partnership, the combined area's and each member district's own
+findings); worse / similar / better counts are each member district's, with the combined
+area's after them; the tartan rug, life expectancy and priority wards keep one column or
+row per district, grouped by partnership. Every link goes to a partnership's page.
 """
 
 from __future__ import annotations
@@ -23,16 +23,14 @@ from pydantic import BaseModel
 from hwb.charts.gaps import gap_chart
 from hwb.charts.theme import significance_style
 from hwb.data.catalogue import role_id
+from hwb.data.load import load_manifest
 from hwb.data.snapshot import banner_text
+from hwb.model.build import resolve_snapshot
+from hwb.model.combined import NOT_COMBINED
+from hwb.model.priorities import WORSE_LIST, titled
 from hwb.pages import display as d
-from hwb.pages.model import OK, Pack, load_pack
-from hwb.pages.partnership import (
-    NOT_COMBINED,
-    PartnershipPack,
-    concentration,
-    load_partnership_pack,
-)
-from hwb.pages.priorities import WORSE_LIST, titled
+from hwb.pages.model import OK, Pack
+from hwb.pages.partnership import PartnershipPack, concentration, load_partnership_pack
 from hwb.pages.sections import recommended_priorities
 from hwb.pages.wards import overview_rows
 from hwb.params import load_defaults, overview_area
@@ -106,7 +104,8 @@ def load_overview(
     snapshot: str | Path | None = None,
     partnerships: Sequence[Mapping[str, Any]] | None = None,
 ) -> Overview:
-    """Load the snapshot once and build each partnership's pack model.
+    """Each partnership's pack, from its model (:func:`hwb.model.load`: the files the model
+    step wrote for the partnership's own pages, or computed here when there are none).
 
     ``districts``: every district's parameters (models, or the JSON the notebook receives,
     validated here as :class:`~hwb.params.OverviewArea`); ``partnerships``: each
@@ -116,8 +115,8 @@ def load_overview(
     if not districts:
         return Overview([])
     groups = _partnerships(districts, partnerships)
-    loaded = load_pack(groups[0].districts[0], snapshot)
-    return Overview([load_partnership_pack(group, snapshot, loaded=loaded) for group in groups])
+    manifest = load_manifest(resolve_snapshot(snapshot))
+    return Overview([load_partnership_pack(group, snapshot, manifest) for group in groups])
 
 
 def pack_href(slug: str) -> str:
@@ -357,7 +356,8 @@ def life_expectancy_gaps(overview: Overview) -> d.Html:
         worst, best = rows.iloc[0], rows.iloc[-1]
         spread = float(best["value"]) - float(worst["value"])
         title = (
-            f"Life expectancy for {who}: {spread:.1f} years between {worst['name']} and {best['name']} "
+            f"Life expectancy for {who}: {fmt.number(spread, decimals=1)} years between "
+            f"{worst['name']} and {best['name']} "
             f"({rows['period'].iloc[0]})"
         )
         fig = gap_chart(rows, england, title, "years")

@@ -3,20 +3,10 @@
 :func:`load_partnership_pack` takes a partnership's validated parameters
 (:class:`hwb.partnerships.PartnershipParams`, or the JSON of its ``to_notebook``) and returns a
 :class:`PartnershipPack`, a :class:`~hwb.pages.model.Pack` every section already knows how
-to show, plus ``members``: each member district's own pack.
-
-* A one-district partnership's pack *is* that district's pack (:func:`hwb.pages.model.load_pack`,
-  the same parameters and headline table).
-* A two-district partnership's pack is the combined area. Its rows are made by
-  :func:`hwb.stats.combine_areas` for every indicator, sex, age and period: counts and
-  denominators summed, then Wilson or Byar's limits as for any district; an indicator
-  that cannot be combined honestly has no combined rows, and its headline row says why
-  (``status`` :data:`NOT_COMBINED`, ``combine_note`` the reason). The combined rows carry
-  the members' area type and replace the members' rows in the pack's frame, so the
-  benchmark against England, the recent trend (:func:`hwb.stats.recent_trend` on the
-  combined series), the range among the districts (the members counted once, as one area),
-  projections and priorities are all computed for the combined area by the same code as a
-  district's.
+to show, plus ``members``: each member district's own pack. Both are made from the
+partnership's model (:mod:`hwb.model`): a one-district partnership's pack *is* that
+district's; a two-district partnership's is the combined area (:mod:`hwb.model.combined`).
+:func:`side_by_side` and :func:`concentration` put the combined area beside its districts.
 """
 
 from __future__ import annotations
@@ -29,24 +19,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hwb.pages import shared
-from hwb.pages.model import (
-    OK,
-    Pack,
-    area_headline,
-    headline_table,
-    load_pack,
-    snapshot_identity,
-    split_by_indicator,
-)
-from hwb.params import AreaParams, OverviewArea
+from hwb.data.catalogue import load_catalogue
+from hwb.data.load import load_manifest
+from hwb.model import load as load_model
+from hwb.model.build import resolve_snapshot
+from hwb.pages.model import OK, Pack, pack_of, quiet_logs
 from hwb.partnerships import Grouping, PartnershipParams
-from hwb.stats.combine import combine_areas, why_not_combinable
+from hwb.stats.burden import intervals_overlap
 from hwb.text.format import interval as fmt_interval
 from hwb.text.format import is_missing, join_words, number, with_unit
-
-#: status of a headline row for which the members have values but no combined figure is honest
-NOT_COMBINED = "no combined figure"
 
 SIDE_BY_SIDE_KEYS = ["indicator_id", "sex", "label", "programme", "unit", "polarity"]
 
@@ -82,174 +63,41 @@ class PartnershipPack(Pack):
 def load_partnership_pack(
     partnership: Grouping | Mapping[str, Any],
     snapshot: str | Path | None = None,
-    loaded: Pack | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> PartnershipPack:
-    """Everything a partnership's pack shows (see the module docstring).
+    """Everything a partnership's pack shows, from its model (:func:`hwb.model.load`: read
+    from ``build/model/<partnership>/`` when current, else computed and written there).
 
     ``partnership``: the validated partnership, or the JSON its notebook receives
     (:meth:`~hwb.partnerships.PartnershipParams.to_notebook`), validated back into
-    :class:`~hwb.partnerships.PartnershipParams` here. ``loaded``: any pack already loaded
-    from the same snapshot, whose frame, catalogue and manifest are used instead of loading
-    the snapshot again (the overview builds every partnership's pack from one load).
+    :class:`~hwb.partnerships.PartnershipParams` here. ``manifest``: the snapshot's verified
+    manifest when the caller has it (the overview reads one snapshot for every partnership).
     """
     if isinstance(partnership, Mapping):
         partnership = PartnershipParams.model_validate(partnership)
-    members = partnership.districts
-    first = load_pack(members[0], snapshot) if loaded is None else _sibling(loaded, members[0])
-    member_packs = [first] + [_sibling(first, params) for params in members[1:]]
-    if len(members) == 1:  # exactly the district's pack
-        return PartnershipPack(
-            params=first.params,
-            frame=first.frame,
-            catalogue=first.catalogue,
-            manifest=first.manifest,
-            headline=first.headline,
-            snapshot=first.snapshot,
-            partnership=partnership,
-            members=member_packs,
-        )
-    params = partnership.area
-    frame = combined_frame(
-        first.frame,
-        first.catalogue,
-        [m.code for m in member_packs],
-        params.ons_code,
-        params.name,
-        {m.code: m.name for m in member_packs},
-    )
-
-    def combined_headline() -> pd.DataFrame:
-        table = headline_table(
-            frame,
-            first.catalogue,
-            params.ons_code,
-            params.parent_code,
-            params.england_code,
-            first.manifest,
-        )
-        return _explain_gaps(
-            table, first.catalogue, member_packs, frame.attrs.get("combine_reasons", {})
-        )
-
-    identity = snapshot_identity(partnership, first.snapshot, first.manifest)
-    headline = shared.remember("combined-headline", identity, combined_headline)
+    quiet_logs()
+    source = resolve_snapshot(snapshot)
+    manifest = load_manifest(source) if manifest is None else manifest
+    model = load_model(partnership, source)
+    shown = str(snapshot) if snapshot is not None else "data/snapshot"
+    catalogue = load_catalogue()
+    area = partnership.area
+    pack = pack_of(model, area, shown, manifest, catalogue)
+    if len(partnership.districts) == 1:
+        members = [pack]
+    else:
+        members = [pack_of(model, d, shown, manifest, catalogue) for d in partnership.districts]
     return PartnershipPack(
-        params=params,
-        frame=frame,
-        catalogue=first.catalogue,
-        manifest=first.manifest,
-        headline=headline,
-        snapshot=first.snapshot,
+        params=area,
+        frame=pack.frame,
+        catalogue=catalogue,
+        manifest=manifest,
+        headline=pack.headline,
+        snapshot=shown,
+        model=model,
         partnership=partnership,
-        members=member_packs,
+        members=members,
     )
-
-
-def _sibling(first: Pack, params: AreaParams | OverviewArea) -> Pack:
-    """Another district's pack on the same loaded snapshot (as the overview builds them)."""
-    table = area_headline(first.frame, first.catalogue, params, first.manifest, first.snapshot)
-    return Pack(
-        params=params,
-        frame=first.frame,
-        catalogue=first.catalogue,
-        manifest=first.manifest,
-        headline=table,
-        snapshot=first.snapshot,
-    )
-
-
-def combined_frame(
-    frame: pd.DataFrame,
-    catalogue: pd.DataFrame,
-    codes: list[str],
-    code: str,
-    name: str,
-    names: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """``frame`` with the members' rows replaced by the combined area's (where they can be combined).
-
-    Every catalogue indicator's headline rows (each sex and age) are combined period by
-    period with :func:`hwb.stats.combine_areas`. ``frame.attrs["combine_reasons"]`` maps
-    ``(indicator_id, sex, age)`` to ``{period_sortable: reason}`` for the periods left out.
-    """
-    groups = split_by_indicator(frame)
-    pieces, reasons = [], {}
-    for indicator_id, entry in catalogue.iterrows():
-        rows = groups.get(int(indicator_id))
-        if rows is None:
-            continue
-        rows = rows[rows["area_code"].isin(codes)]
-        for (sex, age), part in rows.groupby(["sex", "age"], sort=True):
-            combined = combine_areas(
-                part,
-                codes,
-                entry["value_type"],
-                entry["ci_method"],
-                entry["multiplier"],
-                names=names,
-            )
-            left_out = combined[combined["reason"] != ""]
-            reasons[(int(indicator_id), sex, age)] = dict(
-                zip(left_out["period_sortable"], left_out["reason"], strict=False)
-            )
-            made = combined[combined["reason"] == ""]
-            if made.empty:
-                continue
-            template = part.sort_values(
-                ["period_sortable", "area_code"], kind="stable"
-            ).drop_duplicates("period_sortable")
-            template = (
-                template.set_index("period_sortable").loc[made["period_sortable"]].reset_index()
-            )
-            values = made.drop(columns=["method", "reason"]).reset_index(drop=True)
-            for column in values.columns.drop("period_sortable"):
-                template[column] = values[column].to_numpy()
-            pieces.append(
-                template.assign(
-                    area_code=code,
-                    area_name=name,
-                    value_note="",
-                    recent_trend="",
-                    compared_england="",
-                )
-            )
-    kept = frame[~frame["area_code"].isin(codes)]
-    out = pd.concat([kept, *pieces], ignore_index=True) if pieces else kept.reset_index(drop=True)
-    out = out.astype(frame.dtypes.to_dict(), errors="ignore")
-    out.attrs = {**frame.attrs, "combine_reasons": reasons}
-    return out
-
-
-def _explain_gaps(
-    headline: pd.DataFrame,
-    catalogue: pd.DataFrame,
-    members: list[Pack],
-    reasons: Mapping[tuple, Mapping[int, str]],
-) -> pd.DataFrame:
-    """Say why a combined row is missing or older than the members' latest figures."""
-    headline = headline.copy()
-    headline["combine_note"] = ""
-    for index, row in headline.iterrows():
-        entry = catalogue.loc[int(row["indicator_id"])]
-        latest = [m.headline.loc[index] for m in members if m.headline.loc[index, "status"] == OK]
-        if not latest:
-            continue
-        newest = max(r["period_sortable"] for r in latest)
-        by_period = reasons.get((int(row["indicator_id"]), row["sex"], entry["age"]), {})
-        reason = why_not_combinable(entry["value_type"], entry["ci_method"]) or by_period.get(
-            newest, ""
-        )
-        if row["status"] != OK:
-            headline.at[index, "status"] = NOT_COMBINED
-            headline.at[index, "combine_note"] = (
-                reason or "the districts' figures are for different periods"
-            )
-        elif row["period_sortable"] < newest and reason:
-            period = next(r["period"] for r in latest if r["period_sortable"] == newest)
-            headline.at[index, "combine_note"] = (
-                f"combined for {row['period']}, not {period}: {reason}"
-            )
-    return headline
 
 
 def side_by_side(pack: PartnershipPack) -> pd.DataFrame:
@@ -336,9 +184,7 @@ def _overlap(a: pd.Series, b: pd.Series) -> bool | None:
     """Do two rows' 95% intervals overlap? None when either has no interval."""
     if np.isnan(_width(a)) or np.isnan(_width(b)):
         return None
-    return float(a["lower_95"]) <= float(b["upper_95"]) and float(b["lower_95"]) <= float(
-        a["upper_95"]
-    )
+    return intervals_overlap(a["lower_95"], a["upper_95"], b["lower_95"], b["upper_95"])
 
 
 def _figure_words(name: str, row: pd.Series) -> str:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from hwb.model.headline import stale
+from hwb.model.priorities import member_findings, titled
 from hwb.pages import display as d
 from hwb.pages import sections
 from hwb.pages.partnership import PartnershipPack, concentration, side_by_side
-from hwb.pages.priorities import member_findings, titled
 from hwb.text import format as fmt
 
 
@@ -131,10 +132,10 @@ def priorities(pack: PartnershipPack) -> d.Html:
 
 def _old_member_findings(pack: PartnershipPack) -> list[str]:
     """A member's significantly-worse findings not shared by the combined area whose data are
-    too old for the long-list (:func:`hwb.pages.sections.stale`)."""
+    too old for the long-list (:func:`hwb.model.headline.stale`)."""
     found = []
     for member in pack.members:
-        old = member.headline[sections.stale(member.headline)]
+        old = member.headline[stale(member.headline)]
         for _, r in member_findings(pack.headline, old).iterrows():
             found.append(f"{r['label']} in {member.name} ({r['period']})")
     return found

@@ -22,10 +22,12 @@ import pandas as pd
 
 from hwb.data.catalogue import role_id
 from hwb.data.snapshot import provenance_text, release_text, source_copies
+from hwb.model.priorities import titled
 from hwb.pages import display as d
 from hwb.pages import sections
 from hwb.pages.model import OK, Pack
-from hwb.pages.priorities import titled
+from hwb.pages.sections.ahead import closing_sentence
+from hwb.pages.sections.programmes import trend_figure
 from hwb.stats.projection import NOT_WITHIN, REACHED
 from hwb.text import format as fmt
 from hwb.text.messages import rejection
@@ -149,7 +151,7 @@ def life_and_wards(pack: Pack) -> d.Html:
         parts.append(d.bullets(sentences))
         if len(members) == 1:
             parts.append(
-                sections._trend_figure(
+                trend_figure(
                     member,
                     have[have["indicator_id"].isin(sections.life_ids())],
                     f"Life expectancy in {member.name}, {member.county_name} and England",
@@ -184,8 +186,8 @@ def wards_table(pack: Pack) -> d.Html:
             "IMD 2019 score": [
                 fmt.number(v) if not fmt.is_missing(v) else "n/a" for v in shown["imd_score"]
             ],
-            f"Rank in England (of {int(shown['england_wards'].iloc[0]):,})": [
-                f"{int(v):,}" if not fmt.is_missing(v) else "n/a" for v in shown["england_rank"]
+            f"Rank in England (of {fmt.number(shown['england_wards'].iloc[0], decimals=0)})": [
+                fmt.number(v, decimals=0) for v in shown["england_rank"]
             ],
             "Neighbourhoods in England's most deprived 10%": [
                 f"{m} of {n}" for m, n in zip(shown["most_deprived"], shown["lsoas"], strict=False)
@@ -212,7 +214,7 @@ def heading(pack: Pack) -> d.Html:
     worse = at_last[at_last["compared_95"] == "Worse"]
     parts = []
     if len(worse):
-        parts.append(d.paragraph(sections._closing_sentence(pack.name, worse, last)))
+        parts.append(d.paragraph(closing_sentence(pack.name, worse, last)))
     at_last = (
         at_last.assign(_w=~at_last["compared_95"].eq("Worse"))
         .sort_values(["_w", "indicator_id"], kind="mergesort")

@@ -129,14 +129,14 @@ def shown_wards(pack: Pack) -> tuple[pd.DataFrame, bool]:
 # --------------------------------------------------------------------------- words
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n:,}{suffix}"
+    return f"{fmt.number(n, decimals=0)}{suffix}"
 
 
 def _span(row: pd.Series, measure: str, decimals: int) -> str:
     low, high = row[f"{measure}_min"], row[f"{measure}_max"]
     if fmt.is_missing(low):
         return "not available"
-    if round(low, decimals) == round(high, decimals):
+    if fmt.number(low, decimals=decimals) == fmt.number(high, decimals=decimals):
         return fmt.number(low, decimals=decimals)
     return f"{fmt.number(low, decimals=decimals)} to {fmt.number(high, decimals=decimals)}"
 
@@ -181,7 +181,7 @@ def ward_sentence(
     else:
         deprivation = (
             f"IMD 2019 score {fmt.number(row['imd_score'])}, the {_ordinal(int(row['england_rank']))} "
-            f"most deprived of England's {int(row['england_wards']):,} wards and "
+            f"most deprived of England's {fmt.number(row['england_wards'], decimals=0)} wards and "
             f"{_ordinal(int(row['district_rank']))} of {pack.name}'s {n_wards}"
         )
     share = (
@@ -222,8 +222,8 @@ def wards_numbers(
             "Ward": rows["ward_name"],
             "Population (mid-2020)": _number_column(rows["population"], 0),
             "IMD 2019 score": _number_column(rows["imd_score"]),
-            f"Rank in England (of {int(rows['england_wards'].iloc[0]):,})": [
-                f"{int(v):,}" for v in rows["england_rank"]
+            f"Rank in England (of {fmt.number(rows['england_wards'].iloc[0], decimals=0)})": [
+                fmt.number(v, decimals=0) for v in rows["england_rank"]
             ],
             f"Rank in {pack.name}": rows["district_rank"].astype(int).astype(str),
             "LSOAs in England's most deprived 10%": [
@@ -282,8 +282,9 @@ def _chart(
     kind = "priority wards" if named else "five most deprived wards"
     top, bottom = marked.iloc[0], marked.iloc[-1]
     title = (
-        f"{pack.name}'s {len(marked)} wards by IMD 2019 score: {top['ward_name']} {top['imd_score']:.1f} "
-        f"to {bottom['ward_name']} {bottom['imd_score']:.1f}"
+        f"{pack.name}'s {len(marked)} wards by IMD 2019 score: {top['ward_name']} "
+        f"{fmt.number(top['imd_score'], decimals=1)} to {bottom['ward_name']} "
+        f"{fmt.number(bottom['imd_score'], decimals=1)}"
     )
     fig = ward_chart(
         data, refs["district"]["imd_score"], refs["england"]["imd_score"], pack.name, title
@@ -302,7 +303,7 @@ def _chart(
         {
             "Ward": marked["ward_name"],
             "IMD 2019 score": marked["imd_score"].map(fmt.number),
-            "Rank in England": marked["england_rank"].map(lambda v: f"{int(v):,}"),
+            "Rank in England": marked["england_rank"].map(lambda v: fmt.number(v, decimals=0)),
             "Marked": marked["priority"].map(
                 {
                     True: f"{PRIORITY_MARK} {'priority' if named else 'five most deprived'}",
@@ -409,7 +410,8 @@ def overview_rows(packs: list[Pack], href=lambda slug: f"districts/{slug}.html")
                     "Ward": d.escape(r["ward_name"]),
                     "Population (mid-2020)": fmt.number(r["population"], "people"),
                     "IMD 2019 score": fmt.number(r["imd_score"]),
-                    "Rank in England": f"{int(r['england_rank']):,} of {int(r['england_wards']):,}",
+                    "Rank in England": f"{fmt.number(r['england_rank'], decimals=0)} of "
+                    f"{fmt.number(r['england_wards'], decimals=0)}",
                     "LSOAs in England's most deprived 10%": f"{r['most_deprived']} of {r['lsoas']}",
                     "Income-deprived (%)": fmt.number(100 * r["income_score"]),
                     "Life expectancy, men (years)": _span(r, "LE_male", 1),

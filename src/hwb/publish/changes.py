@@ -74,15 +74,14 @@ def _trend_labels(rows: pd.DataFrame, catalogue) -> pd.Series:
     missing = latest[latest.isin(_NOT_CALCULATED)].index
     if len(missing) == 0:
         return latest
-    from hwb.stats.trend import recent_trend
+    from hwb.stats.trend import recent_trend, trend_kind
 
-    kinds = {"proportion": "proportion", "crude_rate": "rate", "dsr": "rate"}
     computed = {}
     subset = rows.set_index(KEY).loc[missing].reset_index()
     for indicator_id, group in subset.groupby("indicator_id", sort=True):
         value_type, polarity = "other", "no_judgement"
         if catalogue is not None and indicator_id in catalogue.index:
-            value_type = kinds.get(catalogue.at[indicator_id, "value_type"], "other")
+            value_type = trend_kind(catalogue.at[indicator_id, "value_type"])
             polarity = catalogue.at[indicator_id, "polarity"]
         result = recent_trend(group, group_cols=KEY, value_type=value_type, polarity=polarity)
         for record in result.to_dict("records"):
@@ -108,9 +107,11 @@ def _latest(frame: pd.DataFrame, area_codes: list[str], england: str, catalogue)
 
 
 def _fmt(value: float) -> str:
+    from hwb.text import format as fmt
+
     if pd.isna(value):
         return "no value"
-    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
+    return fmt.number(value, decimals=1 if abs(value) >= 10 else 2)
 
 
 def compare_releases(

@@ -6,6 +6,10 @@ It does what theme configuration cannot:
   page, but only for PDFs printed (``make pdf``/``make pdfs``, see :mod:`hwb.publish.pdf`) from
   the page's current notebook, and copies those PDFs into the site as ``pdf/<name>.pdf``: no
   page links a PDF that is not there. A page is rebuilt when its PDFs appear or go stale;
+* links, under the title of each partnership's pack, "the data behind this pack": the
+  CSV of its numbers that the render step wrote beside the page
+  (``book/districts/<slug>.csv``, :func:`hwb.render.models.publish_numbers`), copied into
+  the site beside the page's HTML; a page without that file gets no link;
 * provides the ``{hwb-build-info}`` directive that fills the reproducibility page
   (``book/reproducibility.md``) with this build's commit, hashes and tool versions, and
   re-reads that page on every build so it never describes an older one;
@@ -171,6 +175,66 @@ def _copy_pdfs(app, exception) -> None:
         shutil.copyfile(PDF_DIR / name, folder / name)
 
 
+NUMBERS_LINK_CLASS = "hwb-numbers-link"
+NUMBERS_LINK_WORDS = (
+    "The data behind this pack (CSV: every indicator and period, with the county and England, "
+    "the judgements and the trends)"
+)
+
+
+def numbers_file(srcdir: Path, docname: str) -> Path | None:
+    """The CSV of a pack page's numbers (``book/districts/<slug>.csv`` beside its notebook), or None."""
+    match = PAGE_DOC.match(docname)
+    if not match or match.group("kind") != "districts":
+        return None
+    path = Path(srcdir) / f"{docname}.csv"
+    return path if path.is_file() else None
+
+
+def _numbers_state(app, env, added, changed, removed) -> list[str]:
+    # Pack pages whose numbers file appeared or went away since the last build are re-read,
+    # so the link follows the file without the page's source changing.
+    state = sorted(doc for doc in env.found_docs if numbers_file(Path(app.srcdir), doc))
+    before = getattr(env, "hwb_numbers", None)
+    env.hwb_numbers = state
+    if before is None:
+        return sorted(doc for doc in env.found_docs if PAGE_DOC.match(doc))
+    return sorted(set(state) ^ set(before))
+
+
+def _add_numbers_link(app, doctree, docname: str) -> None:
+    path = numbers_file(Path(app.srcdir), docname)
+    if path is None:
+        return
+    from docutils import nodes
+
+    link = nodes.raw(
+        "",
+        f'<p class="{NUMBERS_LINK_CLASS}"><a href="{path.name}" download>{NUMBERS_LINK_WORDS}</a></p>',
+        format="html",
+    )
+    title = next(iter(doctree.findall(nodes.title)), None)
+    if title is not None:
+        title.parent.insert(title.parent.index(title) + 1, link)
+    else:
+        doctree.insert(0, link)
+
+
+def _copy_numbers(app, exception) -> None:
+    """Put each linked numbers file beside its page's HTML."""
+    import shutil
+
+    if exception is not None or app.builder.format != "html":
+        return
+    for docname in getattr(app.env, "hwb_numbers", []):
+        path = numbers_file(Path(app.srcdir), docname)
+        if path is None:
+            continue
+        target = Path(app.outdir) / f"{docname}.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
 def _is_thebe(script: Any) -> bool:
     filename = getattr(script, "filename", script) or ""
     body = (getattr(script, "attributes", None) or {}).get("body", "")
@@ -227,8 +291,11 @@ def setup(app) -> dict[str, Any]:
     app.add_directive("hwb-build-info", _build_info_directive())
     app.connect("env-get-outdated", _always_reread_build_info)
     app.connect("env-get-outdated", _pdf_state)
+    app.connect("env-get-outdated", _numbers_state)
     app.connect("doctree-resolved", _add_pdf_link)
+    app.connect("doctree-resolved", _add_numbers_link)
     app.connect("build-finished", _copy_pdfs)
+    app.connect("build-finished", _copy_numbers)
     app.connect("html-page-context", _tidy_page_context, priority=900)
     app.setup_extension("hwb.publish.navigation")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

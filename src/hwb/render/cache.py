@@ -29,6 +29,7 @@ written atomically after each page so an interrupted build keeps what it finishe
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import sys
@@ -382,3 +383,30 @@ class CacheIndex:
         """:meth:`save`, if pages were recorded since the index was last written."""
         if self.journal.exists():
             self.save()
+
+
+def template_imports(template_paths: Iterable[Path]) -> list[str]:
+    """Top-level modules a template's code cells import, in first-seen order.
+
+    Only plain ``import``/``from … import`` statements at the top level of a cell count;
+    cells that are not valid Python (magics) are skipped. (What the fork server preloads,
+    :mod:`hwb.render.forkserver`, and whether a page reads models, :mod:`hwb.render.models`.)
+    """
+    seen: dict[str, None] = {}
+    for template in template_paths:
+        if not Path(template).is_file():
+            continue
+        for cell in read_template(template).get("cells", []):
+            if cell.get("cell_type") != "code":
+                continue
+            try:
+                tree = ast.parse(cell["source"])
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        seen.setdefault(alias.name, None)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    seen.setdefault(node.module, None)
+    return list(seen)

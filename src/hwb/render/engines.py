@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
 
-from hwb import paths
 from hwb.errors import HwbError
 from hwb.render import execute as execute_module
 from hwb.render.execute import Job, Workspace
@@ -67,9 +66,7 @@ class PapermillEngine:
         return self
 
     def execute(self, job: Job) -> Path:
-        manager = execute_module.kernel_manager_class(
-            root=self.workspace.root, shared_results=self.workspace.shared_results
-        )
+        manager = execute_module.kernel_manager_class(root=self.workspace.root)
         return execute_module.run_papermill(job, manager, self.workspace)
 
 
@@ -94,14 +91,11 @@ class ForkServerEngine:
 
         address = self.address
         if not address or not os.path.exists(address):
-            snapshots = [job.snapshot or paths.SNAPSHOT]
-            address = forkserver.ensure_server([job.template], self.workspace.root, snapshots)
+            address = forkserver.ensure_server([job.template], self.workspace.root)
         if address is None:  # preloading was unsafe
             return PapermillEngine(self.workspace).execute(job)
         manager = execute_module.kernel_manager_class(
-            fork_address=address,
-            root=self.workspace.root,
-            shared_results=self.workspace.shared_results,
+            fork_address=address, root=self.workspace.root
         )
         return execute_module.run_papermill(job, manager, self.workspace)
 
@@ -166,32 +160,28 @@ def start(
     """The engine for this build's ``jobs``, started but not waited for (call ``ready()``).
 
     ``shared``: start one fork server here for every local worker (a remote cluster's
-    workers start their own). The data is parsed once in the server only when some worker
-    will run several pages (a page per worker is quicker reading it in its own kernel).
+    workers start their own).
     """
     workspace = workspace or Workspace.current()
     if resolve(name) == PapermillEngine.name or not jobs:
         return PapermillEngine(workspace)
     if not shared:
         return ForkServerEngine(workspace)
-    repeated = len(jobs) > workers
-    snapshots = {j.snapshot or paths.SNAPSHOT for j in jobs} if repeated else set()
     return _StartingForkServer(
-        _shared_server({j.template for j in jobs}, snapshots, workspace.root), workspace
+        _shared_server({j.template for j in jobs}, workspace.root), workspace
     )
 
 
-def _shared_server(templates: Iterable[Path], snapshots: Iterable[Path], root: Path):
-    """One server per (root, preloaded modules, snapshots), kept for this process's life so
-    repeated runs in one process (tests, benchmarks) do not pay its start-up again."""
+def _shared_server(templates: Iterable[Path], root: Path):
+    """One server per (root, preloaded modules), kept for this process's life so repeated
+    runs in one process (tests, benchmarks) do not pay its start-up again."""
     from hwb.render import forkserver
 
     modules = forkserver.template_imports(sorted(templates))
-    sources = sorted({str(s) for s in snapshots})
-    key = (str(root), tuple(modules), tuple(sources))
+    key = (str(root), tuple(modules))
     server = _SERVERS.get(key)
     if server is None or server.process.poll() is not None:
-        server = _SERVERS[key] = forkserver.ForkServer(modules, root, sources)
+        server = _SERVERS[key] = forkserver.ForkServer(modules, root)
     return server
 
 

@@ -97,15 +97,12 @@ def district_job(params, snapshot: Path | None = None, output_dir: Path | None =
 @dataclass(frozen=True)
 class Workspace:
     """Where pages execute: the project root (the kernels' working folder), the scratch
-    folder, where failed notebooks are kept and, during a build, the folder where its pages
-    share derived results (:mod:`hwb.pages.shared`; None: nothing shared). Captured in the
-    build process and handed to workers explicitly, so a worker needs no environment
-    variable to find them."""
+    folder and where failed notebooks are kept. Captured in the build process and handed
+    to workers explicitly, so a worker needs no environment variable to find them."""
 
     root: Path
     scratch: Path
     failed: Path
-    shared_results: Path | None = None
 
     @classmethod
     def current(cls) -> Workspace:
@@ -132,9 +129,7 @@ def _failing_cell(nb) -> str:
     return "an unknown cell"
 
 
-def kernel_manager_class(
-    fork_address: str | None = None, root: Path | None = None, shared_results: Path | None = None
-):
+def kernel_manager_class(fork_address: str | None = None, root: Path | None = None):
     """The ``jupyter_client`` KernelManager for a pack's kernel.
 
     It provisions CurveZMQ keys (``transport_encryption="auto"``; the python3 kernelspec
@@ -144,9 +139,8 @@ def kernel_manager_class(
     as a new Python. Its clients (:data:`CLIENT_CLASS`) start talking to a new kernel as soon
     as it is ready. None of these changes a byte of the executed notebook. With ``root`` the
     kernel is given ``HWB_ROOT`` (the library's documented way to name a checkout) so
-    :mod:`hwb.paths` in the kernel describes the same project as the build; with
-    ``shared_results``, :data:`hwb.paths.SHARED_RESULTS_ENV` names the build's folder of
-    shared results.
+    :mod:`hwb.paths` in the kernel describes the same project as the build (and its pages
+    find the models the build wrote, :mod:`hwb.model`).
 
     Shutting down, it asks the kernel to exit before anything else. jupyter_client's own
     shutdown interrupts (SIGINT) the kernel first, and a kernel that is idle but still
@@ -154,12 +148,17 @@ def kernel_manager_class(
     caught in kernel.`` to the build's terminal during a build that succeeded. Here the
     interrupt is kept for a kernel that has not exited within
     :data:`SHUTDOWN_GRACE_SECONDS` (one still running code).
+
+    Only public methods of ``jupyter_client``'s ``KernelManager`` are overridden
+    (``client``, ``start_kernel``, ``shutdown_kernel``), each adding to what it does and
+    then calling the library's own.
     """
-    import asyncio
+    import time
 
     import zmq
     from jupyter_client.manager import KernelManager
-    from jupyter_client.utils import run_sync
+
+    from hwb.render.kernelclient import client_context
 
     encryption = "auto" if zmq.has("curve") else "disabled"  # pyzmq wheels bundle libsodium
     base = KernelManager
@@ -174,37 +173,29 @@ def kernel_manager_class(
             kwargs.setdefault("client_class", CLIENT_CLASS)
             super().__init__(**kwargs)
 
-        async def _async_pre_start_kernel(self, **kw):
-            env = dict(kw.get("env", os.environ))
+        def client(self, **kwargs):
+            kwargs.setdefault("context", client_context())
+            return super().client(**kwargs)
+
+        def start_kernel(self, **kw):
             if root is not None:
-                env["HWB_ROOT"] = str(root)
-            env.pop(paths.SHARED_RESULTS_ENV, None)  # only this build's folder, if any
-            if shared_results is not None:
-                env[paths.SHARED_RESULTS_ENV] = str(shared_results)
-            kw["env"] = env
-            return await super()._async_pre_start_kernel(**kw)
+                kw["env"] = {**dict(kw.get("env") or os.environ), "HWB_ROOT": str(root)}
+            return super().start_kernel(**kw)
 
-        pre_start_kernel = run_sync(_async_pre_start_kernel)
-
-        async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
             if not now and not restart and self.owns_kernel and self.has_kernel:
                 self.shutting_down = True
                 self.stop_restarter()
-                await self._async_request_shutdown()
-                try:
-                    await asyncio.wait_for(
-                        self._async_wait(pollinterval=0.02), SHUTDOWN_GRACE_SECONDS
-                    )
-                except TimeoutError:
-                    pass  # still running code: interrupt, ask again, then terminate (below)
-                else:
-                    if self.has_kernel:
-                        await self.provisioner.wait()
-                    await self._async_cleanup_resources(restart=restart)
+                self.request_shutdown()
+                deadline = time.monotonic() + SHUTDOWN_GRACE_SECONDS
+                while self.is_alive() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                if not self.is_alive():  # exited when asked: reap it, nothing to interrupt
+                    self.finish_shutdown(restart=restart)
+                    self.cleanup_resources(restart=restart)
                     return
-            await super()._async_shutdown_kernel(now=now, restart=restart)
-
-        shutdown_kernel = run_sync(_async_shutdown_kernel)
+            # still running code (or asked to stop now): interrupt, ask again, then terminate
+            super().shutdown_kernel(now=now, restart=restart)
 
     return PackKernelManager
 

@@ -5,7 +5,10 @@ returns a :class:`JobOutcome` (rendered or failed, with the message naming the d
 and cell), so one failing page cannot stop the others. Each page is executed by the
 :class:`~hwb.render.engines.Engine` passed in: executors start their workers first, then
 call its ``ready()`` (a fork server preloads meanwhile) and hand the engine it returns to
-every worker as an argument.
+every worker as an argument. Work the pages depend on (the model step,
+:mod:`hwb.render.models`) is given as ``before``: ``(function, argument)`` pairs run on the
+same workers, all finished before the first page starts; each function returns its outcome
+rather than raising, and ``on_before`` receives it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import os
 import platform
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
+from typing import Any
 
 from hwb.render import engines
 
@@ -81,13 +85,25 @@ def _warm_worker() -> None:
     import papermill  # noqa: F401  (import once per worker, not per page)
 
 
-def run_local(jobs: list, workers: int, engine: engines.Engine) -> Iterator[JobOutcome]:
+Before = Sequence[tuple[Callable[[Any], Any], Any]]
+
+
+def run_local(
+    jobs: list,
+    workers: int,
+    engine: engines.Engine,
+    before: Before = (),
+    on_before: Callable[[Any], None] | None = None,
+) -> Iterator[JobOutcome]:
     """Yield outcomes as pages finish, on ``workers`` local processes (in-process if 1).
 
-    ``engine.ready()`` is asked once the pool's workers are started, so their imports
-    overlap a fork server's preloading.
+    ``engine.ready()`` is asked once the pool's workers are started (and ``before`` has
+    run on them), so their imports overlap a fork server's preloading.
     """
+    report = on_before or (lambda _: None)
     if workers <= 1 or len(jobs) <= 1:
+        for function, argument in before:
+            report(function(argument))
         engine = engine.ready()
         for job in jobs:
             yield run_job(job, engine)
@@ -100,6 +116,9 @@ def run_local(jobs: list, workers: int, engine: engines.Engine) -> Iterator[JobO
     with ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_warm_worker) as pool:
         for _ in range(n):  # a spawn pool starts a worker per submission: start them all now
             pool.submit(os.getpid)
+        first = [pool.submit(function, argument) for function, argument in before]
+        for outcome in _as_completed(first, lambda f: f.result()):
+            report(outcome)
         engine = engine.ready()
         futures = [pool.submit(run_job, job, engine) for job in jobs]
         try:
@@ -137,17 +156,23 @@ QUIET_LOCAL_CLUSTER = {
 
 
 def run_dask(
-    jobs: list, workers: int, engine: engines.Engine, scheduler: str | None = None
+    jobs: list,
+    workers: int,
+    engine: engines.Engine,
+    scheduler: str | None = None,
+    before: Before = (),
+    on_before: Callable[[Any], None] | None = None,
 ) -> Iterator[JobOutcome]:
     """Yield outcomes from Dask distributed: a loopback ``LocalCluster`` of ``workers``
     single-threaded processes (its monitoring turned down, :data:`QUIET_LOCAL_CLUSTER`), or
     the existing cluster at ``scheduler`` (tcp://host:port), left as it is configured.
-    ``engine`` as for :func:`run_local` (``ready()`` asked once the cluster is up)."""
+    ``engine``, ``before`` and ``on_before`` as for :func:`run_local` (``ready()`` asked
+    once the cluster is up and ``before`` has run)."""
     import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
-        yield from _run_on(Client(scheduler), None, jobs, engine)
+        yield from _run_on(Client(scheduler), None, jobs, engine, before, on_before)
         return
     with dask.config.set(QUIET_LOCAL_CLUSTER):  # read as the cluster and its workers start
         cluster = LocalCluster(
@@ -158,13 +183,22 @@ def run_dask(
             dashboard_address=None,
             silence_logs=40,
         )
-    yield from _run_on(Client(cluster), cluster, jobs, engine)
+    yield from _run_on(Client(cluster), cluster, jobs, engine, before, on_before)
 
 
-def _run_on(client, cluster, jobs: list, engine: engines.Engine) -> Iterator[JobOutcome]:
+def _run_on(
+    client, cluster, jobs: list, engine: engines.Engine, before: Before, on_before
+) -> Iterator[JobOutcome]:
     from distributed import as_completed
 
     try:
+        first = [
+            client.submit(function, argument, pure=False, key=f"hwb-before-{index}")
+            for index, (function, argument) in enumerate(before)
+        ]
+        for future in as_completed(first):
+            if on_before:
+                on_before(future.result())
         engine = engine.ready()
         futures = [
             client.submit(run_job, job, engine, pure=False, key=f"hwb-{job.slug}") for job in jobs
@@ -187,11 +221,15 @@ def run(
     workers: int | None = None,
     engine: engines.Engine | None = None,
     scheduler: str | None = None,
+    before: Before = (),
+    on_before: Callable[[Any], None] | None = None,
 ) -> Iterator[JobOutcome]:
     """Execute ``jobs`` on the chosen executor, yielding each outcome as it finishes.
 
     ``engine``: default, :func:`hwb.render.engines.start` of the ``auto`` engine. With
     nothing to execute (everything cached), no pool, cluster or fork server is started.
+    ``before``: work to finish on the same workers before any page starts (see the module
+    docstring), each outcome given to ``on_before``.
     """
     if not jobs:
         return
@@ -201,6 +239,6 @@ def run(
             engines.AUTO, jobs, workers, shared=executor != "dask" or not scheduler
         )
     if executor == "dask":
-        yield from run_dask(jobs, workers, engine, scheduler)
+        yield from run_dask(jobs, workers, engine, scheduler, before, on_before)
     else:
-        yield from run_local(jobs, workers, engine)
+        yield from run_local(jobs, workers, engine, before, on_before)

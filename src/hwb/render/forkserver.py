@@ -20,15 +20,10 @@ matplotlib backend variable a kernel sets, ``sys.path`` and ``sys.argv`` as
 ``ipykernel_launcher`` has them, each child's environment, working folder and stdio are
 the launching process's, NumPy's global generator is reseeded, and modules whose import
 prints a warning are not preloaded (the warning must appear in the notebook).
-
-The zygote also parses the data snapshot the pages will read (once, instead of once per
-kernel); the parse is reused only for files with the same content hash, and not at all if
-loading warned or logged, since a kernel loading the data itself would show that.
 """
 
 from __future__ import annotations
 
-import ast
 import atexit
 import gc
 import json
@@ -46,7 +41,6 @@ from pathlib import Path
 
 log = logging.getLogger("hwb.render")
 
-SNAPSHOT_FLAG = "--snapshot"
 ROOT_FLAG = "--root"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # Imported by every kernel before any user code runs, in the order a kernel imports them:
@@ -65,33 +59,16 @@ KERNEL_MODULES = (
 NEVER_PRELOAD = ("matplotlib_inline", "IPython", "ipykernel", "ipywidgets", "comm", "hwb.render")
 
 
-# --------------------------------------------------------------------------- which modules
 def template_imports(template_paths: Iterable[Path]) -> list[str]:
-    """Top-level modules a template's code cells import, in first-seen order.
+    """The top-level modules the templates import (:func:`hwb.render.cache.template_imports`)
+    that the zygote may preload: all but :data:`NEVER_PRELOAD`."""
+    from hwb.render.cache import template_imports as imports
 
-    Only plain ``import``/``from … import`` statements at the top level of a cell count;
-    cells that are not valid Python (magics) are skipped.
-    """
-    from hwb.render.cache import read_template
-
-    seen: dict[str, None] = {}
-    for template in template_paths:
-        if not Path(template).is_file():
-            continue
-        for cell in read_template(template).get("cells", []):
-            if cell.get("cell_type") != "code":
-                continue
-            try:
-                tree = ast.parse(cell["source"])
-            except SyntaxError:
-                continue
-            for node in tree.body:
-                if isinstance(node, ast.Import):
-                    for alias in node.names:
-                        seen.setdefault(alias.name, None)
-                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                    seen.setdefault(node.module, None)
-    return [m for m in seen if not any(m == p or m.startswith(p + ".") for p in NEVER_PRELOAD)]
+    return [
+        m
+        for m in imports(template_paths)
+        if not any(m == p or m.startswith(p + ".") for p in NEVER_PRELOAD)
+    ]
 
 
 # --------------------------------------------------------------------------- the zygote
@@ -141,31 +118,9 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
     kernelapp.IPKernelApp.launch_instance(parent_handle=int(os.environ["JPY_PARENT_PID"]))
 
 
-def _warm_snapshots(snapshots: list[str], skipped: dict[str, str]) -> list[str]:
-    """Parse the snapshots the pages will read, once, so every kernel inherits the result.
-
-    Only when the templates' imports already brought in the loader (warming must not import
-    anything a kernel would not); :func:`hwb.data.load.warm_cache` forgets any load that
-    warned or logged, as the kernel's own load would have shown that.
-    """
-    loader = sys.modules.get("hwb.data.load")
-    warmed = []
-    for source in snapshots:
-        if loader is None:
-            skipped[f"snapshot {source}"] = "not warmed: the templates do not import hwb's loader"
-        elif loader.warm_cache(source):
-            warmed.append(source)
-        else:
-            skipped[f"snapshot {source}"] = "not warmed: loading it warned, logged or failed"
-    return warmed
-
-
-def serve(
-    address: str, modules: list[str], snapshots: list[str] = (), root: str | None = None
-) -> None:
+def serve(address: str, modules: list[str], root: str | None = None) -> None:
     """Run the zygote: preload, announce readiness on stdout, fork a kernel per request.
 
-    ``snapshots``: data the pages will load, parsed once here (see :func:`_warm_snapshots`).
     ``root``: the project the build renders, given to :mod:`hwb.paths` as ``HWB_ROOT``
     before anything of hwb is preloaded (as each kernel is given it).
 
@@ -182,12 +137,10 @@ def serve(
     if root is not None:
         os.environ["HWB_ROOT"] = root
     kept, skipped = _preload(list(KERNEL_MODULES))
-    warmed: list[str] = []
     if not skipped:
         os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)  # as IPKernelApp.init_gui_pylab
         more, skipped = _preload(modules)
         kept += more
-        warmed = _warm_snapshots(snapshots, skipped)
     unsafe = any(why.startswith("unsafe") for why in skipped.values())
     # Kernels share the preloaded heap copy-on-write. Frozen, it is left out of their
     # garbage collections, which would otherwise walk every preloaded object (and, by
@@ -208,7 +161,6 @@ def serve(
                 "ready": True,
                 "pid": os.getpid(),
                 "preloaded": kept,
-                "warmed": warmed,
                 "skipped": skipped,
                 "unsafe": unsafe,
             }
@@ -311,11 +263,10 @@ def _reap(kernels: dict, owners: dict, selector) -> None:
 class ForkServer:
     """A running zygote owned by this process (stopped at exit)."""
 
-    def __init__(self, modules: list[str], cwd: Path, snapshots: Iterable[Path | str] = ()) -> None:
+    def __init__(self, modules: list[str], cwd: Path) -> None:
         self.folder = tempfile.mkdtemp(prefix="hwb-fs-")
         self.address = os.path.join(self.folder, "sock")
         self.cwd = Path(cwd)
-        warm = [arg for source in snapshots for arg in (SNAPSHOT_FLAG, str(source))]
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -323,7 +274,6 @@ class ForkServer:
                 "hwb.render.forkserver",
                 self.address,
                 *modules,
-                *warm,
                 ROOT_FLAG,
                 str(self.cwd),
             ],
@@ -363,16 +313,14 @@ class ForkServer:
 _LOCAL: ForkServer | None = None
 
 
-def ensure_server(
-    templates: Iterable[Path], cwd: Path, snapshots: Iterable[Path] = ()
-) -> str | None:
+def ensure_server(templates: Iterable[Path], cwd: Path) -> str | None:
     """The address of a ready fork server of this process's own, or None when preloading
-    would change the output: started once, with the templates' imports preloaded and
-    ``snapshots`` parsed (the build's shared server is handed to workers by its address,
+    would change the output: started once, with the templates' imports preloaded (the
+    build's shared server is handed to workers by its address,
     :class:`hwb.render.engines.ForkServerEngine`)."""
     global _LOCAL
     if _LOCAL is None or _LOCAL.process.poll() is not None or _LOCAL.cwd != Path(cwd):
-        _LOCAL = ForkServer(template_imports(templates), cwd, snapshots)
+        _LOCAL = ForkServer(template_imports(templates), cwd)
     info = _LOCAL.wait_ready()
     return None if info.get("unsafe") else _LOCAL.address
 
@@ -391,24 +339,21 @@ def kernel_manager_class(address: str):
     return ForkKernelManager
 
 
-def _parse_arguments(argv: list[str]) -> tuple[str, list[str], list[str], str | None]:
-    """``ADDRESS MODULE... [--snapshot PATH]... [--root PATH]`` as (address, modules,
-    snapshots, root)."""
-    address, modules, snapshots, root = argv[0], [], [], None
+def _parse_arguments(argv: list[str]) -> tuple[str, list[str], str | None]:
+    """``ADDRESS MODULE... [--root PATH]`` as (address, modules, root)."""
+    address, modules, root = argv[0], [], None
     rest = iter(argv[1:])
     for arg in rest:
-        if arg == SNAPSHOT_FLAG:
-            snapshots.append(next(rest))
-        elif arg == ROOT_FLAG:
+        if arg == ROOT_FLAG:
             root = next(rest)
         else:
             modules.append(arg)
-    return address, modules, snapshots, root
+    return address, modules, root
 
 
 if __name__ == "__main__":
     serve(*_parse_arguments(sys.argv[1:]))
-    # Tearing down the preloaded heap (pandas, matplotlib, the parsed snapshot) takes ~0.5 s
+    # Tearing down the preloaded heap (pandas, matplotlib, hwb) takes ~0.5 s
     # that the build would wait for at exit; nothing is left to flush or clean up.
     sys.stdout.flush()
     os._exit(0)

@@ -6,15 +6,12 @@ command that writes this checkout's data or pages holds it (:mod:`hwb.cli`), so 
 never mixes pages of two snapshots; one process may take it again (the command, then its
 build), another is refused, told which command holds it.
 :func:`sweep_leftovers` removes scratch notebooks of processes that are gone, stale
-temporary files and folders of shared results; :func:`shared_results_folder` makes the
-folder where one build's pages share derived results (:mod:`hwb.pages.shared`).
+temporary files.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +26,6 @@ BUSY = (
     "write its data or pages; wait for it to finish"
 )
 STALE_TEMP_SECONDS = 600
-SHARED_RESULTS_PREFIX = "shared-results-"
 
 
 _HELD: dict[Path, int] = {}  # lock file -> how many times this process holds it
@@ -130,20 +126,19 @@ def _fallback_lock(path: Path, command: str) -> Iterator[None]:
 
 def sweep_leftovers(jobs: list) -> list[Path]:
     """Remove what an interrupted build left behind: scratch notebooks of processes that
-    are gone, temporary files (``.<name>.*.tmp``) older than ten minutes, and folders of
-    shared results (a build removes its own; this runs under the build lock)."""
+    are gone, and temporary files (``.<name>.*.tmp``, pages' and models') older than ten minutes
+    (this runs under the build lock)."""
     removed = []
     scratch = paths.BUILD / "scratch"
-    for path in scratch.glob(f"{SHARED_RESULTS_PREFIX}*") if scratch.is_dir() else []:
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
     for path in scratch.glob("*.ipynb") if scratch.is_dir() else []:
         parts = path.name.split(".")
         if len(parts) >= 3 and parts[1].isdigit() and not alive(int(parts[1])):
             path.unlink(missing_ok=True)
             removed.append(path)
     now = time.time()
-    for folder in {Path(j.output).parent for j in jobs} | {paths.FAILED, paths.BUILD / "cache"}:
+    models = [p for p in paths.MODELS.iterdir() if p.is_dir()] if paths.MODELS.is_dir() else []
+    folders = {Path(j.output).parent for j in jobs} | {paths.FAILED, paths.BUILD / "cache"}
+    for folder in folders | set(models):
         for path in folder.glob(".*.tmp") if folder.is_dir() else []:
             try:
                 if now - path.stat().st_mtime > STALE_TEMP_SECONDS:
@@ -152,19 +147,3 @@ def sweep_leftovers(jobs: list) -> list[Path]:
             except FileNotFoundError:
                 continue
     return removed
-
-
-@contextmanager
-def shared_results_folder(wanted: bool = True) -> Iterator[Path | None]:
-    """A new folder under build/scratch where one build's pages share derived results,
-    removed when the build's pages are done (None when ``wanted`` is false)."""
-    if not wanted:
-        yield None
-        return
-    scratch = paths.BUILD / "scratch"
-    scratch.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=SHARED_RESULTS_PREFIX, dir=scratch))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)

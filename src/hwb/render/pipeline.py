@@ -6,6 +6,7 @@
    (:mod:`hwb.render.cache`) what each page needs, :func:`reuse` keeps cached pages and
    re-renders markdown-only edits, :func:`execute_stale` executes the rest with the chosen
    engine (:mod:`hwb.render.engines`) on the chosen executor (:mod:`hwb.render.executors`),
+   :func:`publish_numbers` puts each pack's numbers beside its page (:mod:`hwb.render.models`),
    and :func:`record` writes the run manifest (:mod:`hwb.render.manifest`).
 3. :func:`build_book` builds the Jupyter Book when its inputs changed, timing it into the
    manifest.
@@ -17,7 +18,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from hwb import params as parameters
 from hwb import paths
 from hwb.errors import HwbError
 from hwb.render.execute import Job, Workspace, display_path, partnership_job, summary_job
-from hwb.render.housekeeping import build_lock, shared_results_folder, sweep_leftovers
+from hwb.render.housekeeping import build_lock, sweep_leftovers
 from hwb.render.manifest import RUN_MANIFEST, update_run_manifest, versions, write_run_manifest
 
 if TYPE_CHECKING:
@@ -313,9 +314,8 @@ def reuse(pages: Pages) -> list[Job]:
 def longest_first(jobs: list[Job], index: CacheIndex) -> list[Job]:
     """The order to start pages in: longest first, by each page's time when it last executed,
     so a build does not end with one core running a long page and the others idle. Pages
-    never timed go first: the overview (it reads every district), then the packs, then the
-    four-page summaries (each reads the results its pack leaves, :mod:`hwb.pages.shared`);
-    ties keep the plan's order."""
+    never timed go first: the overview (it reads every partnership's model), then the packs,
+    then the four-page summaries; ties keep the plan's order."""
     firsts = {OVERVIEW_TEMPLATE_NAME: 0, paths.DISTRICT_TEMPLATE.name: 1}
 
     def key(item: tuple[int, Job]) -> tuple:
@@ -339,28 +339,29 @@ def execute_stale(
     """Step: execute ``stale`` with the named engine on the executor; return the engine used.
 
     A remote Dask cluster's workers start their own fork servers; otherwise one is started
-    here for every worker, and the workers start while it preloads. Pages on this machine
-    share derived results through a folder that lives for this step only (a remote
-    cluster's pages compute their own).
+    here for every worker, and the workers start while it preloads. First, on the same
+    workers, the model step brings every model the pages read up to date
+    (:mod:`hwb.render.models`); the pages then read its files.
     """
     from hwb.render import engines
 
     if not stale:
         return engines.resolve(engine)
     local = executor != "dask" or not scheduler
-    with shared_results_folder(local) as folder:
-        workspace = replace(Workspace.current(), shared_results=folder)
-        chosen = engines.start(engine, stale, workers, shared=local, workspace=workspace)
-        _execute(pages, stale, chosen, executor, workers, scheduler)
+    chosen = engines.start(engine, stale, workers, shared=local, workspace=Workspace.current())
+    _execute(pages, stale, chosen, executor, workers, scheduler)
     return chosen.name
 
 
 def _execute(pages: Pages, stale: list[Job], chosen, executor, workers, scheduler) -> None:
-    from hwb.render import executors
+    from hwb.render import executors, models
 
     by_output = {str(job.output): job for job in stale}
     ordered = longest_first(stale, pages.index)
-    for outcome in executors.run(ordered, executor, workers, chosen, scheduler):
+    before = [(models.run_task, task) for task in models.tasks_for(stale)]
+    for outcome in executors.run(
+        ordered, executor, workers, chosen, scheduler, before=before, on_before=models.report
+    ):
         job = by_output[outcome.output]
         decision = pages.decisions[job.output]
         if outcome.status == "rendered":
@@ -379,6 +380,20 @@ def _execute(pages: Pages, stale: list[Job], chosen, executor, workers, schedule
                 decision.reasons,
             ),
         )
+
+
+def publish_numbers(pages: Pages, executed: list[Job]) -> None:
+    """Step: beside each pack page that rendered, the numbers behind it as CSV
+    (:func:`hwb.render.models.publish_numbers`): written when the page executed, or missing."""
+    from hwb.render import models
+
+    ran = {job.output for job in executed}
+    for job in pages.jobs:
+        result = pages.results.get(job.output)
+        if Path(job.template).name != paths.DISTRICT_TEMPLATE.name or result is None:
+            continue
+        if result.status != "failed":
+            models.publish_numbers(job, executed=job.output in ran)
 
 
 def record(pages: Pages, seconds: float, **settings: Any) -> Path:
@@ -463,6 +478,7 @@ def run(
             used = execute_stale(
                 pages, stale, engine=engine, executor=executor, workers=workers, scheduler=scheduler
             )
+            publish_numbers(pages, stale)
         finally:
             pages.bar.close()
             pages.index.compact()

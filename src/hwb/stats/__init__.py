@@ -15,7 +15,8 @@ Written here from the published methods: :func:`life_expectancy` (Chiang II),
 :func:`red_red`, :func:`spc` (Making Data Count XmR), :func:`project`
 (statsmodels trend projections).
 Where an area sits among its peers: :func:`rank_among`, :func:`ranks`,
-:func:`district_range` (quartiles), :func:`relative_gap`, :func:`weighted_average`.
+:func:`district_range` (quartiles), :func:`relative_gap`, :func:`weighted_average`. How big a problem is:
+:func:`excess_events`, :func:`percentile_rank`, :func:`share_below`, :func:`intervals_overlap`.
 Combining areas (sum counts, then the same interval methods): :func:`combine_areas`,
 :func:`why_not_combinable`, :func:`county_values` (the county beside its districts).
 Fitness of each series (issue 27): :func:`series_fitness`, :func:`combined_fitness`,
@@ -52,6 +53,10 @@ _WHERE = {
     "district_range": "ranges",
     "relative_gap": "ranges",
     "weighted_average": "ranges",
+    "excess_events": "burden",
+    "percentile_rank": "burden",
+    "share_below": "burden",
+    "intervals_overlap": "burden",
     "recent_trend": "trend",
     "trend_label": "trend",
     "red_red": "trend",
@@ -85,9 +90,11 @@ __all__ = [
     "district_range",
     "dsr",
     "esp2013",
+    "excess_events",
     "fitness_for",
     "funnel_limits",
     "funnel_significance",
+    "intervals_overlap",
     "isr",
     "isratio",
     "judged_lists",
@@ -95,6 +102,7 @@ __all__ = [
     "judging_methods",
     "life_expectancy",
     "method_markdown",
+    "percentile_rank",
     "poisson_limits",
     "priority_candidates",
     "project",
@@ -109,6 +117,7 @@ __all__ = [
     "relative_gap",
     "segment_after_break",
     "series_fitness",
+    "share_below",
     "sii",
     "spc",
     "spc_summary",

@@ -166,6 +166,41 @@ def compare_to_benchmark(
     return out
 
 
+def judge(
+    labels: pd.Series,
+    method: pd.Series,
+    value: pd.Series,
+    goal: pd.Series | None = None,
+    polarity: str | pd.Series = "no_judgement",
+    quintile: pd.Series | None = None,
+) -> pd.Series:
+    """Each row judged by its method (:func:`judging_methods`), the one rule every caller uses.
+
+    ``labels``: the comparison with England (:func:`compare_to_benchmark`, or a published
+    label). A row whose method is "none" reads "Not compared"; "quintiles", its ``quintile``
+    label ("Not compared" where none was worked out: too few areas, or no value); "goal",
+    :func:`compare_to_goal` of ``value`` against ``goal``; "ci_overlap", its label as given.
+    Returns the labels, same index.
+    """
+    out = labels.copy()
+    out[method.eq(NO_COMPARISON)] = NOT_COMPARED
+    if quintile is not None:
+        ranked = method.eq(QUINTILES)
+        labels = quintile.reindex(out.index).fillna("")
+        out[ranked] = labels[ranked].where(labels[ranked].ne(""), NOT_COMPARED)
+    by_goal = method.eq(GOAL)
+    if by_goal.any() and goal is not None:
+        pol = polarity[by_goal] if isinstance(polarity, pd.Series) else polarity
+        judged = compare_to_goal(
+            pd.DataFrame({"value": value[by_goal], "_goal": goal[by_goal]}),
+            "_goal",
+            polarity=pol,
+            out_col="_g",
+        )
+        out[by_goal] = judged["_g"].to_numpy()
+    return out
+
+
 def compare_to_goal(
     df: pd.DataFrame,
     goal_col: str = "goal",
@@ -280,19 +315,11 @@ def benchmark_against_england(
     if isinstance(polarity, pd.DataFrame) and "benchmark" in polarity.columns:
         goals = merged["indicator_id"].map(polarity["goal"]) if "goal" in polarity.columns else None
         method = judging_methods(merged["indicator_id"].map(polarity["benchmark"]), goals)
-        out.loc[method == NO_COMPARISON, out_col] = NOT_COMPARED
+        quintile = pd.Series("", index=out.index, dtype=object)
         quint = method == QUINTILES
         if quint.any():
             grp = [*keys, "area_type"] if "area_type" in out.columns else keys
             q = quintile_labels(out.loc[quint], "value", grp, pol[quint], out_col="_q")
-            out.loc[quint, out_col] = q["_q"]
-        by_goal = method == GOAL
-        if by_goal.any():
-            judged = compare_to_goal(
-                out.loc[by_goal].assign(_goal=goals[by_goal]),
-                "_goal",
-                polarity=pol[by_goal],
-                out_col="_g",
-            )
-            out.loc[by_goal, out_col] = judged["_g"]
+            quintile[quint] = q["_q"]
+        out[out_col] = judge(out[out_col], method, out["value"], goals, pol, quintile)
     return out

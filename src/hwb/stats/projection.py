@@ -13,11 +13,11 @@ none can leave the possible range:
 * ``scale="identity"`` (a plain straight line) for scores, which may be negative.
   :func:`scale_for` picks the scale from a catalogue value type.
 
-Time is each period's *midpoint* in decimal years (:func:`period_midpoint`): "2021 - 23"
-is 2022.5, calendar 2023 is 2023.5, financial "2023/24" is 2023.75 (April to March),
-school year "2023/24" 2024.17 (September to August); a horizon such as 2035 is the
-middle of that year, 2035.5. Without ``period_col`` the ``year_col`` numbers are used
-as they are and horizons are whole years.
+Time is each period's *midpoint* in decimal years, worked out by the caller from the
+period's label (:func:`hwb.data.periods.midpoint`): "2021 - 23" is 2022.5, calendar 2023
+is 2023.5, financial "2023/24" is 2023.75 (April to March), school year "2023/24" 2024.17
+(September to August); with ``midpoints=True`` a horizon such as 2035 is the middle of
+that year, 2035.5. Otherwise the ``year_col`` numbers are whole years and so are horizons.
 
 Pooled periods overlap (2019 - 21, 2020 - 22 and 2021 - 23 share years), so their
 values are not independent and an ordinary fit understates the uncertainty. With a
@@ -81,7 +81,6 @@ existing callers are unchanged:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -108,12 +107,10 @@ __all__ = [
     "TOO_UNCERTAIN",
     "TURNING_POINT",
     "WITHIN",
-    "period_midpoint",
     "plausible_span",
     "possible_range",
     "project",
     "scale_for",
-    "window_years",
 ]
 
 MIN_POINTS = 5
@@ -132,7 +129,6 @@ MAX_RELATIVE_WIDTH = 1.0
 _EDGE = 1e-6  # how close to a bound a value is pulled before the log or logit
 
 #: months from 1 January to the start of each kind of year-long period
-_YEAR_START = {"financial": 3 / 12, "school_year": 8 / 12}
 
 
 def scale_for(value_type: str, multiplier: float = 100.0) -> tuple[str, float | None]:
@@ -180,42 +176,6 @@ def recent_direction(values: np.ndarray, points: int = RECENT_POINTS) -> float:
     if (steps < 0).all():
         return -1.0
     return 0.0
-
-
-def window_years(period_type: str) -> int:
-    """How many years one period pools (3 for "pooled_3y"), 1 for single years."""
-    found = re.search(r"pooled_(\d+)y", str(period_type))
-    return int(found.group(1)) if found else 1
-
-
-def period_midpoint(period: str, period_type: str = "calendar") -> float:
-    """The middle of a Fingertips period in decimal years; NaN when the label is not understood.
-
-    "2023" -> 2023.5; "2021 - 23" -> 2022.5; financial "2023/24" -> 2023.75;
-    school-year "2023/24" -> 2024.17; pooled financial "2019/20 - 21/22" -> 2020.75.
-    """
-    text = str(period).strip()
-    kind = "school_year" if period_type == "school_year" else "financial"
-    years = re.fullmatch(r"(\d{4})(?:\s*-\s*(\d{2}|\d{4}))?", text)
-    if years:
-        first = int(years.group(1))
-        last = _full_year(first, years.group(2)) if years.group(2) else first
-        return (first + last + 1) / 2
-    split = re.fullmatch(r"(\d{4})/(\d{2})(?:\s*-\s*(\d{2}|\d{4})/(\d{2}))?", text)
-    if split:
-        first = int(split.group(1))
-        last = _full_year(first, split.group(3)) if split.group(3) else first
-        start = _YEAR_START[kind]
-        return (first + start + last + start + 1) / 2
-    return math.nan
-
-
-def _full_year(first: int, tail: str) -> int:
-    if len(tail) == 4:
-        return int(tail)
-    century = first - first % 100
-    year = century + int(tail)
-    return year + 100 if year < first else year
 
 
 @dataclass(frozen=True)
@@ -313,10 +273,6 @@ def _series(
     return g[x_col].to_numpy(dtype=float), g[value_col].to_numpy(dtype=float)
 
 
-def _with_midpoints(df: pd.DataFrame, period_col: str, period_type: str) -> pd.DataFrame:
-    return df.assign(_x=[period_midpoint(p, period_type) for p in df[period_col]])
-
-
 def project(
     df: pd.DataFrame,
     value_col: str = "value",
@@ -331,8 +287,8 @@ def project(
     confidence: float = 0.95,
     scale: str = "identity",
     upper: float | None = None,
-    period_col: str | None = None,
-    period_type: str = "calendar",
+    midpoints: bool = False,
+    window: int = 1,
     exclude_years: Iterable[int] = (),
     max_relative_width: float | None = MAX_RELATIVE_WIDTH,
     break_at: str | float | None = None,
@@ -345,13 +301,14 @@ def project(
     """Project each group's series to each horizon year, with prediction intervals.
 
     ``scale`` is "identity", "log" or "logit" (``upper`` is then the top of the range,
-    e.g. 100 for a percentage); see the module docstring. With ``period_col`` time is
-    each period's midpoint (``period_type`` says which kind of year; pooled types set
-    the overlap window); otherwise ``year_col`` is used as it is. ``last_n`` caps the
+    e.g. 100 for a percentage); see the module docstring. With ``midpoints`` the
+    ``year_col`` numbers are each period's midpoint and ``window`` how many years a period
+    pools (:func:`hwb.data.periods.span_years`: the overlap window); otherwise ``year_col``
+    holds whole years. ``last_n`` caps the
     points used (in periods of the pooled length for pooled data). ``exclude_years``
     leaves out periods that include those years when ``min_points`` others remain;
     ``max_relative_width`` (None: no limit) marks too-wide projections (module docstring).
-    ``break_at`` (a period label with ``period_col``, else a year), ``recent_points``,
+    ``break_at`` (the period the break starts in, on the same time scale as ``year_col``), ``recent_points``,
     ``bounds``, ``span``, ``target`` ("projection" or "latest") and ``goal`` are the guards of
     the module docstring, each off by default.
 
@@ -377,9 +334,8 @@ def project(
     if scale == "logit" and (upper is None or not upper > 0):
         raise v.StatsInputError(f"{func}: scale='logit' needs upper (e.g. 100 for a percentage).")
     v.require_frame(df, func)
-    time_col = period_col or year_col
-    v.require_columns(df, [value_col, time_col, *groups], func)
-    v.require_numeric(df, [value_col] + ([] if period_col else [year_col]), func)
+    v.require_columns(df, [value_col, year_col, *groups], func)
+    v.require_numeric(df, [value_col, year_col], func)
     horizons = sorted(int(h) for h in horizons)
     if not horizons:
         raise v.StatsInputError(f"{func}: horizons is empty; pass e.g. (2030, 2035).")
@@ -396,8 +352,8 @@ def project(
     alpha = 1 - level
     lo_c, up_c = v.lower_col(level), v.upper_col(level)
     sc = _Scale(scale, upper)
-    window = window_years(period_type) if period_col else 1
-    offset = 0.5 if period_col else 0.0
+    window = max(1, int(window)) if midpoints else 1
+    offset = 0.5 if midpoints else 0.0
     at = [h + offset for h in horizons]
 
     exclude_years = sorted(int(y) for y in exclude_years)
@@ -406,37 +362,38 @@ def project(
     def left_out(x: np.ndarray) -> np.ndarray | None:
         if not exclude_years:
             return None
-        return _overlaps(x, window, bool(period_col), exclude_years)
+        return _overlaps(x, window, midpoints, exclude_years)
 
     start = None
     if break_at is not None:
-        start = period_midpoint(break_at, period_type) if period_col else float(break_at)
+        try:
+            start = float(break_at)
+        except (TypeError, ValueError):
+            start = math.nan
         if not np.isfinite(start):
             raise v.StatsInputError(
-                f"{func}: break_at {break_at!r} is not a {period_type} period label; pass the "
-                "period the break starts in, as the data write it."
+                f"{func}: break_at {break_at!r} is not a time on the {year_col!r} scale; pass "
+                "the period the break starts in as a number (its midpoint with midpoints=True, "
+                "from hwb.data.periods.midpoint)."
             )
 
     def prepare(
         frame: pd.DataFrame, col: str, after: float | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        if period_col:
-            frame = _with_midpoints(frame, period_col, period_type)
-        x_name = "_x" if period_col else year_col
         if after is not None:
-            frame = frame[frame[x_name].astype(float) >= after - 1e-9]
-        return _series(frame, x_name, col, last_n, window)
+            frame = frame[frame[year_col].astype(float) >= after - 1e-9]
+        return _series(frame, year_col, col, last_n, window)
 
     bench = None
     if goal is not None:
         bench = ("goal", float(goal))
     elif benchmark is not None and target == "latest":
-        v.require_columns(benchmark, [time_col, benchmark_value_col], func)
+        v.require_columns(benchmark, [year_col, benchmark_value_col], func)
         bx, by = prepare(benchmark, benchmark_value_col)
         if len(bx):
             bench = ("latest", bx, by)
     elif benchmark is not None:
-        v.require_columns(benchmark, [time_col, benchmark_value_col], func)
+        v.require_columns(benchmark, [year_col, benchmark_value_col], func)
         bx, by = prepare(benchmark, benchmark_value_col)
         if len(bx) >= min_points and len(np.unique(bx)) >= 2:
             bfit = _fit(bx, by, sc, window, min_points, last_n, left_out(bx), drop_words)

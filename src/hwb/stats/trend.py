@@ -29,11 +29,30 @@ from scipy.stats import chi2, norm
 from hwb.stats import _validate as v
 from hwb.stats.benchmark import POLARITIES
 
-__all__ = ["TREND_CONFIDENCE", "TREND_POINTS", "recent_trend", "red_red", "trend_label"]
+__all__ = [
+    "TREND_CONFIDENCE",
+    "TREND_POINTS",
+    "recent_trend",
+    "red_red",
+    "trend_kind",
+    "trend_label",
+]
 
 TREND_POINTS = 5
 TREND_CONFIDENCE = 0.998
 CANNOT = "Cannot be calculated"
+
+#: the test :func:`recent_trend` runs for each catalogue value type: the chi-squared test for
+#: proportions and crude rates (counts over a population); any other value, a directly
+#: standardised rate among them, is "other" (the weighted regression on its limits: its count
+#: is not its value times its denominator, so the chi-squared test does not apply)
+TREND_KINDS = {"proportion": "proportion", "crude_rate": "rate"}
+
+
+def trend_kind(value_type: str) -> str:
+    """The ``value_type`` argument of :func:`recent_trend` for a catalogue value type
+    (``proportion``, ``crude_rate``, ``dsr``, …): every caller judges trends by this one rule."""
+    return TREND_KINDS.get(str(value_type), "other")
 
 
 def trend_label(direction: int, polarity: str = "no_judgement") -> str:

@@ -11,9 +11,9 @@ What each indicator's count counts is declared in data/catalogue.yml (``events:`
 from __future__ import annotations
 
 import math
-import re
 
 from hwb.data.catalogue import event_nouns
+from hwb.data.periods import years_in
 
 
 def event_noun(indicator_id: int, name: str = "", value_type: str = "") -> tuple[str, bool]:
@@ -28,18 +28,6 @@ def event_noun(indicator_id: int, name: str = "", value_type: str = "") -> tuple
     if "admission" in lowered:
         return "admissions", True
     return "people", value_type in ("dsr", "crude_rate")
-
-
-def years_pooled(period: str) -> int:
-    """How many years a period label spans: "2021 - 23" -> 3, "2019/20 - 21/22" -> 3, "2023/24" -> 1."""
-    found = re.search(r"(\d{4})(?:/\d{2})?\s*-\s*(\d{2,4})(?:/\d{2})?$", str(period).strip())
-    if not found:
-        return 1
-    first, tail = int(found.group(1)), found.group(2)
-    last = int(tail) if len(tail) == 4 else first - first % 100 + int(tail)
-    if last < first:
-        last += 100
-    return max(1, last - first + 1)
 
 
 def about(number: float) -> str:
@@ -58,7 +46,7 @@ def count_phrase(
 ) -> str:
     """E.g. "about 160 preventable deaths under 75 a year (2021 - 23)"."""
     noun, per_year = event_noun(indicator_id, name, value_type)
-    years = years_pooled(period)
+    years = years_in(period)
     per = " a year" if per_year else ""
     value = float(count) / years if per_year else float(count)
     return f"about {about(value)} {noun}{per} ({period})"

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from hwb.data.catalogue import role_id, role_ids
-from hwb.stats.ranges import relative_gap
 from hwb.text import format as fmt
 
 MIN_MESSAGES, MAX_MESSAGES = 5, 8
@@ -59,8 +58,9 @@ class Message:
 
 def gap_to_england(row: pd.Series) -> float:
     """How far a headline row is from England, as a share of England's value, in the *bad*
-    direction (>0 = worse): :func:`hwb.stats.ranges.relative_gap` of the row."""
-    return relative_gap(row["value"], row["england_value"], row["polarity"])
+    direction (>0 = worse): the row's ``gap_to_england``, worked out by the model
+    (:func:`hwb.stats.ranges.relative_gap`, in :mod:`hwb.model.headline`)."""
+    return float(row["gap_to_england"])
 
 
 def _subject(row: pd.Series, district: str) -> str:

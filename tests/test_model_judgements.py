@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hwb.data.catalogue import load_catalogue
-from hwb.pages.judgements import catalogue_judgements
+from hwb.model.judgements import catalogue_judgements
 
 
 def _row(indicator_id, value, compared, benchmark="ci_overlap", polarity="high_is_good", trend=""):

@@ -61,7 +61,9 @@ import numpy as np
 import pandas as pd
 
 from hwb.data.catalogue import nested_parts, place_plan_outcomes
+from hwb.data.periods import years_in
 from hwb.params import PriorityWeights, SharedDefaults
+from hwb.stats import burden
 from hwb.text import events
 from hwb.text import format as fmt
 
@@ -150,9 +152,9 @@ def candidate_list(row: pd.Series) -> str:
 def harmful_percentile(row: pd.Series) -> float:
     """Percentile rank among the districts compared, 1 = the worst, 0 = the best; NaN without a ranking."""
     rank, n = row.get("rank"), row.get("districts_n")
-    if fmt.is_missing(rank) or fmt.is_missing(n) or float(n) < 2:
+    if fmt.is_missing(rank) or fmt.is_missing(n):
         return np.nan
-    return (float(rank) - 1) / (float(n) - 1)
+    return burden.percentile_rank(rank, n)
 
 
 def _reference(row: pd.Series) -> tuple[float, str]:
@@ -184,16 +186,13 @@ def _excess_events(row: pd.Series, counts: np.ndarray, values: np.ndarray) -> np
     reference, _ = _reference(row)
     if fmt.is_missing(reference):
         return np.full(len(counts), np.nan)
-    usable = ~np.isnan(counts) & ~np.isnan(values) & (values > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        expected = counts * float(reference) / values
-    excess = counts - expected if row["polarity"] == "low_is_good" else expected - counts
     _, per_year = events.event_noun(
         row["indicator_id"], str(row.get("short_name", "")), str(row.get("value_type", ""))
     )
-    if per_year:
-        excess = excess / events.years_pooled(row["period"])
-    return np.where(usable, np.maximum(excess, 0.0) + 0.0, np.nan)
+    years = years_in(row["period"]) if per_year else 1
+    return burden.excess_events(
+        counts, values, float(reference), row["polarity"] == "low_is_good", years
+    )
 
 
 def _components(row: pd.Series) -> dict[str, float]:
@@ -246,10 +245,7 @@ def excess_percentile(row: pd.Series, peers: pd.DataFrame | None) -> float:
     excess = _excess_events(
         row, same["count"].to_numpy(dtype=float), same["value"].to_numpy(dtype=float)
     )
-    excess = excess[~np.isnan(excess)]
-    if len(excess) < 2:
-        return np.nan
-    return float((excess < row["excess"]).sum()) / (len(excess) - 1)
+    return burden.share_below(excess, row["excess"])
 
 
 def peer_rows(frame: pd.DataFrame, district: str) -> pd.DataFrame:
@@ -445,7 +441,7 @@ def _rank_words(row: pd.Series) -> str:
     if np.isnan(row["percentile"]) or fmt.is_missing(row.get("district_rank")):
         return "no ranking among districts is available"
     n = int(row["districts_n"])
-    worse_than = round(100 * row["percentile"])
+    worse_than = fmt.number(100 * row["percentile"], decimals=0)
     return f"ranked {int(row['district_rank'])} of {n} districts (1 = best; worse than {worse_than}% of them)"
 
 

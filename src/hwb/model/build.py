@@ -1,0 +1,416 @@
+"""The model step: everything one partnership's pages show, worked out once, as files.
+
+:func:`build` takes a partnership (its validated parameters, :class:`hwb.partnerships.Grouping`)
+and the snapshot, and computes its :class:`Model`: tidy tables of
+
+* ``headline``: the pack's area's headline table (:mod:`hwb.model.headline`; for a
+  two-district partnership, the combined area's, :mod:`hwb.model.combined`);
+* ``members``: for a two-district partnership, each member district's headline table
+  (the ``area`` column names the district; empty for one district);
+* ``series``: the snapshot's rows (no category breakdown) of those areas, the county and
+  England, every period: what the trend, SPC, pyramid and projection charts draw;
+* ``priorities`` and ``sensitivity``: the long-list with its score components and whether
+  its top changes under other weights (:mod:`hwb.model.priorities`);
+* ``projections``: each judged indicator carried to the horizons (:mod:`hwb.model.projections`),
+  for parameters that have horizons;
+* ``numbers``: the long table a user downloads (:mod:`hwb.model.numbers`).
+
+:func:`write` puts them as CSV (:mod:`hwb.model.tables`) in ``build/model/<partnership>/``
+with ``manifest.json``: the *inputs* the model was computed from (the snapshot's verified
+manifest, which holds every data file's SHA-256; the catalogue file; the parameters; the
+``hwb`` source; the lock file), each table's schema and SHA-256. :func:`load` returns the
+files' model when its inputs are this run's, else builds it (and writes it). Either way
+the tables a page receives went through the CSV files' precision, so a page is the same
+bytes whether its model was read or computed. The render step builds every model a build
+needs before its pages execute (:func:`hwb.render.pipeline.execute_stale`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from hwb import paths
+from hwb.data.catalogue import load_catalogue
+from hwb.data.load import load_manifest, load_snapshot
+from hwb.model import tables as t
+from hwb.model.combined import combined_frame, explain_gaps
+from hwb.model.headline import current, headline_table, indicator_series, split_by_indicator
+from hwb.model.numbers import numbers_table
+from hwb.model.priorities import Member, peer_rows, rank_priorities, sensitivity
+from hwb.model.projections import projections
+from hwb.partnerships import Grouping
+
+log = logging.getLogger("hwb.model")
+
+MANIFEST = "manifest.json"
+#: the model's tables, in the order they are written
+TABLES = ("headline", "members", "series", "priorities", "sensitivity", "projections", "numbers")
+#: tables written exact (:mod:`hwb.model.tables`): the snapshot's values, and the statistics
+#: pages draw and round themselves (charts are drawn from unrounded numbers, so a projection
+#: rounded to 10 digits moves a line by a fraction of a pixel); the others, which pages show
+#: only through :mod:`hwb.text.format` or users download, to 10 significant digits
+EXACT = frozenset({"headline", "members", "series", "projections"})
+#: the version of the model's layout: a model written under another is built again
+LAYOUT = 1
+
+
+@dataclass(frozen=True)
+class Area:
+    """One area of a model: the pack's (``role`` "pack") or a member district's ("member")."""
+
+    slug: str
+    name: str
+    code: str
+    role: str
+
+
+@dataclass
+class Model:
+    """One partnership's tables (see the module docstring) and what they were computed from."""
+
+    slug: str
+    inputs: dict[str, Any]
+    areas: list[Area]
+    tables: Mapping[str, pd.DataFrame]
+    #: the loader's notes on the snapshot: rows left out (``dropped_rows``) and rows that
+    #: failed validation (``quarantined``)
+    notes: dict[str, Any] = field(default_factory=dict)
+    #: each table's CSV bytes and schema, as written (or read)
+    files: dict[str, tuple[bytes, list]] = field(default_factory=dict, repr=False)
+    #: each table's number of rows
+    rows: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def headline(self, area: str) -> pd.DataFrame:
+        """The headline table of one area of the model (its slug), rows in catalogue order."""
+        if area == self.areas[0].slug:
+            return self.tables["headline"]
+        rows = self.tables["members"]
+        return rows[rows["area"] == area].drop(columns="area").reset_index(drop=True)
+
+    @property
+    def pack_area(self) -> Area:
+        return self.areas[0]
+
+    @property
+    def members(self) -> list[Area]:
+        return [a for a in self.areas if a.role == "member"] or [self.areas[0]]
+
+    def __repr__(self) -> str:
+        return f"Model({self.slug!r}, {', '.join(sorted(self.tables))})"
+
+
+# --------------------------------------------------------------------------- inputs
+def _read_source_digest() -> str:
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for file in sorted(package.rglob("*.py")):
+        digest.update(file.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# Read when this module is imported, with the code this process runs.
+_SOURCE_DIGEST = _read_source_digest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ""
+
+
+def _parameters(grouping: Grouping) -> dict[str, Any]:
+    return {"model": type(grouping).__name__, **grouping.model_dump(mode="json")}
+
+
+def inputs_of(grouping: Grouping, manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """What a model depends on: the snapshot's verified manifest (every data file's SHA-256),
+    the catalogue file, the parameters, the ``hwb`` source and the lock file. Anything else
+    is fixed for a checkout."""
+    return {
+        "layout": LAYOUT,
+        "snapshot": inputs_of_snapshot(manifest),
+        "catalogue": _file_digest(paths.CATALOGUE),
+        "source": _SOURCE_DIGEST,
+        "lock": _file_digest(paths.LOCK),
+        "parameters": _parameters(grouping),
+    }
+
+
+def serves(recorded: Mapping[str, Any], wanted: Mapping[str, Any], grouping: Grouping) -> bool:
+    """Whether a model computed from ``recorded`` inputs is the one ``wanted`` asks for.
+
+    Every input but the parameters must be equal. The parameters must be equal as
+    ``grouping``'s type reads them: the overview's :class:`~hwb.partnerships.OverviewPartnership`
+    reads only some of each district's settings, and a partnership's own model, computed
+    from all of them, serves it when those agree.
+    """
+    if {k: v for k, v in recorded.items() if k != "parameters"} != {
+        k: v for k, v in wanted.items() if k != "parameters"
+    }:
+        return False
+    given = dict(recorded.get("parameters") or {})
+    if given.pop("model", None) == type(grouping).__name__:
+        return given == grouping.model_dump(mode="json")
+    fields = type(grouping.districts[0]).model_fields
+    try:
+        projected = type(grouping).model_validate(
+            {
+                "slug": given.get("slug"),
+                "name": given.get("name"),
+                "districts": [
+                    {k: v for k, v in d.items() if k in fields} for d in given.get("districts", [])
+                ],
+            }
+        )
+    except ValueError:
+        return False
+    return projected == grouping
+
+
+# --------------------------------------------------------------------------- building
+def resolve_snapshot(snapshot: str | Path | None) -> Path:
+    """A snapshot folder or CSV: relative to the repo root, or absolute (default: data/snapshot)."""
+    if snapshot is None:
+        return paths.SNAPSHOT
+    path = Path(snapshot)
+    # normpath, not resolve: "repo/../snaps" reads as "snaps" in messages, symlinks stay as given
+    return Path(os.path.normpath(path if path.is_absolute() else paths.ROOT / path))
+
+
+def build(
+    grouping: Grouping, snapshot: str | Path | None = None, manifest: Mapping | None = None
+) -> Model:
+    """Compute ``grouping``'s model from ``snapshot`` (see the module docstring)."""
+    source = resolve_snapshot(snapshot)
+    manifest = load_manifest(source) if manifest is None else manifest
+    frame = _snapshot_frame(source, manifest)
+    catalogue = load_catalogue()
+    members = list(grouping.districts)
+    area = grouping.area
+
+    def headline_of(rows: pd.DataFrame, code: str) -> pd.DataFrame:
+        return headline_table(rows, catalogue, code, area.parent_code, area.england_code, manifest)
+
+    member_tables = [headline_of(frame, m.ons_code) for m in members]
+    if len(members) == 1:
+        pack_frame, pack_table = frame, member_tables[0]
+        areas = [Area(area.slug, area.name, area.ons_code, "pack")]
+    else:
+        names = {m.ons_code: m.name for m in members}
+        pack_frame = combined_frame(frame, catalogue, list(names), area.ons_code, area.name, names)
+        pack_table = explain_gaps(
+            headline_of(pack_frame, area.ons_code),
+            catalogue,
+            member_tables,
+            pack_frame.attrs.get("combine_reasons", {}),
+        )
+        areas = [Area(area.slug, area.name, area.ons_code, "pack")] + [
+            Area(m.slug, m.name, m.ons_code, "member") for m in members
+        ]
+    member_rows = (
+        pd.concat(
+            [h.assign(area=m.slug) for h, m in zip(member_tables, members, strict=True)],
+            ignore_index=True,
+        )
+        if len(members) > 1
+        else pd.DataFrame()
+    )
+    codes = [area.ons_code, area.parent_code, area.england_code]
+    series = pd.concat(
+        [
+            pack_frame[pack_frame["area_code"].isin(codes) & (pack_frame["category_type"] == "")],
+            frame[
+                frame["area_code"].isin([m.ons_code for m in members] if len(members) > 1 else [])
+                & (frame["category_type"] == "")
+            ],
+        ],
+        ignore_index=True,
+    )
+    series.attrs = {}
+    tables = {"headline": pack_table, "members": member_rows, "series": series}
+    tables.update(_priorities(area, pack_table, pack_frame, frame, members, member_tables))
+    horizons = getattr(area, "horizons", None)
+    if horizons:
+
+        def series_of(indicator_id: int, sex: str) -> pd.DataFrame:
+            entry = catalogue.loc[int(indicator_id)]
+            rows = split_by_indicator(pack_frame).get(int(indicator_id), pack_frame.iloc[:0])
+            return indicator_series(
+                rows, int(indicator_id), sex, entry["age"], [area.ons_code, area.england_code]
+            )
+
+        tables["projections"] = projections(
+            pack_table, series_of, catalogue, horizons, area.ons_code, area.england_code
+        )
+    tables["numbers"] = numbers_table(
+        [pack_table, *(member_tables if len(members) > 1 else [])], series, areas, area
+    )
+    notes = {
+        "dropped_rows": [str(n) for n in frame.attrs.get("dropped_rows", [])],
+        "quarantined": [dict(f) for f in frame.attrs.get("quarantined", [])],
+    }
+    return _through_files(Model(grouping.slug, inputs_of(grouping, manifest), areas, tables, notes))
+
+
+_LAST_FRAME: list = []  # [(folder, snapshot digest), frame]
+
+
+def _snapshot_frame(source: Path, manifest: Mapping[str, Any]) -> pd.DataFrame:
+    """The snapshot as loaded, the same frame for every model a process builds from the same
+    snapshot (a worker of the model step builds many: its split by indicator is then made
+    once, :func:`hwb.model.headline.split_by_indicator`). Models never modify it."""
+    key = (str(source), inputs_of_snapshot(manifest))
+    if not _LAST_FRAME or _LAST_FRAME[0] != key:
+        _LAST_FRAME[:] = [key, load_snapshot(source)]
+    return _LAST_FRAME[1]
+
+
+def inputs_of_snapshot(manifest: Mapping[str, Any]) -> str:
+    """The SHA-256 of a snapshot's verified manifest (which holds every data file's SHA-256)."""
+    text = json.dumps(manifest, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _priorities(area, pack_table, pack_frame, frame, members, member_tables) -> dict:
+    """The long-list and its sensitivity view, for the pack's area and (two districts) each member."""
+    ranked_members = (
+        [
+            Member(m.name, current(h), peer_rows(frame, m.ons_code))
+            for m, h in zip(members, member_tables, strict=True)
+        ]
+        if len(members) > 1
+        else []
+    )
+    rows = current(pack_table)
+    peers = peer_rows(pack_frame, area.ons_code)
+    weights = area.priority_weights
+    recommend = area.recommended_priorities
+    return {
+        "priorities": rank_priorities(
+            rows, weights, recommend, peers=peers, members=ranked_members
+        ),
+        "sensitivity": sensitivity(
+            rows, weights, top=min(3, recommend), peers=peers, members=ranked_members
+        ),
+    }
+
+
+def _through_files(model: Model) -> Model:
+    """``model`` with each table as its CSV file holds it (the bytes kept for :func:`write`)."""
+    for name, frame in model.tables.items():
+        model.files[name] = t.table_bytes(frame, exact=name in EXACT)
+        model.rows[name] = len(frame)
+    model.tables = t.Tables(model.files)
+    return model
+
+
+# --------------------------------------------------------------------------- files
+def folder_of(slug: str, root: Path | None = None) -> Path:
+    """Where a partnership's model is written: ``build/model/<slug>/``."""
+    return (Path(root) if root is not None else paths.MODELS) / slug
+
+
+def write(model: Model, folder: Path) -> Path:
+    """Write ``model``'s tables and manifest into ``folder`` (each file whole or not at all;
+    the manifest last, so a reader never pairs it with another model's tables)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = {}
+    for name in TABLES:
+        if name not in model.files:
+            continue
+        data, schema = model.files[name]
+        _write_bytes(folder / f"{name}.csv", data)
+        entries[name] = {
+            "file": f"{name}.csv",
+            "rows": model.rows[name],
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "columns": schema,
+        }
+    manifest = {
+        "slug": model.slug,
+        "inputs": model.inputs,
+        "areas": [a.__dict__ for a in model.areas],
+        "notes": model.notes,
+        "tables": entries,
+    }
+    text = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    _write_bytes(folder / MANIFEST, text.encode("utf-8"))
+    return folder
+
+
+def read(folder: Path, wanted: Mapping[str, Any], grouping: Grouping) -> Model | None:
+    """The model in ``folder`` if it was computed from ``wanted`` inputs (:func:`serves`) and
+    its files are whole; None otherwise (not there, other inputs, or changed under us)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not serves(manifest.get("inputs") or {}, wanted, grouping):
+        return None
+    model = Model(
+        manifest["slug"],
+        manifest["inputs"],
+        [Area(**a) for a in manifest["areas"]],
+        {},
+        manifest.get("notes") or {},
+    )
+    for name, entry in manifest["tables"].items():
+        try:
+            data = (folder / entry["file"]).read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            return None  # another build is writing this folder: compute instead
+        model.files[name] = (data, entry["columns"])
+        model.rows[name] = int(entry["rows"])
+    model.tables = t.Tables(model.files)
+    return model
+
+
+def load(
+    grouping: Grouping,
+    snapshot: str | Path | None = None,
+    root: Path | None = None,
+    compute: Callable[..., Model] = build,
+) -> Model:
+    """``grouping``'s model for ``snapshot``: read from ``build/model/<slug>/`` when its
+    inputs are this run's, else computed (:func:`build`) and written there. A folder that
+    cannot be written is only a missed saving: the model computed is returned either way."""
+    source = resolve_snapshot(snapshot)
+    manifest = load_manifest(source)
+    wanted = inputs_of(grouping, manifest)
+    folder = folder_of(grouping.slug, root)
+    found = read(folder, wanted, grouping)
+    if found is not None:
+        return found
+    model = compute(grouping, source, manifest)
+    try:
+        write(model, folder)
+    except OSError as exc:
+        log.info("model %s not written to %s: %s", grouping.slug, folder, exc)
+    return model
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write whole or not at all: two processes may write the same model at once."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)  # readable as any file the build writes (mkstemp makes it 0600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

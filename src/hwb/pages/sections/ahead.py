@@ -1,0 +1,255 @@
+"""Looking ahead: the model's projections to the strategy horizons, in a table and charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hwb.charts.projection import projection_grid
+from hwb.data.periods import midpoint
+from hwb.model.headline import STALE_YEARS, stale
+from hwb.pages import display as d
+from hwb.pages.model import OK, Pack
+
+#: the catalogue roles of the life expectancy section's measures (and the SII beside them)
+from hwb.pages.sections.common import MAX_PROJECTION_PANELS, areas, styled_table
+from hwb.stats.projection import (
+    NOT_WITHIN,
+    REACHED,
+    TOO_UNCERTAIN,
+    WITHIN,
+)
+from hwb.text import format as fmt
+
+
+def projections(pack: Pack) -> pd.DataFrame:
+    """The model's projections (:func:`hwb.model.projections.projections`): every judged
+    indicator with enough points carried to the horizons, against England (or its goal)."""
+    return pack.table("projections")
+
+
+SCALE_WORDS = {
+    "log": "steady % change (log scale)",
+    "logit": "bends near 0% and 100% (logit scale)",
+    "identity": "straight line",
+}
+REACH_WORDS = {
+    REACHED: "already as good",
+    WITHIN: "yes, within the strategy period",
+    NOT_WITHIN: "not within the strategy period",
+}
+SLIPS_WORDS = "as good now, but not on current trends"
+UNCERTAIN_CELL = "too uncertain to project"
+
+
+def _uncertain(status: object) -> bool:
+    return str(status).startswith(TOO_UNCERTAIN)
+
+
+def _target_cell(r: pd.Series, against: str) -> str:
+    """England's value the district is judged against: its projection, or its latest value
+    where its projection worsens (so a gap never closes only because England gets worse)."""
+    if fmt.is_missing(r.get("benchmark_target")):
+        return ""
+    if against == "goal":
+        return f"{fmt.number(r['benchmark_target'])} (goal)"
+    if bool(r.get("benchmark_worsens")) and fmt.number(r["benchmark_target"]) != fmt.number(
+        r["benchmark_projected"]
+    ):
+        return (
+            f"{fmt.number(r['benchmark_target'])} (England's latest: its trend worsens, to "
+            f"{fmt.number(r['benchmark_projected'])})"
+        )
+    return fmt.number(r["benchmark_target"])
+
+
+def _change_cell(r: pd.Series) -> str:
+    if _uncertain(r["status"]) or r["reaches_benchmark"] in (REACHED, ""):
+        return ""
+    change = r["change_needed_per_year"]
+    if fmt.is_missing(change):
+        return ""
+    if change == 0:
+        return "none: hold the latest value"
+    return fmt.number(change, decimals=2)
+
+
+def looking_ahead(pack: Pack) -> d.Html:
+    """Projections to the strategy horizons: table for every indicator with 5+ points, charts for the worst."""
+    horizons = pack.params.horizons
+    table = projections(pack)
+    fitted = (
+        table[(table["status"] == "ok") | table["status"].map(_uncertain)] if len(table) else table
+    )
+    if fitted.empty:
+        return d.paragraph(
+            f"No indicator for {pack.name} has the 5 or more periods a projection needs in this snapshot, "
+            f"so there are no projections to {fmt.join_words([str(h) for h in horizons])}."
+        )
+    ok = fitted[fitted["status"] == "ok"]
+    parts = []
+    last = max(horizons)
+    at_last = fitted[fitted["horizon"] == last]
+    worse = at_last[at_last["compared_95"] == "Worse"]
+    if len(worse):
+        parts.append(d.paragraph(closing_sentence(pack.name, worse, last)))
+    against = ["goal" if t == "goal" else "England" for t in at_last["compared_to"]]
+    unsure = at_last["status"].map(_uncertain)
+    shown = pd.DataFrame(
+        {
+            "Indicator": at_last["label"],
+            "Latest": [
+                f"{fmt.number(v)} ({p})"
+                for v, p in zip(at_last["latest_value"], at_last["latest_period"], strict=False)
+            ],
+            "Model": [
+                SCALE_WORDS[sc] + ("; leaves out 2020 and 2021 (COVID-19)" if n else "")
+                for sc, n in zip(at_last["scale"], at_last["n_excluded"].fillna(0), strict=False)
+            ],
+            f"Average change a year, latest to {last}": [
+                "" if u else fmt.number(x, decimals=2)
+                for x, u in zip(at_last["slope"], unsure, strict=False)
+            ],
+        }
+    )
+    for h in horizons:
+        at = fitted[fitted["horizon"] == h].set_index(["indicator_id", "sex"])
+        key = list(zip(at_last["indicator_id"], at_last["sex"], strict=False))
+        shown[f"Projected {h} (95% range)"] = [
+            ""
+            if k not in at.index
+            else UNCERTAIN_CELL
+            if _uncertain(at.loc[k, "status"])
+            else f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
+            for k in key
+        ]
+    if "benchmark_target" in at_last:
+        shown[f"England (or goal) {last}"] = [
+            _target_cell(r, a) for (_, r), a in zip(at_last.iterrows(), against, strict=False)
+        ]
+        shown[f"Reaches England (or goal) by {last}?"] = [
+            "too uncertain to say"
+            if u
+            else (SLIPS_WORDS if x == NOT_WITHIN and now else REACH_WORDS.get(x, ""))
+            + (" (but the 95% range includes it)" if x == NOT_WITHIN and inside else "")
+            for x, inside, u, now in zip(
+                at_last["reaches_benchmark"],
+                at_last["benchmark_in_interval"],
+                unsure,
+                at_last["as_good_now"],
+                strict=False,
+            )
+        ]
+        shown[f"Change a year needed to get there by {last}"] = [
+            _change_cell(r) for _, r in at_last.iterrows()
+        ]
+    parts.append(d.Html(styled_table(shown.reset_index(drop=True)), f"{len(shown)} projections"))
+    parts.append(
+        d.paragraph(
+            "95% range: the prediction interval, where the value for that year would be expected to fall if the recent "
+            "trend continued with the same ups and downs. Periods are dated by their midpoint (2021 - 23 as mid-2022); "
+            "projections never leave the possible range (no rate below zero, no percentage outside 0 to 100). "
+            "Average change a year: from the latest value to the projected value. "
+            "Too uncertain to project: the 95% range is wider than the projected value itself (more than "
+            "±50% of it), so it could not inform a decision. Where England's own trend is getting worse, the "
+            "district is judged against England's latest value, never against a worse future England; the change "
+            "needed is always an improvement. COVID-19: periods that include 2020 or 2021 are left out of the fit "
+            "where at least 5 other periods remain (the Model column says so); otherwise the pandemic's peaks in "
+            "deaths and dips in life expectancy pull the line, so treat those projections with particular caution."
+        )
+    )
+    charted = ok.drop_duplicates(["indicator_id", "sex"], keep="last")
+    worst = (
+        charted.assign(_w=charted["compared_95"].eq("Worse"))
+        .sort_values(["_w", "indicator_id"], ascending=[False, True], kind="stable")
+        .head(MAX_PROJECTION_PANELS)
+    )
+    _, names = areas(pack)
+    panels = []
+    for _, r in worst.iterrows():
+        series = pack.series(r["indicator_id"], r["sex"])
+        series = series.assign(year=[midpoint(x, r["period_type"]) for x in series["period"]])
+        rows = ok[(ok["indicator_id"] == r["indicator_id"]) & (ok["sex"] == r["sex"])]
+        rows = rows.assign(horizon=rows["horizon"] + 0.5)
+        panels.append(
+            (
+                r["label"],
+                "" if r["unit"] == "%" else r["unit"],
+                series[series["area_code"] == pack.code],
+                series[series["area_code"] == pack.england_code],
+                rows,
+            )
+        )
+    if panels:
+        fig = projection_grid(panels, names, f"{pack.name} on current trends to {last}")
+        alt_text = (
+            f"Projections for {pack.name} to {fmt.join_words([str(h) for h in horizons])}, "
+            "where not too uncertain to project. "
+            + " ".join(
+                f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}, projected "
+                f"{fmt.number(r['projected'])} in {r['horizon']} (95% prediction interval "
+                f"{fmt.number(r['lower_95'])} to {fmt.number(r['upper_95'])})."
+                for _, r in worst.iterrows()
+            )
+        )
+        parts.append(d.figure(fig, alt_text))
+    short = (
+        table[table["status"].str.startswith("too few")].drop_duplicates(["indicator_id", "sex"])
+        if len(table)
+        else table
+    )
+    if len(short):
+        parts.append(
+            d.paragraph(
+                f"Not projected (fewer than 5 periods): {fmt.join_words(list(short['label']))}."
+            )
+        )
+    ok = pack.headline[pack.headline["status"] == OK]
+    old = ok[stale(ok) & (ok["polarity"] != "no_judgement") & (ok["benchmark"] != "none")]
+    if len(old):
+        parts.append(
+            d.paragraph(
+                f"Not projected (the latest data ended {STALE_YEARS} or more years before the newest, "
+                "so a trend carried forward to the strategy horizons would not be evidence): "
+                f"{fmt.join_words(list(old['label']))}."
+            )
+        )
+    return d.join(parts)
+
+
+def closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
+    """Which gaps to England close within the strategy period on current trends, and which do not."""
+    unsure = worse["status"].map(_uncertain) if "status" in worse else False
+    sure = worse[~unsure]
+    within = sure[sure["reaches_benchmark"] == WITHIN]
+    not_within = sure[sure["reaches_benchmark"] == NOT_WITHIN]
+    too_wide = worse[unsure]
+    n = len(worse)
+    out = (
+        f"Of the {fmt.plural(n, 'indicator')} where {district} is significantly worse than England (or its "
+        f"goal), on current trends"
+    )
+    clauses = []
+    if len(within):
+        clauses.append(
+            f"the gap would close within the strategy period (by {last}) for "
+            + fmt.join_words(list(within["label"]))
+        )
+    if len(not_within):
+        clauses.append(
+            "it would not close within the strategy period for "
+            + fmt.join_words(list(not_within["label"]))
+        )
+    if len(too_wide):
+        clauses.append(
+            f"the trend is too uncertain to say by {last} for "
+            + fmt.join_words(list(too_wide["label"]))
+        )
+    if not clauses:
+        clauses.append("none is projected")
+    return (
+        out
+        + " "
+        + "; ".join(clauses)
+        + ". The table gives the change a year needed to reach England's "
+        f"projected value (or its latest, where England's trend is getting worse; or the goal) by {last}."
+    )

@@ -1,0 +1,74 @@
+"""Helpers every section shares: tables, area names, what is missing, the banner."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hwb.data.catalogue import role_ids
+from hwb.data.snapshot import banner_text
+from hwb.pages import display as d
+from hwb.pages.model import OK, Pack
+
+#: the catalogue roles of the life expectancy section's measures (and the SII beside them)
+from hwb.text import format as fmt
+
+#: the catalogue roles of the life expectancy section's measures (and the SII beside them)
+LIFE_ROLES = ("life_at_birth", "healthy_life", "life_at_65")
+MAX_TREND_PANELS = 4
+MAX_SPC_PANELS = 2
+MAX_PROJECTION_PANELS = 4
+TABLE_STYLE = "font-size:0.85em"
+
+
+def life_ids() -> tuple[int, ...]:
+    """The ids of the life expectancy measures: the catalogue's :data:`LIFE_ROLES` indicators."""
+    return role_ids(*LIFE_ROLES)
+
+
+def areas(pack: Pack) -> tuple[dict[str, str], dict[str, str]]:
+    codes = {"district": pack.code, "county": pack.county_code, "england": pack.england_code}
+    names = {"district": pack.name, "county": pack.county_name, "england": "England"}
+    return codes, names
+
+
+def names_by_code(pack: Pack) -> dict[str, str]:
+    codes, names = areas(pack)
+    return {codes[r]: names[r] for r in codes}
+
+
+def styled_table(frame: pd.DataFrame, raw: tuple[str, ...] = ()) -> str:
+    return (
+        f'<div style="{TABLE_STYLE};overflow-x:auto">{d.table(frame, raw_html_columns=raw)}</div>'
+    )
+
+
+def missing_sentence(rows: pd.DataFrame) -> str:
+    """ "Not available: A (not published for districts); B (not in this snapshot)."""
+    gone = rows[rows["status"] != OK]
+    if gone.empty:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for _, r in gone.drop_duplicates("indicator_id").iterrows():
+        by_reason.setdefault(r["status"], []).append(r["short_name"])
+    parts = [f"{fmt.join_words(v)} ({k})" for k, v in by_reason.items()]
+    return "Not available here: " + "; ".join(parts) + "."
+
+
+def banner(pack: Pack) -> d.Html:
+    """The demonstration-data banner when the snapshot is synthetic; nothing for real data."""
+    text = banner_text(pack.manifest)
+    return d.banner(text) if text else d.Html("", "")
+
+
+def range_label(rows: pd.DataFrame) -> str:
+    """What a spine chart's grey bars span, in words (each indicator's own coverage)."""
+    shown = rows[rows["districts_n"] > 0] if len(rows) else rows
+    if shown.empty:
+        return "no districts (no comparable values)"
+    scopes = shown.groupby("range_scope", sort=True)["short_name"].apply(
+        lambda s: list(dict.fromkeys(s))
+    )
+    if len(scopes) == 1:
+        return str(scopes.index[0])
+    parts = [f"{scope} for {fmt.join_words(names)}" for scope, names in scopes.items()]
+    return "; ".join(parts)

@@ -1,0 +1,177 @@
+"""A programme (Starting, Living, Ageing Well; wider determinants): spine, trend and SPC charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from hwb.charts.spc import spc_grid
+from hwb.charts.spine import spine_chart, spine_data
+from hwb.charts.trends import trend_data, trend_grid
+from hwb.pages import display as d
+from hwb.pages.model import OK, Pack
+
+#: the catalogue roles of the life expectancy section's measures (and the SII beside them)
+from hwb.pages.sections.common import (
+    MAX_SPC_PANELS,
+    MAX_TREND_PANELS,
+    areas,
+    missing_sentence,
+    names_by_code,
+    range_label,
+)
+from hwb.stats.ranges import relative_gap
+from hwb.stats.xmr import MIN_POINTS as SPC_MIN_POINTS
+from hwb.stats.xmr import spc, spc_applicable
+from hwb.text import alt
+from hwb.text import format as fmt
+
+
+def spine(pack: Pack, programme: str | None = None) -> d.Html:
+    """The spine chart for one programme (or every indicator), with alt text and its numbers."""
+    rows = pack.headline[(pack.headline["status"] == OK) & (pack.headline["benchmark"] != "none")]
+    if programme:
+        rows = rows[rows["programme"] == programme]
+    if rows.empty:
+        where = f" in {programme}" if programme else ""
+        return d.paragraph(
+            f"No indicator{where} has a value for {pack.name} in this snapshot, so there is no chart."
+        )
+    spread = range_label(rows)
+    title = alt.spine_title(rows, pack.name, programme or "")
+    fig = spine_chart(rows, title, pack.name, spread)
+    return d.figure(fig, alt.spine_alt(rows, pack.name, spread), spine_data(rows))
+
+
+def trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
+    codes, names = areas(pack)
+    panels = []
+    rows = rows.assign(
+        _worse=~rows["compared_95"].eq("Worse"),
+        _gap=[
+            -relative_gap(r["value"], r["england_value"], r["polarity"]) for _, r in rows.iterrows()
+        ],
+    )
+    rows = rows.sort_values(["_worse", "_gap", "indicator_id"], kind="mergesort")
+    for _, r in rows.iterrows():
+        series = pack.series(r["indicator_id"], r["sex"])
+        if series[series["area_code"] == pack.code]["value"].notna().sum() >= 2:
+            panels.append((str(r["label"]), "" if r["unit"] == "%" else str(r["unit"]), series, r))
+    if not panels:
+        return d.paragraph(
+            "Each indicator here has fewer than two periods for the district, so there is no trend chart."
+        )
+    total = len(panels)
+    panels = panels[:MAX_TREND_PANELS]
+    simple = [(t, u if u else "%", s) for t, u, s, _ in panels]
+    if total > MAX_TREND_PANELS:
+        title = f"{title} (the {MAX_TREND_PANELS} furthest behind England of {total})"
+    fig = trend_grid(simple, codes, names, title)
+    alt_text = " ".join(
+        alt.trend_alt(
+            s, t, r["unit"], {codes[k]: names[k] for k in ("district", "county", "england")}
+        )
+        for t, _, s, r in panels
+    )
+    return d.figure(fig, f"{title}. {alt_text}", trend_data(simple, names_by_code(pack)))
+
+
+def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
+    """SPC (XmR) charts only where valid: at least 12 non-overlapping periods; otherwise a sentence.
+
+    The verdict on change is the recent trend (one per indicator, as in the table); the chart
+    shows which single periods were unusual, not a second verdict.
+    """
+    panels, words, reasons = [], [], []
+    for _, r in rows.drop_duplicates(["indicator_id", "sex"]).iterrows():
+        series = pack.series(r["indicator_id"], r["sex"])
+        mine = series[(series["area_code"] == pack.code) & series["value"].notna()]
+        period_type = pack.catalogue.loc[int(r["indicator_id"]), "period_type"]
+        ok, why = spc_applicable(len(mine), period_type)
+        if not ok:
+            reasons.append(why)
+            continue
+        points = spc(mine, polarity=r["polarity"])
+        unusual = points.loc[points["special_cause"], "period"].tolist()
+        trend = str(r["recent_trend"]) or "not available"
+        flagged = (
+            f"{fmt.plural(len(unusual), 'unusual period')} ({fmt.join_words(unusual)})"
+            if unusual
+            else "no unusual periods"
+        )
+        panels.append((f"{r['label']}\nRecent trend: {trend}; {flagged}", points))
+        words.append(
+            f"{r['label']}: average {fmt.number(points['mean'].iloc[0])}, usual range "
+            f"{fmt.number(points['lower_process_limit'].iloc[0])} to "
+            f"{fmt.number(points['upper_process_limit'].iloc[0])}; {flagged}; recent trend {trend.lower()}."
+        )
+    if not panels:
+        overlap = any("overlap" in w for w in reasons)
+        why = (
+            "their periods overlap (rolling pooled years) or " if overlap else ""
+        ) + f"they have fewer than {SPC_MIN_POINTS} periods"
+        return d.paragraph(
+            f"No SPC chart for {programme}: a statistical process control chart is valid only for at "
+            f"least {SPC_MIN_POINTS} periods that do not overlap, and these indicators do not qualify "
+            f"({why}). The trend charts above show the change over time."
+        )
+    total = len(panels)
+    order = sorted(range(total), key=lambda i: not panels[i][1]["special_cause"].any())
+    panels = [panels[i] for i in order[:MAX_SPC_PANELS]]
+    words = [words[i] for i in order[:MAX_SPC_PANELS]]
+    title = f"{programme}: which periods were unusual ({fmt.plural(total, 'indicator')} with {SPC_MIN_POINTS}+ periods)"
+    fig = spc_grid(panels, title)
+    table = pd.concat([p.assign(Indicator=t.split("\n")[0]) for t, p in panels], ignore_index=True)
+    table = table[
+        [
+            "Indicator",
+            "period",
+            "value",
+            "mean",
+            "lower_process_limit",
+            "upper_process_limit",
+            "point_class",
+        ]
+    ]
+    table.columns = [
+        "Indicator",
+        "Period",
+        "Value",
+        "Average",
+        "Bottom of usual range",
+        "Top of usual range",
+        "Point",
+    ]
+    for c in ("Value", "Average", "Bottom of usual range", "Top of usual range"):
+        table[c] = table[c].map(fmt.number)
+    shown = (
+        ""
+        if total <= MAX_SPC_PANELS
+        else f" (the {MAX_SPC_PANELS} shown put those with unusual periods first)"
+    )
+    caption = (
+        f"{title}{shown}. The usual range (dashed lines, the 'process limits') is the average plus or minus "
+        "2.66 times the average change from one period to the next; a point outside it, or a run of 7 on one "
+        "side of the average or rising or falling, is unusual (circles: improvement, squares: concern, "
+        "triangles: neither). The verdict on change is the recent trend, as in the table."
+    )
+    return d.figure(
+        fig, f"SPC charts for {pack.name}{shown}. " + " ".join(words), table, caption=caption
+    )
+
+
+def programme(pack: Pack, name: str) -> d.Html:
+    """A programme section: spine chart, trend charts with intervals, SPC charts, and what is missing."""
+    rows = pack.headline[pack.headline["programme"] == name]
+    have = rows[(rows["status"] == OK) & (rows["benchmark"] != "none")]
+    parts = [spine(pack, name)]
+    if len(have):
+        parts.append(
+            trend_figure(
+                pack, have, f"{name}: trends in {pack.name}, {pack.county_name} and England"
+            )
+        )
+        parts.append(_spc_figure(pack, have, name))
+    missing = missing_sentence(rows)
+    if missing:
+        parts.append(d.paragraph(missing))
+    return d.join(parts)
