@@ -63,7 +63,7 @@ def district_profile(pack: Pack) -> d.Html:
     table = shares.assign(Area=shares["area_code"].map(names_by_code(pack)))
     table = (
         table.pivot_table(index=["age", "start"], columns=["Area", "sex"], values="percent")
-        .sort_index(level="start")
+        .sort_index(level="start", kind="stable")
         .reset_index(level="start", drop=True)
     )
     table.columns = [f"{a}: {s} (%)" for a, s in table.columns]
