@@ -12,7 +12,7 @@ from hwb.data import assemble
 from hwb.data.catalogue import is_project_id, load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
 from hwb.errors import DataInvalid
-from hwb.pages.model import OK, headline_table
+from hwb.model.headline import OK, headline_table
 
 LANCASHIRE_12 = [f"E07000{n}" for n in range(117, 129)]
 ONS_HEADER = (

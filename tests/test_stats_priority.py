@@ -12,7 +12,7 @@ from hwb.data.catalogue import place_plan_outcomes, priority_groups, role_id
 from hwb.data.load import load_manifest, load_snapshot
 from hwb.data.population import age_range, population_for_ages
 from hwb.errors import StatsInputError
-from hwb.pages.model import headline_table
+from hwb.model.headline import headline_table
 from hwb.stats.priority import (
     EXCLUDED,
     PRIORITY_COLUMNS,
