@@ -31,7 +31,7 @@ def test_stable_rounds_far_below_what_is_shown_and_is_the_same_for_last_bit_diff
     from hwb.text.format import STABLE_DIGITS, stable
 
     assert stable(0.1 + 0.2) == 0.3 == stable(0.3)
-    assert stable(76.54321098765) == 76.543211  # nine significant digits
+    assert stable(76.54321098765) == 76.543211  # eight significant digits
     assert stable(-3e-17) == 0.0 and str(stable(-3e-17)) == "0.0"  # no "-0" from a residue
     assert math.isnan(stable(float("nan"))) and stable(float("inf")) == float("inf")
     for value in (79.2049999999, 158.2, 0.12345678901, 1234567.891, 95123.0):
@@ -45,3 +45,12 @@ def test_stable_rounds_far_below_what_is_shown_and_is_the_same_for_last_bit_diff
 def test_numbers_are_formatted_from_their_stable_value():
     assert fmt.number(0.05 + 1e-16, decimals=1) == fmt.number(0.05, decimals=1)
     assert fmt.number(-1e-12) == "0.0"  # a residue's sign never reaches a sentence
+
+
+def test_half_way_values_round_up_as_written():
+    assert (
+        fmt.number(9.35) == "9.4"
+    )  # the float nearest 9.35 is just below it: f"{9.35:.1f}" is 9.3
+    assert fmt.number(9.350000000000001) == "9.4" and fmt.number(9.3499) == "9.3"
+    assert fmt.number(-2.25, decimals=1) == "-2.3" and fmt.number(1234.5) == "1,235"
+    assert fmt.number(0.04, decimals=1) == "0.0" and fmt.number(-0.04, decimals=1) == "0.0"

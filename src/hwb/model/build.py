@@ -55,13 +55,13 @@ log = logging.getLogger("hwb.model")
 MANIFEST = "manifest.json"
 #: the model's tables, in the order they are written
 TABLES = ("headline", "members", "series", "priorities", "sensitivity", "projections", "numbers")
-#: tables written exact (:mod:`hwb.model.tables`): the snapshot's values, and the statistics
-#: pages draw and round themselves (charts are drawn from unrounded numbers, so a projection
-#: rounded to 10 digits moves a line by a fraction of a pixel); the others, which pages show
-#: only through :mod:`hwb.text.format` or users download, to 10 significant digits
-EXACT = frozenset({"headline", "members", "series", "projections"})
+#: tables written exact (:mod:`hwb.model.tables`) rather than to 8 significant digits: none.
+#: Every number reaches a sentence or a chart through :func:`hwb.text.format.stable` (eight
+#: significant digits), so eight in the files change nothing a page shows, and the files do
+#: not depend on the last bits of another machine's arithmetic.
+EXACT: frozenset[str] = frozenset()
 #: the version of the model's layout: a model written under another is built again
-LAYOUT = 1
+LAYOUT = 2
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,10 @@ turns one into CSV and returns its *schema*, the list of ``[column, kind]`` pair
 the model's manifest keeps; :func:`read_table` reads the bytes back into the same columns
 and dtypes:
 
-* floats are written with :data:`FLOAT_FORMAT` (10 significant digits), so the files do
-  not depend on the last bits of floating point; a missing float is an empty cell. A
+* floats are written to :data:`FLOAT_DIGITS` significant digits by
+  :func:`hwb.text.format.stable_decimal`, so the files do not depend on the last bits of
+  floating point (a value exactly half-way rounds up on every machine); a missing float is
+  an empty cell. A
   table that holds the snapshot's own values (or statistics the pages still round
   themselves) is written *exact* instead (``exact=True``: the shortest text that reads
   back as the same float, as Python prints it), so it reproduces its source;
@@ -26,7 +28,10 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-FLOAT_FORMAT = "%.10g"
+from hwb.text.format import stable
+
+#: significant digits of a float in a model file (:func:`hwb.text.format.stable_decimal`)
+FLOAT_DIGITS = 8
 #: how a missing text value is written (an empty cell is the empty text)
 MISSING_TEXT = r"\N"
 
@@ -48,7 +53,7 @@ def _kind(series: pd.Series) -> str:
 
 def table_bytes(frame: pd.DataFrame, exact: bool = False) -> tuple[bytes, list[list[str]]]:
     """``frame`` as CSV bytes (UTF-8, ``\\n`` line ends, no index) and its schema;
-    floats to :data:`FLOAT_FORMAT`, or ``exact``."""
+    floats to :data:`FLOAT_DIGITS` significant digits, or ``exact``."""
     out = pd.DataFrame(index=range(len(frame)))
     schema = []
     for column in frame.columns:
@@ -61,16 +66,25 @@ def table_bytes(frame: pd.DataFrame, exact: bool = False) -> tuple[bytes, list[l
                     f"column {column!r} holds the text {MISSING_TEXT!r}, which marks a missing value"
                 )
             values = values.astype(object).where(values.notna(), MISSING_TEXT)
+        elif kind == FLOAT and not exact:
+            values = values.map(_float_text).astype(object)
         elif kind == MIXED:
             values = values.map(lambda v: json.dumps(_plain(v), allow_nan=True))
         out[str(column)] = values.to_numpy() if len(values) else values.astype(object)
     text = out.to_csv(
         index=False,
-        float_format=None if exact else FLOAT_FORMAT,
         lineterminator="\n",
         na_rep="",
     )
     return text.encode("utf-8"), schema
+
+
+def _float_text(value: float) -> str:
+    """A float at :data:`FLOAT_DIGITS` significant digits, as short as Python writes it; a
+    missing one as an empty cell."""
+    if not np.isfinite(value):
+        return "" if np.isnan(value) else repr(float(value))
+    return repr(stable(float(value), FLOAT_DIGITS))
 
 
 def _plain(value):

@@ -7,28 +7,46 @@ Every sentence, table cell and alt text in the book formats numbers through here
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from hwb.wording import join_words  # noqa: F401 (part of this module's surface)
 
 #: Significant digits every number keeps on its way into a sentence or a figure: far more
 #: than a page shows or a chart can draw, far fewer than the 15–17 in which another CPU's
 #: or BLAS's arithmetic differs, so the same inputs give the same page on any machine.
-STABLE_DIGITS = 9
+STABLE_DIGITS = 8
 #: Magnitudes below this are zero: the residue of a subtraction, whose size and sign vary
 #: from machine to machine (no public-health value is this small).
 STABLE_ZERO = 1e-9
+#: Digits kept first, before any rounding that decides a page: the last bits of arithmetic
+#: (the 16th and 17th digits) are gone, while a value the data make exactly half-way at a
+#: later digit (a quartile between two published values: 42.488325945) stays exactly
+#: half-way, so it rounds the same way on every machine.
+NOISE_DIGITS = 13
 
 
-def stable(value: float) -> float:
-    """``value`` rounded to :data:`STABLE_DIGITS` significant digits (correctly rounded by
-    Python's own conversion, so the same on every platform), tiny values to ``0.0``, and
-    missing or infinite values as they are. The boundary every number crosses into a
-    sentence (:func:`number`) or a chart (:func:`hwb.charts.theme.stable_inputs`)."""
+def stable_decimal(value: float, digits: int = STABLE_DIGITS) -> Decimal:
+    """``value`` as a decimal of ``digits`` significant digits, the same on every machine:
+    first written to :data:`NOISE_DIGITS` digits (Python's own correctly rounded
+    conversion), then rounded half up to ``digits``; magnitudes below :data:`STABLE_ZERO`
+    are zero. ``value`` must be finite."""
+    if abs(value) < STABLE_ZERO:
+        return Decimal(0)
+    clean = Decimal(format(value, f".{NOISE_DIGITS - 1}e"))
+    with localcontext() as context:
+        context.prec = digits
+        context.rounding = ROUND_HALF_UP
+        return +clean
+
+
+def stable(value: float, digits: int = STABLE_DIGITS) -> float:
+    """``value`` at ``digits`` significant digits (:func:`stable_decimal`) as a float; missing
+    or infinite values as they are. The boundary every number crosses into a sentence
+    (:func:`number`), a chart (:func:`hwb.charts.theme.stable_inputs`) or a model file
+    (:mod:`hwb.model.tables`)."""
     if not math.isfinite(value):
         return value
-    if abs(value) < STABLE_ZERO:
-        return 0.0
-    return float(f"{value:.{STABLE_DIGITS - 1}e}")
+    return float(stable_decimal(value, digits))
 
 
 def is_missing(value) -> bool:
@@ -49,9 +67,15 @@ def number(value, unit: str = "", decimals: int | None = None) -> str:
     """``12.3``, ``1,234`` or ``n/a``; thousands separated, fixed decimals."""
     if is_missing(value):
         return "n/a"
-    value = stable(float(value))
+    value = float(value)
+    if math.isinf(value):
+        return "n/a"
+    value = stable(value)
     places = decimals_for(value, unit) if decimals is None else decimals
-    text = f"{value:,.{places}f}"
+    # Half-way values round up, as a reader rounds the decimal written (9.35 -> 9.4), not as
+    # the binary float nearest 9.35 (just below it) would print.
+    exact = stable_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{places}f}"
     return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
 
 
