@@ -239,6 +239,7 @@ _PROLOGUE = re.compile(r"\A.*?(?=<svg )", re.DOTALL)
 _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _ATTRIBUTE = re.compile(r'(\s[\w:-]+)="([^"]*)"')
 _DECIMAL = re.compile(r"-?\d+\.\d+")
+_TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")
 _REFERENCE = re.compile(r'(url\(#|href="#)([A-Za-z][\w.-]*)')
 #: Decimal places of every coordinate and size in a chart's SVG: a hundredth of a point,
 #: far finer than a screen or a printer draws, far coarser than the last bits of arithmetic.
@@ -263,7 +264,8 @@ def svg_markup(fig: Figure, close: bool = True) -> str:
     CSS pixels at :data:`DPI` per inch (an 8-inch chart is 800 wide, the book's text
     column). Group ids that nothing references are dropped and the referenced ones (markers,
     clip paths) are prefixed with a hash of the drawing, so several charts inline in one page
-    never share an id."""
+    never share an id (the hash is of the drawing's words and size, so moving a line leaves
+    the ids alone)."""
     buffer = io.StringIO()
     with house_style():
         fig.savefig(
@@ -288,7 +290,10 @@ def svg_markup(fig: Figure, close: bool = True) -> str:
         return f'{name}="{_DECIMAL.sub(lambda m: _fixed(m.group(0)), value)}"'
 
     markup = _ATTRIBUTE.sub(attribute, markup)
-    prefix = "c" + hashlib.sha256(markup.encode("utf-8")).hexdigest()[:10] + "-"
+    # named by the chart's words and size, not its coordinates: a number that moves a line
+    # changes that line in a reviewer's diff, not every id in the chart
+    words = "\n".join(_TEXT.findall(markup)) + f"\n{width:g}x{height:g}"
+    prefix = "c" + hashlib.sha256(words.encode("utf-8")).hexdigest()[:10] + "-"
     markup = _REFERENCE.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", markup)
     return re.sub(r' id="([^"]+)"', lambda m: f' id="{prefix}{m.group(1)}"', markup)
 

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from hwb.text.format import stable
+from hwb.text.format import stable_decimal
 
 #: significant digits of a float in a model file (:func:`hwb.text.format.stable_decimal`)
 FLOAT_DIGITS = 8
@@ -80,11 +80,11 @@ def table_bytes(frame: pd.DataFrame, exact: bool = False) -> tuple[bytes, list[l
 
 
 def _float_text(value: float) -> str:
-    """A float at :data:`FLOAT_DIGITS` significant digits, as short as Python writes it; a
-    missing one as an empty cell."""
+    """A float at :data:`FLOAT_DIGITS` significant digits, without trailing zeros or an
+    exponent ("76", "0.33333333", "56989570"); a missing one as an empty cell."""
     if not np.isfinite(value):
         return "" if np.isnan(value) else repr(float(value))
-    return repr(stable(float(value), FLOAT_DIGITS))
+    return format(stable_decimal(float(value), FLOAT_DIGITS).normalize(), "f")
 
 
 def _plain(value):
