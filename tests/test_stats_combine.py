@@ -171,8 +171,8 @@ def test_the_combined_pack_headline_equals_the_hand_computation(chorley_and_sout
     assert row["value"] == pytest.approx(100 * x / n)
     lower, upper = _wilson(x, n)
     assert (row["lower_95"], row["upper_95"]) == (
-        pytest.approx(lower, rel=1e-9),
-        pytest.approx(upper, rel=1e-9),
+        pytest.approx(lower, rel=1e-7),  # the model's files keep eight significant digits
+        pytest.approx(upper, rel=1e-7),
     )
     assert row["compared_source"] == "calculated" and row["trend_source"] == "calculated"
     assert row["compared_95"] in ("Better", "Similar", "Worse")
