@@ -214,7 +214,7 @@ def test_projection_targets_reaching_and_uncertainty_are_never_perverse(looked_a
             # (to the eight significant digits of the model's files)
             assert r["slope"] == pytest.approx(
                 (r["projected"] - r["latest_value"]) / (r["horizon"] + 0.5 - r["latest_year"]),
-                rel=1e-5,
+                abs=1e-6,
             ), slug
             width = r["upper_95"] - r["lower_95"]
             if str(r["status"]).startswith("too uncertain"):
