@@ -84,8 +84,8 @@ def messages_and_priorities(pack: Pack) -> d.Html:
     if rows.empty:
         parts.append(
             d.paragraph(
-                f"No priority can be drawn from the data for {pack.name}: no indicator with a "
-                "judgement has a value in this snapshot."
+                f"No priority is recommended from the data for {pack.name}: no indicator fit to "
+                "judge is significantly worse than England or similar but getting worse."
             )
         )
         return d.join(parts)
