@@ -47,7 +47,7 @@ def priorities(pack: Pack) -> d.Html:
     live = ranked[ranked["status"] != EXCLUDED] if len(ranked) else ranked
     parts = [
         d.paragraph(
-            "A long-list for the partnership to choose from, not a decision. Candidates are indicators "
+            "Candidates are indicators "
             f"where {whom} is significantly worse than England (or misses a national goal), with a "
             "separate list of those similar to England but getting worse. Life expectancy and premature "
             "mortality are one candidate, premature death, recommended wherever it is significantly "
