@@ -154,7 +154,7 @@ def test_local_health_values_are_the_published_ones(shipped):
 
 
 # --------------------------------------------------------------------------- ward names
-def test_every_shipped_priority_ward_is_a_2019_ward():
+def test_every_shipped_priority_ward_is_a_current_ward():
     for district in params.load_all():
         valid = small_areas.district_wards(district.ons_code)
         assert set(district.priority_wards) <= set(valid), district.slug
@@ -164,15 +164,16 @@ def test_a_misspelt_ward_is_refused_with_did_you_mean_naming_file_and_key(params
     path = params_dir / "preston.yml"
     data = yaml.safe_load(path.read_text())
     data["priority_wards"] = ["St Matthew's", "Fishwick"]
+    data["priority_wards_source"] = "Preston partnership plan, 2025"
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(BadParameter) as err:
         params.load_district("preston", params_dir)
     message = str(err.value)
     assert message.startswith(
-        f"{path}: key 'priority_wards': 'Fishwick' is not a 2019 ward of Preston"
+        f"{path}: key 'priority_wards': 'Fishwick' is not a current (2023) ward of Preston"
     )
     assert "did you mean 'Fishwick & Frenchwood'?" in message
-    assert "Preston's 16 wards in 2019: Ashton" in message
+    assert "Preston's 16 wards in 2023: Ashton" in message
 
 
 def _files(root):
@@ -190,7 +191,12 @@ def test_cli_refuses_a_misspelt_ward_before_anything_is_written(tmp_path):
     shutil.copytree(paths.SNAPSHOT, root / "data" / "snapshot")
     shutil.copy(paths.CATALOGUE, root / "data" / "catalogue.yml")
     burnley = root / "parameters" / "burnley.yml"
-    burnley.write_text(burnley.read_text().replace("  - Bank Hall\n", "  - Bankhall\n"))
+    burnley.write_text(
+        burnley.read_text().replace(
+            "priority_wards: []\n",
+            "priority_wards: [Bankhall]\npriority_wards_source: Partnership plan, 2025\n",
+        )
+    )
     before = _files(root)
     env = {**os.environ, "HWB_ROOT": str(root)}
     result = subprocess.run(
@@ -203,6 +209,8 @@ def test_cli_refuses_a_misspelt_ward_before_anything_is_written(tmp_path):
         timeout=120,
     )
     assert result.returncode == 2, result.stderr
-    assert "key 'priority_wards': 'Bankhall' is not a 2019 ward of Burnley" in result.stderr
+    assert "key 'priority_wards': 'Bankhall' is not a current (2023) ward of Burnley" in (
+        result.stderr
+    )
     assert "did you mean 'Bank Hall'?" in result.stderr and "Traceback" not in result.stderr
     assert _files(root) == before  # nothing written: no page, no book, no scratch

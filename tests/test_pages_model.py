@@ -116,7 +116,7 @@ def test_the_defaults_file_and_schema_are_what_the_pack_uses(params_dir, real_ex
     a weight left out takes the schema's value, not 0."""
     import yaml
 
-    from hwb.model.priorities import rank_priorities
+    from hwb.model.priorities import sensitivity
     from hwb.pages import sections
     from hwb.pages.partnership import load_partnership_pack
     from hwb.partnerships import resolve_partnership
@@ -132,7 +132,8 @@ def test_the_defaults_file_and_schema_are_what_the_pack_uses(params_dir, real_ex
     assert sections.recommended_priorities(pack)["recommended"].sum() == 1
     assert sorted(set(sections.projections(pack)["horizon"])) == [2031, 2041]
     schema = params.PriorityWeights()
-    assert rank_priorities(pack.headline, {}).equals(rank_priorities(pack.headline, schema))
-    assert rank_priorities(pack.headline, {"gap": 5}).equals(
-        rank_priorities(pack.headline, schema.model_copy(update={"gap": 5.0}))
+    ranked = pack.table("priorities")
+    assert sensitivity(ranked, {}).equals(sensitivity(ranked, schema))
+    assert sensitivity(ranked, {"gap": 5}).equals(
+        sensitivity(ranked, schema.model_copy(update={"gap": 5.0}))
     )

@@ -29,35 +29,50 @@ def chorley():
     return _pack("chorley")
 
 
-def test_burnley_shows_its_five_priority_wards_with_real_deprivation_and_life_expectancy(burnley):
+def test_burnley_shows_its_five_most_deprived_current_wards_by_the_stated_rule(burnley):
+    """Issue 28: Burnley's unsourced list named Gannow (9th of 15), not Rosehill with Burnley
+    Wood; the default is data-led, on current (2023) wards, by IoD2025."""
     rows, named = shown_wards(burnley)
-    assert named and list(rows["ward_name"]) == [
-        "Bank Hall",
-        "Daneshouse with Stoneyholme",
-        "Queensgate",
-        "Trinity",
-        "Gannow",
-    ]
+    assert not named
+    ranked = small_areas.wards_by_deprivation("E07000117")
+    assert list(rows["ward_name"]) == list(ranked["ward_name"].head(5))
+    assert "Rosehill with Burnley Wood" in set(rows["ward_name"]) and "Gannow" not in set(
+        rows["ward_name"]
+    )
     out = priority_wards(burnley)
-    assert "has named 5 priority wards" in out.text
-    assert (
-        "Bank Hall (6,438 people, mid-2020): IMD 2019 score 61.3, the 30th most deprived of "
-        "England's 7,180 wards"
-    ) in out.text
+    assert "chosen by a stated rule: the five most deprived of Burnley's current wards" in out.text
+    assert "Indices of Deprivation 2025 score, the population-weighted average" in out.text
+    assert "Bank Hall (6,913 people): IoD2025 score 62.3, the most deprived of Burnley's 15" in (
+        out.text
+    )
     assert "4 of its 4 neighbourhoods (LSOAs) are among England's most deprived 10%" in out.text
     assert "life expectancy for men 70.8 to 73.4 years" in out.text and "England 79.5" in out.text
     html = out.html
     assert '<th scope="col">Life expectancy, men (years)</th>' in html
-    assert "Burnley: middle ward" in html and "England: middle ward" in html
+    assert "Burnley: middle ward" in html and "IMD 2019" not in out.text
+
+
+def test_an_anomaly_is_flagged_in_words(burnley):
+    """Queensgate's neighbourhood: women's life expectancy 72.3 below men's 73.2."""
+    text = priority_wards(burnley).text
+    assert "Note: in Queensgate women's life expectancy (72.3 years) is below men's (73.2)" in text
+
+
+def test_every_ward_named_in_a_pack_is_a_current_ward(burnley, chorley):
+    for pack in (burnley, chorley):
+        current = set(small_areas.district_wards(pack.code))
+        assert set(ward_table(pack)["ward_name"]) == current, pack.slug
 
 
 def test_chart_has_alt_text_with_numbers_and_the_table_behind_it(burnley):
     html = priority_wards(burnley).html
     tag = re.search(r'<svg role="img"[^>]+>', html).group(0)
     alt = re.search(r'aria-label="([^"]+)"', tag).group(1)
-    assert alt.startswith("Bar chart. Burnley&#x27;s 15 wards by IMD 2019 score: Trinity 62.3")
-    assert "Bank Hall 61.3 (2nd)" in alt and "England&#x27;s middle ward" in alt
-    assert "Show the numbers behind this chart" in html and html.count("◆ priority") == 5
+    assert alt.startswith(
+        "Bar chart. Burnley&#x27;s 15 wards (2023) by IoD2025 score: Bank Hall 62.3"
+    )
+    assert "Trinity 60.3 (2nd)" in alt
+    assert "Show the numbers behind this chart" in html and html.count("◆ five most deprived") == 5
 
 
 def test_chorley_names_none_so_its_five_most_deprived_wards_are_shown(chorley):
@@ -66,19 +81,31 @@ def test_chorley_names_none_so_its_five_most_deprived_wards_are_shown(chorley):
     table = ward_table(chorley)
     assert rows["imd_score"].min() >= table["imd_score"].nlargest(5).min()
     text = priority_wards(chorley).text
-    assert "has not named any priority wards" in text and "five most deprived wards" in text
-    assert "Chorley East" in text
+    assert "No priority wards are named with a source" in text and "five most deprived" in text
     assert (
         "Life expectancy and admission and death ratios for its neighbourhoods are not available"
         in text
     )
 
 
-def test_a_missing_measure_is_said_in_words():
-    pack = _pack("burnley")
-    areas, _ = pack.small_areas  # loaded once per pack, so the section sees this change
-    areas.population = areas.population[areas.population["ward_code"] != "E05005150"]
-    assert "Bank Hall (population not available)" in priority_wards(pack).text
+def test_a_named_list_prints_its_source(params_dir):
+    import yaml
+
+    path = params_dir / "burnley.yml"
+    data = yaml.safe_load(path.read_text())
+    data.update(
+        priority_wards=["Trinity", "Gannow"],
+        priority_wards_source="Burnley Health and Wellbeing Partnership plan, March 2025",
+    )
+    path.write_text(yaml.safe_dump(data))
+    pack = load_pack(load_district("burnley", params_dir).to_notebook(), "data/snapshot")
+    rows, named = shown_wards(pack)
+    assert named and list(rows["ward_name"]) == ["Trinity", "Gannow"]
+    text = priority_wards(pack).text
+    assert (
+        "has named 2 priority wards: Trinity and Gannow (source: Burnley Health and Wellbeing "
+        "Partnership plan, March 2025)"
+    ) in text
 
 
 def test_a_snapshot_without_small_area_files_says_so(tmp_path):
@@ -100,7 +127,5 @@ def test_the_section_is_deterministic(burnley):
 def test_overview_lists_every_districts_priority_wards():
     overview = ho.load_overview([d.to_notebook() for d in load_all()], "data/snapshot")
     out = ho.priority_wards(overview)
-    assert "Fishwick &amp; Frenchwood" in out.html and "Bank Hall" in out.html
-    assert out.html.count("(none named)") == sum(not d.priority_wards for d in load_all())
-    named = sum(len(d.priority_wards) for d in load_all())
-    assert out.html.count("of 7,180</td>") == named
+    assert "Bank Hall" in out.html and "Rosehill with Burnley Wood" in out.html
+    assert out.html.count("five most deprived (IoD2025)") == 5 * len(load_all())

@@ -186,7 +186,7 @@ def test_district_may_override_horizons_and_weights(params_dir):
 def test_notebook_values_are_plain_json():
     values = params.load_district("burnley").to_notebook()
     assert values["name"] == "Burnley" and values["priority_weights"]["significance"] == 3.0
-    assert values["priority_wards"][0] == "Bank Hall"
+    assert values["priority_wards"] == [] and values["priority_wards_source"] == ""
 
 
 @pytest.fixture
@@ -256,7 +256,7 @@ def test_unknown_key_error_lists_the_valid_keys_and_suggests_the_closest(params_
     assert message.startswith(f"{path}: unknown key 'partnerhsip' (did you mean 'partnership'?)")
     assert (
         "valid keys: slug, name, ons_code, parent_code, partnership, horizons, priority_wards, "
-        "priority_weights" in message
+        "priority_wards_source, priority_weights" in message
     )
 
 
@@ -317,3 +317,33 @@ def test_no_page_restates_a_parameter_default():
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_named_priority_wards_need_a_dated_source(params_dir):
+    """Issue 28: a named ward list must say which document (and when) it comes from."""
+    path = _edit(params_dir, "burnley", priority_wards=["Trinity"])
+    with pytest.raises(BadParameter) as err:
+        params.load_district("burnley", params_dir)
+    assert str(err.value).startswith(f"{path}:")
+    assert "named priority wards need a source, the document and its date" in str(err.value)
+    _edit(params_dir, "burnley", priority_wards=["Trinity"], priority_wards_source="the plan")
+    with pytest.raises(BadParameter, match="has no date"):
+        params.load_district("burnley", params_dir)
+    _edit(params_dir, "burnley", priority_wards=[], priority_wards_source="Plan, 2025")
+    with pytest.raises(BadParameter, match="no priority_wards are named"):
+        params.load_district("burnley", params_dir)
+    _edit(
+        params_dir,
+        "burnley",
+        priority_wards=["Trinity"],
+        priority_wards_source=" Burnley partnership plan, March 2025 ",
+    )
+    district = params.load_district("burnley", params_dir)
+    assert district.priority_wards == ["Trinity"]
+    assert district.priority_wards_source == "Burnley partnership plan, March 2025"
+
+
+def test_a_misspelt_source_key_gets_a_did_you_mean(params_dir):
+    _edit(params_dir, "burnley", priority_ward_source="Plan, 2025")
+    with pytest.raises(BadParameter, match="did you mean 'priority_wards_source'"):
+        params.load_district("burnley", params_dir)

@@ -263,6 +263,41 @@ def test_estimated_burden_and_bad_input():
         priority_candidates(headline.drop(columns="compared_95"), NO_FITNESS, _catalogue(1), "X")
 
 
+def test_a_percentages_burden_uses_its_denominator_never_the_population():
+    """Cancers diagnosed early is a percentage of cancers, not of the population: times the
+    population it gave Burnley "about 7,800 fewer" early diagnoses, more cancers than it has."""
+    row = _row(
+        1,
+        "early diagnosis",
+        "outcome 1",
+        count=np.nan,
+        value=48.0,
+        england_value=56.0,
+        value_type="proportion",
+        multiplier=100.0,
+        polarity="high_is_good",
+    )
+    population = {"All ages": (90000.0, "2023")}
+    by_population = priority_candidates(
+        pd.DataFrame([{**row, "denominator": np.nan}]),
+        NO_FITNESS,
+        _catalogue(1),
+        "E07000001",
+        population=population,
+    ).iloc[0]
+    assert np.isnan(by_population["excess"]) and not by_population["excess_estimated"]
+    assert "no count or denominator" in by_population["excess_how"]
+    by_denominator = priority_candidates(
+        pd.DataFrame([{**row, "denominator": 500.0}]),
+        NO_FITNESS,
+        _catalogue(1),
+        "E07000001",
+        population=population,
+    ).iloc[0]
+    assert by_denominator["excess"] == pytest.approx(0.08 * 500)
+    assert by_denominator["excess_estimated"] and "denominator" in by_denominator["excess_how"]
+
+
 def test_method_markdown_states_the_method_and_weights():
     text = method_markdown({"significance": 4.0}, recommend=2)
     assert text.startswith("## How candidate priorities are chosen")

@@ -90,6 +90,27 @@ def test_burnley_womens_life_expectancy_rose_three_times_so_no_fall_is_projected
     assert (guarded["recent_direction"] == 1).all()
 
 
+def test_a_rising_line_that_starts_below_a_rising_series_is_a_turning_point_too():
+    """Rose in each of the last three periods and the fitted slope is up, but the line sits
+    below the latest value: carried forward it would show a fall from the latest."""
+    series = pd.DataFrame(
+        {
+            "year": [2015, 2016, 2017, 2018, 2019, 2020, 2021],
+            "value": [80, 80.1, 80, 79, 79.6, 80.3, 81.0],
+        }
+    )
+    plain = project(series, horizons=(2023,), polarity="high_is_good", scale="log")
+    assert plain["slope"].iloc[0] < 0 or plain["projected"].iloc[0] < 81.0
+    guarded = project(
+        series, horizons=(2023,), polarity="high_is_good", scale="log", recent_points=3
+    )
+    assert guarded["recent_direction"].iloc[0] == 1.0
+    assert guarded["status"].iloc[0] == TURNING_POINT
+    steady = series.assign(value=[78, 78.5, 79, 79.5, 80, 80.5, 81.0])
+    fine = project(steady, horizons=(2023,), polarity="high_is_good", scale="log", recent_points=3)
+    assert fine["status"].iloc[0] == "ok" and fine["projected"].iloc[0] > 81.0
+
+
 def test_ribble_valley_women_are_never_projected_beyond_the_best_english_district(frame):
     best_low, best_high = _district_range(frame, 90366, "Female", "2023 - 25")
     assert best_high == pytest.approx(87.2)

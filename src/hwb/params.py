@@ -9,12 +9,21 @@ holds one district and may override a default.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from hwb import paths, yamlio
 from hwb.errors import BadParameter
@@ -72,8 +81,38 @@ class DistrictFile(BaseModel):
     parent_code: CountyCode
     partnership: str = Field(min_length=3)
     horizons: list[Year] | None = None
-    priority_wards: list[str] = []
+    priority_wards: list[str] = Field(
+        [],
+        description="wards the partnership has named as its priorities (current, 2023 wards); "
+        "only with priority_wards_source",
+    )
+    priority_wards_source: str = Field(
+        "",
+        description="the document naming the priority wards and its date, e.g. "
+        "'Burnley Health and Wellbeing Partnership plan, March 2025'",
+    )
     priority_weights: PriorityWeights | None = None
+
+    @model_validator(mode="after")
+    def _wards_have_a_source(self) -> DistrictFile:
+        source = self.priority_wards_source.strip()
+        if self.priority_wards and not source:
+            raise ValueError(
+                "key 'priority_wards_source': named priority wards need a source, the document "
+                "and its date (e.g. priority_wards_source: 'Partnership plan, March 2025'); "
+                "or remove priority_wards to show the five most deprived wards by IoD2025"
+            )
+        if source and not self.priority_wards:
+            raise ValueError(
+                "key 'priority_wards_source' is given but no priority_wards are named; "
+                "name the wards or remove the source"
+            )
+        if source and not re.search(r"\b(19|20)\d\d\b", source):
+            raise ValueError(
+                f"key 'priority_wards_source': {source!r} has no date; give the document "
+                "and its date (a year at least), e.g. 'Partnership plan, March 2025'"
+            )
+        return self
 
     @field_validator("horizons")
     @classmethod
@@ -105,6 +144,8 @@ class AreaParams(BaseModel):
     partnership: str
     horizons: list[Year]
     priority_wards: list[str]
+    #: the document (and date) naming ``priority_wards``; "" when none are named
+    priority_wards_source: str = ""
     priority_weights: PriorityWeights
     recommended_priorities: int
 
@@ -132,6 +173,7 @@ OVERVIEW_FIELDS = (
     "priority_weights",
     "recommended_priorities",
     "priority_wards",
+    "priority_wards_source",
 )
 
 #: a district (or a partnership's districts combined) as the overview reads it: the
@@ -263,7 +305,7 @@ def _district(slug: str, directory: Path, defaults: SharedDefaults) -> DistrictP
             f"{path}: key 'parent_code' is {district.parent_code} but the book covers "
             f"{defaults.county_name} ({defaults.county_code}); fix the code or parameters/defaults.yml"
         )
-    from hwb.data.small_areas import check_ward_names  # wards against the snapshot's 2019 lookup
+    from hwb.data.small_areas import check_ward_names  # against the snapshot's current wards
 
     check_ward_names(district.priority_wards, district.ons_code, str(path))
     return DistrictParams(
@@ -276,6 +318,7 @@ def _district(slug: str, directory: Path, defaults: SharedDefaults) -> DistrictP
         partnership=district.partnership,
         horizons=district.horizons or defaults.horizons,
         priority_wards=district.priority_wards,
+        priority_wards_source=district.priority_wards_source.strip(),
         priority_weights=district.priority_weights or defaults.priority_weights,
         recommended_priorities=defaults.recommended_priorities,
     )

@@ -94,6 +94,11 @@ class Grouping(BaseModel):
             "ons_code": combined_code([d.ons_code for d in self.districts]),
             "partnership": self.name,
             "priority_wards": [w for d in self.districts for w in d.priority_wards],
+            "priority_wards_source": "; ".join(
+                f"{d.name}: {d.priority_wards_source}"
+                for d in self.districts
+                if getattr(d, "priority_wards_source", "")
+            ),
         }
         fields = self.area_model.model_fields
         return self.area_model.model_validate(

@@ -18,9 +18,17 @@ PRIORITY_MARK = "◆"
 
 @theme.stable_inputs
 def ward_chart(
-    rows: pd.DataFrame, district_median: float, england_median: float, district: str, title: str
+    rows: pd.DataFrame,
+    district_median: float,
+    england_median: float,
+    district: str,
+    title: str,
+    *,
+    england_words: str = "England's middle ward",
+    measure: str = "IMD 2019 score",
 ) -> Figure:
-    """``rows``: one per ward with columns ward, imd_score and priority (bool), any order."""
+    """``rows``: one per ward with columns ward, imd_score and priority (bool), any order.
+    ``england_words`` names England's line, ``measure`` the score (the x-axis)."""
     rows = rows.sort_values(
         ["imd_score", "ward"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
@@ -52,7 +60,7 @@ def ward_chart(
                 england_median,
                 ":",
                 theme.ENGLAND_COLOUR,
-                f"England's middle ward {england_median:.1f}",
+                f"{england_words} {england_median:.1f}",
             ),
             (
                 district_median,
@@ -70,7 +78,7 @@ def ward_chart(
         ax.grid(axis="x", color="0.85")
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(
-            f"IMD 2019 score (higher is more deprived); {PRIORITY_MARK} dark bars: priority wards"
+            f"{measure} (higher is more deprived); {PRIORITY_MARK} dark bars: priority wards"
         )
         # never cut: the title fits the width beside the ward names (smaller, or wrapped)
         text, size = theme.fit_title(title, 0.68 * fig.get_figwidth())

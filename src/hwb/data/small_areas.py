@@ -8,9 +8,10 @@ writes them (:mod:`hwb.data.assemble`); ``make data`` carries them over
 (:func:`carry_over`). This module is the one way to read them: :func:`load_small_areas`
 verifies the hashes and validates every cell, naming the file, line and column of a fault.
 
-The wards are the 2019 electoral wards (ONS WD19): the ward set the Indices of Deprivation
-2019 are aggregated to and that the LSOA (2011) lookup uses. :func:`check_ward_names`
-refuses a priority ward that is not a 2019 ward of its district, with a did-you-mean.
+The 2019 tables are on the 2019 electoral wards (ONS WD19, the LSOA 2011 lookup) and carry
+IMD 2019 and Local Health; the current tables are on the 2023 wards (the LSOA 2021 lookup)
+with the Indices of Deprivation 2025. :func:`check_ward_names` refuses a priority ward that
+is not a current (2023) ward of its district, with a did-you-mean.
 """
 
 from __future__ import annotations
@@ -482,15 +483,16 @@ def wards_by_deprivation(district_code: str, source: Path | str | None = None):
 
 # --------------------------------------------------------------------------- ward names
 def district_wards(district_code: str, folder: Path | str | None = None) -> list[str]:
-    """The district's ward names for the boundary year, sorted; empty when the snapshot has none."""
+    """The district's current (2023) ward names, sorted (the LSOA 2021 to ward 2023 lookup);
+    empty when the snapshot has none."""
     folder = Path(folder) if folder is not None else paths.SNAPSHOT
-    if missing_reason(folder):
+    if current_missing_reason(folder):
         return []
     return list(_ward_index(folder).get(district_code, ("", []))[1])
 
 
 def _ward_index(folder: Path) -> dict[str, tuple[str, list[str]]]:
-    """District code -> (district name, its sorted ward names), from the ward lookup."""
+    """District code -> (district name, its sorted current ward names), from the current lookup."""
     manifest = (folder / snapshot.MANIFEST_NAME).stat()
     return _ward_index_cached(str(folder), manifest.st_mtime_ns, manifest.st_size)
 
@@ -498,7 +500,7 @@ def _ward_index(folder: Path) -> dict[str, tuple[str, list[str]]]:
 @lru_cache(maxsize=8)
 def _ward_index_cached(folder: str, mtime_ns: int, size: int) -> dict[str, tuple[str, list[str]]]:
     index: dict[str, tuple[str, set[str]]] = {}
-    for r in read_rows("ward_lookup", Path(folder)):
+    for r in read_rows("lsoa21_ward_lookup", Path(folder)):
         index.setdefault(r["district_code"], (r["district_name"], set()))[1].add(r["ward_name"])
     return {code: (name, sorted(wards)) for code, (name, wards) in index.items()}
 
@@ -506,7 +508,7 @@ def _ward_index_cached(folder: str, mtime_ns: int, size: int) -> dict[str, tuple
 def check_ward_names(
     names: Sequence[str], district_code: str, where: str, folder: Path | str | None = None
 ) -> None:
-    """Refuse a priority ward that is not a ward of the district in the boundary year.
+    """Refuse a priority ward that is not a current (2023) ward of the district.
 
     ``where`` names the parameters file. The message gives the closest ward name (difflib)
     and the district's wards. Without small-area files in the snapshot there is nothing to
@@ -529,8 +531,9 @@ def check_ward_names(
         close = close or [v for v in valid if name.casefold() in v.casefold()][:1]
         hint = f"; did you mean '{close[0]}'?" if close else ""
         raise BadParameter(
-            f"{where}: key 'priority_wards': '{name}' is not a {BOUNDARY_YEAR} ward of {named} ({district_code})"
-            f"{hint}\n{named}'s {len(valid)} wards in {BOUNDARY_YEAR}: {', '.join(valid)}"
+            f"{where}: key 'priority_wards': '{name}' is not a current ({CURRENT_BOUNDARY_YEAR}) "
+            f"ward of {named} ({district_code}){hint}\n{named}'s {len(valid)} wards in "
+            f"{CURRENT_BOUNDARY_YEAR}: {', '.join(valid)}"
         )
     doubled = sorted({n for n in names if list(names).count(n) > 1})
     if doubled:

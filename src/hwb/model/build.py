@@ -40,15 +40,25 @@ from typing import Any
 import pandas as pd
 
 from hwb import paths
-from hwb.data.catalogue import load_catalogue
+from hwb.data.catalogue import (
+    declared_breaks,
+    load_catalogue,
+    place_plan_outcomes,
+    priority_groups,
+    role_id,
+)
 from hwb.data.load import load_manifest, load_snapshot
+from hwb.data.periods import with_period_end
+from hwb.data.population import population_for_ages
 from hwb.model import tables as t
 from hwb.model.combined import combined_frame, explain_gaps
 from hwb.model.headline import current, headline_table, indicator_series, split_by_indicator
 from hwb.model.numbers import numbers_table
-from hwb.model.priorities import Member, peer_rows, rank_priorities, sensitivity
+from hwb.model.priorities import Area as Candidates
+from hwb.model.priorities import rank_priorities, sensitivity
 from hwb.model.projections import projections
 from hwb.partnerships import Grouping
+from hwb.stats.fitness import combined_fitness, series_fitness
 
 log = logging.getLogger("hwb.model")
 
@@ -240,19 +250,53 @@ def build(
     )
     series.attrs = {}
     tables = {"headline": pack_table, "members": member_rows, "series": series}
-    tables.update(_priorities(area, pack_table, pack_frame, frame, members, member_tables))
+    tables.update(
+        _priorities(
+            area, pack_table, pack_frame, frame, catalogue, manifest, members, member_tables
+        )
+    )
     horizons = getattr(area, "horizons", None)
     if horizons:
+        member_codes = [m.ons_code for m in members] if len(members) > 1 else []
+        splits = [(split_by_indicator(pack_frame), [area.ons_code, area.england_code])]
+        if member_codes:
+            splits.append((split_by_indicator(frame), member_codes))
 
         def series_of(indicator_id: int, sex: str) -> pd.DataFrame:
             entry = catalogue.loc[int(indicator_id)]
-            rows = split_by_indicator(pack_frame).get(int(indicator_id), pack_frame.iloc[:0])
-            return indicator_series(
-                rows, int(indicator_id), sex, entry["age"], [area.ons_code, area.england_code]
+            return pd.concat(
+                [
+                    indicator_series(
+                        split.get(int(indicator_id), pack_frame.iloc[:0]),
+                        int(indicator_id),
+                        sex,
+                        entry["age"],
+                        codes,
+                    )
+                    for split, codes in splits
+                ],
+                ignore_index=True,
             )
 
+        fitness = _fitness(frame, catalogue)
+        if member_codes:
+            fitness = pd.concat(
+                [fitness, combined_fitness(fitness, member_codes, area.ons_code)],
+                ignore_index=True,
+            )
         tables["projections"] = projections(
-            pack_table, series_of, catalogue, horizons, area.ons_code, area.england_code
+            pack_table,
+            series_of,
+            catalogue,
+            horizons,
+            area.ons_code,
+            area.england_code,
+            fitness=fitness,
+            districts=_districts(frame),
+            complete=complete_indicators(manifest),
+            members=[(m.ons_code, current(h)) for m, h in zip(members, member_tables, strict=True)]
+            if member_codes
+            else [],
         )
     tables["numbers"] = numbers_table(
         [pack_table, *(member_tables if len(members) > 1 else [])], series, areas, area
@@ -283,27 +327,74 @@ def inputs_of_snapshot(manifest: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _priorities(area, pack_table, pack_frame, frame, members, member_tables) -> dict:
-    """The long-list and its sensitivity view, for the pack's area and (two districts) each member."""
-    ranked_members = (
-        [
-            Member(m.name, current(h), peer_rows(frame, m.ons_code))
+def _fitness(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Every series' fitness (:func:`hwb.stats.fitness.series_fitness`), worked out once for
+    each snapshot frame a process holds (:func:`_snapshot_frame` shares one between models)."""
+    if not _LAST_FITNESS or _LAST_FITNESS[0] is not frame:
+        dated = with_period_end(frame, catalogue["period_type"])
+        _LAST_FITNESS[:] = [frame, series_fitness(dated, catalogue, declared_breaks())]
+    return _LAST_FITNESS[1]
+
+
+_LAST_FITNESS: list = []  # [frame, its fitness]
+
+
+def _districts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every district's rows (no category breakdown): what ranks and ranges are drawn from."""
+    return frame[(frame["category_type"] == "") & frame["area_type"].str.startswith("Districts")]
+
+
+def complete_indicators(manifest: Mapping[str, Any]) -> frozenset[int]:
+    """Ids of the indicators whose data hold every English district (the manifest's
+    ``coverage`` of their file): only these are ranked among English districts."""
+    return frozenset(
+        int(i)
+        for entry in manifest.get("files", [])
+        for i in entry.get("indicators") or []
+        if str(entry.get("coverage", "")).startswith("all English districts")
+    )
+
+
+def _priorities(
+    area, pack_table, pack_frame, frame, catalogue, manifest, members, member_tables
+) -> dict:
+    """The long-list and its sensitivity view (:mod:`hwb.model.priorities`), for the pack's
+    area and (two districts) each member's own candidates."""
+    fitness = _fitness(frame, catalogue)
+    population_id = role_id("population")
+
+    def area_of(name, code, table, rows, fit) -> Candidates:
+        series = rows[(rows["area_code"] == code) & (rows["category_type"] == "")]
+        population = population_for_ages(rows, population_id, code, catalogue["age"])
+        return Candidates(name, code, current(table), fit, series, population)
+
+    if len(members) > 1:
+        pack_fitness = combined_fitness(fitness, [m.ons_code for m in members], area.ons_code)
+        ranked_members = [
+            area_of(m.name, m.ons_code, h, frame, fitness)
             for m, h in zip(members, member_tables, strict=True)
         ]
-        if len(members) > 1
-        else []
-    )
-    rows = current(pack_table)
-    peers = peer_rows(pack_frame, area.ons_code)
+    else:
+        pack_fitness, ranked_members = fitness, []
+    context = {
+        "peers": _districts(frame),
+        "complete": complete_indicators(manifest),
+        "groups": priority_groups(),
+        "place_plan": place_plan_outcomes(),
+    }
     weights = area.priority_weights
     recommend = area.recommended_priorities
+    ranked = rank_priorities(
+        area_of(area.name, area.ons_code, pack_table, pack_frame, pack_fitness),
+        catalogue,
+        weights,
+        recommend,
+        context=context,
+        members=ranked_members,
+    )
     return {
-        "priorities": rank_priorities(
-            rows, weights, recommend, peers=peers, members=ranked_members
-        ),
-        "sensitivity": sensitivity(
-            rows, weights, top=min(3, recommend), peers=peers, members=ranked_members
-        ),
+        "priorities": ranked,
+        "sensitivity": sensitivity(ranked, weights, top=min(3, recommend)),
     }
 
 

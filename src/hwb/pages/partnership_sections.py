@@ -139,3 +139,44 @@ def _old_member_findings(pack: PartnershipPack) -> list[str]:
         for _, r in member_findings(pack.headline, old).iterrows():
             found.append(f"{r['label']} in {member.name} ({r['period']})")
     return found
+
+
+def programme_by_district(pack: PartnershipPack, programme: str) -> d.Html:
+    """A programme's indicators for each member district beside the combined figure (or in its
+    place where the districts cannot be combined, with the reason); empty for one district."""
+    if not pack.combined:
+        return d.Html("", "")
+    table = side_by_side(pack)
+    table = table[table["programme"] == programme] if len(table) else table
+    if table.empty:
+        return d.paragraph(f"No district of {pack.name} has a {programme} value in this snapshot.")
+    out = pd.DataFrame({"Indicator": table["label"], "Unit": table["unit"]})
+    out[f"{pack.name} (combined)"] = [
+        _figure(r["combined_value"], r["combined_compared_95"], r["combined_period"])
+        or f"none: {r['combined_note'] or 'not combined'}"
+        for _, r in table.iterrows()
+    ]
+    for member in pack.members:
+        out[member.name] = [
+            _figure(
+                r[f"{member.slug}_value"],
+                r[f"{member.slug}_compared_95"],
+                r[f"{member.slug}_period"],
+            )
+            or "–"
+            for _, r in table.iterrows()
+        ]
+    combined = int(table["combined_value"].notna().sum())
+    names = fmt.join_words([m.name for m in pack.members])
+    lead = (
+        f"Each district's own values ({names}), beside the combined figure: {combined} of "
+        f"{fmt.plural(len(table), 'indicator')} in {programme} can be combined for {pack.name}; "
+        "for the others each district's figure stands in its place (the reason is in the "
+        "combined column). Verdicts are against England."
+    )
+    return d.join(
+        [
+            d.paragraph(lead, "hwb-lead"),
+            d.Html(d.table(out), f"{programme}: {len(out)} indicators by district"),
+        ]
+    )

@@ -84,8 +84,8 @@ def messages_and_priorities(pack: Pack) -> d.Html:
     if rows.empty:
         parts.append(
             d.paragraph(
-                f"No priority can be drawn from the data for {pack.name}: no indicator with a "
-                "judgement has a value in this snapshot."
+                f"No priority is recommended from the data for {pack.name}: no indicator fit to "
+                "judge is significantly worse than England or similar but getting worse."
             )
         )
         return d.join(parts)
@@ -173,21 +173,23 @@ def wards_table(pack: Pack) -> d.Html:
     if rows.empty:
         return d.paragraph(f"Ward-level data for {pack.name} are not available in this snapshot.")
     which = (
-        "named by the partnership" if named else "none named: the most deprived by IMD 2019 score"
+        f"named by the partnership; source: {pack.params.priority_wards_source}"
+        if named
+        else "none named with a source: the five most deprived current wards by IoD2025 score"
     )
     shown = rows.head(MAX_WARDS)
     table = pd.DataFrame(
         {
-            "Ward": shown["ward_name"],
+            "Ward (2023)": shown["ward_name"],
             "People": [
                 fmt.number(v, decimals=0) if not fmt.is_missing(v) else "n/a"
                 for v in shown["population"]
             ],
-            "IMD 2019 score": [
+            "IoD2025 score": [
                 fmt.number(v) if not fmt.is_missing(v) else "n/a" for v in shown["imd_score"]
             ],
-            f"Rank in England (of {fmt.number(shown['england_wards'].iloc[0], decimals=0)})": [
-                fmt.number(v, decimals=0) for v in shown["england_rank"]
+            f"Rank in {pack.name} (of {fmt.number(shown['ward_count'].iloc[0], decimals=0)})": [
+                fmt.number(v, decimals=0) for v in shown["district_rank"]
             ],
             "Neighbourhoods in England's most deprived 10%": [
                 f"{m} of {n}" for m, n in zip(shown["most_deprived"], shown["lsoas"], strict=False)
@@ -200,21 +202,33 @@ def wards_table(pack: Pack) -> d.Html:
 
 
 def heading(pack: Pack) -> d.Html:
-    """Page 4: each indicator's projection to the strategy horizons, and whether the gap to England closes."""
+    """Page 4: each indicator's projection to the strategy horizons, and whether the gap to
+    England closes; for two districts, each district's own projections too."""
+    members = getattr(pack, "members", [])
+    if len(members) <= 1:
+        return _heading(pack, pack.name, sections.projections(pack))
+    parts = [_heading(pack, f"{pack.name} (combined)", sections.projections(pack))]
+    for member in members:
+        parts.append(_heading(pack, member.name, sections.projections(pack, member.code)))
+    return d.join(parts)
+
+
+def _heading(pack: Pack, name: str, table: pd.DataFrame) -> d.Html:
+    """One area's projections on page 4 (the pack's area or a member district's)."""
     horizons = pack.params.horizons
-    table = sections.projections(pack)
     ok = table[table["status"] == "ok"] if len(table) else table
     if ok.empty:
         return d.paragraph(
-            f"No indicator for {pack.name} has the 5 or more periods a projection needs in this "
-            "snapshot, so there are no projections."
+            f"No indicator for {name} can be projected with confidence in this snapshot (too few "
+            "periods, a break in the series, a turning point or too wide a range); the full pack "
+            "says which applies to each."
         )
     last = max(horizons)
     at_last = ok[ok["horizon"] == last]
     worse = at_last[at_last["compared_95"] == "Worse"]
     parts = []
     if len(worse):
-        parts.append(d.paragraph(closing_sentence(pack.name, worse, last)))
+        parts.append(d.paragraph(closing_sentence(name, worse, last)))
     at_last = (
         at_last.assign(_w=~at_last["compared_95"].eq("Worse"))
         .sort_values(["_w", "indicator_id"], kind="mergesort")
@@ -244,7 +258,7 @@ def heading(pack: Pack) -> d.Html:
         ]
     more = len(ok[ok["horizon"] == last]) - len(shown)
     caption = (
-        f"{pack.name} on current trends to {fmt.join_words([str(h) for h in horizons])}: what happens if "
+        f"{name} on current trends to {fmt.join_words([str(h) for h in horizons])}: what happens if "
         "nothing changes, not a forecast" + (f" ({more} more in the full pack)" if more > 0 else "")
     )
     parts.append(

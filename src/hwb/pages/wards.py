@@ -1,14 +1,21 @@
-"""The "Priority wards" section: how the partnership's priority wards compare with the
-rest of the district and with England.
+"""The "Priority wards" section: the partnership's priority wards, on current boundaries,
+and how they compare with the rest of the district.
 
-Everything comes from the snapshot's small-area files (:mod:`hwb.data.small_areas`), on
-2019 ward boundaries: each ward's IMD 2019 score and its rank among England's wards, the
-share of its neighbourhoods (LSOAs) in England's most deprived 10%, its income and health
-deprivation domain scores, its population, and, where a Local Health copy exists (Burnley,
-Hyndburn, Pendle, Ribble Valley and Rossendale), the life expectancy and admission and death
-ratios of the neighbourhoods (MSOAs) its LSOAs lie in. A district whose partnership has named
-no priority wards shows its five most deprived wards instead, and says so. A measure missing
-for a ward is said in words.
+**Which wards.** By default, data-led: the district's five most deprived *current* wards
+(2023 electoral wards, ONS's LSOA 2021 best-fit lookup) by their Indices of Deprivation
+2025 score, the population-weighted average of their LSOAs' scores
+(:func:`hwb.data.small_areas.wards_by_deprivation`); the rule is stated on the page. A
+partnership may name its own wards in ``parameters/<district>.yml`` only with a
+``priority_wards_source`` (the document and its date), printed beside them; names are
+checked against the current wards (:func:`hwb.params.load_district`).
+
+**What is shown.** Each ward's IoD2025 score and rank in the district, how many of its
+LSOAs are among England's most deprived 10%, its income and health deprivation domain
+scores (population-weighted), its population (MHCLG's IoD2025 denominators) and, where a
+Local Health copy exists (Burnley, Hyndburn, Pendle, Ribble Valley and Rossendale), the
+life expectancy and admission and death ratios of the MSOAs (2011) its LSOAs lie in (for
+LSOAs unchanged since 2011). Anomalies are flagged in words: a neighbourhood where women's
+life expectancy is below men's. A measure missing for a ward is said in words.
 """
 
 from __future__ import annotations
@@ -16,13 +23,20 @@ from __future__ import annotations
 import pandas as pd
 
 from hwb.charts.wards import PRIORITY_MARK, ward_chart
-from hwb.data.catalogue import role_id
+from hwb.data.small_areas import current_missing_reason, load_current_wards, wards_by_deprivation
+from hwb.errors import HwbError
 from hwb.pages import display as d
-from hwb.pages.model import OK, Pack
-from hwb.stats.ranges import ranks
+from hwb.pages.model import OK, Pack, resolve_snapshot
+from hwb.stats.ranges import weighted_average
 from hwb.text import format as fmt
 
 SHOWN_WHEN_NONE_NAMED = 5
+#: the rule of the default list, as the page states it
+DEFAULT_RULE = (
+    "the {n} most deprived of {district}'s current wards (2023 boundaries) by their Indices of "
+    "Deprivation 2025 score, the population-weighted average of the scores of the LSOAs (2021) "
+    "ONS's best-fit lookup puts in each ward"
+)
 #: Local Health measures shown, with their column heading and how a sentence names them
 LOCAL_HEALTH = {
     "LE_male": ("Life expectancy, men (years)", "life expectancy for men"),
@@ -32,41 +46,81 @@ LOCAL_HEALTH = {
     "Death_allcause_under75": ("Deaths under 75 (England = 100)", "deaths under 75"),
 }
 TABLE_STYLE = "font-size:0.85em"
+#: the IoD2025 deprivation score the district as a whole is given (catalogue role)
+DEPRIVATION_2025 = 1000013
 
 
 # --------------------------------------------------------------------------- numbers
+def _current(pack: Pack) -> tuple[pd.DataFrame | None, str | None]:
+    """The snapshot's current-boundary LSOA table (None with the reason when absent)."""
+    key = ("current_wards",)
+    if key not in pack.memo:
+        folder = resolve_snapshot(pack.snapshot)
+        reason = current_missing_reason(folder)
+        if reason is not None:
+            pack.memo[key] = (None, reason)
+        else:
+            try:
+                pack.memo[key] = (load_current_wards(folder), None)
+            except HwbError as exc:
+                pack.memo[key] = (None, str(exc))
+    return pack.memo[key]
+
+
 def _small_areas(pack: Pack):
-    """The snapshot's small-area tables for this pack; None with the reason when absent."""
+    """The snapshot's 2019-boundary small-area tables (for Local Health); None with the reason."""
     return pack.small_areas
 
 
 def ward_table(pack: Pack) -> pd.DataFrame:
-    """One row per ward of the district: deprivation, ranks, population, Local Health ranges."""
+    """One row per current ward of the district, most deprived first: IoD2025 score and rank,
+    LSOAs in England's most deprived 10%, income and health scores, population, Local
+    Health ranges and anomalies; ``priority`` marks the wards the section shows."""
+    lsoas, _ = _current(pack)
+    if lsoas is None:
+        return pd.DataFrame()
+    mine = lsoas[lsoas["district_code"] == pack.code]
+    if mine.empty:
+        return pd.DataFrame()
+    folder = resolve_snapshot(pack.snapshot)
+    wards = wards_by_deprivation(pack.code, folder).rename(
+        columns={"rank": "district_rank", "lsoas_most_deprived_decile": "most_deprived"}
+    )
+    keys = ["ward_code"]
+    for column in ("income_score", "health_score"):
+        averaged = weighted_average(mine, column, "population", keys)
+        wards[column] = wards["ward_code"].map(averaged.set_index("ward_code")["value"])
+    most = mine.sort_values(["imd_rank", "lsoa21_code"], kind="stable").drop_duplicates("ward_code")
+    wards["most_deprived_lsoa_rank"] = wards["ward_code"].map(
+        most.set_index("ward_code")["imd_rank"]
+    )
+    wards["ward_count"] = len(wards)
+    shown = _named(pack) or list(wards["ward_name"].head(SHOWN_WHEN_NONE_NAMED))
+    wards["priority"] = wards["ward_name"].isin(shown)
+    _add_local_health(pack, mine, wards)
+    return wards.sort_values(["district_rank", "ward_name"], kind="stable").reset_index(drop=True)
+
+
+def _add_local_health(pack: Pack, mine: pd.DataFrame, wards: pd.DataFrame) -> None:
+    """Each ward's Local Health ranges over the MSOAs (2011) its LSOAs lie in (LSOAs whose
+    2021 code is a 2011 code: unchanged since 2011), and its anomalies in words."""
     areas, _ = _small_areas(pack)
+    for measure in LOCAL_HEALTH:
+        wards[f"{measure}_min"] = float("nan")
+        wards[f"{measure}_max"] = float("nan")
+    wards["neighbourhoods"] = [[] for _ in range(len(wards))]
+    wards["anomalies"] = ""
     if areas is None:
-        return pd.DataFrame()
-    lookup = areas.lookup[areas.lookup["district_code"] == pack.code]
-    if lookup.empty:
-        return pd.DataFrame()
-    england = areas.wards.assign(
-        england_rank=ranks(areas.wards["imd_score"], highest_first=True).astype(int)
+        return
+    lsoas = mine[["lsoa21_code", "ward_code"]].merge(
+        areas.lookup[["lsoa11_code", "msoa11_code", "msoa11_name"]].drop_duplicates("lsoa11_code"),
+        left_on="lsoa21_code",
+        right_on="lsoa11_code",
+        how="inner",
     )
-    lsoas = lookup.merge(areas.lsoa, on="lsoa11_code", how="left")
-    wards = (
-        lsoas.groupby(["ward_code", "ward_name"], sort=True)
-        .agg(
-            lsoas=("lsoa11_code", "size"),
-            most_deprived=("imd_decile", lambda s: int((s == 1).sum())),
-        )
-        .reset_index()
-        .merge(england, on="ward_code", how="left")
-        .merge(areas.population[["ward_code", "population", "period"]], on="ward_code", how="left")
-        .rename(columns={"period": "population_period"})
-    )
-    wards["district_rank"] = ranks(wards["imd_score"], highest_first=True).astype(int)
-    wards["england_wards"] = len(england)
-    wards["priority"] = wards["ward_name"].isin(pack.params.priority_wards)
     health = areas.local_health
+    if lsoas.empty or health.empty:
+        return
     for measure in LOCAL_HEALTH:
         values = lsoas[["ward_code", "msoa11_code"]].merge(
             health[health["measure"] == measure][["msoa11_code", "value"]],
@@ -77,28 +131,57 @@ def ward_table(pack: Pack) -> pd.DataFrame:
         wards[f"{measure}_min"] = wards["ward_code"].map(span["min"])
         wards[f"{measure}_max"] = wards["ward_code"].map(span["max"])
     names = lsoas.groupby("ward_code")["msoa11_name"].agg(lambda s: sorted(set(s)))
-    wards["neighbourhoods"] = wards["ward_code"].map(names)
-    return wards.sort_values(["district_rank", "ward_name"], kind="stable").reset_index(drop=True)
+    wards["neighbourhoods"] = [names.get(code, []) for code in wards["ward_code"]]
+    life = health[health["measure"].isin(["LE_male", "LE_female"])].pivot_table(
+        index="msoa11_code", columns="measure", values="value", aggfunc="first"
+    )
+    msoa_names = lsoas.drop_duplicates("msoa11_code").set_index("msoa11_code")["msoa11_name"]
+    flags = {}
+    for code, group in lsoas.groupby("ward_code"):
+        words = []
+        for msoa in sorted(set(group["msoa11_code"])):
+            if msoa not in life.index or {"LE_male", "LE_female"} - set(life.columns):
+                continue
+            men, women = life.at[msoa, "LE_male"], life.at[msoa, "LE_female"]
+            if not fmt.is_missing(men) and not fmt.is_missing(women) and women < men:
+                words.append(
+                    f"in {msoa_names[msoa]} women's life expectancy ({fmt.number(women, decimals=1)} "
+                    f"years) is below men's ({fmt.number(men, decimals=1)}), the reverse of almost "
+                    "everywhere in England: check the local figures before drawing conclusions"
+                )
+        flags[code] = "; ".join(words)
+    wards["anomalies"] = [flags.get(code, "") for code in wards["ward_code"]]
+
+
+def _named(pack: Pack) -> list[str]:
+    return list(pack.params.priority_wards)
 
 
 def references(pack: Pack) -> dict[str, dict[str, float]]:
-    """The district's and England's middle ward (median) on each score, and Local Health references."""
-    areas, _ = _small_areas(pack)
+    """The district's middle ward (median) on each score, the district's totals, its IoD2025
+    score and England's, and Local Health references."""
     wards = ward_table(pack)
     out: dict[str, dict[str, float]] = {"district": {}, "england": {}}
     for column in ("imd_score", "income_score", "health_score"):
         out["district"][column] = float(wards[column].median())
-        out["england"][column] = float(areas.wards[column].median())
     out["district"]["population"] = float(wards["population"].sum())
     out["district"]["lsoas"] = float(wards["lsoas"].sum())
     out["district"]["most_deprived"] = float(wards["most_deprived"].sum())
-    district_msoas = set(
-        areas.lookup.loc[areas.lookup["district_code"] == pack.code, "msoa11_code"]
+    score = pack.headline[
+        (pack.headline["indicator_id"] == DEPRIVATION_2025) & (pack.headline["status"] == OK)
+    ]
+    out["district"]["score"] = float(score["value"].iloc[0]) if len(score) else float("nan")
+    out["england"]["score"] = float(score["england_value"].iloc[0]) if len(score) else float("nan")
+    areas, _ = _small_areas(pack)
+    health = areas.local_health if areas is not None else pd.DataFrame()
+    district_msoas = (
+        set(areas.lookup.loc[areas.lookup["district_code"] == pack.code, "msoa11_code"])
+        if areas is not None
+        else set()
     )
-    health = areas.local_health
     for measure in LOCAL_HEALTH:
-        rows = health[health["measure"] == measure]
-        mine = rows[rows["msoa11_code"].isin(district_msoas)]
+        rows = health[health["measure"] == measure] if len(health) else health
+        mine = rows[rows["msoa11_code"].isin(district_msoas)] if len(rows) else rows
         out["district"][measure] = float(mine["value"].median()) if len(mine) else float("nan")
         out["england"][measure] = (
             float(rows["england_value"].iloc[0]) if len(rows) else float("nan")
@@ -108,13 +191,11 @@ def references(pack: Pack) -> dict[str, dict[str, float]]:
 
 
 def shown_wards(pack: Pack) -> tuple[pd.DataFrame, bool]:
-    """The wards the section describes and whether the partnership named them.
-
-    Named priority wards in the order the parameters list them; with none named, the five
-    most deprived wards by IMD 2019 score.
-    """
+    """The wards the section describes and whether the partnership named them: named wards
+    in the order the parameters list them; with none named, the five most deprived current
+    wards by IoD2025 score."""
     wards = ward_table(pack)
-    named = list(pack.params.priority_wards)
+    named = _named(pack)
     if wards.empty:
         return wards, bool(named)
     if named:
@@ -170,20 +251,13 @@ def _local_health_words(row: pd.Series, refs: dict[str, dict[str, float]], pack:
 def ward_sentence(
     row: pd.Series, refs: dict[str, dict[str, float]], pack: Pack, n_wards: int
 ) -> str:
-    """One ward in plain words, each missing measure said as missing."""
-    people = (
-        f"{fmt.number(row['population'], 'people')} people, {row['population_period']}"
-        if not fmt.is_missing(row["population"])
-        else "population not available"
+    """One ward in plain words, each missing measure said as missing, anomalies flagged."""
+    people = f"{fmt.number(row['population'], 'people')} people"
+    deprivation = (
+        f"IoD2025 score {fmt.number(row['imd_score'])}, the "
+        + ("" if int(row["district_rank"]) == 1 else f"{_ordinal(int(row['district_rank']))} ")
+        + f"most deprived of {pack.name}'s {n_wards} wards"
     )
-    if fmt.is_missing(row["imd_score"]):
-        deprivation = "its IMD 2019 score is not available"
-    else:
-        deprivation = (
-            f"IMD 2019 score {fmt.number(row['imd_score'])}, the {_ordinal(int(row['england_rank']))} "
-            f"most deprived of England's {fmt.number(row['england_wards'], decimals=0)} wards and "
-            f"{_ordinal(int(row['district_rank']))} of {pack.name}'s {n_wards}"
-        )
     share = (
         f"{row['most_deprived']} of its {fmt.plural(int(row['lsoas']), 'neighbourhood')} (LSOAs) "
         f"{'is' if row['most_deprived'] == 1 else 'are'} among England's most deprived 10%"
@@ -193,15 +267,15 @@ def ward_sentence(
     else:
         domains = (
             f"{fmt.number(100 * row['income_score'])}% of residents are income-deprived "
-            f"({pack.name}'s middle ward {fmt.number(100 * refs['district']['income_score'])}%, "
-            f"England's {fmt.number(100 * refs['england']['income_score'])}%) and its health "
-            f"deprivation and disability score is {fmt.number(row['health_score'], decimals=2)} "
-            f"(middle wards {fmt.number(refs['district']['health_score'], decimals=2)} and "
-            f"{fmt.number(refs['england']['health_score'], decimals=2)}; higher is more deprived)"
+            f"({pack.name}'s middle ward {fmt.number(100 * refs['district']['income_score'])}%) "
+            f"and its health deprivation and disability score is "
+            f"{fmt.number(row['health_score'], decimals=2)} (middle ward "
+            f"{fmt.number(refs['district']['health_score'], decimals=2)}; higher is more deprived)"
         )
+    anomaly = f" Note: {row['anomalies']}." if row.get("anomalies") else ""
     return (
         f"{row['ward_name']} ({people}): {deprivation}; {share}; {domains}. "
-        f"{_local_health_words(row, refs, pack)}"
+        f"{_local_health_words(row, refs, pack)}{anomaly}"
     )
 
 
@@ -216,18 +290,16 @@ def _number_column(values: pd.Series, decimals: int | None = None, scale: float 
 def wards_numbers(
     pack: Pack, rows: pd.DataFrame, refs: dict[str, dict[str, float]]
 ) -> pd.DataFrame:
-    """The table of the shown wards, with the district's and England's middle ward beneath."""
+    """The table of the shown wards, with the district's middle ward beneath."""
+    n = int(rows["ward_count"].iloc[0]) if len(rows) else 0
     table = pd.DataFrame(
         {
-            "Ward": rows["ward_name"],
-            "Population (mid-2020)": _number_column(rows["population"], 0),
-            "IMD 2019 score": _number_column(rows["imd_score"]),
-            f"Rank in England (of {fmt.number(rows['england_wards'].iloc[0], decimals=0)})": [
-                fmt.number(v, decimals=0) for v in rows["england_rank"]
-            ],
-            f"Rank in {pack.name}": rows["district_rank"].astype(int).astype(str),
+            "Ward (2023)": rows["ward_name"],
+            "Population (IoD2025)": _number_column(rows["population"], 0),
+            "IoD2025 score": _number_column(rows["imd_score"]),
+            f"Rank in {pack.name} (of {n})": rows["district_rank"].astype(int).astype(str),
             "LSOAs in England's most deprived 10%": [
-                f"{m} of {n}" for m, n in zip(rows["most_deprived"], rows["lsoas"], strict=False)
+                f"{m} of {k}" for m, k in zip(rows["most_deprived"], rows["lsoas"], strict=False)
             ],
             "Income-deprived (%)": _number_column(rows["income_score"], scale=100),
             "Health deprivation score": _number_column(rows["health_score"], 2),
@@ -239,72 +311,67 @@ def wards_numbers(
             table[heading] = [
                 _span(r, measure, 1 if measure.startswith("LE") else 0) for _, r in rows.iterrows()
             ]
-    extra = []
-    for who, label in (
-        ("district", f"{pack.name}: middle ward"),
-        ("england", "England: middle ward"),
-    ):
-        ref = refs[who]
-        line = {c: "" for c in table.columns}
-        line.update(
-            {
-                "Ward": label,
-                "IMD 2019 score": fmt.number(ref["imd_score"]),
-                "Income-deprived (%)": fmt.number(100 * ref["income_score"]),
-                "Health deprivation score": fmt.number(ref["health_score"], decimals=2),
-            }
-        )
-        if who == "district":
-            line["Population (mid-2020)"] = (
-                f"{fmt.number(ref['population'], 'people')} (whole district)"
-            )
-            line["LSOAs in England's most deprived 10%"] = (
+    line = {c: "" for c in table.columns}
+    ref = refs["district"]
+    line.update(
+        {
+            "Ward (2023)": f"{pack.name}: middle ward",
+            "Population (IoD2025)": f"{fmt.number(ref['population'], 'people')} (whole district)",
+            "IoD2025 score": fmt.number(ref["imd_score"]),
+            "LSOAs in England's most deprived 10%": (
                 f"{int(ref['most_deprived'])} of {int(ref['lsoas'])} (whole district)"
-            )
-        else:
-            line["LSOAs in England's most deprived 10%"] = "10% by definition"
-        if has_health:
-            for measure, (heading, _) in LOCAL_HEALTH.items():
-                line[heading] = fmt.number(
-                    ref[measure], decimals=1 if measure.startswith("LE") else 0
-                )
-        extra.append(line)
-    return pd.concat([table, pd.DataFrame(extra)], ignore_index=True)
+            ),
+            "Income-deprived (%)": fmt.number(100 * ref["income_score"]),
+            "Health deprivation score": fmt.number(ref["health_score"], decimals=2),
+        }
+    )
+    if has_health:
+        for measure, (heading, _) in LOCAL_HEALTH.items():
+            line[heading] = fmt.number(ref[measure], decimals=1 if measure.startswith("LE") else 0)
+    return pd.concat([table, pd.DataFrame([line])], ignore_index=True)
 
 
 def _chart(
     pack: Pack, wards: pd.DataFrame, refs: dict[str, dict[str, float]], named: bool
 ) -> d.Html:
-    marked = wards.assign(
-        priority=wards["priority"] if named else wards["district_rank"] <= SHOWN_WHEN_NONE_NAMED
-    )
-    data = marked.rename(columns={"ward_name": "ward"})[["ward", "imd_score", "priority"]]
+    data = wards.rename(columns={"ward_name": "ward"})[["ward", "imd_score", "priority"]]
     kind = "priority wards" if named else "five most deprived wards"
-    top, bottom = marked.iloc[0], marked.iloc[-1]
+    top, bottom = wards.iloc[0], wards.iloc[-1]
     title = (
-        f"{pack.name}'s {len(marked)} wards by IMD 2019 score: {top['ward_name']} "
+        f"{pack.name}'s {len(wards)} wards (2023) by IoD2025 score: {top['ward_name']} "
         f"{fmt.number(top['imd_score'], decimals=1)} to {bottom['ward_name']} "
         f"{fmt.number(bottom['imd_score'], decimals=1)}"
     )
+    england = refs["england"]["score"]
     fig = ward_chart(
-        data, refs["district"]["imd_score"], refs["england"]["imd_score"], pack.name, title
+        data,
+        refs["district"]["imd_score"],
+        england,
+        pack.name,
+        title,
+        england_words="England's average",
+        measure="IoD2025 score",
     )
-    chosen = marked[marked["priority"]]
+    chosen = wards[wards["priority"]]
     listed = "; ".join(
         f"{r['ward_name']} {fmt.number(r['imd_score'])} ({_ordinal(int(r['district_rank']))})"
         for _, r in chosen.iterrows()
     )
     alt_text = (
         f"Bar chart. {title}. The {kind} are dark bars marked {PRIORITY_MARK}: {listed}. "
-        f"{pack.name}'s middle ward scores {fmt.number(refs['district']['imd_score'])}, "
-        f"England's middle ward {fmt.number(refs['england']['imd_score'])}."
+        f"{pack.name}'s middle ward scores {fmt.number(refs['district']['imd_score'])}"
+        + (
+            f"; England's average score is {fmt.number(england)}."
+            if not fmt.is_missing(england)
+            else "."
+        )
     )
     behind = pd.DataFrame(
         {
-            "Ward": marked["ward_name"],
-            "IMD 2019 score": marked["imd_score"].map(fmt.number),
-            "Rank in England": marked["england_rank"].map(lambda v: fmt.number(v, decimals=0)),
-            "Marked": marked["priority"].map(
+            "Ward (2023)": wards["ward_name"],
+            "IoD2025 score": wards["imd_score"].map(fmt.number),
+            f"Rank in {pack.name}": wards["district_rank"].map(lambda v: fmt.number(v, decimals=0)),
+            "Marked": wards["priority"].map(
                 {
                     True: f"{PRIORITY_MARK} {'priority' if named else 'five most deprived'}",
                     False: "",
@@ -317,14 +384,15 @@ def _chart(
 
 # --------------------------------------------------------------------------- the section
 def priority_wards(pack: Pack) -> d.Html:
-    """The "Priority wards" section: sentences, table, chart, sources; never raises for missing data."""
-    areas, reason = _small_areas(pack)
-    if areas is None:
+    """The "Priority wards" section: the rule or the named list's source, sentences, table,
+    chart, sources; never raises for missing data."""
+    lsoas, reason = _current(pack)
+    if lsoas is None:
         return d.paragraph(f"Ward-level data are not available here: {reason}.")
     wards = ward_table(pack)
     if wards.empty:
         return d.paragraph(
-            f"The small-area files in this snapshot have no wards for {pack.name} ({pack.code})."
+            f"The small-area files in this snapshot have no current wards for {pack.name} ({pack.code})."
         )
     refs = references(pack)
     rows, named = shown_wards(pack)
@@ -332,26 +400,25 @@ def priority_wards(pack: Pack) -> d.Html:
     if named:
         intro = (
             f"The {partnership} has named {fmt.plural(len(rows), 'priority ward')}: "
-            f"{fmt.join_words(list(rows['ward_name']))}."
+            f"{fmt.join_words(list(rows['ward_name']))} (source: {pack.params.priority_wards_source})."
         )
     else:
+        rule = DEFAULT_RULE.format(n="five", district=pack.name)
         intro = (
-            f"The {partnership} has not named any priority wards, so this section shows "
-            f"{pack.name}'s five most deprived wards by IMD 2019 score."
+            f"No priority wards are named with a source in {pack.name}'s parameters, so the wards "
+            f"shown are chosen by a stated rule: {rule}. A partnership may name its own wards, with "
+            "the document and date they come from."
         )
-    district_imd = pack.headline[
-        (pack.headline["indicator_id"] == role_id("deprivation")) & (pack.headline["status"] == OK)
-    ]
-    if len(district_imd):
-        r = district_imd.iloc[0]
+    if not fmt.is_missing(refs["district"]["score"]):
+        england = refs["england"]["score"]
         intro += (
-            f" {pack.name} as a whole has an IMD 2019 average score of {fmt.number(r['value'])} "
-            f"(England {fmt.number(r['england_value'])})."
+            f" {pack.name} as a whole has an IoD2025 average score of "
+            f"{fmt.number(refs['district']['score'])}"
+            + (f" (England {fmt.number(england)})." if not fmt.is_missing(england) else ".")
         )
     intro += (
-        f" Wards are the {areas.boundary_year} electoral wards, the boundaries the deprivation "
-        "figures here are built on; a ward's neighbourhoods are its LSOAs (about 1,500 people each) "
-        "and the larger MSOAs (about 7,500) they lie in."
+        " Wards are the current (2023) electoral wards; a ward's neighbourhoods are its LSOAs "
+        "(about 1,500 people each) and the larger MSOAs (about 7,500) they lie in."
     )
     parts = [
         d.paragraph(intro),
@@ -372,7 +439,7 @@ def priority_wards(pack: Pack) -> d.Html:
         )
     )
     parts.append(_chart(pack, wards, refs, named))
-    parts.append(d.paragraph(_sources_sentence(areas)))
+    parts.append(d.paragraph(SOURCES))
     export = wards.drop(columns=["neighbourhoods"]).assign(
         neighbourhoods=wards["neighbourhoods"].map("; ".join), district=pack.name
     )
@@ -382,40 +449,46 @@ def priority_wards(pack: Pack) -> d.Html:
     return d.join(parts)
 
 
-def _sources_sentence(areas) -> str:
-    return (
-        f"Sources: ONS LSOA (2011) to ward ({areas.boundary_year}) lookup; MHCLG English Indices of "
-        "Deprivation 2019 (LSOA deciles; ward scores are population-weighted averages of LSOA scores "
-        "computed by the IMD R package, not published by MHCLG); ONS ward population estimates, "
-        "mid-2020; OHID Local Health MSOA values, 2019 release (no confidence intervals in the copy "
-        "used, so these are not tested for significance). 'Middle ward' is the median ward."
-    )
+SOURCES = (
+    "Sources: ONS LSOA (2021) to ward (2023) best-fit lookup; MHCLG English Indices of "
+    "Deprivation 2025 (LSOA scores, ranks, deciles, income and health domain scores and their "
+    "population denominators; ward scores are population-weighted averages of LSOA scores, "
+    "computed here, not published by MHCLG); OHID Local Health MSOA (2011) values, 2019 release "
+    "(no confidence intervals in the copy used, so these are not tested for significance), for "
+    "LSOAs unchanged since 2011. 'Middle ward' is the median ward."
+)
 
 
 # --------------------------------------------------------------------------- overview
 def overview_rows(packs: list[Pack], href=lambda slug: f"districts/{slug}.html") -> pd.DataFrame:
-    """Every district's named priority wards, one row each (HTML-escaped cells, district linked)."""
+    """Every district's priority wards (named with their source, or the stated default), one
+    row each (HTML-escaped cells, district linked)."""
     rows = []
     for pack in packs:
         link = f'<a href="{href(pack.slug)}">{d.escape(pack.name)}</a>'
         chosen, named = shown_wards(pack)
-        if not named or chosen.empty:
-            why = "none named" if not named else "no ward data in this snapshot"
-            rows.append({"District": link, "Ward": f"({why})"})
+        if chosen.empty:
+            rows.append({"District": link, "Ward (2023)": "(no ward data in this snapshot)"})
             continue
+        how = (
+            f"named: {pack.params.priority_wards_source}"
+            if named
+            else "five most deprived (IoD2025)"
+        )
         for _, r in chosen.iterrows():
             rows.append(
                 {
                     "District": link,
-                    "Ward": d.escape(r["ward_name"]),
-                    "Population (mid-2020)": fmt.number(r["population"], "people"),
-                    "IMD 2019 score": fmt.number(r["imd_score"]),
-                    "Rank in England": f"{fmt.number(r['england_rank'], decimals=0)} of "
-                    f"{fmt.number(r['england_wards'], decimals=0)}",
+                    "Ward (2023)": d.escape(r["ward_name"]),
+                    "Chosen": d.escape(how),
+                    "Population": fmt.number(r["population"], "people"),
+                    "IoD2025 score": fmt.number(r["imd_score"]),
+                    "Rank in district": f"{fmt.number(r['district_rank'], decimals=0)} of "
+                    f"{fmt.number(r['ward_count'], decimals=0)}",
                     "LSOAs in England's most deprived 10%": f"{r['most_deprived']} of {r['lsoas']}",
                     "Income-deprived (%)": fmt.number(100 * r["income_score"]),
                     "Life expectancy, men (years)": _span(r, "LE_male", 1),
                     "Life expectancy, women (years)": _span(r, "LE_female", 1),
                 }
             )
-    return pd.DataFrame(rows).fillna("")
+    return pd.DataFrame(rows)

@@ -34,9 +34,12 @@ highest significance, then the worse English rank, leads.
 * ``people`` (the burden): *excess events a year* against England's rate (or the goal):
   the published count minus the count expected at England's rate (count x England's value
   / the area's value); where no count is published, about (rate - England's rate) x the
-  population of the ages the rate covers (``excess_estimated``, and ``excess_how`` says
-  how). Pooled periods are divided by their years; counts of people at a time (children in
-  low-income families) are a number at a time, not a year. For life expectancy the gap in
+  population of the ages the rate covers, for a crude or age-standardised rate, or
+  (percentage - England's) x the published denominator for a percentage (whose denominator
+  is often not the population: cancers diagnosed, people discharged), else not estimated
+  (``excess_estimated``, and ``excess_how`` says how). Pooled periods are divided by their
+  years; counts of people at a time (children in low-income families) are a number at a
+  time, not a year. For life expectancy the gap in
   years is reported (``gap_years``) and its burden is the excess deaths behind it, from
   under-75 preventable mortality in the same group. The largest member's excess counts (parts
   are subsets of the whole; deaths are never added to admissions). Scored on a log scale
@@ -263,13 +266,24 @@ def _excess(
         if per_year:
             excess /= years
         return max(excess, 0.0), per_year, False, "from the published count"
-    if row["value_type"] in ("crude_rate", "dsr", "proportion") and row["age"] in population:
+    denominator = row.get("denominator", np.nan)
+    if row["value_type"] == "proportion" and not pd.isna(denominator) and denominator > 0:
+        excess = sign * (float(value) - reference) / float(row["multiplier"]) * float(denominator)
+        if per_year:
+            excess /= years
+        how = "about: (percentage - England's) x the published denominator"
+        return max(excess, 0.0), per_year, True, how
+    if row["value_type"] == "proportion":
+        # a percentage's denominator is often not the population (cancers diagnosed, people
+        # discharged, people with dementia): without it the excess is not estimated
+        return np.nan, per_year, False, "no count or denominator published for the percentage"
+    if row["value_type"] in ("crude_rate", "dsr") and row["age"] in population:
         found = population[row["age"]]
         people, period = found if isinstance(found, tuple) else (found, "")
         excess = sign * (float(value) - reference) / float(row["multiplier"]) * float(people)
         when = f" ({period})" if period else ""
         how = f"about: (rate - England's rate) x population aged {row['age']}{when}"
-        return max(excess, 0.0), row["value_type"] != "proportion", True, how
+        return max(excess, 0.0), True, True, how
     return np.nan, per_year, False, f"no count published and no population for ages {row['age']}"
 
 
@@ -585,7 +599,8 @@ Each candidate is **scored** from 0 to 1 on five components, weighted ({shown}):
 **Burden is measured the same way for every candidate**: the excess events a year above
 what England's rate would give — the published count minus the count expected at England's
 rate, or, where no count is published, about (rate − England's rate) × the population of
-the ages the rate covers. For life expectancy it is the gap in years and the excess
+the ages the rate covers (for a percentage, × its published denominator, which is often not
+the population; without one the excess is not estimated). For life expectancy it is the gap in years and the excess
 premature deaths behind it.
 
 The top {recommend} of the significantly-worse list are **recommended**; premature death is

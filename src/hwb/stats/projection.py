@@ -66,7 +66,9 @@ existing callers are unchanged:
 * ``recent_points`` (e.g. 3): ``recent_direction`` is +1 when each of the last
   ``recent_points`` values is higher than the one before, -1 when each is lower, 0 otherwise;
   where it is +1 or -1 and the fitted line runs the other way (a pre-pandemic level pulling
-  the line down while the last periods rose), ``status`` is :data:`TURNING_POINT`.
+  the line down while the last periods rose), or the projection at any horizon lies on the
+  other side of the latest value (a line rising, but from below a series that rose faster),
+  ``status`` is :data:`TURNING_POINT`.
 * ``bounds`` (the best and worst English district's latest values): the projection and its
   range are held inside them, never beyond; ``clamped`` says "high" or "low" where the
   projected value was held.
@@ -433,10 +435,16 @@ def project(
             sc.back(pred["obs_ci_lower"].to_numpy()),
             sc.back(pred["obs_ci_upper"].to_numpy()),
         )
+        direction = base.get("recent_direction", np.nan)
         turning = (
             recent_points is not None
-            and base["recent_direction"] in (1.0, -1.0)
-            and np.sign(fit.result.params[1]) != base["recent_direction"]
+            and direction in (1.0, -1.0)
+            and (
+                np.sign(fit.result.params[1]) != direction
+                # a line fitted below a rising series (or above a falling one) would still
+                # carry the latest value back the other way
+                or bool((np.sign(projected - y[-1]) == -direction).any())
+            )
         )
         statuses = [
             TURNING_POINT

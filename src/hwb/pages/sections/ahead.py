@@ -13,18 +13,24 @@ from hwb.pages.model import OK, Pack
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
 from hwb.pages.sections.common import MAX_PROJECTION_PANELS, areas, styled_table
 from hwb.stats.projection import (
+    BREAK_DIRECTION_ONLY,
     NOT_WITHIN,
     REACHED,
     TOO_UNCERTAIN,
+    TURNING_POINT,
     WITHIN,
 )
 from hwb.text import format as fmt
 
 
-def projections(pack: Pack) -> pd.DataFrame:
-    """The model's projections (:func:`hwb.model.projections.projections`): every judged
-    indicator with enough points carried to the horizons, against England (or its goal)."""
-    return pack.table("projections")
+def projections(pack: Pack, code: str | None = None) -> pd.DataFrame:
+    """The model's projections (:func:`hwb.model.projections.projections`) of the pack's area
+    (or of the member district ``code``): every judged indicator fit to project, carried to
+    the horizons with the guards of issue 28, against England's latest value (or its goal)."""
+    table = pack.table("projections")
+    if len(table) and "area_code" in table:
+        table = table[table["area_code"] == (code or pack.code)].reset_index(drop=True)
+    return table
 
 
 SCALE_WORDS = {
@@ -38,28 +44,45 @@ REACH_WORDS = {
     NOT_WITHIN: "not within the strategy period",
 }
 SLIPS_WORDS = "as good now, but not on current trends"
+#: how to read the projections table, printed once under the pack's own
+READING = (
+    "95% range: the prediction interval, where the value for that year would be expected to fall if the "
+    "recent trend continued with the same ups and downs. Periods are dated by their midpoint (2021 - 23 as "
+    "mid-2022). Average change a year: from the latest value to the projected value. A projection follows "
+    "the data: after a break in a series only the periods since the break are fitted (with fewer than 5 of "
+    "them, only the direction since is given); where each of the last 3 periods moved one way and the "
+    'fitted line runs the other, the table says "turning point: too uncertain to project"; no projection '
+    "goes beyond the best or worst district's latest value (it is held there, and the cell says so); too "
+    "uncertain to project also where the 95% range is wider than the projected value itself or than the "
+    "range the indicator plausibly takes. The target is England's latest value (or a national goal), never "
+    "England's own projection; the change needed is always an improvement. COVID-19: periods that include "
+    "2020 or 2021 are left out of the fit where at least 5 other periods remain (the Model column says so)."
+)
 UNCERTAIN_CELL = "too uncertain to project"
 
 
 def _uncertain(status: object) -> bool:
-    return str(status).startswith(TOO_UNCERTAIN)
+    return str(status).startswith(TOO_UNCERTAIN) or str(status) == TURNING_POINT
+
+
+def _uncertain_cell(status: object) -> str:
+    return TURNING_POINT if str(status) == TURNING_POINT else UNCERTAIN_CELL
+
+
+def _held(r: pd.Series) -> str:
+    """Where the projection was held at the English range, in words."""
+    side = {"high": "highest", "low": "lowest"}.get(str(r.get("clamped", "")), "")
+    return f" (held at the {side} district's latest value)" if side else ""
 
 
 def _target_cell(r: pd.Series, against: str) -> str:
-    """England's value the district is judged against: its projection, or its latest value
-    where its projection worsens (so a gap never closes only because England gets worse)."""
+    """What the area is judged against: England's latest value, or the national goal (never
+    England's own projection)."""
     if fmt.is_missing(r.get("benchmark_target")):
         return ""
     if against == "goal":
         return f"{fmt.number(r['benchmark_target'])} (goal)"
-    if bool(r.get("benchmark_worsens")) and fmt.number(r["benchmark_target"]) != fmt.number(
-        r["benchmark_projected"]
-    ):
-        return (
-            f"{fmt.number(r['benchmark_target'])} (England's latest: its trend worsens, to "
-            f"{fmt.number(r['benchmark_projected'])})"
-        )
-    return fmt.number(r["benchmark_target"])
+    return f"{fmt.number(r['benchmark_target'])} (England's latest)"
 
 
 def _change_cell(r: pd.Series) -> str:
@@ -74,15 +97,26 @@ def _change_cell(r: pd.Series) -> str:
 
 
 def looking_ahead(pack: Pack) -> d.Html:
-    """Projections to the strategy horizons: table for every indicator with 5+ points, charts for the worst."""
+    """Projections to the strategy horizons: a table for every indicator fit to project and
+    charts for the worst; for a partnership of several districts, each district's own too."""
+    parts = [_area_ahead(pack, pack, projections(pack))]
+    members = getattr(pack, "members", [])
+    if len(members) > 1:
+        for member in members:
+            parts.append(d.paragraph(f"{member.name} on its own", "hwb-lead"))
+            parts.append(_area_ahead(pack, member, projections(pack, member.code)))
+    return d.join(parts)
+
+
+def _area_ahead(pack: Pack, area: Pack, table: pd.DataFrame) -> d.Html:
+    """One area's projections (the pack's, or a member district's ``area``)."""
     horizons = pack.params.horizons
-    table = projections(pack)
     fitted = (
         table[(table["status"] == "ok") | table["status"].map(_uncertain)] if len(table) else table
     )
     if fitted.empty:
         return d.paragraph(
-            f"No indicator for {pack.name} has the 5 or more periods a projection needs in this snapshot, "
+            f"No indicator for {area.name} has the 5 or more periods a projection needs in this snapshot, "
             f"so there are no projections to {fmt.join_words([str(h) for h in horizons])}."
         )
     ok = fitted[fitted["status"] == "ok"]
@@ -91,7 +125,7 @@ def looking_ahead(pack: Pack) -> d.Html:
     at_last = fitted[fitted["horizon"] == last]
     worse = at_last[at_last["compared_95"] == "Worse"]
     if len(worse):
-        parts.append(d.paragraph(closing_sentence(pack.name, worse, last)))
+        parts.append(d.paragraph(closing_sentence(area.name, worse, last)))
     against = ["goal" if t == "goal" else "England" for t in at_last["compared_to"]]
     unsure = at_last["status"].map(_uncertain)
     shown = pd.DataFrame(
@@ -117,9 +151,10 @@ def looking_ahead(pack: Pack) -> d.Html:
         shown[f"Projected {h} (95% range)"] = [
             ""
             if k not in at.index
-            else UNCERTAIN_CELL
+            else _uncertain_cell(at.loc[k, "status"])
             if _uncertain(at.loc[k, "status"])
             else f"{fmt.number(at.loc[k, 'projected'])} {fmt.interval(at.loc[k, 'lower_95'], at.loc[k, 'upper_95'])}"
+            + _held(at.loc[k])
             for k in key
         ]
     if "benchmark_target" in at_last:
@@ -143,27 +178,15 @@ def looking_ahead(pack: Pack) -> d.Html:
             _change_cell(r) for _, r in at_last.iterrows()
         ]
     parts.append(d.Html(styled_table(shown.reset_index(drop=True)), f"{len(shown)} projections"))
-    parts.append(
-        d.paragraph(
-            "95% range: the prediction interval, where the value for that year would be expected to fall if the recent "
-            "trend continued with the same ups and downs. Periods are dated by their midpoint (2021 - 23 as mid-2022); "
-            "projections never leave the possible range (no rate below zero, no percentage outside 0 to 100). "
-            "Average change a year: from the latest value to the projected value. "
-            "Too uncertain to project: the 95% range is wider than the projected value itself (more than "
-            "±50% of it), so it could not inform a decision. Where England's own trend is getting worse, the "
-            "district is judged against England's latest value, never against a worse future England; the change "
-            "needed is always an improvement. COVID-19: periods that include 2020 or 2021 are left out of the fit "
-            "where at least 5 other periods remain (the Model column says so); otherwise the pandemic's peaks in "
-            "deaths and dips in life expectancy pull the line, so treat those projections with particular caution."
-        )
-    )
+    if area is pack:
+        parts.append(d.paragraph(READING))
     charted = ok.drop_duplicates(["indicator_id", "sex"], keep="last")
     worst = (
         charted.assign(_w=charted["compared_95"].eq("Worse"))
         .sort_values(["_w", "indicator_id"], ascending=[False, True], kind="stable")
         .head(MAX_PROJECTION_PANELS)
     )
-    _, names = areas(pack)
+    _, names = areas(area)
     panels = []
     for _, r in worst.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
@@ -174,15 +197,15 @@ def looking_ahead(pack: Pack) -> d.Html:
             (
                 r["label"],
                 "" if r["unit"] == "%" else r["unit"],
-                series[series["area_code"] == pack.code],
+                series[series["area_code"] == area.code],
                 series[series["area_code"] == pack.england_code],
                 rows,
             )
         )
     if panels:
-        fig = projection_grid(panels, names, f"{pack.name} on current trends to {last}")
+        fig = projection_grid(panels, names, f"{area.name} on current trends to {last}")
         alt_text = (
-            f"Projections for {pack.name} to {fmt.join_words([str(h) for h in horizons])}, "
+            f"Projections for {area.name} to {fmt.join_words([str(h) for h in horizons])}, "
             "where not too uncertain to project. "
             + " ".join(
                 f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}, projected "
@@ -203,7 +226,23 @@ def looking_ahead(pack: Pack) -> d.Html:
                 f"Not projected (fewer than 5 periods): {fmt.join_words(list(short['label']))}."
             )
         )
-    ok = pack.headline[pack.headline["status"] == OK]
+    broken = (
+        table[table["status"] == BREAK_DIRECTION_ONLY].drop_duplicates(["indicator_id", "sex"])
+        if len(table)
+        else table
+    )
+    if len(broken):
+        parts.append(
+            d.paragraph(
+                "Not projected (a break in the series leaves fewer than 5 periods since it): "
+                + "; ".join(
+                    f"{r['label']} ({_direction_words(r)} since {r['break_period']})"
+                    for _, r in broken.iterrows()
+                )
+                + "."
+            )
+        )
+    ok = area.headline[area.headline["status"] == OK]
     old = ok[stale(ok) & (ok["polarity"] != "no_judgement") & (ok["benchmark"] != "none")]
     if len(old):
         parts.append(
@@ -214,6 +253,13 @@ def looking_ahead(pack: Pack) -> d.Html:
             )
         )
     return d.join(parts)
+
+
+def _direction_words(r: pd.Series) -> str:
+    direction = r.get("recent_direction")
+    if fmt.is_missing(direction):
+        return "too few periods for a direction"
+    return {1.0: "rising", -1.0: "falling"}.get(float(direction), "no steady direction")
 
 
 def closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
@@ -251,5 +297,5 @@ def closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
         + " "
         + "; ".join(clauses)
         + ". The table gives the change a year needed to reach England's "
-        f"projected value (or its latest, where England's trend is getting worse; or the goal) by {last}."
+        f"latest value (or the goal) by {last}."
     )

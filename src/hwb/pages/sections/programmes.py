@@ -174,4 +174,8 @@ def programme(pack: Pack, name: str) -> d.Html:
     missing = missing_sentence(rows)
     if missing:
         parts.append(d.paragraph(missing))
+    if len(getattr(pack, "members", [])) > 1:  # two districts: each one's own values too
+        from hwb.pages.partnership_sections import programme_by_district
+
+        parts.append(programme_by_district(pack, name))
     return d.join(parts)
