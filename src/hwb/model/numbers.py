@@ -4,7 +4,10 @@ One row per area of the pack (the pack's area, then each member district of a
 two-district partnership), headline indicator (and sex) and period: the value with its
 95% and 99.8% limits, count and denominator, the county's and England's values for the
 same period and, on the row of the period the pack shows (``latest``), the judgement
-against England (or a goal) and the recent trend. ``source`` is the snapshot file the
+against England (or a goal) and the recent trend. ``fitness`` says, on every row of a
+series, what a reader must know before judging it ("estimate for a larger area", "old
+(2017/18)", "break in the series 2023/24", "survey estimate, no limits";
+:func:`hwb.model.headline.with_fitness`). ``source`` is the snapshot file the
 row came from (for a combined area's row, the file its members' rows came from).
 """
 
@@ -36,6 +39,7 @@ NUMBERS_COLUMNS = [
     "judgement",
     "judged_against",
     "recent_trend",
+    "fitness",
     "source",
 ]
 
@@ -60,8 +64,11 @@ def numbers_table(
         shown = table[table["status"] == "ok"]
         if shown.empty:
             continue
+        if "fitness" not in shown.columns:
+            shown = shown.assign(fitness="")
         rows = series[series["area_code"] == place.code].merge(
-            shown[["indicator_id", "sex", "age", "label"]], on=["indicator_id", "sex", "age"]
+            shown[["indicator_id", "sex", "age", "label", "fitness"]],
+            on=["indicator_id", "sex", "age"],
         )
         latest = shown[[*_KEY, "compared_95", "compared_to", "recent_trend"]].rename(
             columns={"compared_95": "judgement", "compared_to": "judged_against"}

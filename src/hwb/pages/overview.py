@@ -35,6 +35,7 @@ from hwb.pages.sections import recommended_priorities
 from hwb.pages.wards import overview_rows
 from hwb.params import load_defaults, overview_area
 from hwb.partnerships import OverviewPartnership
+from hwb.stats.findings import BETTER, WORSE
 from hwb.text import format as fmt
 
 
@@ -134,12 +135,15 @@ def banner(overview: Overview) -> d.Html:
 
 
 def benchmark_counts(pack: Pack) -> dict[str, int]:
-    """How many of a pack's headline indicators are worse, similar or better than England (95%)."""
+    """How many of a pack's headline indicators are worse, similar or better than England (95%):
+    worse and better are the pack's judged lists (:attr:`hwb.pages.model.Pack.lists`), the very
+    lists its key messages, spine captions and summary count; estimates for a larger area and
+    old series are on none of them."""
     judged = pack.headline[pack.headline["status"] == OK]["compared_95"]
     return {
-        "Worse": int((judged == "Worse").sum()),
+        "Worse": len(pack.on_list(WORSE)),
         "Similar": int((judged == "Similar").sum()),
-        "Better": int((judged == "Better").sum()),
+        "Better": len(pack.on_list(BETTER)),
         "With a value": len(judged),
     }
 

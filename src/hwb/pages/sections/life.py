@@ -54,9 +54,9 @@ def life_sentences(pack: Pack, have: pd.DataFrame) -> list[str]:
         gap = fmt.difference(r["value"], r["england_value"], r["unit"])
         side = "below" if r["value"] < r["england_value"] else "above"
         judged = {
-            "Worse": "significantly worse than England",
-            "Better": "significantly better than England",
-            "Similar": "not significantly different from England",
+            "Worse": "clearly worse than England",
+            "Better": "clearly better than England",
+            "Similar": "not clearly different from England",
         }.get(r["compared_95"], "not compared")
         sentences.append(
             f"{r['label']}: {fmt.with_unit(r['value'], r['unit'])} in {r['period']}, "
