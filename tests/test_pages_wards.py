@@ -39,7 +39,7 @@ def test_burnley_shows_its_five_priority_wards_with_real_deprivation_and_life_ex
         "Gannow",
     ]
     out = priority_wards(burnley)
-    assert "has named 5 priority wards" in out.text
+    assert "has named 5 priority wards in Burnley:" in out.text
     assert (
         "Bank Hall (6,438 people, mid-2020): IMD 2019 score 61.3, the 30th most deprived of "
         "England's 7,180 wards"
@@ -66,7 +66,7 @@ def test_chorley_names_none_so_its_five_most_deprived_wards_are_shown(chorley):
     table = ward_table(chorley)
     assert rows["imd_score"].min() >= table["imd_score"].nlargest(5).min()
     text = priority_wards(chorley).text
-    assert "has not named any priority wards" in text and "five most deprived wards" in text
+    assert "has named no priority wards in Chorley" in text and "five most deprived wards" in text
     assert "Chorley East" in text
     assert (
         "Life expectancy and admission and death ratios for its neighbourhoods are not available"
@@ -104,3 +104,15 @@ def test_overview_lists_every_districts_priority_wards():
     assert out.html.count("(none named)") == sum(not d.priority_wards for d in load_all())
     named = sum(len(d.priority_wards) for d in load_all())
     assert out.html.count("of 7,180</td>") == named
+
+
+def test_fylde_and_wyre_wards_sentences_agree_district_by_district():
+    """Issue 27: the section said the partnership had named none, then that it had named 3."""
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.pages.partnership_sections import priority_wards as partnership_wards
+    from hwb.partnerships import resolve
+
+    text = partnership_wards(load_partnership_pack(resolve("fylde-and-wyre")[0])).text
+    assert "has named no priority wards in Fylde" in text
+    assert "has named 3 priority wards in Wyre:" in text
+    assert "has not named any" not in text

@@ -329,15 +329,17 @@ def priority_wards(pack: Pack) -> d.Html:
     refs = references(pack)
     rows, named = shown_wards(pack)
     partnership = pack.params.partnership
+    # said of the district, not the partnership: a partnership of two districts may have named
+    # wards in one and none in the other (issue 27: "none are named", then "has named 3")
     if named:
         intro = (
-            f"The {partnership} has named {fmt.plural(len(rows), 'priority ward')}: "
-            f"{fmt.join_words(list(rows['ward_name']))}."
+            f"The {partnership} has named {fmt.plural(len(rows), 'priority ward')} in "
+            f"{pack.name}: {fmt.join_words(list(rows['ward_name']))}."
         )
     else:
         intro = (
-            f"The {partnership} has not named any priority wards, so this section shows "
-            f"{pack.name}'s five most deprived wards by IMD 2019 score."
+            f"The {partnership} has named no priority wards in {pack.name}, so this section "
+            f"shows {pack.name}'s five most deprived wards by IMD 2019 score."
         )
     district_imd = pack.headline[
         (pack.headline["indicator_id"] == role_id("deprivation")) & (pack.headline["status"] == OK)
