@@ -91,7 +91,12 @@ def trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
         )
         for t, _, s, r in panels
     )
-    return d.figure(fig, f"{title}. {alt_text}", trend_data(simple, names_by_code(pack)))
+    columns = names_by_code(pack)
+    if not any(
+        s.loc[s["area_code"] == pack.county_code, "value"].notna().any() for _, _, s in simple
+    ):  # no county figure in any panel: the section's note says why, not a column of "n/a"
+        columns.pop(pack.county_code, None)
+    return d.figure(fig, f"{title}. {alt_text}", trend_data(simple, columns))
 
 
 def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
