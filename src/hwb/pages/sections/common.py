@@ -116,9 +116,9 @@ def fitness_of(row: pd.Series) -> str:
 
 
 def label_of(row: pd.Series) -> str:
-    """A row's label with its fitness beside it: "Smoking at time of delivery (estimate for
-    a larger area)"."""
-    return f"{row['label']} ({fitness_of(row)})" if fitness_of(row) else str(row["label"])
+    """A row's label with its fitness beside it: "Smoking at time of delivery – estimate for
+    a larger area"."""
+    return f"{row['label']} – {fitness_of(row)}" if fitness_of(row) else str(row["label"])
 
 
 def labelled(rows: pd.DataFrame) -> list[str]:

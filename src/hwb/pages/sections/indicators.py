@@ -82,7 +82,7 @@ def headline(pack: Pack) -> d.Html:
             "Unit": rows["unit"],
             "Period": rows["period"],
             pack.name: [
-                f"{fmt.number(r['value'])} ({fitness_of(r)})"
+                f"{fmt.number(r['value'])}; {fitness_of(r)}"
                 if fitness_of(r)
                 else fmt.number(r["value"])
                 for _, r in rows.iterrows()
