@@ -70,11 +70,20 @@ def numbers_table(
             shown[["indicator_id", "sex", "age", "label", "fitness"]],
             on=["indicator_id", "sex", "age"],
         )
-        latest = shown[[*_KEY, "compared_95", "compared_to", "recent_trend"]].rename(
-            columns={"compared_95": "judgement", "compared_to": "judged_against"}
+        latest = shown[
+            [*_KEY, "compared_95", "compared_to", "recent_trend", "county_value"]
+        ].rename(
+            columns={
+                "compared_95": "judgement",
+                "compared_to": "judged_against",
+                "county_value": "_county_latest",
+            }
         )
         rows = rows.drop(columns=["recent_trend"]).merge(latest, on=_KEY, how="left")
         rows = rows.merge(county, on=_KEY, how="left").merge(england, on=_KEY, how="left")
+        # the county's value computed from its districts' counts (the headline's) where it
+        # published none
+        rows["county_value"] = rows["county_value"].fillna(rows["_county_latest"])
         rows["latest"] = rows["judgement"].notna()
         for column in ("judgement", "judged_against", "recent_trend"):
             rows[column] = rows[column].fillna("").astype("str")
