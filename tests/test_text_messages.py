@@ -228,3 +228,15 @@ def test_deprivation_fifths_are_said_as_deprivation_for_the_catalogue_deprivatio
         == "among the most deprived fifth of the 12 districts in this snapshot"
     )
     assert quintile_phrase("Highest", 92708, 300) == "in the highest fifth of English districts"
+
+
+def test_an_area_with_no_gaps_gets_its_strengths_as_room_allows():
+    better = pd.concat(
+        [_headline().iloc[-2:]]  # life expectancy, men and women
+        + [pd.DataFrame([_row(200 + i, f"Good {i}", 5.0 + i, 10.0, "Better")]) for i in range(8)]
+    )
+    messages = key_messages(better, "Ribble Valley")
+    assert len(messages) == MAX_MESSAGES
+    # the largest lead first: Good 0 is 50% lower than England
+    assert [m.indicator_id for m in messages[2:]] == [200, 201, 202, 203, 204, 205]
+    assert all(m.text.endswith("a strength to protect.") for m in messages[2:])

@@ -311,7 +311,8 @@ def key_messages(
     cannot be combined, so it comes first for each member district in turn. Then the largest
     significant gaps to England (the "significantly worse" list, biggest relative gap first),
     then at least one strength where the area has one (the "significantly better" list, then
-    the "improving" one), then what is getting worse though not yet worse than England.
+    the "improving" one), then what is getting worse though not yet worse than England, then
+    the other strengths, as room allows.
     ``lists``: the area's judged lists (:func:`hwb.stats.findings.judged_lists`; default:
     read from the table's labels, :func:`lists_from_labels`), so the messages name only what
     the summary, spine and overview count. ``context`` sentences (population, deprivation,
@@ -325,7 +326,7 @@ def key_messages(
     lists = lists_from_labels(headline) if lists is None else lists
     rows = headline[
         (headline["status"] == "ok") & (headline["indicator_id"] != role_id("life_at_birth"))
-    ].copy()
+    ].reset_index(drop=True)
     rows["_gap"] = [gap_to_england(r) for _, r in rows.iterrows()]
     order = ["_gap", "indicator_id", "sex"]
     worse, better = _on(rows, lists, WORSE), _on(rows, lists, BETTER)
@@ -360,9 +361,8 @@ def key_messages(
     first_strength = strengths[:1]
     kept = gaps[: max(room - len(first_strength), 0)]
     spare = max(room - len(kept) - len(first_strength), 0)
-    kept_strengths = strengths[: len(first_strength) + min(spare, 1)]
-    spare = max(room - len(kept) - len(kept_strengths), 0)
-    messages += kept + kept_strengths + slipping[:spare]
+    # what room the gaps leave: what is slipping, then the other strengths
+    messages += kept + first_strength + (slipping + strengths[1:])[:spare]
     # an area of several districts has fewer combined figures, so its context always has room
     enough = MAX_MESSAGES if members else MIN_MESSAGES
     for sentence in context or []:
