@@ -15,7 +15,7 @@ from hwb import paths
 from hwb.data import snapshot
 from hwb.data.catalogue import load_catalogue
 from hwb.data.load import clear_cache, load_snapshot, rejected_rows
-from hwb.pages.model import headline_table
+from hwb.model.headline import headline_table
 from hwb.render import pipeline
 from hwb.render.execute import Job
 from hwb.text.messages import key_messages

@@ -10,7 +10,7 @@ from fitness_support import real_fitness
 
 from hwb.data.load import load_manifest
 from hwb.errors import StatsInputError
-from hwb.pages.model import headline_table
+from hwb.model.headline import headline_table
 from hwb.stats.combine import COMPUTED, PUBLISHED, county_values
 from hwb.stats.findings import LIST_COLUMNS, LISTS, judged_lists, judged_table, list_counts
 
