@@ -143,3 +143,19 @@ def test_one_district_per_partnership_when_none_are_given():
     assert [p.partnership.slug for p in overview.partnerships] == ["burnley", "pendle"]
     html = ho.tartan_rug(overview).html
     assert "scope='colgroup'" not in html and "rowspan" not in html
+
+
+def test_the_overview_counts_the_packs_lists_and_marks_unfit_values(overview):
+    """Issue 27: the overview's worse/better counts are each pack's judged lists, and an
+    estimate for a larger area or an old value in the rug is marked, not judged."""
+    from hwb.stats.findings import BETTER, WORSE, list_counts
+
+    for pack in overview.partnerships:
+        for member in pack.members if pack.combined else [pack]:
+            counts = ho.benchmark_counts(member)
+            assert counts["Worse"] == list_counts(member.lists)[WORSE], member.name
+            assert counts["Better"] == list_counts(member.lists)[BETTER], member.name
+    html = ho.tartan_rug(overview).html
+    cell = re.search(r"<td [^>]*title='Not compared; estimate for a larger area'>[^<]*†", html)
+    assert cell, "Smoking at time of delivery is an estimate for a larger area in East Lancashire"
+    assert f"{ho.FITNESS_MARK} an estimate for a larger area" in html

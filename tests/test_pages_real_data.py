@@ -41,8 +41,9 @@ def test_values_without_limits_carry_fingertips_published_comparison(burnley):
     le = h[(h.indicator_id == 90366) & (h.sex == "Male")].iloc[0]
     assert (le.compared_source, le.compared_95) == ("published", "Worse")
     assert le.compared_998 == "Not compared"  # Fingertips' 99.8% verdict is not in such files
-    smoking = h[h.indicator_id == 93085].iloc[0]
-    assert smoking.compared_source == "calculated"
+    smoking = h[h.indicator_id == 93085].iloc[0]  # an estimate for a larger area: not compared
+    assert (smoking.compared_source, smoking.compared_95) == ("", "Not compared")
+    assert smoking.fitness == "estimate for a larger area"
     html = hp.headline(burnley).html
     assert (
         "</span> *" in html
@@ -55,8 +56,11 @@ def test_old_latest_periods_are_shown_as_history(burnley):
 
     h = burnley.headline
     assert h.loc[h.indicator_id == 21001, "period"].iloc[0] == "2017/18"
-    html = hp.headline(burnley).html
-    assert "Older data" in html and "Self-harm admissions" in html.split("Older data", 1)[1]
+    shown = hp.headline(burnley)
+    assert "231.4; old (2017/18)" in shown.html  # the label beside the value
+    assert '"old": the latest period ended five or more years before the newest data' in (
+        shown.text
+    )
 
 
 def test_ranges_say_which_districts_they_span(burnley):

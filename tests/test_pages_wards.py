@@ -129,3 +129,15 @@ def test_overview_lists_every_districts_priority_wards():
     out = ho.priority_wards(overview)
     assert "Bank Hall" in out.html and "Rosehill with Burnley Wood" in out.html
     assert out.html.count("five most deprived (IoD2025)") == 5 * len(load_all())
+
+
+def test_fylde_and_wyre_wards_sentences_agree_district_by_district():
+    """Issue 27: the section said the partnership had named none, then that it had named 3."""
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.pages.partnership_sections import priority_wards as partnership_wards
+    from hwb.partnerships import resolve
+
+    text = partnership_wards(load_partnership_pack(resolve("fylde-and-wyre")[0])).text
+    assert "No priority wards are named with a source in Fylde's parameters" in text
+    assert "No priority wards are named with a source in Wyre's parameters" in text
+    assert "has named" not in text and "has not named any" not in text

@@ -88,41 +88,90 @@ def _headline():
     )
 
 
-def test_life_expectancy_first_then_red_red_then_99_8_then_95_and_numbers_in_words():
+def test_life_expectancy_first_then_the_largest_gaps_then_a_strength_in_plain_words():
     messages = key_messages(_headline(), "Burnley", ["Burnley has 96,435 residents."])
     ids = [m.indicator_id for m in messages]
-    assert ids[:4] == [
-        90366,
-        90366,
-        3,
-        2,
-    ]  # men, women; worse and getting worse; then worse at 99.8%
+    # men, women; then the gaps, largest first (self-harm 56%, Year 6 23%, smoking 17%);
+    # then the strength (breastfeeding)
+    assert ids[:6] == [90366, 90366, 3, 2, 1, 4]
     assert messages[0].text == (
         "Life expectancy at birth for men in Burnley is 76.2 years (2023/24), 3.0 years "
-        "below England (79.2 years); significantly worse than England."
+        "below England (79.2 years): clearly worse than England."
     )
     assert (
         "for women" in messages[1].text
         and "2.1 years below England (83.1 years)" in messages[1].text
     )
-    assert ids.index(1) < ids.index(4)  # worse before better
     assert MIN_MESSAGES <= len(messages) <= MAX_MESSAGES
     third = messages[2].text
-    assert third.startswith(
-        "The rate of self-harm admissions in Burnley is 250.0 per 100,000"
+    assert third == (
+        "The rate of self-harm admissions in Burnley is 250.0 per 100,000 (2023/24), 56% higher "
+        "than England (160.0 per 100,000): clearly worse, and getting worse: the gap is widening."
     )  # not "admissions is"
-    assert "160.0 per 100,000" in third and "getting worse" in third
-    assert "even at 99.8% confidence" in messages[3].text
+    assert messages[5].text.endswith(
+        "4% higher than England (48.0%): clearly better, a strength to protect."
+    )
+    text = " ".join(m.text for m in messages)
+    for jargon in ("99.8", "confidence", "logit", "significantly"):
+        assert jargon not in text
 
 
-def test_life_expectancy_leads_even_when_many_indicators_are_worse_and_says_when_missing():
-    many = pd.concat(
+def _many_worse(name: str = "Thing") -> pd.DataFrame:
+    """The test headline with 12 more indicators clearly worse than England."""
+    return pd.concat(
         [_headline()]
         + [
-            pd.DataFrame([_row(100 + i, f"Thing {i}", 30.0, 10.0, "Worse", compared_998="Worse")])
+            pd.DataFrame([_row(100 + i, f"{name} {i}", 30.0, 10.0, "Worse", compared_998="Worse")])
             for i in range(12)
         ]
     )
+
+
+def test_a_strength_is_named_even_when_many_indicators_are_worse():
+    many = _many_worse()
+    messages = key_messages(many, "Wyre")
+    assert len(messages) == MAX_MESSAGES
+    assert [m.indicator_id for m in messages].count(4) == 1  # breastfeeding, the one strength
+    # without a strength, the gaps fill the room
+    none_better = key_messages(many[many["indicator_id"] != 4], "Wyre")
+    assert all(m.group != 6 for m in none_better) and len(none_better) == MAX_MESSAGES
+    # improving counts as a strength where nothing is significantly better
+    improving = many[many["indicator_id"] != 4].copy()
+    improving.loc[improving["indicator_id"] == 5, "recent_trend"] = "Decreasing and getting better"
+    named = key_messages(improving, "Wyre")
+    assert [m.indicator_id for m in named].count(5) == 1
+    assert "getting better, a gain to keep" in next(m.text for m in named if m.indicator_id == 5)
+
+
+def test_key_messages_stay_within_350_words_and_keep_life_expectancy_and_the_strength():
+    from hwb.text.messages import MAX_WORDS, words_in
+
+    long_name = "A very long indicator name that goes on and on about something important"
+    many = _many_worse(long_name)
+    messages = key_messages(many, "Wyre")
+    assert words_in(messages) <= MAX_WORDS
+    assert [m.indicator_id for m in messages[:2]] == [90366, 90366]
+    assert any(m.indicator_id == 4 for m in messages)
+
+
+def test_messages_read_the_judged_lists_not_the_labels_and_show_fitness():
+    from hwb.text.messages import lists_from_labels
+
+    table = _headline()
+    lists = lists_from_labels(table)
+    # the model took adult smoking (1) off the lists (e.g. an estimate for a larger area)
+    lists = lists[lists["indicator_id"] != 1]
+    messages = key_messages(table, "Burnley", lists=lists)
+    assert 1 not in [m.indicator_id for m in messages]
+    flagged = table.assign(
+        fitness=np.where(table["indicator_id"] == 2, "break in the series 2023/24", "")
+    )
+    text = " ".join(m.text for m in key_messages(flagged, "Burnley"))
+    assert "27.0% (2023/24; break in the series 2023/24)" in text
+
+
+def test_life_expectancy_leads_even_when_many_indicators_are_worse_and_says_when_missing():
+    many = _many_worse()
     messages = key_messages(many, "Wyre")
     assert [m.indicator_id for m in messages[:2]] == [90366, 90366] and len(
         messages
@@ -179,3 +228,15 @@ def test_deprivation_fifths_are_said_as_deprivation_for_the_catalogue_deprivatio
         == "among the most deprived fifth of the 12 districts in this snapshot"
     )
     assert quintile_phrase("Highest", 92708, 300) == "in the highest fifth of English districts"
+
+
+def test_an_area_with_no_gaps_gets_its_strengths_as_room_allows():
+    better = pd.concat(
+        [_headline().iloc[-2:]]  # life expectancy, men and women
+        + [pd.DataFrame([_row(200 + i, f"Good {i}", 5.0 + i, 10.0, "Better")]) for i in range(8)]
+    )
+    messages = key_messages(better, "Ribble Valley")
+    assert len(messages) == MAX_MESSAGES
+    # the largest lead first: Good 0 is 50% lower than England
+    assert [m.indicator_id for m in messages[2:]] == [200, 201, 202, 203, 204, 205]
+    assert all(m.text.endswith("a strength to protect.") for m in messages[2:])

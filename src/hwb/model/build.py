@@ -52,19 +52,36 @@ from hwb.data.periods import with_period_end
 from hwb.data.population import population_for_ages
 from hwb.model import tables as t
 from hwb.model.combined import combined_frame, explain_gaps
-from hwb.model.headline import current, headline_table, indicator_series, split_by_indicator
+from hwb.model.headline import (
+    current,
+    headline_table,
+    indicator_series,
+    split_by_indicator,
+    with_county,
+    with_fitness,
+)
 from hwb.model.numbers import numbers_table
 from hwb.model.priorities import Area as Candidates
 from hwb.model.priorities import rank_priorities, sensitivity
 from hwb.model.projections import projections
 from hwb.partnerships import Grouping
+from hwb.stats.findings import judged_lists
 from hwb.stats.fitness import combined_fitness, series_fitness
 
 log = logging.getLogger("hwb.model")
 
 MANIFEST = "manifest.json"
 #: the model's tables, in the order they are written
-TABLES = ("headline", "members", "series", "priorities", "sensitivity", "projections", "numbers")
+TABLES = (
+    "headline",
+    "members",
+    "series",
+    "lists",
+    "priorities",
+    "sensitivity",
+    "projections",
+    "numbers",
+)
 #: tables written exact (:mod:`hwb.model.tables`) rather than to 8 significant digits: none.
 #: Every number reaches a sentence or a chart through :func:`hwb.text.format.stable` (eight
 #: significant digits), so eight in the files change nothing a page shows, and the files do
@@ -105,6 +122,12 @@ class Model:
         if area == self.areas[0].slug:
             return self.tables["headline"]
         rows = self.tables["members"]
+        return rows[rows["area"] == area].drop(columns="area").reset_index(drop=True)
+
+    def lists(self, area: str) -> pd.DataFrame:
+        """The judged lists of one area of the model (its slug; :func:`hwb.stats.findings.judged_lists`):
+        what key messages, spine captions, the summary and the overview count."""
+        rows = self.tables["lists"]
         return rows[rows["area"] == area].drop(columns="area").reset_index(drop=True)
 
     @property
@@ -210,18 +233,25 @@ def build(
     members = list(grouping.districts)
     area = grouping.area
 
-    def headline_of(rows: pd.DataFrame, code: str) -> pd.DataFrame:
-        return headline_table(rows, catalogue, code, area.parent_code, area.england_code, manifest)
+    fitness = _fitness(frame, catalogue)
 
-    member_tables = [headline_of(frame, m.ons_code) for m in members]
+    def headline_of(rows: pd.DataFrame, code: str) -> pd.DataFrame:
+        table = headline_table(rows, catalogue, code, area.parent_code, area.england_code, manifest)
+        return with_county(table, frame, catalogue, area.parent_code)
+
+    member_tables = [
+        with_fitness(headline_of(frame, m.ons_code), fitness, m.ons_code) for m in members
+    ]
     if len(members) == 1:
         pack_frame, pack_table = frame, member_tables[0]
+        pack_fitness = fitness
         areas = [Area(area.slug, area.name, area.ons_code, "pack")]
     else:
         names = {m.ons_code: m.name for m in members}
         pack_frame = combined_frame(frame, catalogue, list(names), area.ons_code, area.name, names)
+        pack_fitness = combined_fitness(fitness, list(names), area.ons_code)
         pack_table = explain_gaps(
-            headline_of(pack_frame, area.ons_code),
+            with_fitness(headline_of(pack_frame, area.ons_code), pack_fitness, area.ons_code),
             catalogue,
             member_tables,
             pack_frame.attrs.get("combine_reasons", {}),
@@ -249,7 +279,18 @@ def build(
         ignore_index=True,
     )
     series.attrs = {}
-    tables = {"headline": pack_table, "members": member_rows, "series": series}
+    lists = [judged_lists(pack_table, pack_fitness, area.ons_code).assign(area=areas[0].slug)]
+    if len(members) > 1:
+        lists += [
+            judged_lists(h, fitness, m.ons_code).assign(area=m.slug)
+            for h, m in zip(member_tables, members, strict=True)
+        ]
+    tables = {
+        "headline": pack_table,
+        "members": member_rows,
+        "series": series,
+        "lists": pd.concat(lists, ignore_index=True),
+    }
     tables.update(
         _priorities(
             area, pack_table, pack_frame, frame, catalogue, manifest, members, member_tables
@@ -309,6 +350,21 @@ def build(
 
 
 _LAST_FRAME: list = []  # [(folder, snapshot digest), frame]
+_LAST_FITNESS: list = []  # [frame, its series' fitness]
+
+
+def _fitness(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Every series' fitness (:func:`hwb.stats.fitness.series_fitness`: estimates for a larger
+    area, old series, breaks, surveys without limits), worked out once per snapshot frame: a
+    worker building many models from one snapshot computes it once (breaks are detected across
+    a county's districts, so it needs the whole frame, not one partnership's)."""
+    if _LAST_FITNESS and _LAST_FITNESS[0] is frame:
+        return _LAST_FITNESS[1]
+    result = series_fitness(
+        with_period_end(frame, catalogue["period_type"]), catalogue, declared_breaks()
+    )
+    _LAST_FITNESS[:] = [frame, result]
+    return result
 
 
 def _snapshot_frame(source: Path, manifest: Mapping[str, Any]) -> pd.DataFrame:

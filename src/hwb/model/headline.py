@@ -29,7 +29,8 @@ from hwb.stats.benchmark import (
     compare_to_benchmark,
     quintile_labels,
 )
-from hwb.stats.combine import combine_areas
+from hwb.stats.combine import PUBLISHED, combine_areas, county_values
+from hwb.stats.fitness import fitness_for, rankable, testable, trendable
 from hwb.stats.ranges import district_range, rank_among, relative_gap
 from hwb.stats.trend import recent_trend, trend_kind
 from hwb.text.messages import rejected_status
@@ -121,8 +122,12 @@ def stale(rows: pd.DataFrame) -> pd.Series:
 
 
 def current(headline: pd.DataFrame) -> pd.DataFrame:
-    """The headline rows whose data are not :func:`stale`: what key messages and priorities use
-    (old values stay in the tables, marked as history)."""
+    """The headline rows fit to judge as current district values: what key messages and
+    priorities use. With the series' fitness (:func:`with_fitness`), the testable rows (not an
+    estimate for a larger area, not old); without it, the rows that are not :func:`stale`.
+    Old values and estimates stay in the tables, labelled."""
+    if "testable" in headline.columns:
+        return headline[headline["testable"].astype(bool)]
     return headline[~stale(headline)]
 
 
@@ -453,3 +458,149 @@ def _add_benchmarks(table: pd.DataFrame) -> pd.DataFrame:
         table.loc[judged, "compared_source"] = "calculated"
         _published_where_no_limits(table, judged)
     return table
+
+
+# --------------------------------------------------------------------------- fitness (issue 27)
+#: the fitness columns a headline row carries (:func:`with_fitness`)
+FITNESS_SHOWN = [
+    "larger_area_estimate",
+    "estimate_evidence",
+    "old",
+    "years_behind",
+    "break_in_series",
+    "break_period",
+    "break_evidence",
+    "break_reason",
+    "points_after_break",
+    "survey_without_limits",
+    "rankable",
+    "testable",
+    "trendable",
+    "fresh_break",
+    "fitness",
+]
+#: what a headline row's ``trend_source`` says when its trend is not read (across a break,
+#: from a survey estimate without limits, or from a series not judged as a district value)
+TREND_WITHHELD = "withheld"
+
+
+def fitness_labels(rows: pd.DataFrame) -> list[str]:
+    """Each row's fitness in the words shown beside its number ("" when fit): "estimate for a
+    larger area", "old (2017/18)", "break in the series 2023/24", "survey estimate, no limits"."""
+    out = []
+    for r in rows.itertuples(index=False):
+        words = []
+        if r.larger_area_estimate:
+            words.append("estimate for a larger area")
+        if r.old:
+            words.append(f"old ({r.period})")
+        if r.break_in_series:
+            words.append(f"break in the series {r.break_period}".rstrip())
+        if r.survey_without_limits:
+            words.append("survey estimate, no limits")
+        out.append("; ".join(words))
+    return out
+
+
+def with_fitness(table: pd.DataFrame, fitness: pd.DataFrame, area_code: str) -> pd.DataFrame:
+    """``table`` (one area's headline table) with its series' fitness (:data:`FITNESS_SHOWN`,
+    from :func:`hwb.stats.fitness.series_fitness`), and with what the fitness rules out taken
+    out (issue 27):
+
+    * a value that is not testable as a district value (an estimate for a larger area, an old
+      series), or the first value after a declared break (a change of recording: its level is
+      not comparable with England's yet), is not compared with England ("Not compared"), not
+      ranked among districts nor given a fifth, and never red-red;
+    * a recent trend that is not trendable (across a break, from a survey estimate without
+      limits, of a series not testable) is not read: ``recent_trend`` "" and ``trend_source``
+      :data:`TREND_WITHHELD`.
+
+    Evidence tuples become text ("declared; detected") so the table goes through CSV files.
+    """
+    rows = fitness_for(
+        table.assign(area_code=area_code), fitness[fitness["area_code"] == area_code]
+    )
+    rows = rows.drop(columns="area_code")
+    rows["rankable"] = rankable(rows).to_numpy()
+    rows["testable"] = testable(rows).to_numpy()
+    rows["trendable"] = trendable(rows).to_numpy()
+    declared = np.array(["declared" in e for e in rows["break_evidence"]], dtype=bool)
+    rows["fresh_break"] = (
+        rows["break_in_series"].to_numpy()
+        & declared
+        & (rows["break_sortable"].astype(float).to_numpy() == rows["period_sortable"].astype(float))
+    )
+    for column in ("estimate_evidence", "break_evidence"):
+        rows[column] = ["; ".join(e) for e in rows[column]]
+    rows["years_behind"] = rows["years_behind"].astype(float)
+    rows["fitness"] = fitness_labels(rows)
+    ok = rows["status"].eq(OK)
+    unjudged = ok & (~rows["testable"] | rows["fresh_break"])
+    rows.loc[unjudged, ["compared_95", "compared_998"]] = "Not compared"
+    rows.loc[unjudged, "compared_source"] = ""
+    if "compared_england_95" in rows.columns:
+        rows.loc[unjudged, "compared_england_95"] = "Not compared"
+    unranked = ok & ~rows["rankable"]
+    rows.loc[unranked, "rank"] = np.nan
+    rows.loc[unranked, "quintile"] = ""
+    rows.loc[unjudged | unranked, "red_red"] = False
+    untrended = ok & ~rows["trendable"] & rows["recent_trend"].astype(str).ne("")
+    rows.loc[untrended, "recent_trend"] = ""
+    rows.loc[untrended, "trend_source"] = TREND_WITHHELD
+    return rows[[*table.columns, *FITNESS_SHOWN]]
+
+
+# --------------------------------------------------------------------------- the county beside
+def county_districts(frame: pd.DataFrame, county: str) -> list[str]:
+    """The county's districts in ``frame`` (their ``parent_code``), sorted."""
+    if "parent_code" not in frame.columns:
+        return []
+    return sorted(set(frame.loc[frame["parent_code"] == county, "area_code"].astype(str)))
+
+
+def with_county(
+    table: pd.DataFrame, frame: pd.DataFrame, catalogue: pd.DataFrame, county: str
+) -> pd.DataFrame:
+    """``table`` (a headline table) with the county's value for each row's period wherever it
+    can be had (:func:`hwb.stats.combine.county_values`): the county's published row, else the
+    exact figure from all its districts' counts and denominators. ``county_source`` says which
+    ("published", "computed from the districts' counts"); ``county_reason`` says, where there
+    is none, why (e.g. "life expectancy cannot be combined without each district's deaths and
+    population by age")."""
+    out = table.copy()
+    have = out["county_value"].notna()
+    out["county_source"] = np.where(have, PUBLISHED, "")
+    out["county_reason"] = ""
+    districts = county_districts(frame, county)
+    if not districts:
+        out.loc[~have & out["status"].eq(OK), "county_reason"] = (
+            "the snapshot names none of the county's districts"
+        )
+        return out
+    groups = split_by_indicator(frame)
+    for index in out.index[~have & out["status"].eq(OK)]:
+        row = out.loc[index]
+        entry = catalogue.loc[int(row["indicator_id"])]
+        rows = groups.get(int(row["indicator_id"]), frame.iloc[:0])
+        rows = rows[
+            (rows["sex"] == row["sex"])
+            & (rows["age"] == row["age"])
+            & (rows["period_sortable"] == row["period_sortable"])
+        ]
+        if rows.empty:
+            out.at[index, "county_reason"] = "no figure for the county or its districts"
+            continue
+        found = county_values(
+            rows,
+            county,
+            districts,
+            entry["value_type"],
+            entry["ci_method"],
+            float(entry["multiplier"]),
+        ).iloc[0]
+        if found["source"]:
+            out.at[index, "county_value"] = float(found["value"])
+            out.at[index, "county_source"] = str(found["source"])
+        else:
+            out.at[index, "county_reason"] = str(found["reason"])
+    return out

@@ -4,7 +4,10 @@ One row per area of the pack (the pack's area, then each member district of a
 two-district partnership), headline indicator (and sex) and period: the value with its
 95% and 99.8% limits, count and denominator, the county's and England's values for the
 same period and, on the row of the period the pack shows (``latest``), the judgement
-against England (or a goal) and the recent trend. ``source`` is the snapshot file the
+against England (or a goal) and the recent trend. ``fitness`` says, on every row of a
+series, what a reader must know before judging it ("estimate for a larger area", "old
+(2017/18)", "break in the series 2023/24", "survey estimate, no limits";
+:func:`hwb.model.headline.with_fitness`). ``source`` is the snapshot file the
 row came from (for a combined area's row, the file its members' rows came from).
 """
 
@@ -36,6 +39,7 @@ NUMBERS_COLUMNS = [
     "judgement",
     "judged_against",
     "recent_trend",
+    "fitness",
     "source",
 ]
 
@@ -60,14 +64,26 @@ def numbers_table(
         shown = table[table["status"] == "ok"]
         if shown.empty:
             continue
+        if "fitness" not in shown.columns:
+            shown = shown.assign(fitness="")
         rows = series[series["area_code"] == place.code].merge(
-            shown[["indicator_id", "sex", "age", "label"]], on=["indicator_id", "sex", "age"]
+            shown[["indicator_id", "sex", "age", "label", "fitness"]],
+            on=["indicator_id", "sex", "age"],
         )
-        latest = shown[[*_KEY, "compared_95", "compared_to", "recent_trend"]].rename(
-            columns={"compared_95": "judgement", "compared_to": "judged_against"}
+        latest = shown[
+            [*_KEY, "compared_95", "compared_to", "recent_trend", "county_value"]
+        ].rename(
+            columns={
+                "compared_95": "judgement",
+                "compared_to": "judged_against",
+                "county_value": "_county_latest",
+            }
         )
         rows = rows.drop(columns=["recent_trend"]).merge(latest, on=_KEY, how="left")
         rows = rows.merge(county, on=_KEY, how="left").merge(england, on=_KEY, how="left")
+        # the county's value computed from its districts' counts (the headline's) where it
+        # published none
+        rows["county_value"] = rows["county_value"].fillna(rows["_county_latest"])
         rows["latest"] = rows["judgement"].notna()
         for column in ("judgement", "judged_against", "recent_trend"):
             rows[column] = rows[column].fillna("").astype("str")

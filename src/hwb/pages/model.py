@@ -65,6 +65,9 @@ class Pack:
     headline: pd.DataFrame
     snapshot: str
     model: Model | None = None
+    #: the area's judged lists (:func:`hwb.stats.findings.judged_lists`, worked out by the model):
+    #: the one source of every "significantly worse / better" count and list a page shows
+    lists: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: series already picked out of ``frame`` (trends, SPC and projections ask for the same)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
@@ -104,6 +107,13 @@ class Pack:
                 "read the partnership's pack"
             )
         return self.model.tables.get(name, pd.DataFrame())
+
+    def on_list(self, name: str) -> pd.DataFrame:
+        """The area's rows on one judged list ("significantly worse", "significantly better",
+        "worsening", "improving"; :data:`hwb.stats.findings.LISTS`), in headline order."""
+        if self.lists.empty:
+            return self.lists
+        return self.lists[self.lists["list"] == name]
 
     def series(
         self, indicator_id: int, sex: str | None = None, age: str | None = None
@@ -166,6 +176,7 @@ def pack_of(
         manifest=manifest,
         headline=model.headline(params.slug),
         snapshot=snapshot,
+        lists=model.lists(params.slug),
         model=model if params.slug == model.pack_area.slug else None,
     )
 

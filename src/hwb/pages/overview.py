@@ -35,6 +35,7 @@ from hwb.pages.sections import recommended_priorities
 from hwb.pages.wards import overview_rows
 from hwb.params import load_defaults, overview_area
 from hwb.partnerships import OverviewPartnership
+from hwb.stats.findings import BETTER, WORSE
 from hwb.text import format as fmt
 
 
@@ -134,12 +135,15 @@ def banner(overview: Overview) -> d.Html:
 
 
 def benchmark_counts(pack: Pack) -> dict[str, int]:
-    """How many of a pack's headline indicators are worse, similar or better than England (95%)."""
+    """How many of a pack's headline indicators are worse, similar or better than England (95%):
+    worse and better are the pack's judged lists (:attr:`hwb.pages.model.Pack.lists`), the very
+    lists its key messages, spine captions and summary count; estimates for a larger area and
+    old series are on none of them."""
     judged = pack.headline[pack.headline["status"] == OK]["compared_95"]
     return {
-        "Worse": int((judged == "Worse").sum()),
+        "Worse": len(pack.on_list(WORSE)),
         "Similar": int((judged == "Similar").sum()),
-        "Better": int((judged == "Better").sum()),
+        "Better": len(pack.on_list(BETTER)),
         "With a value": len(judged),
     }
 
@@ -195,6 +199,15 @@ def partnership_links(overview: Overview) -> d.Html:
 
 
 # --------------------------------------------------------------------------- tartan rug
+#: the mark beside a rug value whose series carries a fitness label (issue 27)
+FITNESS_MARK = "†"
+FITNESS_LEGEND = (
+    "an estimate for a larger area, old data, a break in the series or a survey estimate "
+    "without limits (the cell's title says which): estimates and old data are not compared "
+    "with England, and not counted above."
+)
+
+
 def rug_table(overview: Overview) -> pd.DataFrame:
     """Long table behind the rug: one row per indicator (and sex) and district, plus county and England."""
     frames = []
@@ -293,18 +306,27 @@ def tartan_rug(overview: Overview) -> d.Html:
                 continue
             c = cells.loc[name]
             style = significance_style(c["compared_95"])
+            fitness = c.get("fitness", "")
+            fitness = fitness if isinstance(fitness, str) else ""
+            said = f"{c['compared_95']}; {fitness}" if fitness else str(c["compared_95"])
+            mark = FITNESS_MARK if fitness else ""
             row.append(
                 f"<td style='background:{style.colour};color:{style.text_colour};text-align:center;"
                 "white-space:nowrap' "
-                f"title='{d.escape(c['compared_95'])}'>{style.symbol} {fmt.number(c['value'])}"
-                f"<span class='hwb-sr'> {d.escape(c['compared_95'])}</span></td>"
+                f"title='{d.escape(said)}'>{style.symbol} {fmt.number(c['value'])}{mark}"
+                f"<span class='hwb-sr'> {d.escape(said)}</span></td>"
             )
         body.append("<tr>" + "".join(row) + "</tr>")
     legend = " ".join(
         d.badge(x) for x in ("Worse", "Similar", "Better", "Higher", "Lower", "Not compared")
     )
+    marked = (
+        f"<p>{FITNESS_MARK} {d.escape(FITNESS_LEGEND)}</p>"
+        if "fitness" in long.columns and long["fitness"].fillna("").astype(str).ne("").any()
+        else ""
+    )
     html = (
-        f"<p>{legend}</p><div style='overflow-x:auto;font-size:0.8em'>"
+        f"<p>{legend}</p>{marked}<div style='overflow-x:auto;font-size:0.8em'>"
         f"<table class='hwb-rug'>{rug_head(overview)}<tbody>{''.join(body)}</tbody></table></div>"
         "<style>.hwb-sr{position:absolute;left:-9999px}</style>"
     )

@@ -95,6 +95,7 @@ def load_partnership_pack(
         headline=pack.headline,
         snapshot=shown,
         model=model,
+        lists=pack.lists,
         partnership=partnership,
         members=members,
     )

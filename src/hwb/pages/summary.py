@@ -28,6 +28,7 @@ from hwb.pages import sections
 from hwb.pages.model import OK, Pack
 from hwb.pages.sections.ahead import closing_sentence
 from hwb.pages.sections.programmes import trend_figure
+from hwb.stats.findings import BETTER, WORSE
 from hwb.stats.projection import NOT_WITHIN, REACHED
 from hwb.text import format as fmt
 from hwb.text.messages import rejection
@@ -112,12 +113,19 @@ def against_england(pack: Pack) -> d.Html:
     """Page 2: the spine chart of every headline indicator, with the verdicts also in words."""
     rows = pack.headline[(pack.headline["status"] == OK) & (pack.headline["benchmark"] != "none")]
     words = []
-    for label, verdict in (
-        ("Worse", "Significantly worse than England (or a national goal)"),
-        ("Better", "Significantly better"),
-        ("Similar", "Not significantly different"),
+    for label, verdict, names in (
+        (
+            "Worse",
+            "Clearly worse than England (or short of a national goal)",
+            list(pack.on_list(WORSE)["label"]),
+        ),
+        ("Better", "Clearly better", list(pack.on_list(BETTER)["label"])),
+        (
+            "Similar",
+            "Not clearly different",
+            list(dict.fromkeys(rows.loc[rows["compared_95"] == "Similar", "label"])),
+        ),
     ):
-        names = list(dict.fromkeys(rows.loc[rows["compared_95"] == label, "label"]))
         if names:
             words.append(
                 f"{d.badge(label)} {d.escape(verdict)}: {d.escape(fmt.join_words(names))}."

@@ -397,10 +397,13 @@ def priority_wards(pack: Pack) -> d.Html:
     refs = references(pack)
     rows, named = shown_wards(pack)
     partnership = pack.params.partnership
+    # said of the district, not the partnership: a partnership of two districts may have named
+    # wards in one and none in the other (issue 27: "none are named", then "has named 3")
     if named:
         intro = (
-            f"The {partnership} has named {fmt.plural(len(rows), 'priority ward')}: "
-            f"{fmt.join_words(list(rows['ward_name']))} (source: {pack.params.priority_wards_source})."
+            f"The {partnership} has named {fmt.plural(len(rows), 'priority ward')} in "
+            f"{pack.name}: {fmt.join_words(list(rows['ward_name']))} "
+            f"(source: {pack.params.priority_wards_source})."
         )
     else:
         rule = DEFAULT_RULE.format(n="five", district=pack.name)

@@ -18,21 +18,32 @@ def value_phrase(row: pd.Series, column: str = "value") -> str:
     return fmt.with_unit(row[column], row["unit"])
 
 
-def spine_title(rows: pd.DataFrame, district: str, topic: str = "") -> str:
+def spine_title(
+    rows: pd.DataFrame, district: str, topic: str = "", counts: dict[str, int] | None = None
+) -> str:
     """E.g. "Burnley is significantly worse than England on 5 of 8 Living Well indicators".
 
-    Only indicators with a polarity count: "similar" for a no-polarity indicator is not a verdict."""
+    Only indicators with a polarity count: "similar" for a no-polarity indicator is not a verdict.
+    ``counts`` (the pack's judged lists' "significantly worse" and "significantly better" counts
+    for these rows, :func:`hwb.stats.findings.list_counts`) are the numbers stated, so the
+    caption agrees with the key messages, summary and overview; without them the rows' labels
+    are counted."""
     judged = rows[rows["compared_95"].isin(JUDGED) & rows["polarity"].ne("no_judgement")]
     topic_words = f" {topic}" if topic else ""
     if judged.empty:
         return f"{district}{topic_words}: no indicator here can be judged against England"
     worse = int((judged["compared_95"] == "Worse").sum())
     better = int((judged["compared_95"] == "Better").sum())
+    if counts is not None:
+        worse = int(counts.get("significantly worse", 0))
+        better = int(counts.get("significantly better", 0))
     n = len(judged)
     if worse:
-        return f"{district} is significantly worse than England on {worse} of {n}{topic_words} indicators"
+        return f"{district} is clearly worse than England on {worse} of {n}{topic_words} indicators"
     if better:
-        return f"{district} is significantly better than England on {better} of {n}{topic_words} indicators"
+        return (
+            f"{district} is clearly better than England on {better} of {n}{topic_words} indicators"
+        )
     return (
         f"{district} is similar to England on all {n}{topic_words} indicators that can be compared"
     )

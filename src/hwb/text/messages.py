@@ -2,12 +2,14 @@
 
 Life expectancy at birth comes first in every pack, men then women, with its gap to
 England in years (or a sentence saying it is not available); in a pack of several
-districts, for each district in turn (it cannot be combined). Then, as the OHID Health
-Profiles order them, red-red first: significantly worse than England (or below its goal)
-*and* getting worse; worse at 99.8%; worse at 95%; similar but getting worse; better than
-England. Within a group, the bigger relative gap to England comes first. Indicators with
-no polarity get no group: they are neither better nor worse. Every number comes from the
-headline row.
+districts, for each district in turn (it cannot be combined). Then the largest significant
+gaps to England (or a goal), then at least one strength where there is one (significantly
+better, or improving), then what is getting worse though not yet worse than England; each
+one plain sentence of what it means ("clearly worse than England", the confidence level in
+a footnote, :data:`CONFIDENCE_NOTE`), at most :data:`MAX_WORDS` words in all. What is on
+each list is the model's judged lists (:func:`hwb.stats.findings.judged_lists`), so
+estimates for a larger area and old series never appear. Indicators with no polarity are
+neither better nor worse. Every number comes from the headline row.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from hwb.data.catalogue import role_id, role_ids
+from hwb.data.catalogue import role_id
 from hwb.text import format as fmt
 
 MIN_MESSAGES, MAX_MESSAGES = 5, 8
@@ -75,19 +77,52 @@ def _subject(row: pd.Series, district: str) -> str:
     return f"{name} {sex} in {district}" if sex else f"{name} in {district}"
 
 
-def _comparison_words(row: pd.Series) -> str:
-    label95, label998 = row["compared_95"], row["compared_998"]
+#: the most words the key messages may take together (issue 27)
+MAX_WORDS = 350
+#: the names of the judged lists (:data:`hwb.stats.findings.LISTS`) the messages read
+WORSE, BETTER, WORSENING, IMPROVING = (
+    "significantly worse",
+    "significantly better",
+    "worsening",
+    "improving",
+)
+#: message groups: life expectancy, a gap, getting worse, a strength, context
+LIFE, GAP, SLIPPING, STRENGTH, CONTEXT = 0, 2, 5, 6, 9
+#: what "clearly" means, for the footnote under the key messages
+CONFIDENCE_NOTE = (
+    "Clearly worse or better: statistically significant at the 95% confidence level (England's "
+    "value, or the national goal, lies outside the range the true value very probably lies in); "
+    "where a value was published without that range, the comparison is Fingertips' own. "
+    "Estimates for a larger area and old data are left out of these messages."
+)
+
+
+def _england_words(row: pd.Series) -> str:
+    """How far the value is from England, in plain words: "27% higher than England (46.7 per
+    100,000)"; for a goal, "short of the national goal of 80.0% (England 78.0%)"."""
     england = fmt.with_unit(row["england_value"], row["unit"])
     if row.get("compared_to", "England") == "goal":
         goal = fmt.with_unit(row["goal"], row["unit"])
-        met = "meeting" if label95 == "Better" else "short of"
+        met = "meeting" if row["compared_95"] == "Better" else "short of"
         return f"{met} the national goal of {goal} (England {england})"
-    strength = "significantly " if label95 in ("Worse", "Better", "Higher", "Lower") else ""
+    if fmt.is_missing(row["england_value"]) or not row["england_value"]:
+        return f"against {england} for England"
+    ratio = float(row["value"]) / float(row["england_value"]) - 1
+    if abs(ratio) < 0.005:
+        return f"the same as England ({england})"
+    side = "higher" if ratio > 0 else "lower"
+    return f"{fmt.number(abs(ratio) * 100, decimals=0)}% {side} than England ({england})"
+
+
+def _comparison_words(row: pd.Series) -> str:
+    label95 = row["compared_95"]
+    if row.get("compared_to", "England") == "goal":
+        return _england_words(row)
+    england = fmt.with_unit(row["england_value"], row["unit"])
     if label95 == "Similar":
-        return f"similar to England ({england})"
+        return f"not clearly different from England ({england})"
     if label95 in ("Worse", "Better", "Higher", "Lower"):
-        sure = " even at 99.8% confidence" if label998 == label95 else ""
-        return f"{strength}{label95.lower()} than England ({england}){sure}"
+        return f"clearly {label95.lower()} than England ({england})"
     return f"against {england} for England (not compared statistically)"
 
 
@@ -105,33 +140,69 @@ def _trend_words(row: pd.Series) -> str:
 
 
 def indicator_sentence(row: pd.Series, district: str) -> str:
-    """One key message, e.g. "Life expectancy for men in Burnley is 76.2 years (2020 - 22),
-    significantly worse than England (78.9 years)."."""
+    """One line on an indicator, e.g. "Obesity in Year 6 in Burnley is 24.4% (2019/20 - 23/24),
+    clearly worse than England (21.4%)."."""
     value = fmt.with_unit(row["value"], row["unit"])
-    text = f"{_subject(row, district)} is {value} ({row['period']}), {_comparison_words(row)}"
+    text = f"{_subject(row, district)} is {value} ({_when(row)}), {_comparison_words(row)}"
     trend = _trend_words(row)
     return f"{text}, {trend}." if trend else f"{text}."
 
 
-def _group(row: pd.Series) -> int | None:
-    if row["polarity"] == "no_judgement":
-        return None
-    if row.get("red_red", False):
-        return 1
-    if row["compared_95"] == "Worse":
-        return 2 if row["compared_998"] == "Worse" else 3
-    if int(row["indicator_id"]) in role_ids(*LIFE_EXPECTANCY_ROLES):
-        return 4
-    if str(row["recent_trend"]).endswith("getting worse"):
-        return 5
+def _when(row: pd.Series) -> str:
+    """The period, with the series' fitness where it has a label ("2022/23; break in the series
+    2022/23"): a message never hides what a reader must know before judging it."""
+    fitness = row.get("fitness", "")
+    return (
+        f"{row['period']}; {fitness}"
+        if isinstance(fitness, str) and fitness
+        else str(row["period"])
+    )
+
+
+def _mark(row: pd.Series) -> str:
+    return " (Fingertips' comparison)" if row.get("compared_source") == "published" else ""
+
+
+def gap_sentence(row: pd.Series, district: str) -> str:
+    """A key message on a significant gap, saying what it means: "The rate of alcohol-related
+    mortality in Burnley is 59.5 per 100,000 (2023), 27% higher than England (46.7 per
+    100,000): clearly worse, with no sign yet of the gap closing."."""
+    value = fmt.with_unit(row["value"], row["unit"])
+    trend = str(row["recent_trend"])
+    if trend.endswith("getting worse"):
+        meaning = "clearly worse, and getting worse: the gap is widening"
+    elif trend.endswith("getting better"):
+        meaning = "clearly worse, though getting better"
+    elif trend == "No significant change":
+        meaning = "clearly worse, with no sign yet of the gap closing"
+    else:
+        meaning = "clearly worse"
+    if row.get("compared_to", "England") == "goal":
+        meaning = "a clear gap to the goal" + meaning.removeprefix("clearly worse")
+    return (
+        f"{_subject(row, district)} is {value} ({_when(row)}), {_england_words(row)}: "
+        f"{meaning}{_mark(row)}."
+    )
+
+
+def strength_sentence(row: pd.Series, district: str, improving: bool) -> str:
+    """A key message on a strength: clearly better than England (a strength to protect), or
+    getting better (a gain to keep)."""
+    value = fmt.with_unit(row["value"], row["unit"])
     if row["compared_95"] == "Better":
-        return 6
-    return None
+        trend = " and getting better" if improving else ""
+        meaning = f"clearly better{trend}, a strength to protect"
+    else:
+        meaning = "getting better, a gain to keep"
+    return (
+        f"{_subject(row, district)} is {value} ({_when(row)}), {_england_words(row)}: "
+        f"{meaning}{_mark(row)}."
+    )
 
 
 def life_expectancy_sentence(row: pd.Series, district: str) -> str:
     """E.g. "Life expectancy at birth for men in Burnley is 75.5 years (2021 - 23), 3.6 years below
-    England (79.1 years); significantly worse than England."."""
+    England (79.1 years): clearly worse than England."."""
     value = fmt.with_unit(row["value"], row["unit"])
     text = f"{_subject(row, district)} is {value} ({row['period']})"
     if fmt.is_missing(row["england_value"]):
@@ -146,11 +217,11 @@ def life_expectancy_sentence(row: pd.Series, district: str) -> str:
     )
     where = f"{gap} {side} England" if side else "the same as England"
     judged = {
-        "Worse": "significantly worse than England",
-        "Better": "significantly better than England",
-        "Similar": "not significantly different from England",
+        "Worse": "clearly worse than England",
+        "Better": "clearly better than England",
+        "Similar": "not clearly different from England",
     }.get(row["compared_95"], "not compared statistically")
-    return f"{text}, {where} ({fmt.with_unit(row['england_value'], row['unit'])}); {judged}."
+    return f"{text}, {where} ({fmt.with_unit(row['england_value'], row['unit'])}): {judged}."
 
 
 def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
@@ -162,7 +233,7 @@ def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
     )
     have = rows[rows["status"] == "ok"]
     out = [
-        Message(life_expectancy_sentence(r, district), life_at_birth, str(r["compared_95"]), 0)
+        Message(life_expectancy_sentence(r, district), life_at_birth, str(r["compared_95"]), LIFE)
         for _, r in have.iterrows()
     ]
     rejected = rejection(rows["status"])
@@ -174,9 +245,54 @@ def _life_messages(headline: pd.DataFrame, district: str) -> list[Message]:
                 "say how long people live compared with England.",
                 None,
                 "",
-                0,
+                LIFE,
             )
         )
+    return out
+
+
+def lists_from_labels(headline: pd.DataFrame) -> pd.DataFrame:
+    """The judged lists read straight from a headline table's labels (``list``, ``indicator_id``,
+    ``sex``), for a table that comes without the model's lists (pages pass those:
+    :func:`hwb.stats.findings.judged_lists`)."""
+    ok = headline[(headline["status"] == "ok") & headline["polarity"].ne("no_judgement")]
+    trend = ok["recent_trend"].fillna("").astype(str)
+    parts = [
+        ok[ok["compared_95"] == "Worse"].assign(list=WORSE),
+        ok[ok["compared_95"] == "Better"].assign(list=BETTER),
+        ok[trend.str.endswith("getting worse")].assign(list=WORSENING),
+        ok[trend.str.endswith("getting better")].assign(list=IMPROVING),
+    ]
+    return pd.concat(parts, ignore_index=True).reindex(columns=["list", "indicator_id", "sex"])
+
+
+def _on(rows: pd.DataFrame, lists: pd.DataFrame, name: str) -> pd.Series:
+    """Whether each row (indicator and sex) is on the list ``name``."""
+    mine = lists[lists["list"] == name]
+    keys = set(zip(mine["indicator_id"].astype(int), mine["sex"], strict=True))
+    return pd.Series(
+        [(int(i), s) in keys for i, s in zip(rows["indicator_id"], rows["sex"], strict=True)],
+        index=rows.index,
+        dtype=bool,
+    )
+
+
+def words_in(messages: list[Message]) -> int:
+    """How many words the messages take together."""
+    return sum(len(m.text.split()) for m in messages)
+
+
+def _within_words(messages: list[Message]) -> list[Message]:
+    """The messages cut to :data:`MAX_WORDS` words: the last ones go first, never life
+    expectancy nor the only strength."""
+    out = list(messages)
+    while words_in(out) > MAX_WORDS:
+        strengths = sum(m.group == STRENGTH for m in out)
+        keep = {LIFE, STRENGTH} if strengths <= 1 else {LIFE}
+        drop = next((i for i in reversed(range(len(out))) if out[i].group not in keep), None)
+        if drop is None:
+            break
+        del out[drop]
     return out
 
 
@@ -185,47 +301,75 @@ def key_messages(
     district: str,
     context: list[str] | None = None,
     members: list[tuple[pd.DataFrame, str]] | None = None,
+    lists: pd.DataFrame | None = None,
 ) -> list[Message]:
-    """5-8 messages from ``headline`` (the pack's headline table), most important first.
+    """5-8 messages from ``headline`` (the pack's headline table), at most :data:`MAX_WORDS`
+    words, most important first.
 
     Life expectancy at birth (men, women) always comes first. For an area of several
     districts (``members``: each district's headline table and name), life expectancy
-    cannot be combined, so it comes first for each member district in turn, then the
-    area's own messages. ``context`` sentences (population, deprivation, what is missing)
-    fill the list up to five when the data give fewer judged messages (up to eight for an
-    area of several districts, where few figures can be combined).
+    cannot be combined, so it comes first for each member district in turn. Then the largest
+    significant gaps to England (the "significantly worse" list, biggest relative gap first),
+    then at least one strength where the area has one (the "significantly better" list, then
+    the "improving" one), then what is getting worse though not yet worse than England, then
+    the other strengths, as room allows.
+    ``lists``: the area's judged lists (:func:`hwb.stats.findings.judged_lists`; default:
+    read from the table's labels, :func:`lists_from_labels`), so the messages name only what
+    the summary, spine and overview count. ``context`` sentences (population, deprivation,
+    what is missing) fill the list up to five when the data give fewer messages (up to eight
+    for an area of several districts, where few figures can be combined).
     """
     if members:
         messages = [m for member, name in members for m in _life_messages(member, name)]
     else:
         messages = _life_messages(headline, district)
+    lists = lists_from_labels(headline) if lists is None else lists
     rows = headline[
         (headline["status"] == "ok") & (headline["indicator_id"] != role_id("life_at_birth"))
-    ].copy()
-    rows["_group"] = [_group(r) for _, r in rows.iterrows()]
-    rows = rows[rows["_group"].notna()]
+    ].reset_index(drop=True)
     rows["_gap"] = [gap_to_england(r) for _, r in rows.iterrows()]
-    rows = rows.sort_values(
-        ["_group", "_gap", "indicator_id", "sex"],
-        ascending=[True, False, True, True],
-        kind="mergesort",
-    )
-    messages += [
-        Message(
-            indicator_sentence(r, district),
-            int(r["indicator_id"]),
-            str(r["compared_95"]),
-            int(r["_group"]),
-        )
-        for _, r in rows.head(MAX_MESSAGES - len(messages)).iterrows()
+    order = ["_gap", "indicator_id", "sex"]
+    worse, better = _on(rows, lists, WORSE), _on(rows, lists, BETTER)
+    improving, worsening = _on(rows, lists, IMPROVING), _on(rows, lists, WORSENING)
+    gaps = [
+        Message(gap_sentence(r, district), int(r["indicator_id"]), str(r["compared_95"]), GAP)
+        for _, r in rows[worse]
+        .sort_values(order, ascending=[False, True, True], kind="mergesort")
+        .iterrows()
     ]
+    strengths = [
+        Message(
+            strength_sentence(r, district, bool(improving[i])),
+            int(r["indicator_id"]),
+            str(r["compared_95"]) if better[i] else "",
+            STRENGTH,
+        )
+        for i, r in pd.concat(
+            [
+                rows[better].sort_values(order, ascending=True, kind="mergesort"),
+                rows[improving & ~better & ~worse],
+            ]
+        ).iterrows()
+    ]
+    slipping = [
+        Message(
+            indicator_sentence(r, district), int(r["indicator_id"]), str(r["compared_95"]), SLIPPING
+        )
+        for _, r in rows[worsening & ~worse].iterrows()
+    ]
+    room = max(MAX_MESSAGES - len(messages), 0)
+    first_strength = strengths[:1]
+    kept = gaps[: max(room - len(first_strength), 0)]
+    spare = max(room - len(kept) - len(first_strength), 0)
+    # what room the gaps leave: what is slipping, then the other strengths
+    messages += kept + first_strength + (slipping + strengths[1:])[:spare]
     # an area of several districts has fewer combined figures, so its context always has room
     enough = MAX_MESSAGES if members else MIN_MESSAGES
     for sentence in context or []:
         if len(messages) >= enough:
             break
-        messages.append(Message(sentence, None, "", 9))
-    return messages
+        messages.append(Message(sentence, None, "", CONTEXT))
+    return _within_words(messages)
 
 
 _FIFTHS = {

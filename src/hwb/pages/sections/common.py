@@ -72,3 +72,90 @@ def range_label(rows: pd.DataFrame) -> str:
         return str(scopes.index[0])
     parts = [f"{scope} for {fmt.join_words(names)}" for scope, names in scopes.items()]
     return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- fitness beside a value
+#: what each fitness label beside a value means for the reader (issue 27), in the order shown
+FITNESS_MEANINGS = (
+    (
+        "estimate for a larger area",
+        (
+            "the value is an estimate shared with neighbouring districts (e.g. apportioned from a "
+            "former NHS area), not a measurement of this district: shown, but not compared with "
+            "England, ranked or used in the key messages, lists or priorities"
+        ),
+    ),
+    (
+        "old (",
+        (
+            "the latest period ended five or more years before the newest data here: shown as "
+            "history, not compared with England, ranked or used in the key messages, lists or priorities"
+        ),
+    ),
+    (
+        "break in the series",
+        (
+            "the way it is recorded changed in that period, so earlier values are not comparable: "
+            "no trend is read across the break"
+        ),
+    ),
+    (
+        "survey estimate, no limits",
+        (
+            "a survey estimate published without confidence limits: the comparison is Fingertips' "
+            "own, and no trend or control chart is drawn from it"
+        ),
+    ),
+)
+
+
+def fitness_of(row: pd.Series) -> str:
+    """A headline row's fitness label ("" when fit or when the model has none)."""
+    value = row.get("fitness", "")
+    return value if isinstance(value, str) else ""
+
+
+def label_of(row: pd.Series) -> str:
+    """A row's label with its fitness beside it: "Smoking at time of delivery – estimate for
+    a larger area"."""
+    return f"{row['label']} – {fitness_of(row)}" if fitness_of(row) else str(row["label"])
+
+
+def labelled(rows: pd.DataFrame) -> list[str]:
+    """Each row's :func:`label_of`."""
+    return [label_of(r) for _, r in rows.iterrows()]
+
+
+def fitness_note(rows: pd.DataFrame) -> str:
+    """One sentence per fitness label used in ``rows``, saying what it means ("" when none)."""
+    used = [fitness_of(r) for _, r in rows.iterrows()]
+    parts = [
+        f'"{label.rstrip(" (")}": {meaning}'
+        for label, meaning in FITNESS_MEANINGS
+        if any(label in u for u in used)
+    ]
+    return ("Labels beside a value: " + "; ".join(parts) + ".") if parts else ""
+
+
+def county_note(rows: pd.DataFrame, county: str) -> str:
+    """Why the county's figure is missing for some rows, in one sentence grouped by reason
+    ("" when every row has one): the county's published row and the exact figure from its
+    districts' counts were both tried (:func:`hwb.model.headline.with_county`)."""
+    if "county_value" not in rows.columns:
+        return ""
+    gone = rows[rows["county_value"].isna()]
+    if gone.empty:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for _, r in gone.iterrows():
+        reason = str(r.get("county_reason", "") or "")
+        if not reason or reason.startswith("no count and denominator"):
+            reason = f"no {county} row in this snapshot, and no district counts to add up"
+        else:
+            reason = f"no {county} row in this snapshot, and {reason}"
+        by_reason.setdefault(reason, []).append(str(r["short_name"]))
+    parts = [
+        f"{fmt.join_words(list(dict.fromkeys(names)))} ({reason})"
+        for reason, names in by_reason.items()
+    ]
+    return f"No {county} figure for " + "; ".join(parts) + "."

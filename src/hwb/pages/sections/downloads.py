@@ -48,9 +48,11 @@ HEADLINE_EXPORT = [
     "denominator",
     "value_note",
     "county_value",
+    "county_source",
     "england_value",
     "compared_95",
     "compared_998",
+    "compared_source",
     "quintile",
     "recent_trend",
     "red_red",
@@ -61,6 +63,7 @@ HEADLINE_EXPORT = [
     "districts_max",
     "rank",
     "status",
+    "fitness",
 ]
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from hwb.data.catalogue import role_id
-from hwb.model.headline import STALE_YEARS, stale
+from hwb.model.headline import TREND_WITHHELD
 from hwb.pages import display as d
 from hwb.pages.model import ENGLAND_WIDE, OK, Pack
 
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
-from hwb.pages.sections.common import styled_table
+from hwb.pages.sections.common import county_note, fitness_note, fitness_of, styled_table
 from hwb.stats.trend import trend_kind
 from hwb.text import format as fmt
 from hwb.text.messages import quintile_phrase
@@ -44,23 +44,10 @@ PUBLISHED_NOTE = (
 )
 
 
-def old_periods_note(rows: pd.DataFrame) -> str:
-    """A sentence naming indicators whose latest period is several years behind the newest."""
-    if rows.empty:
-        return ""
-    old = rows[stale(rows)]
-    if old.empty:
-        return ""
-    names = fmt.join_words(list(dict.fromkeys(old["short_name"])))
-    return (
-        f"Older data: the latest period available here for {names} ended {STALE_YEARS} or more years "
-        "before the newest; it is shown with its period, should be read as history, and is left out of "
-        "the key messages, the priorities and the projections."
-    )
-
-
 def trend_cell(row: pd.Series) -> str:
     """The recent trend, marked † when it is our weighted-regression substitute, not Fingertips' test."""
+    if row.get("trend_source") == TREND_WITHHELD:
+        return f"Not read ({fitness_of(row) or 'not judged as a district value'})"
     trend = str(row["recent_trend"]) or "Not available"
     return f"{trend} †" if uses_regression(row) else trend
 
@@ -94,12 +81,19 @@ def headline(pack: Pack) -> d.Html:
             "Indicator": rows["label"],
             "Unit": rows["unit"],
             "Period": rows["period"],
-            pack.name: rows["value"].map(fmt.number),
+            pack.name: [
+                f"{fmt.number(r['value'])}; {fitness_of(r)}"
+                if fitness_of(r)
+                else fmt.number(r["value"])
+                for _, r in rows.iterrows()
+            ],
             "95% CI": [
                 fmt.interval(lo, hi)
                 for lo, hi in zip(rows["lower_95"], rows["upper_95"], strict=False)
             ],
-            pack.county_name: rows["county_value"].map(fmt.number),
+            pack.county_name: [
+                fmt.number(v) if not fmt.is_missing(v) else "–" for v in rows["county_value"]
+            ],
             "England": rows["england_value"].map(fmt.number),
             "Compared with England (or goal)": [compared_cell(r) for _, r in rows.iterrows()],
             "Recent trend": [trend_cell(r) for _, r in rows.iterrows()],
@@ -116,7 +110,7 @@ def headline(pack: Pack) -> d.Html:
     if rows["compared_source"].eq("published").any():
         notes.append(PUBLISHED_NOTE)
     parts.append(d.paragraph(" ".join(notes)))
-    old = old_periods_note(rows)
-    if old:
-        parts.append(d.paragraph(old))
+    for note in (fitness_note(rows), county_note(rows, pack.county_name)):
+        if note:
+            parts.append(d.paragraph(note))
     return d.join(parts)

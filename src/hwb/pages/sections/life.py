@@ -9,7 +9,7 @@ from hwb.pages import display as d
 from hwb.pages.model import OK, Pack
 
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
-from hwb.pages.sections.common import life_ids, missing_sentence
+from hwb.pages.sections.common import county_note, life_ids, missing_sentence
 from hwb.pages.sections.programmes import spine, trend_figure
 from hwb.text import format as fmt
 from hwb.text.messages import rejection
@@ -38,9 +38,10 @@ def life_expectancy(pack: Pack) -> d.Html:
         )
     )
     parts.append(spine(pack, "Overarching"))
-    missing = missing_sentence(rows)
-    if missing:
-        parts.append(d.paragraph(missing))
+    overarching = h[(h["programme"] == "Overarching") & (h["status"] == OK)]
+    for note in (county_note(overarching, pack.county_name), missing_sentence(rows)):
+        if note:
+            parts.append(d.paragraph(note))
     return d.join(parts)
 
 
@@ -54,9 +55,9 @@ def life_sentences(pack: Pack, have: pd.DataFrame) -> list[str]:
         gap = fmt.difference(r["value"], r["england_value"], r["unit"])
         side = "below" if r["value"] < r["england_value"] else "above"
         judged = {
-            "Worse": "significantly worse than England",
-            "Better": "significantly better than England",
-            "Similar": "not significantly different from England",
+            "Worse": "clearly worse than England",
+            "Better": "clearly better than England",
+            "Similar": "not clearly different from England",
         }.get(r["compared_95"], "not compared")
         sentences.append(
             f"{r['label']}: {fmt.with_unit(r['value'], r['unit'])} in {r['period']}, "

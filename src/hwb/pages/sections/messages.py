@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from hwb.data.catalogue import role_id
-from hwb.model.headline import current
 from hwb.pages import display as d
 from hwb.pages.model import ENGLAND_WIDE, OK, Pack
 from hwb.text import format as fmt
+from hwb.text.messages import CONFIDENCE_NOTE, quintile_phrase
 from hwb.text.messages import key_messages as _key_messages
-from hwb.text.messages import quintile_phrase
 
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
 
@@ -43,17 +42,20 @@ def context_sentences(pack: Pack) -> list[str]:
 
 
 def key_messages(pack: Pack) -> d.Html:
-    """5-8 generated sentences, most important first, each with its benchmark badge.
+    """5-8 generated sentences, most important first, each with its benchmark badge, read from
+    the pack's judged lists (:attr:`hwb.pages.model.Pack.lists`), with the footnote on what
+    "clearly" means.
 
     For a pack of several districts (a partnership's :class:`~hwb.pages.partnership.PartnershipPack`),
     life expectancy comes first for each member district, then the combined area's messages.
     """
     members = getattr(pack, "members", [])
     messages = _key_messages(
-        current(pack.headline),
+        pack.headline,
         pack.name,
         context_sentences(pack),
         [(m.headline, m.name) for m in members] if len(members) > 1 else None,
+        lists=pack.lists,
     )
     if not messages:
         return d.paragraph(f"This snapshot has no indicator values for {pack.name}.")
@@ -62,4 +64,5 @@ def key_messages(pack: Pack) -> d.Html:
         for m in messages
     )
     text = " ".join(m.text for m in messages)
-    return d.Html(f'<ol class="hwb-key-messages">{items}</ol>', text)
+    note = f'<p class="hwb-note">{d.escape(CONFIDENCE_NOTE)}</p>'
+    return d.Html(f'<ol class="hwb-key-messages">{items}</ol>{note}', f"{text} {CONFIDENCE_NOTE}")

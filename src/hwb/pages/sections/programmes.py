@@ -15,10 +15,15 @@ from hwb.pages.sections.common import (
     MAX_SPC_PANELS,
     MAX_TREND_PANELS,
     areas,
+    county_note,
+    fitness_note,
+    label_of,
+    labelled,
     missing_sentence,
     names_by_code,
     range_label,
 )
+from hwb.stats.findings import BETTER, WORSE
 from hwb.stats.ranges import relative_gap
 from hwb.stats.xmr import MIN_POINTS as SPC_MIN_POINTS
 from hwb.stats.xmr import spc, spc_applicable
@@ -37,9 +42,22 @@ def spine(pack: Pack, programme: str | None = None) -> d.Html:
             f"No indicator{where} has a value for {pack.name} in this snapshot, so there is no chart."
         )
     spread = range_label(rows)
-    title = alt.spine_title(rows, pack.name, programme or "")
+    rows = rows.assign(label=labelled(rows))
+    title = alt.spine_title(rows, pack.name, programme or "", counts=list_counts_of(pack, rows))
     fig = spine_chart(rows, title, pack.name, spread)
     return d.figure(fig, alt.spine_alt(rows, pack.name, spread), spine_data(rows))
+
+
+def list_counts_of(pack: Pack, rows: pd.DataFrame) -> dict[str, int]:
+    """How many of ``rows``' indicators are on the pack's "significantly worse" and "significantly
+    better" lists (:attr:`hwb.pages.model.Pack.lists`): the counts a spine caption states, the
+    same lists the key messages, summary and overview read."""
+    keys = set(zip(rows["indicator_id"], rows["sex"], strict=True))
+    out = {}
+    for name in (WORSE, BETTER):
+        on = pack.on_list(name)
+        out[name] = sum(k in keys for k in zip(on["indicator_id"], on["sex"], strict=True))
+    return out
 
 
 def trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
@@ -55,7 +73,8 @@ def trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
     for _, r in rows.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
         if series[series["area_code"] == pack.code]["value"].notna().sum() >= 2:
-            panels.append((str(r["label"]), "" if r["unit"] == "%" else str(r["unit"]), series, r))
+            label = label_of(r)
+            panels.append((label, "" if r["unit"] == "%" else str(r["unit"]), series, r))
     if not panels:
         return d.paragraph(
             "Each indicator here has fewer than two periods for the district, so there is no trend chart."
@@ -72,7 +91,12 @@ def trend_figure(pack: Pack, rows: pd.DataFrame, title: str) -> d.Html:
         )
         for t, _, s, r in panels
     )
-    return d.figure(fig, f"{title}. {alt_text}", trend_data(simple, names_by_code(pack)))
+    columns = names_by_code(pack)
+    if not any(
+        s.loc[s["area_code"] == pack.county_code, "value"].notna().any() for _, _, s in simple
+    ):  # no county figure in any panel: the section's note says why, not a column of "n/a"
+        columns.pop(pack.county_code, None)
+    return d.figure(fig, f"{title}. {alt_text}", trend_data(simple, columns))
 
 
 def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
@@ -83,6 +107,9 @@ def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
     """
     panels, words, reasons = [], [], []
     for _, r in rows.drop_duplicates(["indicator_id", "sex"]).iterrows():
+        if not bool(r.get("trendable", True)):
+            reasons.append("unfit")  # a break, a survey without limits, an estimate or old
+            continue
         series = pack.series(r["indicator_id"], r["sex"])
         mine = series[(series["area_code"] == pack.code) & series["value"].notna()]
         period_type = pack.catalogue.loc[int(r["indicator_id"]), "period_type"]
@@ -106,9 +133,17 @@ def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
         )
     if not panels:
         overlap = any("overlap" in w for w in reasons)
+        unfit = (
+            "a break in the series, a survey estimate without limits, an estimate for a larger "
+            "area or old data, or "
+            if "unfit" in reasons
+            else ""
+        )
         why = (
-            "their periods overlap (rolling pooled years) or " if overlap else ""
-        ) + f"they have fewer than {SPC_MIN_POINTS} periods"
+            unfit
+            + ("their periods overlap (rolling pooled years) or " if overlap else "")
+            + f"they have fewer than {SPC_MIN_POINTS} periods"
+        )
         return d.paragraph(
             f"No SPC chart for {programme}: a statistical process control chart is valid only for at "
             f"least {SPC_MIN_POINTS} periods that do not overlap, and these indicators do not qualify "
@@ -171,9 +206,13 @@ def programme(pack: Pack, name: str) -> d.Html:
             )
         )
         parts.append(_spc_figure(pack, have, name))
-    missing = missing_sentence(rows)
-    if missing:
-        parts.append(d.paragraph(missing))
+    for note in (
+        fitness_note(have),
+        county_note(rows[rows["status"] == OK], pack.county_name),
+        missing_sentence(rows),
+    ):
+        if note:
+            parts.append(d.paragraph(note))
     if len(getattr(pack, "members", [])) > 1:  # two districts: each one's own values too
         from hwb.pages.partnership_sections import programme_by_district
 
