@@ -44,6 +44,7 @@ from hwb.data.catalogue import load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
 from hwb.model import tables as t
 from hwb.model.combined import combined_frame, explain_gaps
+from hwb.model.comparators import comparator_tables
 from hwb.model.headline import current, headline_table, indicator_series, split_by_indicator
 from hwb.model.numbers import numbers_table
 from hwb.model.priorities import Member, peer_rows, rank_priorities, sensitivity
@@ -55,6 +56,7 @@ log = logging.getLogger("hwb.model")
 MANIFEST = "manifest.json"
 #: the model's tables, in the order they are written
 TABLES = ("headline", "members", "series", "priorities", "sensitivity", "projections", "numbers")
+TABLES += ("similar", "similar_group", "ageing")  # issue 29: hwb.model.comparators
 #: tables written exact (:mod:`hwb.model.tables`): the snapshot's values, and the statistics
 #: pages draw and round themselves (charts are drawn from unrounded numbers, so a projection
 #: rounded to 10 digits moves a line by a fraction of a pixel); the others, which pages show
@@ -254,6 +256,7 @@ def build(
         tables["projections"] = projections(
             pack_table, series_of, catalogue, horizons, area.ons_code, area.england_code
         )
+    tables.update(comparator_tables(source, frame, grouping, member_tables))
     tables["numbers"] = numbers_table(
         [pack_table, *(member_tables if len(members) > 1 else [])], series, areas, area
     )

@@ -5,21 +5,22 @@ from __future__ import annotations
 import pandas as pd
 
 from hwb.charts.pyramid import pyramid_chart, pyramid_shares
-from hwb.data.catalogue import role_id
+from hwb.data.catalogue import role_id, role_ids
 from hwb.pages import display as d
-from hwb.pages.model import Pack
+from hwb.pages.model import ENGLAND_WIDE, OK, Pack
 
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
 from hwb.pages.sections.common import areas, names_by_code
 from hwb.pages.sections.messages import context_sentences
 from hwb.text import format as fmt
+from hwb.text.messages import quintile_phrase
 
 
 def district_profile(pack: Pack) -> d.Html:
     """A short profile in words and the population pyramid against the county and England."""
     parts = [
         d.paragraph(
-            " ".join(context_sentences(pack)[:2])
+            " ".join([*context_sentences(pack)[:1], *deprivation_sentences(pack)])
             or f"Population and deprivation figures for {pack.name} are not in this snapshot."
         )
     ]
@@ -76,3 +77,37 @@ def _largest(district: pd.DataFrame) -> str:
     top = district.sort_values(["percent", "start"], ascending=[False, True], kind="stable").iloc[0]
     who = "men" if top["sex"] == "Male" else "women"
     return f"{who} aged {top['age'].replace(' yrs', '')} ({fmt.number(top['percent'])}%)"
+
+
+def deprivation_sentences(pack: Pack) -> list[str]:
+    """The district's Indices of Deprivation score, the newer edition (IoD2025) beside the
+    older (IoD2019), each with England's where published and its fifth of English districts."""
+    h = pack.headline
+    said = []
+    for indicator_id in role_ids("deprivation", "deprivation_new"):
+        rows = h[(h["indicator_id"] == indicator_id) & (h["status"] == OK)]
+        if rows.empty:
+            continue
+        r = rows.iloc[0]
+        # both are deprivation scores: the deprivation role's wording ("most deprived fifth")
+        fifth = quintile_phrase(
+            str(r["quintile"]), role_id("deprivation"), int(r["districts_n"]), ENGLAND_WIDE
+        )
+        england = (
+            f", England {fmt.number(r['england_value'])}"
+            if not fmt.is_missing(r["england_value"])
+            else ""
+        )
+        said.append(
+            f"{fmt.number(r['value'])} in the Indices of Deprivation {r['period']}"
+            f"{' (' + england[2:] + ('; ' + fifth if fifth else '') + ')' if england or fifth else ''}"
+        )
+    if not said:
+        return []
+    return [
+        (
+            f"Its deprivation score (higher means more deprived) is {' and '.join(said)}. The two "
+            "editions use different data and boundaries (2011 and 2021 neighbourhoods), so the "
+            "change between them is not a measured trend."
+        )
+    ]
