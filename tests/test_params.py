@@ -317,3 +317,17 @@ def test_no_page_restates_a_parameter_default():
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_similar_areas_group_defaults_to_global_and_a_typo_gets_did_you_mean(params_dir):
+
+    assert params.load_district("burnley", params_dir).similar_areas == "global"
+    defaults = params_dir / params.DEFAULTS_FILE
+    defaults.write_text(
+        defaults.read_text(encoding="utf-8").replace(
+            "similar_areas: global", "similar_areas: economc"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(BadParameter, match="did you mean 'economic'"):
+        params.load_district("burnley", params_dir)
