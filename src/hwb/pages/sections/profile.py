@@ -93,14 +93,14 @@ def deprivation_sentences(pack: Pack) -> list[str]:
         fifth = quintile_phrase(
             str(r["quintile"]), role_id("deprivation"), int(r["districts_n"]), ENGLAND_WIDE
         )
-        england = (
-            f", England {fmt.number(r['england_value'])}"
-            if not fmt.is_missing(r["england_value"])
-            else ""
-        )
+        notes = []
+        if not fmt.is_missing(r["england_value"]):
+            notes.append(f"England {fmt.number(r['england_value'])}")
+        if fifth:
+            notes.append(fifth)
         said.append(
             f"{fmt.number(r['value'])} in the Indices of Deprivation {r['period']}"
-            f"{' (' + england[2:] + ('; ' + fifth if fifth else '') + ')' if england or fifth else ''}"
+            + (f" ({'; '.join(notes)})" if notes else "")
         )
     if not said:
         return []

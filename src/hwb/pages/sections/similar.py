@@ -97,6 +97,12 @@ def _district(member: Pack, group: pd.DataFrame, rows: pd.DataFrame, manifest: d
         + f" and the worst on {len(worst)}"
         + (f" ({fmt.join_words(list(worst['Indicator']))})." if len(worst) else ".")
     ]
+    gaps = sorted({n for cell in summary["No value for"] for n in cell.split("; ") if n})
+    if gaps:
+        lines.append(
+            f"An authority without a value in the district's period ({fmt.join_words(gaps)} on "
+            "some indicators) is left out of that ranking; the table names where."
+        )
     parts.append(d.paragraph(" ".join(lines)))
     parts.append(_chart(member, rows, summary))
     shown = summary.drop(columns=["_rank", "_n", "_key"])
