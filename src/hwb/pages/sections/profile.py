@@ -18,9 +18,15 @@ from hwb.text.messages import quintile_phrase
 
 def district_profile(pack: Pack) -> d.Html:
     """A short profile in words and the population pyramid against the county and England."""
+    districts = _districts(pack)
+    deprivation = [
+        s for member in districts for s in deprivation_sentences(member, len(districts) > 1)
+    ]
+    if deprivation:
+        deprivation.append(EDITIONS)
     parts = [
         d.paragraph(
-            " ".join([*context_sentences(pack)[:1], *deprivation_sentences(pack)])
+            " ".join([*context_sentences(pack)[:1], *deprivation])
             or f"Population and deprivation figures for {pack.name} are not in this snapshot."
         )
     ]
@@ -79,9 +85,21 @@ def _largest(district: pd.DataFrame) -> str:
     return f"{who} aged {top['age'].replace(' yrs', '')} ({fmt.number(top['percent'])}%)"
 
 
-def deprivation_sentences(pack: Pack) -> list[str]:
+EDITIONS = (
+    "The two editions of the Indices of Deprivation use different data and neighbourhoods "
+    "(2011 and 2021), so the change between them is not a measured trend."
+)
+
+
+def _districts(pack: Pack) -> list[Pack]:
+    """The pack's districts: a partnership's members (a score is not combined), or itself."""
+    return getattr(pack, "members", None) or [pack]
+
+
+def deprivation_sentences(pack: Pack, named: bool = False) -> list[str]:
     """The district's Indices of Deprivation score, the newer edition (IoD2025) beside the
-    older (IoD2019), each with England's where published and its fifth of English districts."""
+    older (IoD2019), each with England's where published and its fifth of English districts
+    (``named``: the sentence names the district, for a pack of several)."""
     h = pack.headline
     said = []
     for indicator_id in role_ids("deprivation", "deprivation_new"):
@@ -106,8 +124,7 @@ def deprivation_sentences(pack: Pack) -> list[str]:
         return []
     return [
         (
-            f"Its deprivation score (higher means more deprived) is {' and '.join(said)}. The two "
-            "editions use different data and boundaries (2011 and 2021 neighbourhoods), so the "
-            "change between them is not a measured trend."
+            f"{pack.name + chr(39) + 's' if named else 'Its'} deprivation score (higher means more "
+            f"deprived) is {' and '.join(said)}."
         )
     ]

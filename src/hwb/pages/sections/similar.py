@@ -89,13 +89,20 @@ def _district(member: Pack, group: pd.DataFrame, rows: pd.DataFrame, manifest: d
     summary = summary_table(rows)
     worst = summary[summary["_rank"] == summary["_n"]]
     best = summary[summary["_rank"] == 1]
+
+    def on(rows: pd.DataFrame) -> str:
+        if rows.empty:
+            return "on none"
+        return (
+            f"on {fmt.plural(len(rows), 'indicator')} ({fmt.join_words(list(rows['Indicator']))})"
+        )
+
     lines = [
-        f"Ranked among them (1 = the best) on {fmt.plural(len(summary), 'indicator')}, each in "
-        f"its latest period. {member.name} is the best of its group on "
-        f"{fmt.plural(len(best), 'indicator')}"
-        + (f" ({fmt.join_words(list(best['Indicator']))})" if len(best) else "")
-        + f" and the worst on {len(worst)}"
-        + (f" ({fmt.join_words(list(worst['Indicator']))})." if len(worst) else ".")
+        (
+            f"Ranked among them (1 = the best) on {fmt.plural(len(summary), 'indicator')}, each in "
+            f"its latest period, {member.name} is the best of its group {on(best)} and the worst "
+            f"{on(worst)}."
+        )
     ]
     gaps = sorted({n for cell in summary["No value for"] for n in cell.split("; ") if n})
     if gaps:
