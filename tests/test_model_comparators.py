@@ -152,3 +152,21 @@ def test_real_models_rank_each_district_and_project_the_65_plus():
         older["chorley"] + older["south-ribble"]
     )
     assert older["chorley"] > 0
+
+
+def test_parameters_without_a_group_or_horizons_get_empty_comparator_tables():
+    """The overview's parameters have neither: its models carry the tables, empty."""
+    from hwb import paths
+    from hwb.model.comparators import comparator_tables
+    from hwb.params import overview_area
+    from hwb.partnerships import OverviewPartnership, resolve_partnership
+
+    partnership = resolve_partnership("burnley")
+    overview = OverviewPartnership(
+        slug=partnership.slug,
+        name=partnership.name,
+        districts=[overview_area(d) for d in partnership.districts],
+    )
+    tables = comparator_tables(paths.SNAPSHOT, pd.DataFrame(), overview, [pd.DataFrame()])
+    assert {k: len(v) for k, v in tables.items()} == {"similar": 0, "similar_group": 0, "ageing": 0}
+    assert list(tables["ageing"].columns)[:3] == ["area", "area_code", "area_name"]

@@ -4,7 +4,8 @@
 its ONS similar authorities, :mod:`hwb.model.similar`) and ``ageing`` (the 65+ population
 projected to the horizons, :mod:`hwb.model.ageing`) for a partnership. A snapshot without
 the similar-areas or projections tables (a single CSV, a demonstration snapshot) gives
-empty tables, which the pages explain.
+empty tables, which the pages explain; so do parameters without a similar-areas group or
+horizons (the overview's, which shows neither).
 """
 
 from __future__ import annotations
@@ -29,24 +30,28 @@ def comparator_tables(
     tables ``member_tables``, in the same order) from the snapshot in ``source``."""
     area = grouping.area
     districts = list(grouping.districts)
-    group_type = area.similar_areas
-    try:
-        neighbours = load_similar_areas(source, group_type=group_type)
-    except DataInvalid:
-        neighbours = None
+    group_type = getattr(area, "similar_areas", None)
+    horizons = getattr(area, "horizons", None)
+    neighbours = projections = None
+    if group_type:
+        try:
+            neighbours = load_similar_areas(source, group_type=group_type)
+        except DataInvalid:
+            neighbours = None
     if neighbours is None:
         similar = pd.DataFrame(columns=SIMILAR_COLUMNS)
-        group = group_table(pd.DataFrame(), [], group_type)
+        group = group_table(pd.DataFrame(), [], group_type or "")
     else:
         members = [
             (d.slug, d.ons_code, d.name, h) for d, h in zip(districts, member_tables, strict=True)
         ]
         similar = similar_table(frame, neighbours, members, group_type)
         group = group_table(neighbours, [(d.slug, d.ons_code) for d in districts], group_type)
-    try:
-        projections = load_projections(source)
-    except DataInvalid:
-        projections = None
+    if horizons:
+        try:
+            projections = load_projections(source)
+        except DataInvalid:
+            projections = None
     if projections is None:
         ageing = pd.DataFrame(columns=AGEING_COLUMNS)
     else:
@@ -62,5 +67,5 @@ def comparator_tables(
                 )
             )
         shown.append(("county", area.parent_code, area.county_name, "county", [area.parent_code]))
-        ageing = ageing_table(projections, shown, list(area.horizons))
+        ageing = ageing_table(projections, shown, list(horizons))
     return {"similar": similar, "similar_group": group, "ageing": ageing}
