@@ -133,6 +133,7 @@ def test_every_role_names_one_indicator():
         "inequality": 92901,
         "population": 92708,
         "deprivation": 93553,
+        "deprivation_new": 1000013,
     }
     assert role_ids("life_at_birth", "healthy_life") == (90366, 90362)
     catalogue = load_catalogue()

@@ -32,6 +32,8 @@ def _sections(pack):
     yield "life_expectancy", hp.life_expectancy(pack)
     for name in ("Starting Well", "Living Well", "Ageing Well", "Wider determinants"):
         yield name, hp.programme(pack, name)
+    yield "older_population", hp.older_population(pack)
+    yield "similar_areas", hp.similar_areas(pack)
     yield "looking_ahead", hp.looking_ahead(pack)
     yield "priorities", hp.priorities(pack)
     yield "headline", hp.headline(pack)

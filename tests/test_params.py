@@ -347,3 +347,17 @@ def test_a_misspelt_source_key_gets_a_did_you_mean(params_dir):
     _edit(params_dir, "burnley", priority_ward_source="Plan, 2025")
     with pytest.raises(BadParameter, match="did you mean 'priority_wards_source'"):
         params.load_district("burnley", params_dir)
+
+
+def test_similar_areas_group_defaults_to_global_and_a_typo_gets_did_you_mean(params_dir):
+
+    assert params.load_district("burnley", params_dir).similar_areas == "global"
+    defaults = params_dir / params.DEFAULTS_FILE
+    defaults.write_text(
+        defaults.read_text(encoding="utf-8").replace(
+            "similar_areas: global", "similar_areas: economc"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(BadParameter, match="did you mean 'economic'"):
+        params.load_district("burnley", params_dir)

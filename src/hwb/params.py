@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -43,6 +44,23 @@ CountyCode = Annotated[str, Field(pattern=r"^E1[01]\d{6}$", description="ONS cou
 EnglandCode = Annotated[str, Field(pattern=r"^E92000001$")]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
 Year = Annotated[int, Field(ge=2025, le=2060)]
+#: ONS's three groupings of similar authorities (:data:`hwb.data.similar_areas.GROUP_TYPES`)
+SIMILAR_GROUPS = ("global", "economic", "demographic")
+
+
+def _similar_group(value: str) -> str:
+    """One of :data:`SIMILAR_GROUPS`, else a did-you-mean error."""
+    if value not in SIMILAR_GROUPS:
+        close = difflib.get_close_matches(str(value), SIMILAR_GROUPS, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ValueError(
+            f"'{value}' is not an ONS similar-areas group{hint}; "
+            f"give one of {', '.join(SIMILAR_GROUPS)}"
+        )
+    return value
+
+
+SimilarGroup = Annotated[str, AfterValidator(_similar_group)]
 
 
 class PriorityWeights(BaseModel):
@@ -68,6 +86,8 @@ class SharedDefaults(BaseModel):
     horizons: list[Year] = [2030, 2035]
     priority_weights: PriorityWeights = PriorityWeights()
     recommended_priorities: int = Field(3, ge=1, le=10)
+    #: which of ONS's groups of 20 most similar authorities each pack compares with
+    similar_areas: SimilarGroup = "global"
 
 
 class DistrictFile(BaseModel):
@@ -148,6 +168,7 @@ class AreaParams(BaseModel):
     priority_wards_source: str = ""
     priority_weights: PriorityWeights
     recommended_priorities: int
+    similar_areas: SimilarGroup = SharedDefaults.model_fields["similar_areas"].default
 
     def to_notebook(self) -> dict[str, Any]:
         """Plain JSON-able values for Papermill's parameter injection."""
@@ -321,6 +342,7 @@ def _district(slug: str, directory: Path, defaults: SharedDefaults) -> DistrictP
         priority_wards_source=district.priority_wards_source.strip(),
         priority_weights=district.priority_weights or defaults.priority_weights,
         recommended_priorities=defaults.recommended_priorities,
+        similar_areas=defaults.similar_areas,
     )
 
 

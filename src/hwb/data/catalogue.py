@@ -52,7 +52,13 @@ Programme = Literal[
 ]
 PROGRAMMES: tuple[str, ...] = Programme.__args__  # type: ignore[attr-defined]
 Role = Literal[
-    "life_at_birth", "healthy_life", "life_at_65", "inequality", "population", "deprivation"
+    "life_at_birth",
+    "healthy_life",
+    "life_at_65",
+    "inequality",
+    "population",
+    "deprivation",
+    "deprivation_new",
 ]
 #: what a page may use an indicator for; each role names at most one indicator
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]

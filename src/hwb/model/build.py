@@ -52,6 +52,7 @@ from hwb.data.periods import with_period_end
 from hwb.data.population import population_for_ages
 from hwb.model import tables as t
 from hwb.model.combined import combined_frame, explain_gaps
+from hwb.model.comparators import comparator_tables
 from hwb.model.headline import (
     current,
     headline_table,
@@ -82,6 +83,7 @@ TABLES = (
     "projections",
     "numbers",
 )
+TABLES += ("similar", "similar_group", "ageing")  # issue 29: hwb.model.comparators
 #: tables written exact (:mod:`hwb.model.tables`) rather than to 8 significant digits: none.
 #: Every number reaches a sentence or a chart through :func:`hwb.text.format.stable` (eight
 #: significant digits), so eight in the files change nothing a page shows, and the files do
@@ -339,6 +341,7 @@ def build(
             if member_codes
             else [],
         )
+    tables.update(comparator_tables(source, frame, grouping, member_tables))
     tables["numbers"] = numbers_table(
         [pack_table, *(member_tables if len(members) > 1 else [])], series, areas, area
     )

@@ -17,8 +17,10 @@ from hwb.pages.sections import (
     key_messages,
     life_expectancy,
     looking_ahead,
+    older_population,
     priorities,
     programme,
+    similar_areas,
     spine,
 )
 from hwb.pages.wards import priority_wards
@@ -34,8 +36,10 @@ __all__ = [
     "life_expectancy",
     "load_pack",
     "looking_ahead",
+    "older_population",
     "priorities",
     "priority_wards",
     "programme",
+    "similar_areas",
     "spine",
 ]

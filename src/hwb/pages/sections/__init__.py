@@ -13,6 +13,7 @@ against it. Adding a section is a module here (or a function in
 
 from __future__ import annotations
 
+from hwb.pages.sections.ageing import older_population
 from hwb.pages.sections.ahead import looking_ahead, projections
 from hwb.pages.sections.common import banner, life_ids, range_label
 from hwb.pages.sections.downloads import download_all, headline_numbers, pack_numbers
@@ -22,6 +23,7 @@ from hwb.pages.sections.long_list import priorities, ranked_priorities, recommen
 from hwb.pages.sections.messages import key_messages
 from hwb.pages.sections.profile import district_profile
 from hwb.pages.sections.programmes import programme, spine
+from hwb.pages.sections.similar import similar_areas
 from hwb.pages.sections.sources import about, snapshot_gaps, source_table
 
 #: the pack template's sections, in order: (heading, the call its code cell makes); a
@@ -36,7 +38,9 @@ PACK_SECTIONS: tuple[tuple[str, str], ...] = (
     ("## Starting Well", 'hp.programme(pack, "Starting Well")'),
     ("## Living Well", 'hp.programme(pack, "Living Well")'),
     ("## Ageing Well", 'hp.programme(pack, "Ageing Well")'),
+    ("## The older population ahead", "hp.older_population(pack)"),
     ("## Wider determinants of health", 'hp.programme(pack, "Wider determinants")'),
+    ("## Compared with similar areas", "hp.similar_areas(pack)"),
     ("## Looking ahead", "hp.looking_ahead(pack)"),
     ("## Priorities", "ps.priorities(pack)"),
     ("## All headline indicators", "hp.headline(pack)"),
@@ -56,6 +60,7 @@ __all__ = [
     "life_ids",
     "life_sentences",
     "looking_ahead",
+    "older_population",
     "pack_numbers",
     "priorities",
     "programme",
@@ -63,6 +68,7 @@ __all__ = [
     "range_label",
     "ranked_priorities",
     "recommended_priorities",
+    "similar_areas",
     "snapshot_gaps",
     "source_table",
     "spine",

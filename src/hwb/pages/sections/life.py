@@ -10,6 +10,7 @@ from hwb.pages.model import OK, Pack
 
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
 from hwb.pages.sections.common import county_note, life_ids, missing_sentence
+from hwb.pages.sections.county import county_healthy_life
 from hwb.pages.sections.programmes import spine, trend_figure
 from hwb.text import format as fmt
 from hwb.text.messages import rejection
@@ -29,7 +30,7 @@ def life_expectancy(pack: Pack) -> d.Html:
             f"Life expectancy and healthy life expectancy for {pack.name} {absent} "
             f"({missing_sentence(rows)[len('Not available here: ') :].rstrip('.')}), so this section has no chart."
         )
-    parts = [d.bullets(life_sentences(pack, have))]
+    parts = [d.bullets(life_sentences(pack, have)), county_healthy_life(pack)]
     parts.append(
         trend_figure(
             pack,

@@ -5,21 +5,28 @@ from __future__ import annotations
 import pandas as pd
 
 from hwb.charts.pyramid import pyramid_chart, pyramid_shares
-from hwb.data.catalogue import role_id
+from hwb.data.catalogue import role_id, role_ids
 from hwb.pages import display as d
-from hwb.pages.model import Pack
+from hwb.pages.model import ENGLAND_WIDE, OK, Pack
 
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
 from hwb.pages.sections.common import areas, names_by_code
 from hwb.pages.sections.messages import context_sentences
 from hwb.text import format as fmt
+from hwb.text.messages import quintile_phrase
 
 
 def district_profile(pack: Pack) -> d.Html:
     """A short profile in words and the population pyramid against the county and England."""
+    districts = _districts(pack)
+    deprivation = [
+        s for member in districts for s in deprivation_sentences(member, len(districts) > 1)
+    ]
+    if deprivation:
+        deprivation.append(EDITIONS)
     parts = [
         d.paragraph(
-            " ".join(context_sentences(pack)[:2])
+            " ".join([*context_sentences(pack)[:1], *deprivation])
             or f"Population and deprivation figures for {pack.name} are not in this snapshot."
         )
     ]
@@ -76,3 +83,48 @@ def _largest(district: pd.DataFrame) -> str:
     top = district.sort_values(["percent", "start"], ascending=[False, True], kind="stable").iloc[0]
     who = "men" if top["sex"] == "Male" else "women"
     return f"{who} aged {top['age'].replace(' yrs', '')} ({fmt.number(top['percent'])}%)"
+
+
+EDITIONS = (
+    "The two editions of the Indices of Deprivation use different data and neighbourhoods "
+    "(2011 and 2021), so the change between them is not a measured trend."
+)
+
+
+def _districts(pack: Pack) -> list[Pack]:
+    """The pack's districts: a partnership's members (a score is not combined), or itself."""
+    return getattr(pack, "members", None) or [pack]
+
+
+def deprivation_sentences(pack: Pack, named: bool = False) -> list[str]:
+    """The district's Indices of Deprivation score, the newer edition (IoD2025) beside the
+    older (IoD2019), each with England's where published and its fifth of English districts
+    (``named``: the sentence names the district, for a pack of several)."""
+    h = pack.headline
+    said = []
+    for indicator_id in role_ids("deprivation", "deprivation_new"):
+        rows = h[(h["indicator_id"] == indicator_id) & (h["status"] == OK)]
+        if rows.empty:
+            continue
+        r = rows.iloc[0]
+        # both are deprivation scores: the deprivation role's wording ("most deprived fifth")
+        fifth = quintile_phrase(
+            str(r["quintile"]), role_id("deprivation"), int(r["districts_n"]), ENGLAND_WIDE
+        )
+        notes = []
+        if not fmt.is_missing(r["england_value"]):
+            notes.append(f"England {fmt.number(r['england_value'])}")
+        if fifth:
+            notes.append(fifth)
+        said.append(
+            f"{fmt.number(r['value'])} in the Indices of Deprivation {r['period']}"
+            + (f" ({'; '.join(notes)})" if notes else "")
+        )
+    if not said:
+        return []
+    return [
+        (
+            f"{pack.name + chr(39) + 's' if named else 'Its'} deprivation score (higher means more "
+            f"deprived) is {' and '.join(said)}."
+        )
+    ]

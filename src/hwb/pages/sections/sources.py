@@ -11,6 +11,7 @@ from hwb.pages.model import OK, Pack
 #: the catalogue roles of the life expectancy section's measures (and the SII beside them)
 from hwb.pages.sections.common import styled_table
 from hwb.pages.sections.downloads import download_all
+from hwb.text import format as fmt
 
 
 def about(pack: Pack) -> d.Html:
@@ -85,6 +86,20 @@ def about(pack: Pack) -> d.Html:
         parts.append(
             d.Html(d.details(f"Show the {len(held)} quarantined rows", styled_table(listed)), "")
         )
+    listed = source_list(pack)
+    if len(listed):
+        parts.append(
+            d.paragraph(
+                f"The {fmt.plural(len(listed), 'public source')} this snapshot was assembled from, "
+                "each with its licence and the dates its data cover (from the snapshot's manifest):"
+            )
+        )
+        parts.append(
+            d.Html(
+                d.details(f"Show the {len(listed)} sources", styled_table(listed)),
+                "Sources, licences and dates",
+            )
+        )
     sources = source_table(pack)
     if len(sources):
         parts.append(d.paragraph("Where each indicator comes from (the snapshot's manifest):"))
@@ -105,6 +120,49 @@ def snapshot_gaps(manifest: dict) -> dict[int, str]:
         for entry in manifest.get(key) or []:
             gaps[int(entry["indicator_id"])] = str(entry.get("reason", "")).rstrip(".")
     return gaps
+
+
+def source_list(pack: Pack) -> pd.DataFrame:
+    """Every source the manifest names, once: its repository and commit, its licence, what
+    it gives (indicators, or tables) and the dates its data cover (each file's latest period,
+    or for a table its coverage)."""
+    names = pack.catalogue["short_name"]
+    found: dict[str, dict] = {}
+    for entry in pack.manifest.get("files", []) or []:
+        for origin in entry.get("origin") or []:
+            key = str(origin.get("source") or origin.get("repository"))
+            row = found.setdefault(
+                key,
+                {
+                    "versions": {},
+                    "licence": str(origin.get("licence", "")),
+                    "gives": {},
+                    "dates": {},
+                },
+            )
+            row["versions"][f"{origin.get('repository')} @ {str(origin.get('commit'))[:12]}"] = 1
+            for indicator_id in entry.get("indicators") or []:
+                row["gives"][names.get(int(indicator_id), f"Indicator {indicator_id}")] = 1
+            if not entry.get("indicators"):
+                row["gives"][str(entry.get("name"))] = 1
+            periods = entry.get("periods") or {}
+            if periods.get("latest"):
+                label = str(periods["latest"])
+                if periods.get("earliest") and periods["earliest"] != periods["latest"]:
+                    label = f"{periods['earliest']} to {label}"
+                row["dates"][label] = 1
+            elif entry.get("coverage"):
+                row["dates"][str(entry["coverage"])] = 1
+    rows = [
+        {
+            "Source": "; ".join(v["versions"]),
+            "Licence": v["licence"],
+            "Gives": "; ".join(v["gives"]),
+            "Dates covered": "; ".join(v["dates"]),
+        }
+        for v in found.values()
+    ]
+    return pd.DataFrame(rows, columns=["Source", "Licence", "Gives", "Dates covered"])
 
 
 def source_table(pack: Pack) -> pd.DataFrame:
