@@ -88,9 +88,12 @@ def _float_text(value: float) -> str:
 
 
 def _plain(value):
-    """A mixed column's cell as a JSON value (NumPy scalars as Python's)."""
+    """A mixed column's cell as a JSON value (NumPy scalars as Python's; a finite float at
+    :data:`FLOAT_DIGITS` significant digits, as in a float column)."""
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and np.isfinite(value):
+        return float(stable_decimal(value, FLOAT_DIGITS))
     return value
 
 
