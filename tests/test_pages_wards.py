@@ -103,7 +103,7 @@ def test_a_named_list_prints_its_source(params_dir):
     assert named and list(rows["ward_name"]) == ["Trinity", "Gannow"]
     text = priority_wards(pack).text
     assert (
-        "has named 2 priority wards: Trinity and Gannow (source: Burnley Health and Wellbeing "
+        "has named 2 priority wards in Burnley: Trinity and Gannow (source: Burnley Health and Wellbeing "
         "Partnership plan, March 2025)"
     ) in text
 
