@@ -93,7 +93,10 @@ def test_headline_numbers_match_the_snapshot(built):
             & (frame["period"] == period)
         ].set_index("area_code")["value"]
         for code, shown in (("E07000117", district), ("E10000017", county), ("E92000001", england)):
-            if shown and shown != "n/a":
+            shown = shown.partition("; ")[0]  # the value before its fitness label (issue 27)
+            if code == "E10000017" and code not in pick.index:
+                continue  # Lancashire computed from its districts' counts (test_stats_combine)
+            if shown and shown not in ("n/a", "–"):  # "–": no value for that area
                 expected = pick.loc[code]
                 decimals = 0 if abs(expected) >= 1000 or unit == "people" else 1
                 # the published decimal, rounded half up as a reader rounds it (7.55 -> 7.6)

@@ -240,6 +240,8 @@ _METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 _ATTRIBUTE = re.compile(r'(\s[\w:-]+)="([^"]*)"')
 _DECIMAL = re.compile(r"-?\d+\.\d+")
 _TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")
+_COMMAND = re.compile(r" ?([MLQCZz]) ?")
+_NO_ROTATION = re.compile(r' transform="rotate\(-?0 [^"]*\)"')
 _REFERENCE = re.compile(r'(url\(#|href="#)([A-Za-z][\w.-]*)')
 #: Decimal places of every coordinate and size in a chart's SVG: a hundredth of a point,
 #: far finer than a screen or a printer draws, far coarser than the last bits of arithmetic.
@@ -253,6 +255,24 @@ def _fixed(number: str) -> str:
     """A decimal as text at :data:`SVG_DECIMALS` places, no trailing zeros, never ``-0``."""
     text = f"{float(number):.{SVG_DECIMALS}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def _compact(markup: str) -> str:
+    """One element a line, unindented, and without the bare ``<g>`` groups that carry nothing
+    (matplotlib's, once their unused ids are gone): a smaller page, a line-by-line diff."""
+    lines, groups = [], []
+    for line in markup.splitlines():
+        line = line.strip()
+        if line == "<g>":
+            groups.append(False)
+            continue
+        if line.startswith("<g "):
+            groups.append(True)
+        elif line == "</g>" and groups and not groups.pop():
+            continue
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def svg_markup(fig: Figure, close: bool = True) -> str:
@@ -278,18 +298,24 @@ def svg_markup(fig: Figure, close: bool = True) -> str:
         plt.close(fig)
     markup = _METADATA.sub("", _PROLOGUE.sub("", buffer.getvalue(), count=1)).strip()
     markup = markup.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "", 1)
-    markup = markup.replace("xlink:href=", "href=").replace("'DejaVu Sans', sans-serif", FONT_STACK)
+    # the house font named once, on the drawing, rather than on each of its words
+    markup = markup.replace("xlink:href=", "href=").replace(
+        "font-family: 'DejaVu Sans', sans-serif; ", ""
+    )
+    markup = _NO_ROTATION.sub("", markup).replace("<svg ", f'<svg font-family="{FONT_STACK}" ', 1)
     referenced = {name for _, name in _REFERENCE.findall(markup)}
 
     def attribute(match: re.Match) -> str:
         name, value = match.group(1), match.group(2)
         if name.strip() == "id" and value not in referenced:
             return ""
+        if name.strip() == "d":  # path data on one line, no space around the commands
+            value = _COMMAND.sub(r"\1", " ".join(value.split()))
         if name.strip() in ("width", "height") and value.endswith("pt"):
             value = _fixed(str(width if name.strip() == "width" else height))
         return f'{name}="{_DECIMAL.sub(lambda m: _fixed(m.group(0)), value)}"'
 
-    markup = _ATTRIBUTE.sub(attribute, markup)
+    markup = _compact(_ATTRIBUTE.sub(attribute, markup))
     # named by the chart's words and size, not its coordinates: a number that moves a line
     # changes that line in a reviewer's diff, not every id in the chart
     words = "\n".join(_TEXT.findall(markup)) + f"\n{width:g}x{height:g}"
