@@ -31,22 +31,7 @@ def districts_side_by_side(pack: PartnershipPack) -> d.Html:
     table = side_by_side(pack)
     if table.empty:
         return d.paragraph(f"No district of {pack.name} has indicator values in this snapshot.")
-    out = pd.DataFrame({"Indicator": table["label"], "Unit": table["unit"]})
-    out[f"{pack.name} (combined)"] = [
-        _figure(r["combined_value"], r["combined_compared_95"], r["combined_period"])
-        or f"none: {r['combined_note']}"
-        for _, r in table.iterrows()
-    ]
-    for member in pack.members:
-        out[member.name] = [
-            _figure(
-                r[f"{member.slug}_value"],
-                r[f"{member.slug}_compared_95"],
-                r[f"{member.slug}_period"],
-            )
-            or "–"
-            for _, r in table.iterrows()
-        ]
+    out = _side_by_side_cells(pack, table, no_note="")
     combined = table["combined_value"].notna().sum()
     summary = (
         f"{combined} of {len(table)} indicators have a combined figure for {pack.name}; the others are "
@@ -150,22 +135,7 @@ def programme_by_district(pack: PartnershipPack, programme: str) -> d.Html:
     table = table[table["programme"] == programme] if len(table) else table
     if table.empty:
         return d.paragraph(f"No district of {pack.name} has a {programme} value in this snapshot.")
-    out = pd.DataFrame({"Indicator": table["label"], "Unit": table["unit"]})
-    out[f"{pack.name} (combined)"] = [
-        _figure(r["combined_value"], r["combined_compared_95"], r["combined_period"])
-        or f"none: {r['combined_note'] or 'not combined'}"
-        for _, r in table.iterrows()
-    ]
-    for member in pack.members:
-        out[member.name] = [
-            _figure(
-                r[f"{member.slug}_value"],
-                r[f"{member.slug}_compared_95"],
-                r[f"{member.slug}_period"],
-            )
-            or "–"
-            for _, r in table.iterrows()
-        ]
+    out = _side_by_side_cells(pack, table, no_note="not combined")
     combined = int(table["combined_value"].notna().sum())
     names = fmt.join_words([m.name for m in pack.members])
     lead = (
@@ -180,3 +150,25 @@ def programme_by_district(pack: PartnershipPack, programme: str) -> d.Html:
             d.Html(d.table(out), f"{programme}: {len(out)} indicators by district"),
         ]
     )
+
+
+def _side_by_side_cells(pack, table: pd.DataFrame, no_note: str) -> pd.DataFrame:
+    """The side-by-side table's cells: each indicator's combined figure (or "none:" and why,
+    ``no_note`` where no reason is recorded) and each member district's figure (or "–")."""
+    out = pd.DataFrame({"Indicator": table["label"], "Unit": table["unit"]})
+    out[f"{pack.name} (combined)"] = [
+        _figure(r["combined_value"], r["combined_compared_95"], r["combined_period"])
+        or f"none: {r['combined_note'] or no_note}"
+        for _, r in table.iterrows()
+    ]
+    for member in pack.members:
+        out[member.name] = [
+            _figure(
+                r[f"{member.slug}_value"],
+                r[f"{member.slug}_compared_95"],
+                r[f"{member.slug}_period"],
+            )
+            or "–"
+            for _, r in table.iterrows()
+        ]
+    return out
