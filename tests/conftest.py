@@ -68,6 +68,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in ("slow", "browser")))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def models_remembered():
+    """Each worker computes a model once for the same inputs and reuses it
+    (:func:`hwb.model.build.remember_models`): many tests read the same district's model."""
+    from hwb.model.build import remember_models
+
+    remember_models(True)
+    yield
+    remember_models(False)
+
+
+@pytest.fixture(autouse=True)
+def fresh_models_where_asked(request):
+    """Tests marked ``fresh_model`` (determinism, the computation itself) and tests that
+    monkeypatch (what they patch may be what a model is computed from, behind its inputs'
+    key) compute their models afresh."""
+    from hwb.model.build import computed_afresh
+
+    if request.node.get_closest_marker("fresh_model") or "monkeypatch" in request.fixturenames:
+        with computed_afresh():
+            yield
+    else:
+        yield
+
+
 @pytest.fixture
 def params_dir(tmp_path: Path) -> Path:
     """A writable copy of parameters/ to break in a test."""

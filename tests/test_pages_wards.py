@@ -120,6 +120,7 @@ def test_a_snapshot_without_small_area_files_says_so(tmp_path):
     assert text.startswith("Ward-level data are not available here: the snapshot in")
 
 
+@pytest.mark.fresh_model
 def test_the_section_is_deterministic(burnley):
     assert priority_wards(burnley).html == priority_wards(_pack("burnley")).html
 

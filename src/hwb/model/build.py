@@ -32,7 +32,8 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,12 +225,67 @@ def resolve_snapshot(snapshot: str | Path | None) -> Path:
     return Path(os.path.normpath(path if path.is_absolute() else paths.ROOT / path))
 
 
+_REMEMBERED: dict[str, Model] | None = None  # {key of a model's inputs: the model}, when on
+
+
+def remember_models(on: bool = True) -> None:
+    """Keep every model :func:`build` computes in this process, keyed by its inputs
+    (:func:`inputs_of`: snapshot, catalogue, parameters, ``hwb`` source, lock), and hand a
+    fresh copy of it back when the same inputs are asked for again.
+
+    For a process that asks for the same models many times and writes none: the test suite
+    (``tests/conftest.py``). A build never turns it on: it keeps its models as files
+    (:func:`load`). ``on=False`` turns it off and forgets them.
+    """
+    global _REMEMBERED
+    _REMEMBERED = {} if on else None
+
+
+@contextmanager
+def computed_afresh() -> Iterator[None]:
+    """Within it, :func:`build` computes every model afresh, remembering none (a test of the
+    computation itself: determinism, or a change to its inputs made behind the manifest)."""
+    global _REMEMBERED
+    kept, _REMEMBERED = _REMEMBERED, None
+    try:
+        yield
+    finally:
+        _REMEMBERED = kept
+
+
+def _copy(model: Model) -> Model:
+    """A model of the same files, its tables parsed afresh (a caller may change its tables)."""
+    return Model(
+        model.slug,
+        json.loads(json.dumps(model.inputs)),
+        list(model.areas),
+        t.Tables(model.files),
+        json.loads(json.dumps(model.notes)),
+        dict(model.files),
+        dict(model.rows),
+    )
+
+
 def build(
     grouping: Grouping, snapshot: str | Path | None = None, manifest: Mapping | None = None
 ) -> Model:
     """Compute ``grouping``'s model from ``snapshot`` (see the module docstring)."""
     source = resolve_snapshot(snapshot)
     manifest = load_manifest(source) if manifest is None else manifest
+    if _REMEMBERED is None:
+        return _compute(grouping, source, manifest)
+    key = json.dumps(
+        [str(source), type(grouping).__name__, inputs_of(grouping, manifest)],
+        sort_keys=True,
+        default=str,
+    )
+    if key not in _REMEMBERED:
+        _REMEMBERED[key] = _compute(grouping, source, manifest)
+    return _copy(_REMEMBERED[key])
+
+
+def _compute(grouping: Grouping, source: Path, manifest: Mapping) -> Model:
+    """:func:`build`'s work: every table of ``grouping``'s model, through the CSV files."""
     frame = _snapshot_frame(source, manifest)
     catalogue = load_catalogue()
     members = list(grouping.districts)
@@ -353,21 +409,6 @@ def build(
 
 
 _LAST_FRAME: list = []  # [(folder, snapshot digest), frame]
-_LAST_FITNESS: list = []  # [frame, its series' fitness]
-
-
-def _fitness(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Every series' fitness (:func:`hwb.stats.fitness.series_fitness`: estimates for a larger
-    area, old series, breaks, surveys without limits), worked out once per snapshot frame: a
-    worker building many models from one snapshot computes it once (breaks are detected across
-    a county's districts, so it needs the whole frame, not one partnership's)."""
-    if _LAST_FITNESS and _LAST_FITNESS[0] is frame:
-        return _LAST_FITNESS[1]
-    result = series_fitness(
-        with_period_end(frame, catalogue["period_type"]), catalogue, declared_breaks()
-    )
-    _LAST_FITNESS[:] = [frame, result]
-    return result
 
 
 def _snapshot_frame(source: Path, manifest: Mapping[str, Any]) -> pd.DataFrame:
