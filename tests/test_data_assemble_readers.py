@@ -8,7 +8,8 @@ import math
 
 import pytest
 
-from hwb.data import assemble
+from hwb.data.assemble import layout
+from hwb.data.assemble.readers import Readers, also_rows
 from hwb.data.catalogue import is_project_id, load_catalogue
 from hwb.data.load import load_manifest, load_snapshot
 from hwb.errors import DataInvalid
@@ -26,7 +27,7 @@ def readers(tmp_path, files: dict[str, str], reader: str = "ons_els"):
     for key, text in files.items():
         (tmp_path / f"{key}.csv").write_text(text, encoding="utf-8")
         spec["sources"]["src"]["files"][key] = {"local": f"{key}.csv"}
-    return assemble._Readers(tmp_path, spec, load_catalogue())
+    return Readers(tmp_path, spec, load_catalogue())
 
 
 # --------------------------------------------------------------------------- ONS
@@ -82,8 +83,8 @@ def test_ons_sexes_come_from_the_indicator_names(tmp_path):
     }
     rows = list(reader.rows(90362, choice))
     assert {(r["Sex"], r["Time period"], r["Area Type"]) for r in rows} == {
-        ("Male", "2022 - 24", assemble.COUNTY_TYPE),
-        ("Female", "2022 - 24", assemble.COUNTY_TYPE),
+        ("Male", "2022 - 24", layout.COUNTY_TYPE),
+        ("Female", "2022 - 24", layout.COUNTY_TYPE),
     }
 
 
@@ -124,14 +125,13 @@ def test_a_comparison_at_99_8_is_not_written_as_a_95_comparison(tmp_path):
     reader = readers(tmp_path, {"depression": TRAFFORD}, reader="trafford")
     choice = {"source": "src", "file": "depression", "published_comparison": False}
     rows = list(reader.rows(848, choice))
-    assert {r[assemble.COMPARED] for r in rows} == {""}
+    assert {r[layout.COMPARED] for r in rows} == {""}
     assert {r["Value"] for r in rows} == {"14.3", "18.2", "17.1"}
 
 
 def test_a_second_source_adds_only_its_periods_and_never_a_point_twice():
     rows = [
-        {h: "" for h in assemble._KEY_HEADERS}
-        | {"Area Code": "E07000117", "Time period": "2022/23"}
+        {h: "" for h in layout.KEY_HEADERS} | {"Area Code": "E07000117", "Time period": "2022/23"}
     ]
     extra = [
         dict(rows[0], **{"Time period": "2022/23"}),
@@ -139,13 +139,13 @@ def test_a_second_source_adds_only_its_periods_and_never_a_point_twice():
         dict(rows[0], **{"Time period": "2024/25"}),
     ]
     also = {"source": "trafford_themes", "periods": ["2023/24", "2024/25"]}
-    kept = assemble._also_rows(93015, also, extra, rows)
+    kept = also_rows(93015, also, extra, rows)
     assert [r["Time period"] for r in kept] == ["2023/24", "2024/25"]
     also["periods"] = ["2022/23"]
     with pytest.raises(DataInvalid, match=r"93015\.also \(trafford_themes\) repeats 1 row"):
-        assemble._also_rows(93015, also, extra, rows)
+        also_rows(93015, also, extra, rows)
     with pytest.raises(DataInvalid, match="must limit what it adds"):
-        assemble._also_rows(93015, {"source": "x"}, extra, rows)
+        also_rows(93015, {"source": "x"}, extra, rows)
 
 
 def test_iod_2025_summaries_are_read_in_their_own_column_names(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 
 from hwb.data import demo, snapshot
 from hwb.data.catalogue import load_catalogue
+from hwb.data.demo import builder, specs
 from hwb.data.load import load_manifest, load_snapshot
 from hwb.errors import SnapshotMismatch
 from hwb.stats import intervals
@@ -68,8 +69,8 @@ def test_one_file_per_indicator_named_as_the_live_client_names_them(shipped, dem
 
 def test_changing_one_indicator_changes_only_its_file(tmp_path, monkeypatch):
     before = folder_bytes(demo.write_demo_snapshot(tmp_path / "a", n_comparators=3, seed=7))
-    spec = demo.SPECS[93085]
-    monkeypatch.setitem(demo.SPECS, 93085, dataclasses.replace(spec, level=9.9))
+    spec = specs.SPECS[93085]
+    monkeypatch.setitem(specs.SPECS, 93085, dataclasses.replace(spec, level=9.9))
     after = folder_bytes(demo.write_demo_snapshot(tmp_path / "b", n_comparators=3, seed=7))
     changed = sorted(name for name in before if before[name] != after[name])
     assert changed == [snapshot.indicator_file_name(93085), snapshot.MANIFEST_NAME]
@@ -142,7 +143,7 @@ def test_crude_rate_limits_are_byar_or_exact(shipped):
 
 
 def test_small_counts_are_suppressed_with_a_note_not_zero(shipped):
-    suppressed = shipped[shipped.value_note == demo.SUPPRESSED]
+    suppressed = shipped[shipped.value_note == builder.SUPPRESSED]
     assert len(suppressed) > 0
     assert suppressed["value"].isna().all() and suppressed["count"].isna().all()
 
@@ -152,7 +153,7 @@ def test_deciles_and_population_pyramid(shipped):
     for area in ["E92000001", *LANCASHIRE_12]:
         latest = le[(le.area_code == area) & (le.sex == "Female")]
         latest = latest[latest.period_sortable == latest.period_sortable.max()]
-        assert list(latest.category) == list(demo.DECILE_LABELS), area
+        assert list(latest.category) == list(specs.DECILE_LABELS), area
         assert latest["denominator"].gt(0).all()
     bands = shipped[(shipped.indicator_id == 92708) & (shipped.age != "All ages")]
     for area in ["E92000001", "E10000017", *LANCASHIRE_12]:

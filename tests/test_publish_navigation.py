@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
+from hwb import paths
 from hwb.publish import navigation
 from hwb.publish.navigation import titles_only_toc
 
@@ -228,3 +230,44 @@ def test_cut_of_a_page_without_sections_is_its_title():
         ),
     )
     assert titles_only_toc(toc).astext() == toc.astext()
+
+
+def _normal(name: str) -> str:
+    """A distribution name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _locked() -> dict[str, str]:
+    """Every ``name==version`` that requirements.lock pins, by normalised name."""
+    pins = {}
+    for line in paths.LOCK.read_text(encoding="utf-8").splitlines():
+        name, sep, pinned = line.split("#", 1)[0].strip().partition("==")
+        if sep:
+            pins[_normal(name)] = pinned.strip()
+    return pins
+
+
+def test_the_libraries_it_relies_on_are_the_versions_it_was_verified_against():
+    """navigation.py relies on private behaviour of Sphinx and the theme (its docstring says
+    which): an upgrade of any of them must be re-verified before it is trusted."""
+    locked = _locked()
+    assert set(navigation.VERIFIED_AGAINST) >= {
+        "Sphinx",
+        "pydata-sphinx-theme",
+        "sphinx-book-theme",
+    }
+    for name, verified in navigation.VERIFIED_AGAINST.items():
+        pinned, installed = locked.get(_normal(name)), version(name)
+        assert pinned == installed == verified, (
+            f"{name}: requirements.lock pins {pinned}, {installed} is installed, but "
+            f"hwb.publish.navigation was verified against {name} {verified}. It relies on "
+            "private behaviour of Sphinx, pydata-sphinx-theme and sphinx-book-theme, and on "
+            "the theme's HTML (the list in the docstring of src/hwb/publish/navigation.py). "
+            "To upgrade: check each item of that list against the new version's source, run "
+            "`.venv/bin/python -m pytest tests/test_publish_navigation.py -p no:xdist` (its "
+            "slow tests compare Sphinx's own sidebar HTML with this module's on every page "
+            "of a test book, and the fall-back when a shortcut differs) and, only if all "
+            "pass, set VERIFIED_AGAINST in src/hwb/publish/navigation.py to the new "
+            "versions. If the navigation test fails, fix navigation.py or drop the extension "
+            "(hwb.publish.sphinx_ext's setup) rather than loosen the test."
+        )

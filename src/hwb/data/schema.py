@@ -98,6 +98,9 @@ NUMERIC_COLUMNS: tuple[str, ...] = (
     "count",
     "denominator",
 )
+#: a row's value with its limits, count and denominator, and the note beside it: the value
+#: columns every table of the model (headline, numbers) and the pack's downloads carry
+VALUE_COLUMNS: tuple[str, ...] = (*NUMERIC_COLUMNS, "value_note")
 TEXT_COLUMNS: tuple[str, ...] = (
     "indicator_name",
     "area_code",
@@ -126,8 +129,7 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "period",
     "period_sortable",
     "year",
-    *NUMERIC_COLUMNS,
-    "value_note",
+    *VALUE_COLUMNS,
     "recent_trend",
     "compared_england",
     "source_file",

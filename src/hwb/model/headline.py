@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from hwb.data.periods import end_year
+from hwb.data.schema import VALUE_COLUMNS
 from hwb.model.judgements import catalogue_judgements
 from hwb.stats.benchmark import (
     CI_OVERLAP,
@@ -63,14 +64,7 @@ HEADLINE_COLUMNS = [
     "age",
     "period",
     "period_sortable",
-    "value",
-    "lower_95",
-    "upper_95",
-    "lower_998",
-    "upper_998",
-    "count",
-    "denominator",
-    "value_note",
+    *VALUE_COLUMNS,
     "county_value",
     "england_value",
     "compared_95",
@@ -369,18 +363,7 @@ def _headline_row(
         return row
     with_value = mine[mine["value"].notna()]
     latest = (with_value if len(with_value) else mine).iloc[-1]
-    for column in (
-        "period",
-        "period_sortable",
-        "value",
-        "lower_95",
-        "upper_95",
-        "lower_998",
-        "upper_998",
-        "count",
-        "denominator",
-        "value_note",
-    ):
+    for column in ("period", "period_sortable", *VALUE_COLUMNS):
         row[column] = latest[column]
     row["published_comparison"] = str(latest.get("compared_england", "") or "")
     row["lower_998"], row["upper_998"] = limits_998(latest, entry, district)

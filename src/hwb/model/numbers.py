@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from hwb.data.schema import VALUE_COLUMNS
+
 NUMBERS_COLUMNS = [
     "indicator_id",
     "indicator",
@@ -25,14 +27,7 @@ NUMBERS_COLUMNS = [
     "sex",
     "age",
     "period",
-    "value",
-    "lower_95",
-    "upper_95",
-    "lower_998",
-    "upper_998",
-    "count",
-    "denominator",
-    "value_note",
+    *VALUE_COLUMNS,
     "county_value",
     "england_value",
     "latest",

@@ -24,6 +24,30 @@ A group whose shortcut ever differs takes the theme's and Sphinx's way. The HTML
 same, which ``tests/test_publish_navigation.py`` checks against Sphinx's own on every page
 of a book with parts, folders, a hidden part, nested pages, ``tocdepth`` and ``only``;
 other calls are passed through untouched.
+
+It relies on these behaviours of Sphinx and the theme that are not public API, as they
+are in the versions of :data:`VERIFIED_AGAINST` (the tests fail when ``requirements.lock``
+or the environment holds other versions, and say what to re-verify):
+
+- Sphinx's ``BuildEnvironment.tocs`` is replaced for the length of a titles-only call
+  (:func:`_titles_only_tocs`): Sphinx's toctree resolution reads each page's table of
+  contents from it at call time (``_toctree_entry``). The cut (:func:`titles_only_toc`)
+  repeats the ``titles_only`` branch of ``_entries_from_toctree``.
+- Sphinx's ``global_toctree_for_doc`` (not documented) is called with the arguments
+  ``StandaloneHTMLBuilder._get_local_toctree`` gives it (:func:`_resolve`), and
+  :func:`_marked` repeats the current-page marking of ``_toctree_add_classes`` (class
+  ``current`` up the branch, ``iscurrent``, the link made relative to the page itself).
+- pydata-sphinx-theme's ``generate_toctree_html`` (in the page context) calls
+  ``context["toctree"]`` when the template renders, so it gets the wrapped one, and adds
+  ``active`` to each ``current`` list item through BeautifulSoup; sphinx-book-theme's
+  ``components/sbt-sidebar-nav.html``, which the template here includes by name, calls it
+  for the sidebar with ``titles_only=True``, twice a page.
+- :func:`moved_mark` rewrites the theme's HTML with a regular expression
+  (``_CURRENT_ITEM``, :func:`_item`), so it relies on the exact HTML of a sidebar entry:
+  ``<li class="toctree-lN current active"><a class="current reference internal"
+  href="#">`` for the current page (Sphinx's HTML writer, the theme's ``active``,
+  BeautifulSoup's serialisation) and ``<li class="toctree-lN"><a class="reference
+  internal" href="...">`` for the others.
 """
 
 from __future__ import annotations
@@ -40,6 +64,15 @@ from sphinx import addnodes
 from sphinx.environment.adapters.toctree import global_toctree_for_doc
 
 TEMPLATES = Path(__file__).parent / "templates" / "navigation"
+#: The versions (as requirements.lock pins them) whose private behaviour, listed above, this
+#: module was verified against: tests/test_publish_navigation.py compares Sphinx's own
+#: sidebar with this module's on every page of a test book with these installed.
+VERIFIED_AGAINST = {
+    "Sphinx": "7.4.7",
+    "pydata-sphinx-theme": "0.17.1",
+    "sphinx-book-theme": "1.3.0",
+    "beautifulsoup4": "4.15.0",
+}
 _CUT: list = []  # [the env.tocs it was made from, the cut tables of contents]
 # [the env.tocs it was made from, {plain page: part}, {toctree group: (neutral tree, its
 # name) or None}, {theme group: (state "first" | "checked" | "theirs", the first page, the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from hwb.data.catalogue import role_id
+from hwb.data.schema import NUMERIC_COLUMNS, VALUE_COLUMNS
 from hwb.pages import display as d
 from hwb.pages.model import Pack
 
@@ -39,14 +40,7 @@ HEADLINE_EXPORT = [
     "sex",
     "age",
     "period",
-    "value",
-    "lower_95",
-    "upper_95",
-    "lower_998",
-    "upper_998",
-    "count",
-    "denominator",
-    "value_note",
+    *VALUE_COLUMNS,
     "county_value",
     "county_source",
     "england_value",
@@ -86,22 +80,8 @@ def pack_numbers(pack: Pack) -> pd.DataFrame:
         [series[series["indicator_id"] != role_id("population")], population], ignore_index=True
     )
     out = out.sort_values(["indicator_id", "sex", "age", "period_sortable"], kind="stable")
-    columns = [
-        "indicator_id",
-        "sex",
-        "age",
-        "period",
-        "value",
-        "lower_95",
-        "upper_95",
-        "lower_998",
-        "upper_998",
-        "count",
-        "denominator",
-        "value_note",
-    ]
-    out = out[columns].copy()
-    for c in ("value", "lower_95", "upper_95", "lower_998", "upper_998", "count", "denominator"):
+    out = out[["indicator_id", "sex", "age", "period", *VALUE_COLUMNS]].copy()
+    for c in NUMERIC_COLUMNS:
         out[c] = out[c].round(3)
     empty = [
         c
