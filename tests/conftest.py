@@ -69,14 +69,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def models_remembered():
-    """Each worker computes a model once for the same inputs and reuses it
-    (:func:`hwb.model.build.remember_models`): many tests read the same district's model."""
+def models_remembered(tmp_path_factory):
+    """A model is computed once per run for the same inputs, by whichever worker asks first,
+    and read back by the others (:func:`hwb.model.build.remember_models`): many tests read
+    the same district's model. The folder is this run's (shared by its xdist workers)."""
+    import os
+
     from hwb.model.build import remember_models
 
-    remember_models(True)
+    base = tmp_path_factory.getbasetemp()
+    run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    remember_models(run / "models")
     yield
-    remember_models(False)
+    remember_models(None)
 
 
 @pytest.fixture(autouse=True)

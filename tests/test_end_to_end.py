@@ -109,21 +109,6 @@ def test_a_warm_book_process_has_already_imported_what_the_build_imports(rendere
     assert len(imported) < 20, imported
 
 
-def test_the_committed_book_builds_with_parallel_sphinx(tmp_path):
-    """Hundreds of pages use Sphinx -j: every extension must be parallel-safe (warnings are errors)."""
-    root = tmp_path / "root"
-    shutil.copytree(paths.BOOK, root / "book", ignore=shutil.ignore_patterns("_build"))
-    for name in BOOK_SOURCES:
-        shutil.copy(paths.ROOT / name, root / name)
-    from hwb.partnerships import known_partnerships
-
-    pages = sorted(p.stem for p in (root / "book" / "districts").glob("*.ipynb"))
-    assert pages == sorted(known_partnerships())  # one pack per partnership, ten of them
-    html = book.build_book(root=root, output=root / "book", jobs=2, quiet=False)
-    assert book.page_path("book/districts/fylde-and-wyre", html).is_file()
-    assert not book.page_path("book/districts/wyre", html).is_file()
-
-
 def test_an_unused_warm_book_process_is_stopped(tmp_path):
     warm = book.WarmBook(tmp_path)
     warm.cancel()

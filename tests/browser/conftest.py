@@ -28,14 +28,16 @@ def _missing(what: str) -> None:
 
 @pytest.fixture(scope="session")
 def book_html(tmp_path_factory) -> Path:
-    """The built book's HTML folder (index.html inside)."""
+    """The built book's HTML folder (index.html inside): the committed pages, built as a
+    book of hundreds of pages is, with Sphinx ``-j 2`` (so every extension must be
+    parallel-safe) and every warning an error."""
     given = os.environ.get("HWB_BOOK_HTML")
     if given:
         return Path(given)
     from hwb.render import book
 
     out = tmp_path_factory.mktemp("book")
-    return book.build_book(output=out)
+    return book.build_book(output=out, jobs=2, quiet=False)
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,19 @@ from conftest import VIEWPORT, PageProblems, partnership_pages, toc_pages
 pytestmark = pytest.mark.browser
 
 
+def test_the_committed_book_built_with_parallel_sphinx_has_one_page_per_partnership(book_html):
+    """The fixture built the committed pages with Sphinx -j 2, warnings as errors (hundreds of
+    pages use -j: every extension must be parallel-safe); one pack per partnership, ten."""
+    from hwb import paths
+    from hwb.partnerships import known_partnerships
+    from hwb.render import book
+
+    pages = sorted(p.stem for p in (paths.BOOK / "districts").glob("*.ipynb"))
+    assert pages == sorted(known_partnerships())
+    assert book.page_path("book/districts/fylde-and-wyre", book_html).is_file()
+    assert not book.page_path("book/districts/wyre", book_html).is_file()
+
+
 def test_index_loads_and_leads_to_the_root_page(page, base_url):
     response = page.goto(base_url, wait_until="networkidle")
     assert response is not None and response.ok

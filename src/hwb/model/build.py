@@ -225,45 +225,31 @@ def resolve_snapshot(snapshot: str | Path | None) -> Path:
     return Path(os.path.normpath(path if path.is_absolute() else paths.ROOT / path))
 
 
-_REMEMBERED: dict[str, Model] | None = None  # {key of a model's inputs: the model}, when on
+_REMEMBERED: list[Path] = []  # [the folder models are kept in], when on
 
 
-def remember_models(on: bool = True) -> None:
-    """Keep every model :func:`build` computes in this process, keyed by its inputs
-    (:func:`inputs_of`: snapshot, catalogue, parameters, ``hwb`` source, lock), and hand a
-    fresh copy of it back when the same inputs are asked for again.
+def remember_models(folder: Path | None) -> None:
+    """Keep every model :func:`build` computes as files in ``folder`` (one sub-folder per
+    key of its inputs, :func:`inputs_of`, and snapshot folder) and read it back, parsed
+    afresh, when the same inputs are asked for again, by this process or another.
 
-    For a process that asks for the same models many times and writes none: the test suite
-    (``tests/conftest.py``). A build never turns it on: it keeps its models as files
-    (:func:`load`). ``on=False`` turns it off and forgets them.
+    For processes that ask for the same models many times: the test suite's workers
+    (``tests/conftest.py``). A build keeps its models in ``build/model/`` instead
+    (:func:`load`). ``None`` turns it off.
     """
-    global _REMEMBERED
-    _REMEMBERED = {} if on else None
+    _REMEMBERED[:] = [] if folder is None else [Path(folder)]
 
 
 @contextmanager
 def computed_afresh() -> Iterator[None]:
-    """Within it, :func:`build` computes every model afresh, remembering none (a test of the
-    computation itself: determinism, or a change to its inputs made behind the manifest)."""
-    global _REMEMBERED
-    kept, _REMEMBERED = _REMEMBERED, None
+    """Within it, :func:`build` computes every model afresh and keeps none (a test of the
+    computation itself: determinism, or an input changed behind the manifest)."""
+    kept = list(_REMEMBERED)
+    _REMEMBERED.clear()
     try:
         yield
     finally:
-        _REMEMBERED = kept
-
-
-def _copy(model: Model) -> Model:
-    """A model of the same files, its tables parsed afresh (a caller may change its tables)."""
-    return Model(
-        model.slug,
-        json.loads(json.dumps(model.inputs)),
-        list(model.areas),
-        t.Tables(model.files),
-        json.loads(json.dumps(model.notes)),
-        dict(model.files),
-        dict(model.rows),
-    )
+        _REMEMBERED[:] = kept
 
 
 def build(
@@ -272,16 +258,20 @@ def build(
     """Compute ``grouping``'s model from ``snapshot`` (see the module docstring)."""
     source = resolve_snapshot(snapshot)
     manifest = load_manifest(source) if manifest is None else manifest
-    if _REMEMBERED is None:
+    if not _REMEMBERED:
         return _compute(grouping, source, manifest)
-    key = json.dumps(
-        [str(source), type(grouping).__name__, inputs_of(grouping, manifest)],
-        sort_keys=True,
-        default=str,
-    )
-    if key not in _REMEMBERED:
-        _REMEMBERED[key] = _compute(grouping, source, manifest)
-    return _copy(_REMEMBERED[key])
+    wanted = inputs_of(grouping, manifest)
+    key = json.dumps([str(source), _parameters(grouping), wanted], sort_keys=True, default=str)
+    folder = _REMEMBERED[0] / hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    found = read(folder, wanted, grouping)
+    if found is not None and found.inputs["parameters"] == _parameters(grouping):
+        return found
+    model = _compute(grouping, source, manifest)
+    try:
+        write(model, folder)
+    except OSError as exc:
+        log.info("model %s not kept in %s: %s", grouping.slug, folder, exc)
+    return model
 
 
 def _compute(grouping: Grouping, source: Path, manifest: Mapping) -> Model:
