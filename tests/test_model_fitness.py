@@ -54,6 +54,7 @@ def _fitness_row(indicator_id, **flags):
         break_period="",
         break_evidence=(),
         break_reason="",
+        break_stops_comparison=False,
         points_after_break=0,
         survey_without_limits=False,
     )
@@ -69,6 +70,7 @@ def test_fitness_takes_out_comparison_rank_and_trend_where_it_must_and_labels_th
             _headline_row(3, period="2017/18"),  # old
             _headline_row(4, compared="Better", trend="Decreasing and getting better"),  # break
             _headline_row(5, compared="Worse", trend="Increasing and getting worse"),  # survey
+            _headline_row(6, compared="Worse", trend="Increasing and getting worse"),  # national
         ]
     )
     fitness = pd.DataFrame(
@@ -82,9 +84,19 @@ def test_fitness_takes_out_comparison_rank_and_trend_where_it_must_and_labels_th
                 break_period="2023/24",
                 break_sortable=20230000,
                 break_evidence=("declared",),
+                break_stops_comparison=True,
                 points_after_break=1,
             ),
             _fitness_row(5, survey_without_limits=True),
+            _fitness_row(
+                6,
+                break_in_series=True,
+                break_period="2023/24",
+                break_sortable=20230000,
+                break_evidence=("declared", "detected"),
+                break_stops_comparison=False,
+                points_after_break=1,
+            ),
         ]
     )
     out = with_fitness(table, fitness, CODE).set_index("indicator_id")
@@ -112,6 +124,12 @@ def test_fitness_takes_out_comparison_rank_and_trend_where_it_must_and_labels_th
     survey = out.loc[5]
     assert survey["compared_95"] == "Worse" and survey["recent_trend"] == ""
     assert survey["fitness"] == "survey estimate, no limits" and not survey["trendable"]
+    # a break that reached England's figure too (a new national method): still compared with
+    # England in the same period, but no trend is read across it
+    national = out.loc[6]
+    assert national["fitness"] == "break in the series 2023/24" and not national["fresh_break"]
+    assert national["compared_95"] == "Worse" and national["compared_source"] == "calculated"
+    assert national["recent_trend"] == "" and national["trend_source"] == TREND_WITHHELD
 
 
 def _county_frame():
