@@ -67,7 +67,7 @@ from hwb.model.priorities import rank_priorities, sensitivity
 from hwb.model.projections import projections
 from hwb.partnerships import Grouping
 from hwb.stats.findings import judged_lists
-from hwb.stats.fitness import combined_fitness, series_fitness
+from hwb.stats.fitness import break_start, combined_fitness, series_fitness
 
 log = logging.getLogger("hwb.model")
 
@@ -281,6 +281,11 @@ def build(
         ignore_index=True,
     )
     series.attrs = {}
+    # where each series' latest break starts: charts leave a gap there, never a line across it
+    shown_fitness = (
+        fitness if len(members) == 1 else pd.concat([fitness, pack_fitness], ignore_index=True)
+    )
+    series["break_sortable"] = break_start(series, shown_fitness).to_numpy()
     lists = [judged_lists(pack_table, pack_fitness, area.ons_code).assign(area=areas[0].slug)]
     if len(members) > 1:
         lists += [
@@ -353,21 +358,6 @@ def build(
 
 
 _LAST_FRAME: list = []  # [(folder, snapshot digest), frame]
-_LAST_FITNESS: list = []  # [frame, its series' fitness]
-
-
-def _fitness(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Every series' fitness (:func:`hwb.stats.fitness.series_fitness`: estimates for a larger
-    area, old series, breaks, surveys without limits), worked out once per snapshot frame: a
-    worker building many models from one snapshot computes it once (breaks are detected across
-    a county's districts, so it needs the whole frame, not one partnership's)."""
-    if _LAST_FITNESS and _LAST_FITNESS[0] is frame:
-        return _LAST_FITNESS[1]
-    result = series_fitness(
-        with_period_end(frame, catalogue["period_type"]), catalogue, declared_breaks()
-    )
-    _LAST_FITNESS[:] = [frame, result]
-    return result
 
 
 def _snapshot_frame(source: Path, manifest: Mapping[str, Any]) -> pd.DataFrame:
@@ -387,8 +377,10 @@ def inputs_of_snapshot(manifest: Mapping[str, Any]) -> str:
 
 
 def _fitness(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Every series' fitness (:func:`hwb.stats.fitness.series_fitness`), worked out once for
-    each snapshot frame a process holds (:func:`_snapshot_frame` shares one between models)."""
+    """Every series' fitness (:func:`hwb.stats.fitness.series_fitness`: estimates for a larger
+    area, old series, breaks, surveys without limits), worked out once for each snapshot frame
+    a process holds (:func:`_snapshot_frame` shares one between models; breaks are detected
+    across a county's districts, so it needs the whole frame, not one partnership's)."""
     if not _LAST_FITNESS or _LAST_FITNESS[0] is not frame:
         dated = with_period_end(frame, catalogue["period_type"])
         _LAST_FITNESS[:] = [frame, series_fitness(dated, catalogue, declared_breaks())]

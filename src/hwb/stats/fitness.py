@@ -73,6 +73,7 @@ __all__ = [
     "SHARED_PERIODS",
     "TREND_WINDOW",
     "UNROUNDED_DECIMALS",
+    "break_start",
     "combined_fitness",
     "fitness_for",
     "fresh_break",
@@ -530,13 +531,22 @@ def unfit_reasons(table: pd.DataFrame) -> pd.Series:
     )
 
 
+def break_start(series: pd.DataFrame, fitness: pd.DataFrame) -> pd.Series:
+    """For each row of ``series`` (any areas, with :data:`KEY`), the ``period_sortable`` its
+    series' latest break starts at (NaN for a series without a break), aligned to its index:
+    what a chart needs to leave a gap at the break."""
+    v.require_columns(series, KEY, "break_start")
+    breaks = fitness.loc[fitness["break_in_series"].astype(bool), [*KEY, "break_sortable"]]
+    at = series[KEY].merge(breaks, on=KEY, how="left", validate="many_to_one")["break_sortable"]
+    return pd.Series(at.to_numpy(dtype=float), index=series.index, name="break_sortable")
+
+
 def segment_after_break(series: pd.DataFrame, fitness: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``series`` (any areas, with :data:`KEY` and ``period_sortable``) from their
     series' break on; a series without a break is kept whole. Order is kept."""
     v.require_columns(series, [*KEY, "period_sortable"], "segment_after_break")
-    breaks = fitness.loc[fitness["break_in_series"].astype(bool), [*KEY, "break_sortable"]]
-    at = series[KEY].merge(breaks, on=KEY, how="left", validate="many_to_one")["break_sortable"]
-    keep = at.isna().to_numpy() | (series["period_sortable"].to_numpy() >= at.to_numpy())
+    at = break_start(series, fitness).to_numpy()
+    keep = np.isnan(at) | (series["period_sortable"].to_numpy(dtype=float) >= at)
     return series[keep]
 
 
