@@ -258,3 +258,37 @@ def test_the_numbers_table_carries_each_series_fitness(packs):
     smoking = numbers[numbers["indicator_id"] == 93085]
     assert len(smoking) and smoking["fitness"].eq("estimate for a larger area").all()
     assert numbers.loc[numbers["indicator_id"] == 92026, "fitness"].eq("").all()
+
+
+def test_the_models_series_carry_where_each_break_starts():
+    """Charts leave a gap at a break: the model's series say where each area's series breaks
+    (Burnley's and Lancashire's falls at 2023/24, England's not; child poverty everywhere)."""
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.partnerships import resolve_partnership
+
+    pack = load_partnership_pack(resolve_partnership("burnley"))
+    falls = pack.series(22401, "Persons")
+    at = falls.loc[falls["period"] == "2023/24", "period_sortable"].iloc[0]
+    starts = falls.groupby("area_code")["break_sortable"].first()
+    assert starts["E07000117"] == at and starts["E10000017"] == at
+    assert np.isnan(starts["E92000001"])
+    poverty = pack.series(93701, "Persons")
+    assert poverty["break_sortable"].notna().all()  # district, county and England alike
+    assert pack.series(90366, "Female")["break_sortable"].isna().all()
+
+
+def test_ribble_valleys_pack_gives_the_falls_break_and_its_reason_not_a_strength():
+    """Ribble Valley's key messages said its falls were "clearly better and getting better, a
+    strength to protect" from the 2023/24 fall; now labelled, with the reason, and no message."""
+    import hwb.pages as hp
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.partnerships import resolve_partnership
+
+    pack = load_partnership_pack(resolve_partnership("ribble-valley"))
+    assert "falls" not in hp.key_messages(pack).text.lower()
+    ageing = hp.programme(pack, "Ageing Well").text
+    assert "Why a series breaks: Falls admissions 65+ from 2023/24: most of Ribble Valley" in (
+        ageing
+    )
+    row = pack.headline.set_index(["indicator_id", "sex"]).loc[(22401, "Persons")]
+    assert row["fitness"] == "break in the series 2023/24" and row["compared_95"] == "Not compared"

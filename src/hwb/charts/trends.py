@@ -86,15 +86,12 @@ def _draw_panel(
         for piece in pieces:
             x = piece["period_sortable"].map(position).to_numpy(dtype=float)
             if role == "district" and piece["lower_95"].notna().any():
-                ax.fill_between(
-                    x,
-                    piece["lower_95"].to_numpy(dtype=float),
-                    piece["upper_95"].to_numpy(dtype=float),
-                    color=theme.PALE_BLUE,
-                    alpha=0.8,
-                    lw=0,
-                    zorder=1,
-                )
+                low = piece["lower_95"].to_numpy(dtype=float)
+                high = piece["upper_95"].to_numpy(dtype=float)
+                if len(piece) == 1:  # one point on its own (after a break): a bar, not a band
+                    ax.vlines(x, low, high, color=theme.PALE_BLUE, lw=6, zorder=1)
+                else:
+                    ax.fill_between(x, low, high, color=theme.PALE_BLUE, alpha=0.8, lw=0, zorder=1)
             ax.plot(
                 x,
                 piece["value"],

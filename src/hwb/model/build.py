@@ -8,7 +8,8 @@ and the snapshot, and computes its :class:`Model`: tidy tables of
 * ``members``: for a two-district partnership, each member district's headline table
   (the ``area`` column names the district; empty for one district);
 * ``series``: the snapshot's rows (no category breakdown) of those areas, the county and
-  England, every period: what the trend, SPC, pyramid and projection charts draw;
+  England, every period: what the trend, SPC, pyramid and projection charts draw, with where
+  each series' latest break starts (``break_sortable``), so no chart draws a line across it;
 * ``priorities`` and ``sensitivity``: the long-list with its score components and whether
   its top changes under other weights (:mod:`hwb.model.priorities`);
 * ``projections``: each judged indicator carried to the horizons (:mod:`hwb.model.projections`),
