@@ -102,3 +102,17 @@ def test_height_grows_with_the_rows_and_everything_is_inside_the_chart():
     for span in root.iter(f"{SVG}tspan"):
         assert 0 <= float(span.get("x")) <= four.width
         assert 0 < float(span.get("y")) < four.height
+
+
+def test_an_indicator_judged_by_fifths_says_its_fifth_not_worse():
+    """School readiness is judged by fifths of English districts: its row says which fifth,
+    never the "Worse" of a test against England (issue 27: spines counted it as worse)."""
+    rows = (
+        _rows()
+        .iloc[:1]
+        .assign(label="School readiness: literacy", polarity="high_is_good", benchmark="quintiles")
+    )
+    texts = _texts(_svg(rows))
+    assert "Second-worst fifth" in texts and "Worse" not in texts
+    tested = _texts(_svg(_rows().iloc[:1].assign(benchmark="ci_overlap")))
+    assert "Worse" in tested

@@ -269,11 +269,20 @@ def test_fitness_declarations_are_read():
     assert catalogue.loc[93763, "fractional_counts"] and catalogue["fractional_counts"].sum() == 1
     breaks = declared_breaks()
     assert list(breaks.columns) == list(BREAK_COLUMNS)
-    assert set(breaks["indicator_id"]) == {22401} and set(breaks["period"]) == {"2023/24"}
-    assert sorted(breaks["area_code"]) == [
-        "E06000008", "E07000117", "E07000120", "E07000122", "E07000125"
+    falls = breaks[breaks["indicator_id"] == 22401]
+    assert set(falls["period"]) == {"2023/24"} and not falls["comparable_with_england"].any()
+    # East Lancashire and Blackburn with Darwen; Ribble Valley and the county with their reason
+    assert sorted(falls["area_code"]) == [
+        "E06000008", "E07000117", "E07000120", "E07000122", "E07000124", "E07000125",
+        "E10000017",
     ]  # fmt: skip
-    assert "recording" in breaks["reason"].iloc[0] or "record" in breaks["reason"].iloc[0]
+    assert "record" in falls["reason"].iloc[0]
+    assert "East Lancashire NHS area" in falls.set_index("area_code").loc["E07000124", "reason"]
+    # child poverty: DWP's calibration to regional survey estimates, every area, England too
+    poverty = breaks[breaks["indicator_id"] == 93701]
+    assert list(poverty["area_code"]) == [""] and list(poverty["period"]) == ["2022/23"]
+    assert poverty["comparable_with_england"].all() and "regional" in poverty["reason"].iloc[0]
+    assert set(breaks["indicator_id"]) == {22401, 93701}
     group = catalogue.index[catalogue["priority_group"] == "premature_death"]
     assert sorted(group) == [90366, 93721, 93722, 93723, 93724]  # parts inherit the group
     groups = priority_groups()
@@ -292,6 +301,26 @@ def test_a_break_for_every_area_and_a_calendar_year(tmp_path):
     breaks = declared_breaks(bad)
     row = breaks[breaks["indicator_id"] == 93763].iloc[0]
     assert (row["period"], row["area_code"], row["reason"]) == ("2020", "", "new coding")
+    assert not row["comparable_with_england"]  # a local change of recording unless it says so
+
+
+def test_a_break_that_reached_england_is_read_and_a_typo_refused(tmp_path):
+    good = _edited(
+        tmp_path,
+        '    period_type: calendar\n    events: {noun: "alcohol-related deaths"',
+        "    period_type: calendar\n"
+        "    breaks: [{period: 2020, reason: new method, comparable_with_england: true}]\n"
+        '    events: {noun: "alcohol-related deaths"',
+    )
+    row = declared_breaks(good).set_index("indicator_id").loc[93763]
+    assert row["comparable_with_england"] and row["reason"] == "new method"
+    bad = tmp_path / "typo.yml"
+    bad.write_text(
+        good.read_text(encoding="utf-8").replace("comparable_with_england", "comparable_england"),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataInvalid, match="comparable_england"):
+        load_catalogue(bad)
 
 
 def test_a_part_in_another_group_than_its_parent_is_refused(tmp_path):

@@ -54,6 +54,7 @@ def _fitness_row(indicator_id, **flags):
         break_period="",
         break_evidence=(),
         break_reason="",
+        break_stops_comparison=False,
         points_after_break=0,
         survey_without_limits=False,
     )
@@ -69,6 +70,7 @@ def test_fitness_takes_out_comparison_rank_and_trend_where_it_must_and_labels_th
             _headline_row(3, period="2017/18"),  # old
             _headline_row(4, compared="Better", trend="Decreasing and getting better"),  # break
             _headline_row(5, compared="Worse", trend="Increasing and getting worse"),  # survey
+            _headline_row(6, compared="Worse", trend="Increasing and getting worse"),  # national
         ]
     )
     fitness = pd.DataFrame(
@@ -82,9 +84,19 @@ def test_fitness_takes_out_comparison_rank_and_trend_where_it_must_and_labels_th
                 break_period="2023/24",
                 break_sortable=20230000,
                 break_evidence=("declared",),
+                break_stops_comparison=True,
                 points_after_break=1,
             ),
             _fitness_row(5, survey_without_limits=True),
+            _fitness_row(
+                6,
+                break_in_series=True,
+                break_period="2023/24",
+                break_sortable=20230000,
+                break_evidence=("declared", "detected"),
+                break_stops_comparison=False,
+                points_after_break=1,
+            ),
         ]
     )
     out = with_fitness(table, fitness, CODE).set_index("indicator_id")
@@ -112,6 +124,12 @@ def test_fitness_takes_out_comparison_rank_and_trend_where_it_must_and_labels_th
     survey = out.loc[5]
     assert survey["compared_95"] == "Worse" and survey["recent_trend"] == ""
     assert survey["fitness"] == "survey estimate, no limits" and not survey["trendable"]
+    # a break that reached England's figure too (a new national method): still compared with
+    # England in the same period, but no trend is read across it
+    national = out.loc[6]
+    assert national["fitness"] == "break in the series 2023/24" and not national["fresh_break"]
+    assert national["compared_95"] == "Worse" and national["compared_source"] == "calculated"
+    assert national["recent_trend"] == "" and national["trend_source"] == TREND_WITHHELD
 
 
 def _county_frame():
@@ -240,3 +258,37 @@ def test_the_numbers_table_carries_each_series_fitness(packs):
     smoking = numbers[numbers["indicator_id"] == 93085]
     assert len(smoking) and smoking["fitness"].eq("estimate for a larger area").all()
     assert numbers.loc[numbers["indicator_id"] == 92026, "fitness"].eq("").all()
+
+
+def test_the_models_series_carry_where_each_break_starts():
+    """Charts leave a gap at a break: the model's series say where each area's series breaks
+    (Burnley's and Lancashire's falls at 2023/24, England's not; child poverty everywhere)."""
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.partnerships import resolve_partnership
+
+    pack = load_partnership_pack(resolve_partnership("burnley"))
+    falls = pack.series(22401, "Persons")
+    at = falls.loc[falls["period"] == "2023/24", "period_sortable"].iloc[0]
+    starts = falls.groupby("area_code")["break_sortable"].first()
+    assert starts["E07000117"] == at and starts["E10000017"] == at
+    assert np.isnan(starts["E92000001"])
+    poverty = pack.series(93701, "Persons")
+    assert poverty["break_sortable"].notna().all()  # district, county and England alike
+    assert pack.series(90366, "Female")["break_sortable"].isna().all()
+
+
+def test_ribble_valleys_pack_gives_the_falls_break_and_its_reason_not_a_strength():
+    """Ribble Valley's key messages said its falls were "clearly better and getting better, a
+    strength to protect" from the 2023/24 fall; now labelled, with the reason, and no message."""
+    import hwb.pages as hp
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.partnerships import resolve_partnership
+
+    pack = load_partnership_pack(resolve_partnership("ribble-valley"))
+    assert "falls" not in hp.key_messages(pack).text.lower()
+    ageing = hp.programme(pack, "Ageing Well").text
+    assert "Why a series breaks: Falls admissions 65+ from 2023/24: most of Ribble Valley" in (
+        ageing
+    )
+    row = pack.headline.set_index(["indicator_id", "sex"]).loc[(22401, "Persons")]
+    assert row["fitness"] == "break in the series 2023/24" and row["compared_95"] == "Not compared"

@@ -78,3 +78,25 @@ def test_about_lists_every_source_with_its_licence(pack):
     shown = " ".join(listed["Source"])
     assert all(r in shown for r in repositories)
     assert listed["Licence"].str.len().gt(0).all() and listed["Dates covered"].str.len().gt(0).all()
+
+
+def test_a_survey_without_limits_is_ranked_labelled_but_never_called_best_or_worst():
+    """Issue 27: Pendle's adult smoking (20.1%, a survey estimate published without limits)
+    was 'the worst of its group'; it stays in the rank table, labelled, and out of the sentence
+    and the dot plot."""
+    import hwb.pages as hp
+    from hwb.pages.partnership import load_partnership_pack
+    from hwb.partnerships import resolve_partnership
+
+    if not (paths.SNAPSHOT / "similar_areas.csv.gz").is_file():
+        pytest.skip("the shipped snapshot has no similar areas")
+    html = hp.similar_areas(load_partnership_pack(resolve_partnership("pendle")))
+    text = _text(html)
+    sentence = text.split("Ranked among them", 1)[1].split(")). ")[0]
+    assert "Employment rate" in sentence and "Adult smoking" not in sentence
+    assert (
+        "Adult smoking, Physically inactive adults, Overweight adults and Physically active "
+        "adults are survey estimates published without confidence limits" in text
+    )
+    assert "Adult smoking – survey estimate, no limits 2024 20.1% 20 of 20" in text
+    assert not any("Adult smoking" in alt for alt in ALT.findall(html.html))

@@ -159,3 +159,15 @@ def test_the_overview_counts_the_packs_lists_and_marks_unfit_values(overview):
     cell = re.search(r"<td [^>]*title='Not compared; estimate for a larger area'>[^<]*†", html)
     assert cell, "Smoking at time of delivery is an estimate for a larger area in East Lancashire"
     assert f"{ho.FITNESS_MARK} an estimate for a larger area" in html
+
+
+def test_the_rug_says_why_lancashire_is_missing_and_marks_the_falls_break(overview):
+    """Issue 27: a sentence says why the Lancashire column is empty, not a column of "n/a"
+    alone; falls are not compared where the 2023/24 break is declared (Ribble Valley too)."""
+    html = ho.tartan_rug(overview).html
+    note = re.search(r'<p class="hwb-note">(No Lancashire figure for [^<]*)</p>', html)
+    assert note and "Life expectancy at birth" in note.group(1)
+    assert "cannot be combined without each district" in note.group(1)
+    row = next(r for r in html.split("<tr>") if "Falls admissions 65+<br>" in r)
+    assert row.count("title='Not compared; break in the series 2023/24'") == 5
+    assert "getting better" not in row

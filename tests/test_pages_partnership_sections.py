@@ -10,7 +10,7 @@ import pytest
 
 import hwb.pages as hp
 from hwb.pages.partnership import load_partnership_pack
-from hwb.pages.partnership_sections import programme_by_district
+from hwb.pages.partnership_sections import districts_side_by_side, programme_by_district
 from hwb.pages.sections import projections
 from hwb.partnerships import resolve
 from hwb.stats.projection import TURNING_POINT
@@ -45,9 +45,29 @@ def test_a_figure_that_cannot_be_combined_gives_the_reason_and_each_districts_va
     pack = _pack("chorley-and-south-ribble")
     html = programme_by_district(pack, "Living Well").html
     assert "none: it is a survey estimate" in html
-    assert "7.5 (2024, similar)" in html and "7.9 (2024, similar)" in html  # adult smoking
+    # adult smoking: each district's value, its judgement and its fitness label
+    assert "7.5 (2024, similar; survey estimate, no limits)" in html
+    assert "7.9 (2024, similar; survey estimate, no limits)" in html
     one = hp.programme(_pack_one(), "Living Well").html
     assert "Each district" not in one
+
+
+@pytest.mark.parametrize("slug", ["chorley-and-south-ribble", "fylde-and-wyre"])
+def test_the_side_by_side_tables_label_what_is_unfit_beside_each_value(slug):
+    """Issue 27: an NHS-area estimate, an old series or a break is labelled wherever its value
+    appears, the two-district tables too (they showed smoking at delivery unlabelled)."""
+    pack = _pack(slug)
+    html = districts_side_by_side(pack).html
+    row = next(r for r in html.split("<tr>") if ">Smoking at time of delivery<" in r)
+    cells = row.split("<td>")[3:]  # after the name and unit: the combined figure, each district's
+    assert len(cells) == 1 + len(pack.members)
+    assert all("estimate for a larger area" in c for c in cells), row
+    old = next(r for r in html.split("<tr>") if ">Self-harm admissions<" in r)
+    assert old.count("old (2017/18)") == len(pack.members)
+    poverty = next(
+        r for r in html.split("<tr>") if ">Children in absolute low income families<" in r
+    )
+    assert poverty.count("break in the series 2022/23") == 1 + len(pack.members)
 
 
 def _pack_one():

@@ -228,6 +228,12 @@ def test_deprivation_fifths_are_said_as_deprivation_for_the_catalogue_deprivatio
         == "among the most deprived fifth of the 12 districts in this snapshot"
     )
     assert quintile_phrase("Highest", 92708, 300) == "in the highest fifth of English districts"
+    # an indicator judged by fifths: its "Worse" is a fifth, not a test against England
+    assert (
+        quintile_phrase("Worse", 1000009, 300, benchmark="quintiles")
+        == "in the second-worst fifth of English districts"
+    )
+    assert quintile_phrase("Worse", 93701, 300, benchmark="ci_overlap") == ""
 
 
 def test_an_area_with_no_gaps_gets_its_strengths_as_room_allows():

@@ -3,7 +3,9 @@
 
 Takes the district and England series (tidy rows) and :func:`hwb.stats.project` output.
 Observed points are solid markers; projections are hollow markers on a dashed line, so
-"measured" and "projected" differ by shape and line style, not only by shade.
+"measured" and "projected" differ by shape and line style, not only by shade. A break in the
+series is a gap in the measured line, marked as in the trend charts
+(:func:`hwb.charts.trends.split_at_break`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from hwb.charts import theme
+from hwb.charts.trends import mark_break, split_at_break
 
 
 def _panel(
@@ -28,23 +31,28 @@ def _panel(
 ) -> None:
     district = district[district["value"].notna()].sort_values("year", kind="stable")
     england = england[england["value"].notna()].sort_values("year", kind="stable")
-    ax.plot(
-        district["year"],
-        district["value"],
-        "-o",
-        color=theme.DISTRICT_COLOUR,
-        ms=4,
-        lw=2,
-        label=f"{names['district']} (measured)",
-    )
-    if len(england):
+    pieces = split_at_break(district)
+    for i, piece in enumerate(pieces):
         ax.plot(
-            england["year"],
-            england["value"],
+            piece["year"],
+            piece["value"],
+            "-o",
+            color=theme.DISTRICT_COLOUR,
+            ms=4,
+            lw=2,
+            label=f"{names['district']} (measured)" if i == 0 else None,
+        )
+    if len(pieces) > 1:  # a break: two lines, and a marked gap between them
+        at = (float(pieces[0]["year"].iloc[-1]) + float(pieces[1]["year"].iloc[0])) / 2
+        mark_break(ax, at)
+    for i, piece in enumerate(split_at_break(england)):
+        ax.plot(
+            piece["year"],
+            piece["value"],
             ":",
             color=theme.ENGLAND_COLOUR,
             lw=1.6,
-            label=f"{names['england']} (measured)",
+            label=f"{names['england']} (measured)" if i == 0 else None,
         )
     ok = projection[projection["status"] == "ok"].sort_values("horizon", kind="stable")
     if len(ok) and len(district):

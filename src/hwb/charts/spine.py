@@ -22,6 +22,7 @@ import pandas as pd
 
 from hwb.charts import svg, theme
 from hwb.text import format as fmt
+from hwb.text.alt import fifth_of
 
 NAME_X, VALUE_X, LABEL_X = -3.35, -1.12, 1.12
 XLIM = (-3.4, 2.75)  # the horizontal scale across the chart's width, less its margins
@@ -47,6 +48,8 @@ def _label(row: pd.Series) -> str:
     extra = row.get("compared_998", "Not compared")
     if base in QUINTILE_WORDS:
         return QUINTILE_WORDS[base]
+    if fifth_of(row):  # judged by fifths of districts, not tested against England
+        return fmt.upper_first(fifth_of(row))
     if base == "Not compared":
         return "Not compared"
     if row.get("compared_to", "England") == "goal":
@@ -216,7 +219,9 @@ def spine_data(rows: pd.DataFrame) -> pd.DataFrame:
             ],
             "Compared with England (95%)": [
                 _label(r)
-                if r["compared_95"] in QUINTILE_WORDS or r.get("compared_to") == "goal"
+                if r["compared_95"] in QUINTILE_WORDS
+                or r.get("compared_to") == "goal"
+                or fifth_of(r)
                 else r["compared_95"]
                 for _, r in rows.iterrows()
             ],

@@ -3,6 +3,10 @@
 Lines are labelled directly at their right-hand end (no legend to decode), and the
 three areas differ by colour *and* line style (solid, dashed, dotted). Several
 indicators are drawn as small multiples in one figure so a page stays light.
+
+A line is never drawn across a break in its series (the rows' ``break_sortable``: where the
+series' latest break starts, from the model): the points before and after the break are two
+lines with a gap between them, and a thin grey vertical line marked "break" stands in the gap.
 """
 
 from __future__ import annotations
@@ -20,6 +24,41 @@ LINE_STYLES = {"district": "-", "county": "--", "england": ":"}
 PANEL_HEIGHT = 2.6
 
 
+#: the label on the vertical line that marks a break in a series
+BREAK_MARK = "break"
+
+
+def split_at_break(rows: pd.DataFrame) -> list[pd.DataFrame]:
+    """One area's rows (sorted by period) as the pieces to draw as separate lines: the rows
+    before its series' break (``break_sortable``) and the rows from it on; the whole as one
+    piece when there is no break among them."""
+    if "break_sortable" not in rows.columns or rows.empty:
+        return [rows]
+    at = rows["break_sortable"].dropna()
+    if at.empty:
+        return [rows]
+    after = rows["period_sortable"].to_numpy(dtype=float) >= float(at.iloc[0])
+    pieces = [rows[~after], rows[after]]
+    return [p for p in pieces if len(p)]
+
+
+def mark_break(ax, at: float) -> None:
+    """A thin grey vertical line at ``at`` (between the last point before a break and the first
+    after it), labelled :data:`BREAK_MARK` at the top."""
+    ax.axvline(at, color=theme.LIGHT_GREY, lw=0.9, ls=(0, (2, 2)), zorder=2)
+    ax.annotate(
+        BREAK_MARK,
+        (at, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, -2),
+        textcoords="offset points",
+        fontsize=7,
+        color=theme.DARK_GREY,
+        ha="center",
+        va="top",
+    )
+
+
 def _draw_panel(
     ax, series: pd.DataFrame, codes: dict[str, str], names: dict[str, str], title: str, unit: str
 ) -> None:
@@ -35,6 +74,7 @@ def _draw_panel(
         "england": theme.ENGLAND_COLOUR,
     }
     ends = []
+    breaks: set[float] = set()
     for role in ("england", "county", "district"):
         rows = series[(series["area_code"] == codes[role]) & series["value"].notna()].sort_values(
             "period_sortable",
@@ -42,28 +82,32 @@ def _draw_panel(
         )
         if rows.empty:
             continue
-        x = rows["period_sortable"].map(position).to_numpy(dtype=float)
-        if role == "district" and rows["lower_95"].notna().any():
-            ax.fill_between(
+        pieces = split_at_break(rows)
+        for piece in pieces:
+            x = piece["period_sortable"].map(position).to_numpy(dtype=float)
+            if role == "district" and piece["lower_95"].notna().any():
+                low = piece["lower_95"].to_numpy(dtype=float)
+                high = piece["upper_95"].to_numpy(dtype=float)
+                if len(piece) == 1:  # one point on its own (after a break): a bar, not a band
+                    ax.vlines(x, low, high, color=theme.PALE_BLUE, lw=6, zorder=1)
+                else:
+                    ax.fill_between(x, low, high, color=theme.PALE_BLUE, alpha=0.8, lw=0, zorder=1)
+            ax.plot(
                 x,
-                rows["lower_95"].to_numpy(dtype=float),
-                rows["upper_95"].to_numpy(dtype=float),
-                color=theme.PALE_BLUE,
-                alpha=0.8,
-                lw=0,
-                zorder=1,
+                piece["value"],
+                LINE_STYLES[role],
+                color=colours[role],
+                lw=2 if role == "district" else 1.6,
+                marker="o" if role == "district" or len(piece) == 1 else None,
+                ms=4 if role == "district" else 3,
+                zorder=3,
             )
-        ax.plot(
-            x,
-            rows["value"],
-            LINE_STYLES[role],
-            color=colours[role],
-            lw=2 if role == "district" else 1.6,
-            marker="o" if role == "district" else None,
-            ms=4,
-            zorder=3,
-        )
+        if len(pieces) > 1:
+            breaks.add(float(position[pieces[1]["period_sortable"].iloc[0]]) - 0.5)
+        x = rows["period_sortable"].map(position).to_numpy(dtype=float)
         ends.append((x[-1], float(rows["value"].iloc[-1]), names[role], colours[role]))
+    for at in sorted(breaks):
+        mark_break(ax, at)
     labels = list(periods["period"])
     step = max(1, math.ceil(len(labels) / 6))
     # counted back from the latest period, so it is always labelled and never crowds its neighbour

@@ -20,7 +20,8 @@ What the data cannot show about an indicator's fitness is declared here too (rea
 value is an estimate for a larger area), ``fractional_counts`` (its counts are fractional by
 design, e.g. sums of alcohol-attributable fractions, so a fractional count is no sign of an
 apportioned estimate) and ``breaks`` (a change of recording or definition: its period, the
-areas it affects and why; :func:`declared_breaks`). ``priority_group`` merges indicators
+areas it affects, why, and whether a value after it is still compared with England's;
+:func:`declared_breaks`). ``priority_group`` merges indicators
 into one candidate priority (``premature_death``: life expectancy, premature mortality and
 its parts), named in the file's ``priority_groups`` (:func:`priority_groups`).
 """
@@ -90,7 +91,13 @@ CATALOGUE_COLUMNS: tuple[str, ...] = (
     "period_years",
 )
 #: columns of :func:`declared_breaks`
-BREAK_COLUMNS: tuple[str, ...] = ("indicator_id", "period", "area_code", "reason")
+BREAK_COLUMNS: tuple[str, ...] = (
+    "indicator_id",
+    "period",
+    "area_code",
+    "reason",
+    "comparable_with_england",
+)
 #: an ONS area code a declared break may name (district, unitary authority, county)
 _AREA_CODE = r"^E(0[6-9]|1[01])\d{6}$"
 
@@ -138,13 +145,20 @@ class Events(BaseModel):
 
 class Break(BaseModel):
     """A declared break in an indicator's series: from ``period`` on, values are recorded
-    differently, in ``areas`` (every area when empty), for the ``reason`` given."""
+    differently, in ``areas`` (every area when empty), for the ``reason`` given.
+
+    ``comparable_with_england``: the change reached England's figure in the same way (a new
+    method applied everywhere at once), so a value after the break is still compared with
+    England's for the same period; only its trend is not read across the break. Without it
+    (a local change of recording), the first value after the break is not compared with
+    England either."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     period: Text
     reason: Text
     areas: tuple[Annotated[str, StringConstraints(pattern=_AREA_CODE)], ...] = ()
+    comparable_with_england: bool = False
 
     @field_validator("period", mode="before")
     @classmethod
@@ -405,9 +419,18 @@ def _breaks(file: Path, models: dict[int, IndicatorEntry]) -> pd.DataFrame:
                     f"{'2023/24' if model.period_type == 'financial' else '2023'})."
                 )
             for area in declared.areas or ("",):
-                rows.append((key, declared.period, area, declared.reason.strip()))
+                rows.append(
+                    (
+                        key,
+                        declared.period,
+                        area,
+                        " ".join(declared.reason.split()),
+                        declared.comparable_with_england,
+                    )
+                )
     frame = pd.DataFrame(rows, columns=list(BREAK_COLUMNS))
     frame["indicator_id"] = frame["indicator_id"].astype("int64")
+    frame["comparable_with_england"] = frame["comparable_with_england"].astype(bool)
     return frame
 
 

@@ -8,7 +8,8 @@ and the snapshot, and computes its :class:`Model`: tidy tables of
 * ``members``: for a two-district partnership, each member district's headline table
   (the ``area`` column names the district; empty for one district);
 * ``series``: the snapshot's rows (no category breakdown) of those areas, the county and
-  England, every period: what the trend, SPC, pyramid and projection charts draw;
+  England, every period: what the trend, SPC, pyramid and projection charts draw, with where
+  each series' latest break starts (``break_sortable``), so no chart draws a line across it;
 * ``priorities`` and ``sensitivity``: the long-list with its score components and whether
   its top changes under other weights (:mod:`hwb.model.priorities`);
 * ``projections``: each judged indicator carried to the horizons (:mod:`hwb.model.projections`),
@@ -68,7 +69,7 @@ from hwb.model.priorities import rank_priorities, sensitivity
 from hwb.model.projections import projections
 from hwb.partnerships import Grouping
 from hwb.stats.findings import judged_lists
-from hwb.stats.fitness import combined_fitness, series_fitness
+from hwb.stats.fitness import break_start, combined_fitness, series_fitness
 
 log = logging.getLogger("hwb.model")
 
@@ -327,6 +328,11 @@ def _compute(grouping: Grouping, source: Path, manifest: Mapping) -> Model:
         ignore_index=True,
     )
     series.attrs = {}
+    # where each series' latest break starts: charts leave a gap there, never a line across it
+    shown_fitness = (
+        fitness if len(members) == 1 else pd.concat([fitness, pack_fitness], ignore_index=True)
+    )
+    series["break_sortable"] = break_start(series, shown_fitness).to_numpy()
     lists = [judged_lists(pack_table, pack_fitness, area.ons_code).assign(area=areas[0].slug)]
     if len(members) > 1:
         lists += [
@@ -418,8 +424,10 @@ def inputs_of_snapshot(manifest: Mapping[str, Any]) -> str:
 
 
 def _fitness(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Every series' fitness (:func:`hwb.stats.fitness.series_fitness`), worked out once for
-    each snapshot frame a process holds (:func:`_snapshot_frame` shares one between models)."""
+    """Every series' fitness (:func:`hwb.stats.fitness.series_fitness`: estimates for a larger
+    area, old series, breaks, surveys without limits), worked out once for each snapshot frame
+    a process holds (:func:`_snapshot_frame` shares one between models; breaks are detected
+    across a county's districts, so it needs the whole frame, not one partnership's)."""
     if not _LAST_FITNESS or _LAST_FITNESS[0] is not frame:
         dated = with_period_end(frame, catalogue["period_type"])
         _LAST_FITNESS[:] = [frame, series_fitness(dated, catalogue, declared_breaks())]

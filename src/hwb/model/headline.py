@@ -31,7 +31,7 @@ from hwb.stats.benchmark import (
     quintile_labels,
 )
 from hwb.stats.combine import PUBLISHED, combine_areas, county_values
-from hwb.stats.fitness import fitness_for, rankable, testable, trendable
+from hwb.stats.fitness import fitness_for, fresh_break, rankable, testable, trendable
 from hwb.stats.ranges import district_range, rank_among, relative_gap
 from hwb.stats.trend import recent_trend, trend_kind
 from hwb.text.messages import rejected_status
@@ -491,9 +491,10 @@ def with_fitness(table: pd.DataFrame, fitness: pd.DataFrame, area_code: str) -> 
     out (issue 27):
 
     * a value that is not testable as a district value (an estimate for a larger area, an old
-      series), or the first value after a declared break (a change of recording: its level is
-      not comparable with England's yet), is not compared with England ("Not compared"), not
-      ranked among districts nor given a fifth, and never red-red;
+      series), or the first value after a declared local change of recording
+      (:func:`hwb.stats.fitness.fresh_break`: its level is not comparable with England's yet),
+      is not compared with England ("Not compared"), not ranked among districts nor given a
+      fifth, and never red-red;
     * a recent trend that is not trendable (across a break, from a survey estimate without
       limits, of a series not testable) is not read: ``recent_trend`` "" and ``trend_source``
       :data:`TREND_WITHHELD`.
@@ -507,12 +508,7 @@ def with_fitness(table: pd.DataFrame, fitness: pd.DataFrame, area_code: str) -> 
     rows["rankable"] = rankable(rows).to_numpy()
     rows["testable"] = testable(rows).to_numpy()
     rows["trendable"] = trendable(rows).to_numpy()
-    declared = np.array(["declared" in e for e in rows["break_evidence"]], dtype=bool)
-    rows["fresh_break"] = (
-        rows["break_in_series"].to_numpy()
-        & declared
-        & (rows["break_sortable"].astype(float).to_numpy() == rows["period_sortable"].astype(float))
-    )
+    rows["fresh_break"] = fresh_break(rows).to_numpy()
     for column in ("estimate_evidence", "break_evidence"):
         rows[column] = ["; ".join(e) for e in rows[column]]
     rows["years_behind"] = rows["years_behind"].astype(float)

@@ -8,7 +8,9 @@ are current (:func:`hwb.model.headline.current`), have a polarity and whose late
 covers the group: one row per area (the district, role ``district``, and each similar
 authority, role ``similar``), with the district's rank in the group
 (:func:`hwb.stats.ranges.rank_among`: 1 is the best), how many were ranked, the
-authorities without a value, and the county and England values for the same period.
+authorities without a value, the county and England values for the same period, and the
+district's fitness label (``fitness``; ``survey_without_limits`` for a survey estimate
+published without limits, whose rank the page shows but does not call best or worst).
 
 *Covers the group*: ONS's groups are UK-wide, and English indicators have no value for a
 Welsh, Scottish or Northern Irish authority, so those are named in the group but not
@@ -52,6 +54,8 @@ COLUMNS = [
     "not_ranked",
     "county_value",
     "england_value",
+    "fitness",
+    "survey_without_limits",
 ]
 
 
@@ -110,6 +114,8 @@ def similar_table(
                 "not_ranked": "; ".join(english.loc[~covered, "similar_area_name"]),
                 "county_value": h["county_value"],
                 "england_value": h["england_value"],
+                "fitness": h["fitness"] if isinstance(h.get("fitness"), str) else "",
+                "survey_without_limits": _flag(h.get("survey_without_limits", False)),
             }
             rows.append(
                 {
@@ -133,6 +139,11 @@ def similar_table(
                     }
                 )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _flag(value) -> bool:
+    """A fitness flag as a bool (missing is False)."""
+    return bool(value) and not pd.isna(value)
 
 
 def group_table(neighbours: pd.DataFrame, members: list[tuple[str, str]], group_type: str):

@@ -32,11 +32,13 @@ from hwb.pages import display as d
 from hwb.pages.model import OK, Pack
 from hwb.pages.partnership import PartnershipPack, concentration, load_partnership_pack
 from hwb.pages.sections import recommended_priorities
+from hwb.pages.sections.common import county_note
 from hwb.pages.wards import overview_rows
 from hwb.params import load_defaults, overview_area
 from hwb.partnerships import OverviewPartnership
 from hwb.stats.findings import BETTER, WORSE
 from hwb.text import format as fmt
+from hwb.text.alt import fifth_of
 
 
 @dataclass
@@ -308,7 +310,8 @@ def tartan_rug(overview: Overview) -> d.Html:
             style = significance_style(c["compared_95"])
             fitness = c.get("fitness", "")
             fitness = fitness if isinstance(fitness, str) else ""
-            said = f"{c['compared_95']}; {fitness}" if fitness else str(c["compared_95"])
+            verdict = fmt.upper_first(fifth_of(c)) or str(c["compared_95"])
+            said = f"{verdict}; {fitness}" if fitness else verdict
             mark = FITNESS_MARK if fitness else ""
             row.append(
                 f"<td style='background:{style.colour};color:{style.text_colour};text-align:center;"
@@ -325,10 +328,13 @@ def tartan_rug(overview: Overview) -> d.Html:
         if "fitness" in long.columns and long["fitness"].fillna("").astype(str).ne("").any()
         else ""
     )
+    # why the county column is empty where it is: one sentence, not a column of "n/a" alone
+    county = county_note(long.drop_duplicates(["indicator_id", "sex"]), overview.county_name)
     html = (
         f"<p>{legend}</p>{marked}<div style='overflow-x:auto;font-size:0.8em'>"
         f"<table class='hwb-rug'>{rug_head(overview)}<tbody>{''.join(body)}</tbody></table></div>"
         "<style>.hwb-sr{position:absolute;left:-9999px}</style>"
+        + (f'<p class="hwb-note">{d.escape(county)}</p>' if county else "")
     )
     data = long[
         [

@@ -106,9 +106,10 @@ def side_by_side(pack: PartnershipPack) -> pd.DataFrame:
 
     Columns: :data:`SIDE_BY_SIDE_KEYS`, then for the combined area (when the pack has
     more than one district) ``combined_period``, ``combined_value``, ``combined_lower_95``,
-    ``combined_upper_95``, ``combined_compared_95``, ``combined_note``, and for each member
-    ``<slug>_period``, ``<slug>_value``, ``<slug>_compared_95``; rows where no area has a
-    value are left out.
+    ``combined_upper_95``, ``combined_compared_95``, ``combined_fitness``, ``combined_note``,
+    and for each member ``<slug>_period``, ``<slug>_value``, ``<slug>_compared_95``,
+    ``<slug>_fitness`` (the fitness label beside a value, "" where fit); rows where no area has
+    a value are left out.
     """
     base = pack.headline
     out = base[SIDE_BY_SIDE_KEYS].copy()
@@ -119,6 +120,7 @@ def side_by_side(pack: PartnershipPack) -> pd.DataFrame:
         for column in ("value", "lower_95", "upper_95"):
             out[f"combined_{column}"] = base[column].where(ok, np.nan)
         out["combined_compared_95"] = base["compared_95"].where(ok, "")
+        out["combined_fitness"] = _fitness(base).where(ok, "")
         out["combined_note"] = base.get("combine_note", pd.Series("", index=base.index))
     for member in pack.members:
         h = member.headline
@@ -127,7 +129,15 @@ def side_by_side(pack: PartnershipPack) -> pd.DataFrame:
         out[f"{member.slug}_period"] = h["period"].where(ok, "")
         out[f"{member.slug}_value"] = h["value"].where(ok, np.nan)
         out[f"{member.slug}_compared_95"] = h["compared_95"].where(ok, "")
+        out[f"{member.slug}_fitness"] = _fitness(h).where(ok, "")
     return out[have].reset_index(drop=True)
+
+
+def _fitness(headline: pd.DataFrame) -> pd.Series:
+    """Each headline row's fitness label ("" where fit, or where the table has none)."""
+    if "fitness" not in headline.columns:
+        return pd.Series("", index=headline.index, dtype="str")
+    return headline["fitness"].fillna("").astype(str)
 
 
 def concentration(pack: PartnershipPack, indicator_id: int, label: str) -> str:

@@ -45,11 +45,15 @@ def districts_side_by_side(pack: PartnershipPack) -> d.Html:
     )
 
 
-def _figure(value, compared: str, period: str) -> str:
+def _figure(value, compared: str, period: str, fitness: str = "") -> str:
+    """ "8.0 (2023/24; estimate for a larger area)", "11.8 (2022/23, better; break in the series
+    2022/23)": the value, its period, its judgement where it is judged and its fitness label
+    where it has one."""
     if fmt.is_missing(value):
         return ""
     judged = f", {compared.lower()}" if compared and compared != "Not compared" else ""
-    return f"{fmt.number(value)} ({period}{judged})"
+    label = f"; {fitness}" if isinstance(fitness, str) and fitness else ""
+    return f"{fmt.number(value)} ({period}{judged}{label})"
 
 
 def _each_member(pack: PartnershipPack, section, why: str) -> d.Html:
@@ -157,7 +161,12 @@ def _side_by_side_cells(pack, table: pd.DataFrame, no_note: str) -> pd.DataFrame
     ``no_note`` where no reason is recorded) and each member district's figure (or "–")."""
     out = pd.DataFrame({"Indicator": table["label"], "Unit": table["unit"]})
     out[f"{pack.name} (combined)"] = [
-        _figure(r["combined_value"], r["combined_compared_95"], r["combined_period"])
+        _figure(
+            r["combined_value"],
+            r["combined_compared_95"],
+            r["combined_period"],
+            r.get("combined_fitness", ""),
+        )
         or f"none: {r['combined_note'] or no_note}"
         for _, r in table.iterrows()
     ]
@@ -167,6 +176,7 @@ def _side_by_side_cells(pack, table: pd.DataFrame, no_note: str) -> pd.DataFrame
                 r[f"{member.slug}_value"],
                 r[f"{member.slug}_compared_95"],
                 r[f"{member.slug}_period"],
+                r.get(f"{member.slug}_fitness", ""),
             )
             or "–"
             for _, r in table.iterrows()

@@ -214,29 +214,31 @@ def heading(pack: Pack) -> d.Html:
     England closes; for two districts, each district's own projections too."""
     members = getattr(pack, "members", [])
     if len(members) <= 1:
-        return _heading(pack, pack.name, sections.projections(pack))
-    parts = [_heading(pack, f"{pack.name} (combined)", sections.projections(pack))]
+        return _heading(pack, pack, pack.name, sections.projections(pack))
+    parts = [_heading(pack, pack, f"{pack.name} (combined)", sections.projections(pack))]
     for member in members:
-        parts.append(_heading(pack, member.name, sections.projections(pack, member.code)))
+        parts.append(_heading(pack, member, member.name, sections.projections(pack, member.code)))
     return d.join(parts)
 
 
-def _heading(pack: Pack, name: str, table: pd.DataFrame) -> d.Html:
-    """One area's projections on page 4 (the pack's area or a member district's)."""
+def _heading(pack: Pack, area: Pack, name: str, table: pd.DataFrame) -> d.Html:
+    """One area's projections on page 4 (the pack's ``area`` or a member district's), with the
+    pack's sentence on its significantly-worse list (:func:`closing_sentence`)."""
     horizons = pack.params.horizons
+    last = max(horizons)
+    sentence = closing_sentence(area, table, last)
+    parts = [d.paragraph(sentence)] if sentence else []
     ok = table[table["status"] == "ok"] if len(table) else table
     if ok.empty:
-        return d.paragraph(
-            f"No indicator for {name} can be projected with confidence in this snapshot (too few "
-            "periods, a break in the series, a turning point or too wide a range); the full pack "
-            "says which applies to each."
+        parts.append(
+            d.paragraph(
+                f"No indicator for {name} can be projected with confidence in this snapshot (too "
+                "few periods, a break in the series, a turning point or too wide a range); the "
+                "full pack says which applies to each."
+            )
         )
-    last = max(horizons)
+        return d.join(parts)
     at_last = ok[ok["horizon"] == last]
-    worse = at_last[at_last["compared_95"] == "Worse"]
-    parts = []
-    if len(worse):
-        parts.append(d.paragraph(closing_sentence(name, worse, last)))
     at_last = (
         at_last.assign(_w=~at_last["compared_95"].eq("Worse"))
         .sort_values(["_w", "indicator_id"], kind="mergesort")

@@ -19,9 +19,10 @@ Left out of every list, with the reason in :func:`judged_table`'s ``left_out``: 
 without a current value (``status`` not "ok"), indicators with no polarity or not judged
 against England or a goal (quintiles, no comparison), and series unfit to judge as
 district values (estimates for a larger area, old series). Left out of the better/worse
-lists: a series whose latest value is the first after a *declared* break (a change of
-recording: its level is not comparable with England's yet); a detected break, whose cause
-is not known, stops trends and projections across it but not the comparison.
+lists: a series whose latest value is the first after a declared local change of recording
+(:func:`hwb.stats.fitness.fresh_break`: its level is not comparable with England's yet); a
+change that reached England's figure too, or a detected break whose cause is not known,
+stops trends and projections across it but not the comparison.
 Left out of the trend lists: a trend read across a break (fewer than 5 points after it) or
 from a survey estimate without limits.
 """
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from hwb.stats import _validate as v
-from hwb.stats.fitness import fitness_for, testable, trendable
+from hwb.stats.fitness import fitness_for, fresh_break, testable, trendable
 
 __all__ = [
     "BETTER",
@@ -104,18 +105,13 @@ def judged_table(headline: pd.DataFrame, fitness: pd.DataFrame, area_code: str) 
         & rows["compared_to"].isin(["England", "goal"])
     )
     fit = testable(rows)
-    declared = pd.Series(["declared" in e for e in rows["break_evidence"]], index=rows.index)
-    fresh_break = (
-        rows["break_in_series"]
-        & declared
-        & (rows["break_sortable"].astype(float) == rows["period_sortable"].astype(float))
-    )
+    fresh = fresh_break(rows)
     trend_ok = trendable(rows)
     base = current & judged & fit
     label = rows["compared_95"].astype(str)
     trend = rows["recent_trend"].fillna("").astype(str)
-    rows["worse"] = base & ~fresh_break & label.eq("Worse")
-    rows["better"] = base & ~fresh_break & label.eq("Better")
+    rows["worse"] = base & ~fresh & label.eq("Worse")
+    rows["better"] = base & ~fresh & label.eq("Better")
     rows["worsening"] = base & trend_ok & trend.str.endswith("and getting worse")
     rows["improving"] = base & trend_ok & trend.str.endswith("and getting better")
     reasons = []
@@ -126,7 +122,7 @@ def judged_table(headline: pd.DataFrame, fitness: pd.DataFrame, area_code: str) 
         elif not judged[i]:
             why.append("not judged")
         why += [f for f in ("larger_area_estimate", "old") if rows.at[i, f]]
-        if fresh_break[i]:
+        if fresh[i]:
             why.append("declared break at the latest period")
         if fit[i] and not trend_ok[i]:
             why.append("trend across a break or from a survey without limits")

@@ -38,7 +38,11 @@ cannot show it. Four flags:
     named there (every area when none are).
 
   Only the latest break counts: ``points_after_break`` periods remain from it on
-  (:func:`segment_after_break` keeps them).
+  (:func:`segment_after_break` keeps them). ``break_stops_comparison``: the break is a local
+  change of recording (declared, and not ``comparable_with_england`` in the catalogue), so
+  the first value after it is not compared with England either (:func:`fresh_break`); a
+  change that reached England's figure too, or a detected break whose cause is not known,
+  stops trends and projections across it but not the comparison.
 
 * ``survey_without_limits``: a survey estimate (catalogue ``ci_method: survey``) whose latest
   value was published without confidence limits: small samples, nothing to test it with.
@@ -69,8 +73,10 @@ __all__ = [
     "SHARED_PERIODS",
     "TREND_WINDOW",
     "UNROUNDED_DECIMALS",
+    "break_start",
     "combined_fitness",
     "fitness_for",
+    "fresh_break",
     "projectable",
     "rankable",
     "segment_after_break",
@@ -121,6 +127,7 @@ FITNESS_COLUMNS = [
     "break_change",
     "break_districts",
     "break_districts_tested",
+    "break_stops_comparison",
     "points_after_break",
     "survey_without_limits",
 ]
@@ -163,7 +170,7 @@ def series_fitness(
     tuple of area codes), ``fractional_periods``; ``years_behind``; ``break_period``,
     ``break_sortable``, ``break_evidence`` (a tuple of "declared", "detected"),
     ``break_reason``, ``break_change``, ``break_districts``, ``break_districts_tested``,
-    ``points_after_break``.
+    ``break_stops_comparison``, ``points_after_break``.
     """
     func = "series_fitness"
     v.require_frame(frame, func)
@@ -222,6 +229,9 @@ def series_fitness(
     out["break_reason"] = out["break_reason"].fillna("").astype(str)
     for column in ("break_districts", "break_districts_tested"):
         out[column] = out[column].fillna(0).astype("int64")
+    out["break_stops_comparison"] = [
+        isinstance(x, bool | np.bool_) and bool(x) for x in out["break_stops_comparison"]
+    ]
     broken = out.loc[out["break_in_series"], [*KEY, "break_sortable"]]
     after = rows.merge(broken, on=KEY)
     after = after[after["period_sortable"] >= after["break_sortable"].astype(float)]
@@ -347,7 +357,7 @@ def _breaks(
     frame: pd.DataFrame,
 ) -> pd.DataFrame:
     """The latest break of each series: detected in most districts of its area, or declared."""
-    columns = [*KEY, "period_sortable", "period", "evidence", "reason", "change", "k", "n"]
+    columns = [*KEY, "period_sortable", "period", "evidence", "reason", "change", "k", "n", "stops"]
     found: list[tuple] = []
     steps = _steps(rows, england_code, z_limit, min_change)
     group_of = _group_of(frame, groups)
@@ -375,7 +385,7 @@ def _breaks(
                 label = labels.get((r.indicator_id, r.period_sortable), "")
                 found.append(
                     (r.indicator_id, r.sex, r.age, r.area_code, r.period_sortable, label,
-                     "detected", "", r.change, int(r.sum), int(r.size))
+                     "detected", "", r.change, int(r.sum), int(r.size), False)
                 )  # fmt: skip
     if declared is not None and len(declared):
         v.require_columns(
@@ -385,6 +395,8 @@ def _breaks(
             ["indicator_id", "period"]
         )["period_sortable"]
         series = rows[KEY].drop_duplicates()
+        if "comparable_with_england" not in declared.columns:
+            declared = declared.assign(comparable_with_england=False)
         for d in declared.itertuples(index=False):
             at = sortable.get((int(d.indicator_id), str(d.period)))
             if at is None:  # the declared period is not in the data: nothing to break
@@ -395,7 +407,7 @@ def _breaks(
             for r in mine.itertuples(index=False):
                 found.append(
                     (r.indicator_id, r.sex, r.age, r.area_code, at, str(d.period), "declared",
-                     str(d.reason), np.nan, 0, 0)
+                     str(d.reason), np.nan, 0, 0, not bool(d.comparable_with_england))
                 )  # fmt: skip
     table = pd.DataFrame(found, columns=columns)
     if table.empty:
@@ -409,6 +421,7 @@ def _breaks(
                 "break_change",
                 "break_districts",
                 "break_districts_tested",
+                "break_stops_comparison",
             ]
         )
     latest = table.groupby(KEY, sort=True)["period_sortable"].transform("max")
@@ -421,6 +434,7 @@ def _breaks(
         break_change=("change", "max"),
         break_districts=("k", "max"),
         break_districts_tested=("n", "max"),
+        break_stops_comparison=("stops", "any"),
     )
     # a declared break's change is the series' own step there, where one was measured
     own = steps.set_index([*KEY, "period_sortable"])["change"] if len(steps) else None
@@ -444,7 +458,13 @@ def fitness_for(rows: pd.DataFrame, fitness: pd.DataFrame) -> pd.DataFrame:
     flags = flags.drop(columns=[c for c in flags.columns if c in rows.columns and c not in KEY])
     out = rows.merge(flags, on=KEY, how="left", validate="many_to_one")
     out.index = rows.index
-    for column in ("larger_area_estimate", "old", "break_in_series", "survey_without_limits"):
+    for column in (
+        "larger_area_estimate",
+        "old",
+        "break_in_series",
+        "break_stops_comparison",
+        "survey_without_limits",
+    ):
         out[column] = [x is True or x == 1 for x in out[column]]
     out["points_after_break"] = out["points_after_break"].fillna(0).astype("int64")
     for column in ("estimate_evidence", "break_evidence", "shared_with"):
@@ -511,14 +531,40 @@ def unfit_reasons(table: pd.DataFrame) -> pd.Series:
     )
 
 
+def break_start(series: pd.DataFrame, fitness: pd.DataFrame) -> pd.Series:
+    """For each row of ``series`` (any areas, with :data:`KEY`), the ``period_sortable`` its
+    series' latest break starts at (NaN for a series without a break), aligned to its index:
+    what a chart needs to leave a gap at the break."""
+    v.require_columns(series, KEY, "break_start")
+    breaks = fitness.loc[fitness["break_in_series"].astype(bool), [*KEY, "break_sortable"]]
+    at = series[KEY].merge(breaks, on=KEY, how="left", validate="many_to_one")["break_sortable"]
+    return pd.Series(at.to_numpy(dtype=float), index=series.index, name="break_sortable")
+
+
 def segment_after_break(series: pd.DataFrame, fitness: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``series`` (any areas, with :data:`KEY` and ``period_sortable``) from their
     series' break on; a series without a break is kept whole. Order is kept."""
     v.require_columns(series, [*KEY, "period_sortable"], "segment_after_break")
-    breaks = fitness.loc[fitness["break_in_series"].astype(bool), [*KEY, "break_sortable"]]
-    at = series[KEY].merge(breaks, on=KEY, how="left", validate="many_to_one")["break_sortable"]
-    keep = at.isna().to_numpy() | (series["period_sortable"].to_numpy() >= at.to_numpy())
+    at = break_start(series, fitness).to_numpy()
+    keep = np.isnan(at) | (series["period_sortable"].to_numpy(dtype=float) >= at)
     return series[keep]
+
+
+def fresh_break(table: pd.DataFrame) -> pd.Series:
+    """Is each row's value the first after a break that stops the comparison with England
+    (``break_stops_comparison``: a local change of recording)? Its level is not comparable with
+    England's until the new series has its own history, so it is not compared, ranked into
+    lists or prioritised. ``table``: rows with their fitness (:func:`fitness_for`) and
+    ``period_sortable`` (the row's period)."""
+    v.require_columns(
+        table,
+        ["break_in_series", "break_stops_comparison", "break_sortable", "period_sortable"],
+        "fresh_break",
+    )
+    at = pd.to_numeric(table["break_sortable"], errors="coerce").to_numpy(dtype=float)
+    now = pd.to_numeric(table["period_sortable"], errors="coerce").to_numpy(dtype=float)
+    stops = table["break_in_series"].astype(bool) & table["break_stops_comparison"].astype(bool)
+    return pd.Series(stops.to_numpy() & (at == now), index=table.index, dtype=bool)
 
 
 def combined_fitness(fitness: pd.DataFrame, members: list[str], code: str) -> pd.DataFrame:
@@ -557,6 +603,7 @@ def combined_fitness(fitness: pd.DataFrame, members: list[str], code: str) -> pd
             "break_change": np.nan,
             "break_districts": 0,
             "break_districts_tested": 0,
+            "break_stops_comparison": False,
         }
         row.update({c: latest[c] for c in unbroken} if latest is not None else unbroken)
         row["points_after_break"] = int(broken["points_after_break"].min()) if len(broken) else 0

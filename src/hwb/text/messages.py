@@ -20,6 +20,7 @@ import pandas as pd
 
 from hwb.data.catalogue import role_id
 from hwb.text import format as fmt
+from hwb.text.alt import FIFTHS
 
 MIN_MESSAGES, MAX_MESSAGES = 5, 8
 #: the catalogue roles whose indicators are life expectancy measures judged first among the similar
@@ -389,10 +390,11 @@ _DEPRIVED = {
 
 
 def quintile_phrase(
-    label: str, indicator_id: int, districts_n: int, england_wide: int = 100
+    label: str, indicator_id: int, districts_n: int, england_wide: int = 100, benchmark: str = ""
 ) -> str:
     """A quintile in words, e.g. "among the most deprived fifth of the 12 districts in this snapshot";
-    "" for a label that is not a quintile."""
+    for an indicator judged by fifths (``benchmark`` "quintiles"), its "Worst" to "Best" too ("in
+    the second-worst fifth of English districts"); "" for a label that is not a quintile."""
     of = (
         "of English districts"
         if districts_n >= england_wide
@@ -402,4 +404,6 @@ def quintile_phrase(
         return f"{_DEPRIVED[label]} {of}"
     if label in _FIFTHS:
         return f"in {_FIFTHS[label]} {of}"
+    if benchmark == "quintiles" and label in FIFTHS:
+        return f"in the {FIFTHS[label]} {of}"
     return ""

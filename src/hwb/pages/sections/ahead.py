@@ -9,9 +9,8 @@ from hwb.data.periods import midpoint
 from hwb.model.headline import STALE_YEARS, stale
 from hwb.pages import display as d
 from hwb.pages.model import OK, Pack
-
-#: the catalogue roles of the life expectancy section's measures (and the SII beside them)
 from hwb.pages.sections.common import MAX_PROJECTION_PANELS, areas, styled_table
+from hwb.stats.findings import WORSE
 from hwb.stats.projection import (
     BREAK_DIRECTION_ONLY,
     NOT_WITHIN,
@@ -21,6 +20,7 @@ from hwb.stats.projection import (
     WITHIN,
 )
 from hwb.text import format as fmt
+from hwb.text.alt import break_words
 
 
 def projections(pack: Pack, code: str | None = None) -> pd.DataFrame:
@@ -123,9 +123,9 @@ def _area_ahead(pack: Pack, area: Pack, table: pd.DataFrame) -> d.Html:
     parts = []
     last = max(horizons)
     at_last = fitted[fitted["horizon"] == last]
-    worse = at_last[at_last["compared_95"] == "Worse"]
-    if len(worse):
-        parts.append(d.paragraph(closing_sentence(area.name, worse, last)))
+    sentence = closing_sentence(area, table, last)
+    if sentence:
+        parts.append(d.paragraph(sentence))
     against = ["goal" if t == "goal" else "England" for t in at_last["compared_to"]]
     unsure = at_last["status"].map(_uncertain)
     shown = pd.DataFrame(
@@ -187,10 +187,13 @@ def _area_ahead(pack: Pack, area: Pack, table: pd.DataFrame) -> d.Html:
         .head(MAX_PROJECTION_PANELS)
     )
     _, names = areas(area)
-    panels = []
+    panels, broken = [], {}
     for _, r in worst.iterrows():
         series = pack.series(r["indicator_id"], r["sex"])
         series = series.assign(year=[midpoint(x, r["period_type"]) for x in series["period"]])
+        broken[(r["indicator_id"], r["sex"])] = break_words(
+            series[(series["area_code"] == area.code) & series["value"].notna()]
+        )
         rows = ok[(ok["indicator_id"] == r["indicator_id"]) & (ok["sex"] == r["sex"])]
         rows = rows.assign(horizon=rows["horizon"] + 0.5)
         panels.append(
@@ -208,7 +211,8 @@ def _area_ahead(pack: Pack, area: Pack, table: pd.DataFrame) -> d.Html:
             f"Projections for {area.name} to {fmt.join_words([str(h) for h in horizons])}, "
             "where not too uncertain to project. "
             + " ".join(
-                f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}, projected "
+                f"{r['label']}: latest {fmt.number(r['latest_value'])} in {r['latest_period']}"
+                f"{broken[(r['indicator_id'], r['sex'])]}, projected "
                 f"{fmt.number(r['projected'])} in {r['horizon']} (95% prediction interval "
                 f"{fmt.number(r['lower_95'])} to {fmt.number(r['upper_95'])})."
                 for _, r in worst.iterrows()
@@ -262,40 +266,73 @@ def _direction_words(r: pd.Series) -> str:
     return {1.0: "rising", -1.0: "falling"}.get(float(direction), "no steady direction")
 
 
-def closing_sentence(district: str, worse: pd.DataFrame, last: int) -> str:
-    """Which gaps to England close within the strategy period on current trends, and which do not."""
-    unsure = worse["status"].map(_uncertain) if "status" in worse else False
-    sure = worse[~unsure]
-    within = sure[sure["reaches_benchmark"] == WITHIN]
-    not_within = sure[sure["reaches_benchmark"] == NOT_WITHIN]
-    too_wide = worse[unsure]
-    n = len(worse)
-    out = (
-        f"Of the {fmt.plural(n, 'indicator')} where {district} is significantly worse than England (or its "
-        f"goal), on current trends"
-    )
+def closing_sentence(area: Pack, table: pd.DataFrame, last: int) -> str:
+    """Which gaps to England close within the strategy period on current trends, and which do
+    not, for every indicator on the area's "significantly worse" list (:attr:`Pack.lists`, the
+    list the key messages, spine, summary and overview count), so the number stated is that
+    list's; those the projections cannot carry forward are named with the reason. ``table``:
+    the area's projections (:func:`projections`); "" when nothing is significantly worse."""
+    listed = area.on_list(WORSE)
+    if listed.empty:
+        return ""
+    listed = listed.drop_duplicates(["indicator_id", "sex"])
+    at_last = table[table["horizon"] == last] if len(table) else table
+    found = at_last.drop_duplicates(["indicator_id", "sex"]).set_index(["indicator_id", "sex"])
+    within, not_within, unsure = [], [], []
+    why_not: dict[str, list[str]] = {}
+    fitness = area.headline.set_index(["indicator_id", "sex"])
+    for r in listed.itertuples(index=False):
+        key = (r.indicator_id, r.sex)
+        state = str(found.at[key, "status"]) if key in found.index else ""
+        goes = found.at[key, "reaches_benchmark"] if state == "ok" else ""
+        if goes in (WITHIN, REACHED):
+            within.append(r.label)
+        elif goes == NOT_WITHIN:
+            not_within.append(r.label)
+        elif _uncertain(state):
+            unsure.append(r.label)
+        else:
+            why_not.setdefault(_not_projected(state, fitness, key), []).append(r.label)
     clauses = []
-    if len(within):
+    if within:
         clauses.append(
             f"the gap would close within the strategy period (by {last}) for "
-            + fmt.join_words(list(within["label"]))
+            + fmt.join_words(within)
         )
-    if len(not_within):
+    if not_within:
         clauses.append(
-            "it would not close within the strategy period for "
-            + fmt.join_words(list(not_within["label"]))
+            "it would not close within the strategy period for " + fmt.join_words(not_within)
         )
-    if len(too_wide):
-        clauses.append(
-            f"the trend is too uncertain to say by {last} for "
-            + fmt.join_words(list(too_wide["label"]))
-        )
-    if not clauses:
-        clauses.append("none is projected")
-    return (
-        out
-        + " "
-        + "; ".join(clauses)
-        + ". The table gives the change a year needed to reach England's "
-        f"latest value (or the goal) by {last}."
+    if unsure:
+        clauses.append(f"it is too uncertain to say by {last} for " + fmt.join_words(unsure))
+    opening = (
+        f"Of the {fmt.plural(len(listed), 'indicator')} where {area.name} is significantly worse "
+        "than England (or its goal)"
     )
+    sentences = [f"{opening}, on current trends {'; '.join(clauses)}."] if clauses else []
+    gone = sum(len(v) for v in why_not.values())
+    if gone:
+        reasons = "; ".join(f"{fmt.join_words(names)} ({why})" for why, names in why_not.items())
+        sentences.append(
+            f"The other {'one' if gone == 1 else gone} cannot be carried forward: {reasons}."
+            if clauses
+            else f"{opening}, none can be carried forward: {reasons}."
+        )
+    if within or not_within:
+        sentences.append(
+            f"The table gives the change a year needed to reach England's latest value (or the "
+            f"goal) by {last}."
+        )
+    return " ".join(sentences)
+
+
+def _not_projected(status: str, fitness: pd.DataFrame, key: tuple) -> str:
+    """Why an indicator on the "significantly worse" list has no projection, in words."""
+    if status == BREAK_DIRECTION_ONLY:
+        return "a break in the series leaves fewer than 5 periods since it"
+    if status.startswith("too few"):
+        return "fewer than 5 periods"
+    row = fitness.loc[key] if key in fitness.index else None
+    if row is not None and bool(row.get("survey_without_limits", False)):
+        return "published as a survey estimate without limits"
+    return "no trend to carry forward"

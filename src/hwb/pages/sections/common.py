@@ -95,8 +95,9 @@ FITNESS_MEANINGS = (
     (
         "break in the series",
         (
-            "the way it is recorded changed in that period, so earlier values are not comparable: "
-            "no trend is read across the break"
+            "the way it is recorded or estimated changed in that period, so earlier values are "
+            "not comparable: no trend is read across the break, charts leave a gap at it, and "
+            "after a local change of recording the value is not compared with England"
         ),
     ),
     (
@@ -127,14 +128,39 @@ def labelled(rows: pd.DataFrame) -> list[str]:
 
 
 def fitness_note(rows: pd.DataFrame) -> str:
-    """One sentence per fitness label used in ``rows``, saying what it means ("" when none)."""
+    """One sentence per fitness label used in ``rows``, saying what it means, then each break's
+    reason (:func:`break_note`); "" when none."""
     used = [fitness_of(r) for _, r in rows.iterrows()]
     parts = [
         f'"{label.rstrip(" (")}": {meaning}'
         for label, meaning in FITNESS_MEANINGS
         if any(label in u for u in used)
     ]
-    return ("Labels beside a value: " + "; ".join(parts) + ".") if parts else ""
+    if not parts:
+        return ""
+    breaks = break_note(rows)
+    return "Labels beside a value: " + "; ".join(parts) + "." + (f" {breaks}" if breaks else "")
+
+
+def break_note(rows: pd.DataFrame) -> str:
+    """Why each series in ``rows`` has a break, in one sentence: the catalogue's reason where it
+    is declared, else that the data show it ("" when no row has a break)."""
+    if "break_in_series" not in rows.columns:
+        return ""
+    broken = rows[rows["break_in_series"].fillna(False).astype(bool)]
+    if broken.empty:
+        return ""
+    parts = []
+    for _, r in broken.drop_duplicates(["indicator_id"]).iterrows():
+        reason = r.get("break_reason", "")
+        reason = (
+            reason
+            if isinstance(reason, str) and reason
+            else "most of the county's districts changed at once, far beyond their usual "
+            "year-to-year variation; the cause is not yet known"
+        )
+        parts.append(f"{r['short_name']} from {r['break_period']}: {reason}")
+    return "Why a series breaks: " + "; ".join(parts) + "."
 
 
 def county_note(rows: pd.DataFrame, county: str) -> str:

@@ -26,7 +26,11 @@ def compared_cell(row: pd.Series) -> str:
             f"(England: {d.escape(str(row.get('compared_england_95', 'Not compared')).lower())})"
         )
     fifth = quintile_phrase(
-        label, int(row["indicator_id"]), int(row["districts_n"] or 0), ENGLAND_WIDE
+        label,
+        int(row["indicator_id"]),
+        int(row["districts_n"] or 0),
+        ENGLAND_WIDE,
+        str(row.get("benchmark", "")),
     )
     if fifth:
         return f"{d.badge(label)} {d.escape(fifth)}"

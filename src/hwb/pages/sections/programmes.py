@@ -6,7 +6,7 @@ import pandas as pd
 
 from hwb.charts.spc import spc_grid
 from hwb.charts.spine import spine_chart, spine_data
-from hwb.charts.trends import trend_data, trend_grid
+from hwb.charts.trends import split_at_break, trend_data, trend_grid
 from hwb.pages import display as d
 from hwb.pages.model import OK, Pack
 
@@ -112,6 +112,7 @@ def _spc_figure(pack: Pack, rows: pd.DataFrame, programme: str) -> d.Html:
             continue
         series = pack.series(r["indicator_id"], r["sex"])
         mine = series[(series["area_code"] == pack.code) & series["value"].notna()]
+        mine = split_at_break(mine)[-1]  # a control chart reads only the periods since a break
         period_type = pack.catalogue.loc[int(r["indicator_id"]), "period_type"]
         ok, why = spc_applicable(len(mine), period_type)
         if not ok:

@@ -87,8 +87,11 @@ def _district(member: Pack, group: pd.DataFrame, rows: pd.DataFrame, manifest: d
         )
         return d.join(parts)
     summary = summary_table(rows)
-    worst = summary[summary["_rank"] == summary["_n"]]
-    best = summary[summary["_rank"] == 1]
+    # a survey estimate published without limits is ranked in the table, labelled, but not
+    # called best or worst: without limits, neighbouring ranks cannot be told apart
+    named = summary[~summary["_survey"]]
+    worst = named[named["_rank"] == named["_n"]]
+    best = named[named["_rank"] == 1]
 
     def on(rows: pd.DataFrame) -> str:
         if rows.empty:
@@ -104,6 +107,14 @@ def _district(member: Pack, group: pd.DataFrame, rows: pd.DataFrame, manifest: d
             f"{on(worst)}."
         )
     ]
+    surveys = summary.loc[summary["_survey"], "_name"]
+    if len(surveys):
+        are = "is a survey estimate" if len(surveys) == 1 else "are survey estimates"
+        lines.append(
+            f"{fmt.join_words(list(surveys))} {are} published without confidence limits: ranked "
+            "in the table, but not called best or worst, as the samples are too small to tell "
+            "neighbouring ranks apart."
+        )
     gaps = sorted({n for cell in summary["No value for"] for n in cell.split("; ") if n})
     if gaps:
         lines.append(
@@ -111,8 +122,9 @@ def _district(member: Pack, group: pd.DataFrame, rows: pd.DataFrame, manifest: d
             "some indicators) is left out of that ranking; the table names where."
         )
     parts.append(d.paragraph(" ".join(lines)))
-    parts.append(_chart(member, rows, summary))
-    shown = summary.drop(columns=["_rank", "_n", "_key"])
+    if len(standout(named)):
+        parts.append(_chart(member, rows, named))
+    shown = summary.drop(columns=["_rank", "_n", "_key", "_survey", "_name"])
     parts.append(
         d.Html(
             d.details(
@@ -130,15 +142,18 @@ def _label(row: pd.Series) -> str:
 
 
 def summary_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per indicator: the district's value and rank, Lancashire, England and the
-    authorities without a value (columns starting ``_`` are for ordering, not display)."""
+    """One row per indicator: the district's value and rank (its fitness label beside the name),
+    Lancashire, England and the authorities without a value (columns starting ``_`` are for
+    ordering and choosing, not display: ``_survey`` marks a survey estimate without limits)."""
     mine = rows[rows["role"] == "district"]
     out = []
     for _, r in mine.iterrows():
         rank, n = int(r["rank_in_group"]), int(r["ranked_n"])
+        fitness = r.get("fitness", "")
+        fitness = fitness if isinstance(fitness, str) else ""
         out.append(
             {
-                "Indicator": _label(r),
+                "Indicator": _label(r) + (f" – {fitness}" if fitness else ""),
                 "Period": r["period"],
                 "Value": fmt.with_unit(r["value"], r["unit"]),
                 "Rank in group": f"{rank} of {n}",
@@ -148,9 +163,16 @@ def summary_table(rows: pd.DataFrame) -> pd.DataFrame:
                 "_rank": rank,
                 "_n": n,
                 "_key": (int(r["indicator_id"]), str(r["sex"])),
+                "_survey": bool(r.get("survey_without_limits", False))
+                and not pd.isna(r.get("survey_without_limits", False)),
+                "_name": _label(r),
             }
         )
-    return pd.DataFrame(out)
+    return pd.DataFrame(
+        out,
+        columns=["Indicator", "Period", "Value", "Rank in group", "Lancashire", "England"]
+        + ["No value for", "_rank", "_n", "_key", "_survey", "_name"],
+    )
 
 
 def standout(summary: pd.DataFrame, panels: int = CHART_PANELS) -> pd.DataFrame:
