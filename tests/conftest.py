@@ -21,7 +21,7 @@ from hwb import paths
 # once: {test file or folder: its group}.
 GROUPS = {
     "tests/browser/": "built book",  # the book built from the committed pages, Chromium, PDFs
-    "tests/test_end_to_end.py": "burnley pack",  # Burnley's rendered pack (BurnleyRenders)
+    "tests/test_end_to_end.py": "burnley pack",  # Burnley's rendered pack (BurnleyRender)
     "tests/test_pages_built.py": "burnley pack",
     "tests/test_pages_sections.py": "sections",  # the twelve districts' packs, projections
     "tests/test_data_demo.py": "demo snapshot",  # the default demonstration snapshot
@@ -133,33 +133,33 @@ def other_machine_numerics() -> dict[str, str]:
     return other
 
 
-class BurnleyRenders:
+class BurnleyRender:
     """Burnley's partnership pack executed by Papermill (the standard engine) from the
-    shipped snapshot, each time into a folder of its own; ``renders[n]`` is the (n+1)th
-    execution, run when a test first asks for it. The second runs its kernel under
-    :func:`other_machine_numerics`, as a machine with another CPU and BLAS would."""
+    shipped snapshot into a folder of its own, when a test first asks for it (``path``),
+    its kernel under :func:`other_machine_numerics`, as a machine with another CPU and BLAS
+    would compute it. It must be the committed page's bytes (tests/test_end_to_end.py)."""
 
     def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
         self._factory = tmp_path_factory
-        self._paths: list[Path] = []
+        self._path: Path | None = None
 
-    def __getitem__(self, index: int) -> Path:
+    @property
+    def path(self) -> Path:
         from hwb import params
         from hwb.render.execute import district_job, execute
 
-        while len(self._paths) <= index:
-            folder = self._factory.mktemp(f"burnley-{len(self._paths) + 1}")
+        if self._path is None:
+            folder = self._factory.mktemp("burnley")
             with pytest.MonkeyPatch.context() as environment:
-                if len(self._paths) == 1:
-                    for name, value in other_machine_numerics().items():
-                        environment.setenv(name, value)
+                for name, value in other_machine_numerics().items():
+                    environment.setenv(name, value)
                 job = district_job(params.load_district("burnley"), output_dir=folder)
-                self._paths.append(execute(job))
-        return self._paths[index]
+                self._path = execute(job)
+        return self._path
 
 
 @pytest.fixture(scope="session")
-def burnley_renders(tmp_path_factory) -> BurnleyRenders:
-    """Burnley's pack rendered from the shipped snapshot, shared by the tests that read one
+def burnley_render(tmp_path_factory) -> BurnleyRender:
+    """Burnley's pack rendered from the shipped snapshot, shared by the tests that read it
     (test_end_to_end.py, test_pages_built.py: one xdist group, so one worker renders it)."""
-    return BurnleyRenders(tmp_path_factory)
+    return BurnleyRender(tmp_path_factory)

@@ -8,6 +8,7 @@ depend on the real pack's content. No tests live in this file.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -219,3 +220,12 @@ def hold_lock(root, command: str = "hwb build") -> subprocess.Popen:
     )
     assert holder.stdout.readline().strip() == "held"
     return holder
+
+
+def district_page_is_clean(content: str) -> None:
+    """What a reader must (not) see on Burnley's built pack page."""
+    assert re.search(r"<h1>Burnley\b", content)
+    assert "injected-parameters" not in content  # the parameter cell is hidden
+    assert "Last updated" not in content
+    assert "sphinx-thebe" not in content and "thebe-launch" not in content  # no Thebe
+    assert "launch-buttons" not in content and "btn-launch" not in content  # no launch buttons

@@ -89,3 +89,13 @@ def test_iso_periods_get_fingertips_labels(period_type, text, label, first):
 def test_a_period_that_does_not_fit_its_type_says_what_was_expected(period_type, text, message):
     with pytest.raises(ValueError, match=message):
         iso_period(period_type, text)
+
+
+def test_pooled_calendar_periods_get_fingertips_spaces_back_and_nothing_else_changes():
+    from hwb.data.periods import spaced_pooled
+
+    assert spaced_pooled("2021-23") == "2021 - 23"
+    assert spaced_pooled("2021 - 23") == "2021 - 23"
+    assert spaced_pooled("2021/22") == "2021/22"
+    assert spaced_pooled("2019/20 - 21/22") == "2019/20 - 21/22"
+    assert spaced_pooled("2021") == "2021"

@@ -24,7 +24,7 @@ SNAPSHOTS = {"shipped": (20, 45), "demo": (20, 60)}
 
 
 @pytest.fixture(scope="module", params=sorted(SNAPSHOTS))
-def built(request, tmp_path_factory, burnley_renders):
+def built(request, tmp_path_factory, burnley_render):
     """Burnley's pack executed from the snapshot; the shipped one's is the render that
     test_end_to_end.py checks too (tests/conftest.py)."""
     import nbformat
@@ -41,7 +41,7 @@ def built(request, tmp_path_factory, burnley_renders):
         burnley = params.load_district("burnley")
         path = execute(district_job(burnley, snapshot, output_dir=tmp_path_factory.mktemp("pack")))
     else:
-        path = burnley_renders[0]
+        path = burnley_render.path
     return request.param, snapshot, (fewest_rows, fewest), nbformat.read(path, as_version=4)
 
 

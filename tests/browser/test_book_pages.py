@@ -24,6 +24,14 @@ def test_the_committed_book_built_with_parallel_sphinx_has_one_page_per_partners
     assert not book.page_path("book/districts/wyre", book_html).is_file()
 
 
+def test_a_pack_page_built_in_a_new_process_hides_parameters_and_launch_buttons(book_html):
+    from render_support import district_page_is_clean
+
+    from hwb.render import book
+
+    district_page_is_clean(book.page_path("book/districts/burnley", book_html).read_text())
+
+
 def test_index_loads_and_leads_to_the_root_page(page, base_url):
     response = page.goto(base_url, wait_until="networkidle")
     assert response is not None and response.ok

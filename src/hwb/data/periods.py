@@ -60,6 +60,14 @@ def end_year(period_type: str, first_year: int) -> int:
     return first_year + years - 1 + (1 if split else 0)
 
 
+def spaced_pooled(label: str) -> str:
+    """A pooled calendar period as Fingertips writes it, ``2021 - 23``, from a copy that
+    dropped the spaces (``2021-23``); any other label unchanged."""
+    if len(label) == 7 and label[4] == "-" and label[:4].isdigit():
+        return f"{label[:4]} - {label[5:]}"
+    return label
+
+
 def period_range(period_type: str) -> str:
     """Fingertips' "Time period range" for the type: ``1y``, ``3y`` or ``5y``."""
     return f"{span_years(period_type)}y"

@@ -44,11 +44,18 @@ __all__ = [
     "funnel_significance",
     "isr",
     "isratio",
+    "limit_columns",
     "poisson_limits",
     "proportion",
 ]
 
 ESP2013_BAND_STARTS = tuple(range(0, 95, 5))  # 0-4, 5-9, ..., 85-89, 90+
+
+
+def limit_columns(level: float) -> tuple[str, str]:
+    """The names of the lower and upper limit columns this module's functions write at
+    confidence ``level`` (0.95: ``lower_95``, ``upper_95``; 0.998: ``lower_998``, ...)."""
+    return v.lower_col(level), v.upper_col(level)
 
 
 def esp2013() -> pd.DataFrame:

@@ -23,7 +23,7 @@ from hwb.data.assemble.layout import (
     fingertips_row,
 )
 from hwb.data.assemble.sources import SOURCES_FILE, Row, read_csv
-from hwb.data.periods import iso_period, period_label, period_range
+from hwb.data.periods import iso_period, period_label, period_range, spaced_pooled
 from hwb.errors import DataInvalid
 
 
@@ -142,7 +142,7 @@ class Readers:
                 parent="",
                 sex=sex,
                 age=entry["age"],
-                period=_normal_period(raw["period"]),
+                period=spaced_pooled(raw["period"]),
                 sortable=first,
                 value=value,
                 compared=_published(raw.get("compared_to_England", raw.get("significance", "")))
@@ -310,13 +310,6 @@ def _sex(breakdown: str, unit: str, default: str) -> str:
 def _published(label: str) -> str:
     """Fingertips' published comparison, with "NA" read as no comparison."""
     return "" if label in ("NA", "") else label
-
-
-def _normal_period(label: str) -> str:
-    """Fingertips writes pooled calendar periods as ``2021 - 23``; some copies drop the spaces."""
-    if len(label) == 7 and label[4] == "-" and label[:4].isdigit():
-        return f"{label[:4]} - {label[5:]}"
-    return label
 
 
 def _precision(row: Row) -> int:

@@ -61,8 +61,9 @@ def add_limits(frame: pd.DataFrame) -> pd.DataFrame:
         )
         frame.loc[rows, "Value"] = result["value"].to_numpy()
         for level, (low, high) in LIMIT_COLUMNS.items():
-            frame.loc[rows, low] = result[stats_lower(level)].to_numpy()
-            frame.loc[rows, high] = result[stats_upper(level)].to_numpy()
+            lower, upper = stats.limit_columns(level)
+            frame.loc[rows, low] = result[lower].to_numpy()
+            frame.loc[rows, high] = result[upper].to_numpy()
 
     poisson = kind == "poisson"
     if poisson.any():
@@ -88,17 +89,3 @@ def add_limits(frame: pd.DataFrame) -> pd.DataFrame:
             frame.loc[normal, low] = value - z * se
             frame.loc[normal, high] = value + z * se
     return frame
-
-
-def stats_lower(level: float) -> str:
-    """The :mod:`hwb.stats` column name of the lower limit at ``level`` (e.g. ``lower_95``)."""
-    from hwb.stats import _validate
-
-    return _validate.lower_col(level)
-
-
-def stats_upper(level: float) -> str:
-    """The :mod:`hwb.stats` column name of the upper limit at ``level`` (e.g. ``upper_998``)."""
-    from hwb.stats import _validate
-
-    return _validate.upper_col(level)
