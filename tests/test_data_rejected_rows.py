@@ -14,7 +14,8 @@ import yaml
 from hwb import paths
 from hwb.data import snapshot
 from hwb.data.catalogue import load_catalogue
-from hwb.data.load import clear_cache, load_snapshot, rejected_rows
+from hwb.data.load import clear_cache, load_snapshot
+from hwb.data.rejected import rejected_rows
 from hwb.model.headline import headline_table
 from hwb.render import pipeline
 from hwb.render.execute import Job
@@ -92,3 +93,25 @@ def test_the_page_says_rejected_not_absent(high_values):
     # Hyndburn's rows were not touched: its figures stand
     other = headline_table(frame, load_catalogue(), "E07000120", "E10000017", "E92000001")
     assert set(other.loc[other["indicator_id"] == LIFE_EXPECTANCY, "status"]) == {"ok"}
+
+
+def test_a_snapshot_checked_before_is_reported_without_importing_pandas(high_values):
+    """A no-op build reports from what it remembered: every file of the snapshot (its
+    Fingertips tables; the projection and similar-area tables are not the loader's) known by
+    its hash, so pandas is never imported for it (issue 26: no-op under a second)."""
+    import subprocess
+    import sys
+
+    rejected_rows(high_values)  # remembered in build/cache (this test's, by the fixture)
+    script = (
+        "import sys; from pathlib import Path; from hwb import paths; "
+        f"paths.BUILD = Path({str(paths.BUILD)!r}); "
+        "from hwb.data.rejected import rejected_rows; "
+        f"report = rejected_rows({str(high_values)!r}); "
+        "print(len(report), 'pandas' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]

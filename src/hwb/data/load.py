@@ -34,10 +34,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hwb import paths
 from hwb.data import schema, snapshot
 from hwb.data.periods import first_year
-from hwb.errors import DataInvalid, HwbError
+from hwb.data.snapshot import resolve_source as _resolve
+from hwb.errors import DataInvalid
 from hwb.yamlio import shorten
 
 log = logging.getLogger("hwb.data")
@@ -75,9 +75,7 @@ def load_snapshot(
     path = _resolve(source)
     if path.is_dir():
         manifest = snapshot.read_manifest(path)
-        # Tables not in the Fingertips layout (a `kind`: small_area, projection, similar_areas)
-        # have their own loaders (hwb.data.small_areas, projections, similar_areas).
-        entries = [e for e in manifest["files"] if not e.get("kind")]
+        entries = snapshot.fingertips_entries(manifest)
         if indicators is not None:
             indicators = [int(i) for i in indicators]
             entries = snapshot.entries_for({"files": entries}, indicators)
@@ -100,47 +98,10 @@ def load_snapshot(
     return frame
 
 
-REJECTED_CACHE = "rejected-rows.json"  # under build/cache: rows rejected at load, by file hash
-REJECTED_SHOWN = 3  # reasons listed per file in a build's report
-
-
-def rejected_rows(source: Path | str | None = None) -> list[dict[str, Any]]:
-    """The files of ``source`` (a snapshot folder or a CSV) with rows rejected at load
-    (quarantined): per file its path as shown, how many rows and the first reasons
-    (:func:`describe_quarantined`). What a build reports in the terminal.
-
-    Remembered by each file's sha256 in ``build/cache``, so a file is validated for this
-    once, not on every build. A file that cannot be read at all is left to the pages, which
-    stop on it.
-    """
-    path = _resolve(source)
-    if path.is_dir():
-        entries = snapshot.read_manifest(path)["files"]
-        files = [
-            (path / e["name"], e.get("sha256", ""))
-            for e in entries
-            if e.get("kind") != "small_area"
-        ]
-    else:
-        files = [(path, snapshot.sha256_of(path))]
-    known = snapshot.remembered(REJECTED_CACHE)
-    report, changed = [], False
-    for file, digest in files:
-        if digest not in known:
-            try:
-                _, _, held = _load_file_cached(str(file), digest)
-            except (HwbError, OSError):
-                continue
-            known[digest] = {
-                "count": len(held),
-                "first": [describe_quarantined(f) for f in held[:REJECTED_SHOWN]],
-            }
-            changed = True
-        if known[digest]["count"]:
-            report.append({"file": snapshot.shown(file), **known[digest]})
-    if changed:
-        snapshot.remember(REJECTED_CACHE, known)
-    return report
+def rejected_in_file(file: Path, digest: str) -> list[dict[str, Any]]:
+    """The findings for the rows of one snapshot file (its SHA-256 ``digest``) rejected at
+    load: what :func:`hwb.data.rejected.rejected_rows` reports."""
+    return _load_file_cached(str(file), digest)[2]
 
 
 def load_manifest(source: Path | str | None = None) -> dict[str, Any]:
@@ -159,20 +120,6 @@ def read_fingertips_csv(path: Path | str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- internals
-def _resolve(source: Path | str | None) -> Path:
-    path = Path(source) if source is not None else paths.SNAPSHOT
-    if not path.exists():
-        raise DataInvalid(
-            f"{path}: no such snapshot folder or CSV file. Give a folder with manifest.yml or a "
-            "Fingertips-layout .csv/.csv.gz file; `hwb data demo` rebuilds the demonstration snapshot."
-        )
-    if path.is_file() and not path.name.lower().endswith(snapshot.DATA_SUFFIXES):
-        raise DataInvalid(
-            f"{path}: expected a .csv or .csv.gz file in the Fingertips download layout."
-        )
-    return path
-
-
 @lru_cache(maxsize=8)
 def _assembled(
     files: tuple[tuple[str, str], ...],

@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from hwb import paths, yamlio
-from hwb.errors import HwbError, SnapshotMismatch
+from hwb.errors import DataInvalid, HwbError, SnapshotMismatch
 from hwb.processes import alive
 from hwb.yamlio import shorten
 
@@ -579,3 +579,26 @@ def replace_folder(new: Path, target: Path) -> None:
         aside.rename(target)
         raise
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def resolve_source(source: Path | str | None) -> Path:
+    """``source`` (default: the shipped snapshot) as a path: a snapshot folder or a
+    Fingertips-layout CSV; a clear error for anything else."""
+    path = Path(source) if source is not None else paths.SNAPSHOT
+    if not path.exists():
+        raise DataInvalid(
+            f"{path}: no such snapshot folder or CSV file. Give a folder with manifest.yml or a "
+            "Fingertips-layout .csv/.csv.gz file; `hwb data demo` rebuilds the demonstration snapshot."
+        )
+    if path.is_file() and not path.name.lower().endswith(DATA_SUFFIXES):
+        raise DataInvalid(
+            f"{path}: expected a .csv or .csv.gz file in the Fingertips download layout."
+        )
+    return path
+
+
+def fingertips_entries(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The manifest's files in the Fingertips layout, which :func:`hwb.data.load.load_snapshot`
+    reads: those without a ``kind``. Tables of a kind (small_area, projection,
+    similar_areas) have their own loaders (hwb.data.small_areas, projections, similar_areas)."""
+    return [e for e in manifest["files"] if not e.get("kind")]

@@ -406,7 +406,7 @@ def record(pages: Pages, seconds: float, **settings: Any) -> Path:
 def rejected_report(jobs: list[Job]) -> list[str]:
     """Lines for the terminal naming the rows the pages' snapshots rejected at load: per
     file, how many and the first reasons (the pages say "rejected" where they are missing)."""
-    from hwb.data.load import rejected_rows
+    from hwb.data.rejected import rejected_rows
 
     lines = []
     for snapshot in sorted({Path(j.snapshot or paths.SNAPSHOT) for j in jobs}):
