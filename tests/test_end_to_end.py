@@ -62,9 +62,15 @@ def test_rendered_pack_is_clean_and_titled(rendered):
 
 
 def _book_with_one_district(tmp_path: Path, page: Path) -> Path:
-    """A project root holding the committed book pages but only ``page`` among the districts."""
+    """A project root holding the committed book's written pages (the introduction, methods,
+    …) and, of its rendered ones, only ``page`` among the districts (the build leaves the
+    others out, as for a first `make district=…`)."""
     root = tmp_path / "root"
-    shutil.copytree(paths.BOOK, root / "book", ignore=shutil.ignore_patterns("_build", "districts"))
+    shutil.copytree(
+        paths.BOOK,
+        root / "book",
+        ignore=shutil.ignore_patterns("_build", "districts", "summaries", "overview.ipynb"),
+    )
     (root / "book" / "districts").mkdir()
     for name in BOOK_SOURCES:
         shutil.copy(paths.ROOT / name, root / name)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from hwb import paths
 from hwb.publish import rendered
 
 
@@ -44,20 +43,25 @@ def test_compare_is_ok_when_everything_is_current(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_fresh_render_matches_the_committed_pack_and_catches_a_stale_one(tmp_path):
-    committed = paths.DISTRICT_PAGES / "burnley.ipynb"
+def test_a_fresh_render_matches_the_committed_page_and_catches_a_stale_one(tmp_path):
+    """check-rendered's own path on one real page: Burnley's four-page summary (its pack
+    is rendered against the committed one by tests/test_end_to_end.py, and every page by
+    `make test`'s check-rendered)."""
+    page = "summaries/burnley"
+    committed = rendered.committed_path(page)
     if not committed.is_file():
         pytest.fail(f"{committed} is not committed; render it with `make all` and commit it")
-    failures = rendered.render_pages(["burnley"], tmp_path / "fresh")
+    failures = rendered.render_pages([page], tmp_path / "fresh")
     assert failures == {}
-    current = rendered.compare(["burnley"], tmp_path / "fresh", paths.DISTRICT_PAGES)
+    current = rendered.compare([page], tmp_path / "fresh")
     assert current.ok, current.report()
 
     nb = nbformat.read(str(committed), as_version=4)
     code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.outputs)
     nb.cells[code].outputs = []
-    (tmp_path / "stale").mkdir()
-    (tmp_path / "stale" / "burnley.ipynb").write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-    stale = rendered.compare(["burnley"], tmp_path / "fresh", tmp_path / "stale")
-    assert stale.stale == {"burnley": f"cell {code} outputs"}
-    assert "STALE: burnley" in stale.report()
+    stale_dir = tmp_path / "stale" / "summaries"
+    stale_dir.mkdir(parents=True)
+    (stale_dir / "burnley.ipynb").write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    stale = rendered.compare([page], tmp_path / "fresh", tmp_path / "stale")
+    assert stale.stale == {page: f"cell {code} outputs"}
+    assert f"STALE: {page}" in stale.report()
