@@ -264,15 +264,7 @@ def build(
     wanted = inputs_of(grouping, manifest)
     key = json.dumps([str(source), _parameters(grouping), wanted], sort_keys=True, default=str)
     folder = _REMEMBERED[0] / hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
-    found = read(folder, wanted, grouping)
-    if found is not None and found.inputs["parameters"] == _parameters(grouping):
-        return found
-    model = _compute(grouping, source, manifest)
-    try:
-        write(model, folder)
-    except OSError as exc:
-        log.info("model %s not kept in %s: %s", grouping.slug, folder, exc)
-    return model
+    return _read_or_keep(folder, wanted, grouping, lambda: _compute(grouping, source, manifest))
 
 
 def _compute(grouping: Grouping, source: Path, manifest: Mapping) -> Model:
@@ -581,10 +573,18 @@ def load(
     manifest = load_manifest(source)
     wanted = inputs_of(grouping, manifest)
     folder = folder_of(grouping.slug, root)
+    return _read_or_keep(folder, wanted, grouping, lambda: compute(grouping, source, manifest))
+
+
+def _read_or_keep(
+    folder: Path, wanted: Mapping[str, Any], grouping: Grouping, compute: Callable[[], Model]
+) -> Model:
+    """The model in ``folder`` if it serves ``wanted`` (:func:`read`), else ``compute()``'s,
+    written there; a folder that cannot be written is only a missed saving."""
     found = read(folder, wanted, grouping)
     if found is not None:
         return found
-    model = compute(grouping, source, manifest)
+    model = compute()
     try:
         write(model, folder)
     except OSError as exc:
