@@ -84,8 +84,10 @@ TABLES = (
     "sensitivity",
     "projections",
     "numbers",
+    "similar",  # these three: hwb.model.comparators
+    "similar_group",
+    "ageing",
 )
-TABLES += ("similar", "similar_group", "ageing")  # issue 29: hwb.model.comparators
 #: tables written exact (:mod:`hwb.model.tables`) rather than to 8 significant digits: none.
 #: Every number reaches a sentence or a chart through :func:`hwb.text.format.stable` (eight
 #: significant digits), so eight in the files change nothing a page shows, and the files do
@@ -262,7 +264,7 @@ def build(
     if not _REMEMBERED:
         return _compute(grouping, source, manifest)
     wanted = inputs_of(grouping, manifest)
-    key = json.dumps([str(source), _parameters(grouping), wanted], sort_keys=True, default=str)
+    key = json.dumps([str(source), wanted], sort_keys=True, default=str)  # wanted: parameters too
     folder = _REMEMBERED[0] / hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
     return _read_or_keep(folder, wanted, grouping, lambda: _compute(grouping, source, manifest))
 
